@@ -1,0 +1,1 @@
+"""ETL: official spreadsheets -> validated, normalised facts -> an atomically published DuckDB snapshot."""

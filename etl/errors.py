@@ -1,0 +1,60 @@
+"""Located input errors: `FILE[:SHEET]:ROW:COLUMN: what is wrong — what is expected`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from openpyxl.utils import get_column_letter
+
+MAX_REPORTED_ERRORS = 300
+
+
+@dataclass(frozen=True, order=True)
+class InputError:
+    file_name: str
+    sheet: str | None = None
+    row: int | None = None
+    column: int | None = None  # 1-based, as Excel shows it (A = 1)
+    message: str = ""
+
+    def location(self) -> str:
+        parts = [self.file_name]
+        if self.sheet:
+            parts.append(self.sheet)
+        if self.row is not None:
+            parts.append(str(self.row))
+            if self.column is not None:
+                parts.append(get_column_letter(self.column))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.location()}: {self.message}"
+
+
+class InputRejected(Exception):
+    """Raised with every error found in one load; nothing is stored."""
+
+    def __init__(self, errors: list[InputError]):
+        self.errors = sorted(set(errors), key=_sort_key)
+        super().__init__(f"{len(self.errors)} input error(s)")
+
+    def report(self, limit: int = MAX_REPORTED_ERRORS) -> list[str]:
+        lines = [str(e) for e in self.errors[:limit]]
+        if len(self.errors) > limit:
+            lines.append(f"……另有 {len(self.errors) - limit} 处错误未列出（共 {len(self.errors)} 处）")
+        return lines
+
+
+def _sort_key(error: InputError):
+    return (error.file_name, error.sheet or "", error.row or 0, error.column or 0, error.message)
+
+
+class ErrorCollector:
+    """Gathers errors for one file/sheet so every reader reports them the same way."""
+
+    def __init__(self, file_name: str, sheet: str | None = None):
+        self.file_name = file_name
+        self.sheet = sheet
+        self.errors: list[InputError] = []
+
+    def add(self, message: str, row: int | None = None, column: int | None = None) -> None:
+        self.errors.append(InputError(self.file_name, self.sheet, row, column, message))

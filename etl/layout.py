@@ -1,0 +1,192 @@
+"""Find the header row under title and unit lines, drop footnotes and spacers, and tell which layout a sheet is."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from etl import catalogue
+from etl.catalogue import normalise_label
+from etl.errors import ErrorCollector
+from etl.read import RawSheet
+
+HEADER_SCAN_ROWS = 30
+_UNIT_IN_HEADER = re.compile(r"^(?P<base>.*?)[（(](?P<unit>[^()（）]*)[)）]\s*$")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年|$)")
+_UNITS_LINE = re.compile(r"^\s*(?:计量)?单位\s*[:：]\s*(?P<units>.+)$")
+_FOOTNOTE = re.compile(r"^\s*(注|备注|说明|数据来源|资料来源|填报|制表|审核|负责人|联系人)\s*[:：0-9１-９]")
+_TOTAL_ROW = {"合计", "总计", "全省合计", "全市合计", "小计", "全省", "总数"}
+
+LAYOUT_LEDGER = "ledger"
+LAYOUT_ENTERPRISES = "enterprises"
+LAYOUT_TARGETS = "targets"
+LAYOUT_LONG = "long"
+LAYOUT_WIDE = "wide"
+LAYOUT_NAMES = {
+    LAYOUT_LEDGER: "项目台账",
+    LAYOUT_ENTERPRISES: "企业名录",
+    LAYOUT_TARGETS: "年度目标",
+    LAYOUT_LONG: "长表（每行一个指标值）",
+    LAYOUT_WIDE: "宽表（每行一个开发区）",
+}
+REQUIRED_COLUMNS = {
+    LAYOUT_LEDGER: ("project_name", "zone"),
+    LAYOUT_ENTERPRISES: ("enterprise_name", "zone", "category", "recognised_year"),
+    LAYOUT_TARGETS: ("zone", "indicator", "target"),
+    LAYOUT_LONG: ("zone", "indicator", "value"),
+    LAYOUT_WIDE: ("zone",),
+}
+COLUMN_LABELS = {
+    "zone": "开发区", "year": "年份", "indicator": "指标", "value": "数值", "target": "目标值",
+    "project_name": "项目名称", "enterprise_name": "企业名称", "category": "认定类别", "recognised_year": "认定年份",
+}
+
+
+@dataclass
+class HeaderCell:
+    column: int  # 1-based
+    text: str
+    base: str  # folded, unit removed
+    unit: str | None
+
+
+@dataclass
+class Table:
+    """One sheet with its header understood and its data rows kept with their Excel row numbers."""
+
+    raw: RawSheet
+    layout: str
+    header_row: int  # 1-based
+    columns: dict[str, HeaderCell]  # canonical column key -> cell
+    indicator_columns: list[tuple[HeaderCell, str]]  # (cell, indicator code) for wide sheets
+    rows: list[tuple[int, list[Any]]]  # (Excel row number, cells)
+    title_year: int | None = None
+    units_line: list[str] = field(default_factory=list)
+
+    @property
+    def location(self) -> tuple[str, str | None]:
+        return self.raw.file_name, self.raw.sheet
+
+
+def cell_text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def split_header(text: str) -> tuple[str, str | None]:
+    flat = "".join(str(text).split())
+    match = _UNIT_IN_HEADER.match(flat)
+    if match and match.group("base"):
+        return normalise_label(match.group("base")), match.group("unit").strip() or None
+    return normalise_label(flat), None
+
+
+def _classify_header(cells: list[Any]) -> tuple[dict[str, HeaderCell], list[tuple[HeaderCell, str]], int]:
+    synonyms = catalogue.column_synonyms()
+    indicator_aliases = catalogue.indicator_aliases()
+    columns: dict[str, HeaderCell] = {}
+    indicator_columns: list[tuple[HeaderCell, str]] = []
+    for index, value in enumerate(cells):
+        text = cell_text(value)
+        if not text:
+            continue
+        base, unit = split_header(text)
+        cell = HeaderCell(index + 1, text, base, unit)
+        key = synonyms.get(base)
+        if key and key not in columns:
+            columns[key] = cell
+        elif base in indicator_aliases:
+            indicator_columns.append((cell, indicator_aliases[base]))
+    return columns, indicator_columns, len(columns) + len(indicator_columns)
+
+
+def _layout_of(columns: dict[str, HeaderCell], indicator_columns: list) -> str | None:
+    if "project_name" in columns:
+        return LAYOUT_LEDGER
+    if "enterprise_name" in columns:
+        return LAYOUT_ENTERPRISES
+    if "target" in columns and "indicator" in columns:
+        return LAYOUT_TARGETS
+    if "indicator" in columns and "value" in columns:
+        return LAYOUT_LONG
+    if "zone" in columns and indicator_columns:
+        return LAYOUT_WIDE
+    return None
+
+
+def _year_in(text: str) -> int | None:
+    match = _YEAR.search(text or "")
+    return int(match.group(1)) if match else None
+
+
+def understand(raw: RawSheet, errors: ErrorCollector) -> Table | None:
+    """Return the sheet as a Table, or None (with errors added) when it cannot be read as any layout.
+
+    A sheet with no content at all is skipped silently (None, no error): workbooks often carry empty sheets.
+    """
+    if not any(cell_text(v) for row in raw.cells for v in row):
+        return None
+    best: tuple[int, int] | None = None  # (score, row index)
+    for index, row in enumerate(raw.cells[:HEADER_SCAN_ROWS]):
+        columns, indicator_columns, score = _classify_header(row)
+        if _layout_of(columns, indicator_columns) and (best is None or score > best[0]):
+            best = (score, index)
+    if best is None:
+        expected = "；".join(
+            f"{name}需含“{'、'.join(COLUMN_LABELS.get(c, c) for c in REQUIRED_COLUMNS[key])}”"
+            + ("及指标列" if key == LAYOUT_WIDE else "")
+            for key, name in LAYOUT_NAMES.items()
+        )
+        errors.add(f"找不到可识别的表头（前 {HEADER_SCAN_ROWS} 行内）— 应为以下格式之一：{expected}", row=1)
+        return None
+    header_index = best[1]
+    columns, indicator_columns, _ = _classify_header(raw.cells[header_index])
+    layout = _layout_of(columns, indicator_columns)
+    table = Table(raw, layout, header_index + 1, columns, indicator_columns if layout == LAYOUT_WIDE else [], [])
+    _read_preamble(table, raw.cells[:header_index])
+    for index in range(header_index + 1, len(raw.cells)):
+        row = raw.cells[index]
+        texts = [cell_text(v) for v in row]
+        non_empty = [t for t in texts if t]
+        if not non_empty:
+            continue
+        if _FOOTNOTE.match(non_empty[0]) or (len(non_empty) == 1 and _UNITS_LINE.match(non_empty[0])):
+            continue
+        zone_cell = columns.get("zone")
+        if zone_cell and normalise_label(texts[zone_cell.column - 1] if zone_cell.column <= len(texts) else "") in _TOTAL_ROW:
+            continue
+        table.rows.append((index + 1, row))
+    missing = [key for key in REQUIRED_COLUMNS[layout] if key not in columns]
+    for key in missing:
+        errors.add(
+            f"缺少必需列“{COLUMN_LABELS.get(key, key)}” — {LAYOUT_NAMES[layout]}应包含"
+            f"“{'、'.join(COLUMN_LABELS.get(c, c) for c in REQUIRED_COLUMNS[layout])}”列",
+            row=table.header_row,
+        )
+    if missing:
+        return None
+    if not table.rows:
+        errors.add("表头下没有数据行 — 应至少有一行数据", row=table.header_row)
+        return None
+    return table
+
+
+def _read_preamble(table: Table, rows: list[list[Any]]) -> None:
+    for row in rows:
+        for value in row:
+            text = cell_text(value)
+            if not text:
+                continue
+            units = _UNITS_LINE.match(text)
+            if units:
+                table.units_line = [u for u in re.split(r"[、，,/；;\s]+", units.group("units")) if u]
+            elif table.title_year is None:
+                table.title_year = _year_in(text)
+
+
+def sheet_year(table: Table) -> int | None:
+    """The year a wide/long sheet is about when there is no year column: sheet name first, then title."""
+    if table.raw.sheet:
+        name = table.raw.sheet.strip()
+        if re.fullmatch(r"(?:19|20)\d{2}(?:年.*)?", name) or _year_in(name):
+            return _year_in(name) or int(name[:4])
+    return table.title_year

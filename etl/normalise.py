@@ -1,0 +1,391 @@
+"""Turn understood tables into canonical facts: zone ids, indicator codes, canonical units, numbers, dates.
+
+Each extractor returns a DataFrame whose rows remember where they came from (file, sheet, Excel row,
+column) so that validation can point at the cell a person must fix.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from typing import Any
+
+import pandas as pd
+from openpyxl.utils.datetime import from_excel
+from rapidfuzz import process
+
+from etl import catalogue
+from etl.catalogue import normalise_label
+from etl.errors import ErrorCollector
+from etl.layout import (
+    LAYOUT_ENTERPRISES,
+    LAYOUT_LEDGER,
+    LAYOUT_LONG,
+    LAYOUT_TARGETS,
+    LAYOUT_WIDE,
+    Table,
+    cell_text,
+    sheet_year,
+)
+
+MISSING_TOKENS = frozenset({"", "—", "——", "-", "--", "－", "–", "/", "／", "\\", "NA", "N/A", "n/a", "null", "None", "nan", "…"})
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_TRUE = {"是", "y", "yes", "true", "1", "模拟", "模拟数据"}
+_FALSE = {"否", "n", "no", "false", "0", "实际", "真实", ""}
+PROVENANCE = ["file_name", "sheet", "row_number", "sha256"]
+
+
+def is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and value != value:
+        return True
+    return isinstance(value, str) and value.strip() in MISSING_TOKENS
+
+
+def parse_number(value: Any) -> tuple[float | None, str | None]:
+    """Return (number or None if missing, problem). `12.5%` gives 12.5 with a problem for the caller to judge."""
+    if is_missing(value):
+        return None, None
+    if isinstance(value, bool):
+        return None, f"“{value}”不是数字"
+    if isinstance(value, (int, float)):
+        return float(value), None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return None, f"“{value}”是日期，不是数字"
+    text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "").replace(" ", "")
+    percent = text.endswith("%")
+    try:
+        number = float(text.rstrip("%"))
+    except ValueError:
+        return None, f"“{str(value).strip()[:40]}”不是数字"
+    if number != number or number in (float("inf"), float("-inf")):
+        return None, f"“{str(value).strip()[:40]}”不是数字"
+    if percent:
+        return number, "percent"
+    return number, None
+
+
+def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
+    if is_missing(value):
+        return None, None
+    if isinstance(value, dt.datetime):
+        return value.date(), None
+    if isinstance(value, dt.date):
+        return value, None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 100_000:  # an Excel serial day number left without a date format
+            return from_excel(value).date(), None
+        return None, f"“{value}”不是日期"
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    match = _DATE_TEXT.match(text) or _DATE_COMPACT.match(text)
+    if not match:
+        return None, f"“{text[:40]}”不是可识别的日期"
+    year, month, day = (int(g) for g in match.groups())
+    try:
+        return dt.date(year, month, day), None
+    except ValueError:
+        return None, f"日期“{text}”不存在"
+
+
+def parse_year(value: Any) -> tuple[int | None, str | None]:
+    if is_missing(value):
+        return None, None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.year, None
+    number, problem = parse_number(str(value).strip().removesuffix("年") if isinstance(value, str) else value)
+    if problem or number is None or number != int(number):
+        return None, f"年份“{cell_text(value)[:20]}”无法识别"
+    return int(number), None
+
+
+def parse_flag(value: Any) -> tuple[bool, str | None]:
+    text = normalise_label(cell_text(value)).lower()
+    if text in _TRUE:
+        return True, None
+    if text in _FALSE or is_missing(value):
+        return False, None
+    return False, f"“{cell_text(value)}”无法识别"
+
+
+class ZoneResolver:
+    def __init__(self) -> None:
+        self.aliases = catalogue.zone_aliases()
+        self.display = sorted({z["zone_name"] for z in catalogue.zones()} | {z["short_name"] for z in catalogue.zones()})
+
+    def resolve(self, name: Any) -> tuple[str | None, str | None]:
+        text = cell_text(name)
+        zone_id = self.aliases.get(normalise_label(text))
+        if zone_id:
+            return zone_id, None
+        closest = [match for match, _score, _ in process.extract(text, self.display, limit=3)]
+        return None, f"未知的开发区“{text[:40]}” — 最接近的已知名称：{'、'.join(closest)}"
+
+
+def _resolve_unit(indicator_code: str, explicit: str | None, units_line: list[str]) -> tuple[float, str | None]:
+    """Factor to the canonical unit, or a problem. Header/unit-column unit first, then the 单位： line."""
+    indicator = catalogue.indicators()[indicator_code]
+    known = catalogue.units()
+    if explicit:
+        unit = known.get(normalise_label(explicit))
+        if unit is None:
+            return 1.0, f"单位“{explicit}”无法识别 — {indicator.name_zh}的单位应为{_units_for(indicator.kind)}"
+        if unit.kind != indicator.kind:
+            return 1.0, f"单位“{explicit}”与指标“{indicator.name_zh}”不符 — 应为{_units_for(indicator.kind)}"
+        return unit.factor, None
+    for name in units_line:
+        unit = known.get(normalise_label(name))
+        if unit and unit.kind == indicator.kind:
+            return unit.factor, None
+    return 1.0, None
+
+
+def _units_for(kind: str) -> str:
+    return "/".join(u.name for u in catalogue.units().values() if u.kind == kind)
+
+
+def to_canonical(number: float, factor: float) -> float:
+    # Rounding keeps 1,797,800 万元 -> exactly 179.78 亿元 rather than 179.78000000000003.
+    return round(number * factor, 8) if factor != 1 else number
+
+
+class Extractor:
+    """Shared cell access for one table: every problem becomes a located error."""
+
+    def __init__(self, table: Table, errors: ErrorCollector, zones: ZoneResolver):
+        self.table = table
+        self.errors = errors
+        self.zones = zones
+        self.file_name, self.sheet = table.location
+
+    def cell(self, row: list[Any], key: str) -> Any:
+        header = self.table.columns.get(key)
+        if header is None or header.column > len(row):
+            return None
+        return row[header.column - 1]
+
+    def column_of(self, key: str) -> int | None:
+        header = self.table.columns.get(key)
+        return header.column if header else None
+
+    def fail(self, row_number: int, key_or_column: str | int | None, message: str) -> None:
+        column = key_or_column if isinstance(key_or_column, int) or key_or_column is None else self.column_of(key_or_column)
+        self.errors.add(message, row=row_number, column=column)
+
+    def provenance(self, row_number: int) -> dict[str, Any]:
+        return {"file_name": self.file_name, "sheet": self.sheet, "row_number": row_number, "sha256": self.table.raw.sha256}
+
+    def zone(self, row_number: int, row: list[Any]) -> str | None:
+        raw = self.cell(row, "zone")
+        if is_missing(raw):
+            self.fail(row_number, "zone", "开发区名称为空 — 应填写开发区全称或简称")
+            return None
+        zone_id, problem = self.zones.resolve(raw)
+        if problem:
+            self.fail(row_number, "zone", problem)
+        return zone_id
+
+    def year(self, row_number: int, row: list[Any], key: str = "year", fallback: int | None = None) -> int | None:
+        if key in self.table.columns:
+            year, problem = parse_year(self.cell(row, key))
+            if problem:
+                self.fail(row_number, key, f"{problem} — 应为四位年份，如 2021")
+                return None
+            if year is not None:
+                return year
+        if fallback is not None:
+            return fallback
+        self.fail(row_number, key if key in self.table.columns else None,
+                  "缺少年份 — 应在“年份”列填写，或在标题/工作表名中写明（如“2021年”）")
+        return None
+
+    def indicator(self, row_number: int, row: list[Any]) -> str | None:
+        raw = cell_text(self.cell(row, "indicator"))
+        code = catalogue.indicator_aliases().get(normalise_label(raw))
+        if code is None:
+            names = process.extract(raw, [i.name_zh for i in catalogue.indicators().values()], limit=3)
+            self.fail(row_number, "indicator",
+                      f"未知的指标“{raw[:40]}” — 应为指标目录中的名称，最接近：{'、'.join(n for n, _s, _ in names)}")
+        return code
+
+    def synthetic(self, row_number: int, row: list[Any]) -> bool:
+        flag, problem = parse_flag(self.cell(row, "synthetic"))
+        if problem:
+            self.fail(row_number, "synthetic", f"{problem} — “是否模拟”应填“是”或“否”")
+        return flag
+
+    def amount(self, row_number: int, column: int, raw: Any, indicator_code: str, explicit_unit: str | None,
+               label: str, unit_column: int | None = None) -> tuple[float | None, bool]:
+        """Parse one indicator figure into its canonical unit. Returns (value, ok)."""
+        number, problem = parse_number(raw)
+        if problem == "percent":
+            self.fail(row_number, column, f"“{label}”填写了百分比“{cell_text(raw)}” — 应为{_units_for(catalogue.indicators()[indicator_code].kind)}计的数值")
+            return None, False
+        if problem:
+            self.fail(row_number, column, f"“{label}”：{problem} — 应为数值，如 1,234.56；缺失请填“—”")
+            return None, False
+        factor, unit_problem = _resolve_unit(indicator_code, explicit_unit, self.table.units_line)
+        if unit_problem:
+            self.fail(row_number, unit_column or column, unit_problem)
+            return None, False
+        return (None if number is None else to_canonical(number, factor)), True
+
+
+def extract_values(table: Table, errors: ErrorCollector, zones: ZoneResolver) -> pd.DataFrame:
+    """Long and wide statistics tables -> one row per (zone, year, indicator) with a value."""
+    ex = Extractor(table, errors, zones)
+    fallback_year = sheet_year(table)
+    records: list[dict[str, Any]] = []
+    source_default = f"{ex.file_name}" + (f"：{ex.sheet}" if ex.sheet else "")
+    for row_number, row in table.rows:
+        zone_id = ex.zone(row_number, row)
+        year = ex.year(row_number, row, fallback=fallback_year)
+        synthetic = ex.synthetic(row_number, row)
+        source = cell_text(ex.cell(row, "source")) or source_default
+        if table.layout == LAYOUT_LONG:
+            code = ex.indicator(row_number, row)
+            if code is None:
+                continue
+            value_header = table.columns["value"]
+            unit_text = cell_text(ex.cell(row, "unit"))
+            explicit = unit_text or value_header.unit
+            cells = [(value_header.column, ex.cell(row, "value"), code, explicit, catalogue.indicators()[code].name_zh,
+                      ex.column_of("unit") if unit_text else None)]
+        else:
+            cells = [
+                (header.column, row[header.column - 1] if header.column <= len(row) else None, code, header.unit,
+                 header.text, None)
+                for header, code in table.indicator_columns
+            ]
+        for column, raw, code, explicit, label, unit_column in cells:
+            value, ok = ex.amount(row_number, column, raw, code, explicit, label, unit_column)
+            if ok and value is not None and zone_id and year is not None:
+                records.append({"zone_id": zone_id, "year": year, "indicator": code, "value": value,
+                                "source": source, "is_synthetic": synthetic, "column": column,
+                                "year_column": ex.column_of("year"), **ex.provenance(row_number)})
+    return pd.DataFrame.from_records(records, columns=VALUE_COLUMNS)
+
+
+def extract_targets(table: Table, errors: ErrorCollector, zones: ZoneResolver) -> pd.DataFrame:
+    ex = Extractor(table, errors, zones)
+    fallback_year = sheet_year(table)
+    records = []
+    for row_number, row in table.rows:
+        zone_id = ex.zone(row_number, row)
+        year = ex.year(row_number, row, fallback=fallback_year)
+        code = ex.indicator(row_number, row)
+        synthetic = ex.synthetic(row_number, row)
+        if code is None:
+            continue
+        header = table.columns["target"]
+        unit_text = cell_text(ex.cell(row, "unit"))
+        value, ok = ex.amount(row_number, header.column, ex.cell(row, "target"), code, unit_text or header.unit,
+                              "目标值", ex.column_of("unit") if unit_text else None)
+        if ok and value is not None and zone_id and year is not None:
+            records.append({"zone_id": zone_id, "year": year, "indicator": code, "target": value,
+                            "is_synthetic": synthetic, "column": header.column, "year_column": ex.column_of("year"),
+                            **ex.provenance(row_number)})
+    return pd.DataFrame.from_records(records, columns=TARGET_COLUMNS)
+
+
+def extract_enterprises(table: Table, errors: ErrorCollector, zones: ZoneResolver) -> pd.DataFrame:
+    ex = Extractor(table, errors, zones)
+    categories = catalogue.enterprise_categories()
+    records = []
+    for row_number, row in table.rows:
+        name = cell_text(ex.cell(row, "enterprise_name"))
+        zone_id = ex.zone(row_number, row)
+        year = ex.year(row_number, row, key="recognised_year")
+        synthetic = ex.synthetic(row_number, row)
+        raw_category = cell_text(ex.cell(row, "category"))
+        category = categories.get(normalise_label(raw_category))
+        if not name:
+            ex.fail(row_number, "enterprise_name", "企业名称为空 — 应填写企业全称")
+        if category is None:
+            ex.fail(row_number, "category",
+                    f"未知的认定类别“{raw_category[:30]}” — 应为：{'、'.join(sorted(set(categories.values())))}")
+        if name and category and zone_id and year is not None:
+            records.append({"zone_id": zone_id, "enterprise_name": name, "category": category,
+                            "recognised_year": year, "is_synthetic": synthetic,
+                            "year_column": ex.column_of("recognised_year"), **ex.provenance(row_number)})
+    return pd.DataFrame.from_records(records, columns=ENTERPRISE_COLUMNS)
+
+
+LEDGER_TEXT = ["investor", "investor_origin", "chain", "chain_leader", "lead_official", "note"]
+LEDGER_MONEY = {"total_investment": "signed_investment", "projected_output": "projected_output",
+                "projected_tax": "projected_tax"}
+LEDGER_DATES = ["signed_date", "started_date", "production_date"]
+
+
+def project_id_for(zone_id: str, project_name: str) -> str:
+    digest = hashlib.sha1(f"{zone_id}|{normalise_label(project_name)}".encode()).hexdigest()
+    return "P" + digest[:12].upper()
+
+
+def extract_projects(table: Table, errors: ErrorCollector, zones: ZoneResolver) -> pd.DataFrame:
+    ex = Extractor(table, errors, zones)
+    statuses = catalogue.project_statuses()
+    records = []
+    for row_number, row in table.rows:
+        name = cell_text(ex.cell(row, "project_name"))
+        zone_id = ex.zone(row_number, row)
+        if not name:
+            ex.fail(row_number, "project_name", "项目名称为空 — 应填写项目名称")
+        record: dict[str, Any] = {"project_name": name, "zone_id": zone_id}
+        for key in LEDGER_TEXT:
+            record[key] = cell_text(ex.cell(row, key)) or None
+        ok = True
+        for key, unit_of in LEDGER_MONEY.items():
+            header = table.columns.get(key)
+            if header is None:
+                record[key] = None
+                continue
+            record[key], cell_ok = ex.amount(row_number, header.column, ex.cell(row, key), unit_of, header.unit, header.text)
+            ok &= cell_ok
+        for key in LEDGER_DATES:
+            record[key], problem = parse_date(ex.cell(row, key))
+            if problem:
+                ex.fail(row_number, key, f"{problem} — 应为日期，如 2021-11-15、2021/11/15 或 2021年11月15日")
+                ok = False
+        raw_status = cell_text(ex.cell(row, "status"))
+        record["status"] = statuses.get(normalise_label(raw_status)) if raw_status else _status_from_dates(record)
+        if record["status"] is None:
+            ex.fail(row_number, "status", f"未知的项目状态“{raw_status[:20]}” — 应为 在谈/签约/开工/投产/终止")
+            ok = False
+        record["is_synthetic"] = ex.synthetic(row_number, row)
+        explicit_id = cell_text(ex.cell(row, "project_id"))
+        record["project_id"] = explicit_id or (project_id_for(zone_id, name) if zone_id and name else None)
+        record.update(ex.provenance(row_number))
+        record["cell_columns"] = {key: ex.column_of(key) for key in [*LEDGER_MONEY, *LEDGER_DATES, "project_name"]}
+        if ok and zone_id and name:
+            records.append(record)
+    return pd.DataFrame.from_records(records, columns=PROJECT_COLUMNS + ["cell_columns"])
+
+
+def _status_from_dates(record: dict[str, Any]) -> str:
+    if record.get("production_date"):
+        return "投产"
+    if record.get("started_date"):
+        return "开工"
+    if record.get("signed_date"):
+        return "签约"
+    return "在谈"
+
+
+VALUE_COLUMNS = ["zone_id", "year", "indicator", "value", "source", "is_synthetic", "column", "year_column", *PROVENANCE]
+TARGET_COLUMNS = ["zone_id", "year", "indicator", "target", "is_synthetic", "column", "year_column", *PROVENANCE]
+ENTERPRISE_COLUMNS = ["zone_id", "enterprise_name", "category", "recognised_year", "is_synthetic", "year_column",
+                      *PROVENANCE]
+PROJECT_COLUMNS = ["project_id", "project_name", "zone_id", "investor", "investor_origin", "chain", "total_investment",
+                   "signed_date", "started_date", "production_date", "status", "projected_output", "projected_tax",
+                   "chain_leader", "lead_official", "note", "is_synthetic", *PROVENANCE]
+
+EXTRACTORS = {
+    LAYOUT_LONG: ("values", extract_values),
+    LAYOUT_WIDE: ("values", extract_values),
+    LAYOUT_TARGETS: ("targets", extract_targets),
+    LAYOUT_ENTERPRISES: ("enterprises", extract_enterprises),
+    LAYOUT_LEDGER: ("projects", extract_projects),
+}

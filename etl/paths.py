@@ -1,0 +1,17 @@
+"""Where things live. The product never reads ../shared at run time."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
+DATA_DIR = REPO_ROOT / "data"
+DEMO_DIR = DATA_DIR / "demo"
+REFERENCE_DIR = DATA_DIR / "reference"
+SCHEMA_SQL = Path(__file__).resolve().parent / "schema.sql"
+
+
+def default_db_path() -> Path:
+    """`DEVZONE_DB` overrides the default `data/devzone.duckdb`."""
+    return Path(os.environ.get("DEVZONE_DB") or DATA_DIR / "devzone.duckdb")

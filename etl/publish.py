@@ -1,0 +1,289 @@
+"""Read → normalise → validate → publish, all or nothing per call.
+
+The live database file is never written in place: a new snapshot is built beside it (a copy of the live
+file plus this load) and swapped in with os.replace, so readers see either the old or the new snapshot,
+and a crash at any point leaves the live file as it was.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl import catalogue, layout
+from etl.errors import ErrorCollector, InputError, InputRejected
+from etl.normalise import (
+    ENTERPRISE_COLUMNS,
+    EXTRACTORS,
+    PROJECT_COLUMNS,
+    TARGET_COLUMNS,
+    VALUE_COLUMNS,
+    ZoneResolver,
+)
+from etl.paths import SCHEMA_SQL
+from etl.read import read_file
+from etl.validate import validate
+
+KINDS = ("values", "targets", "enterprises", "projects")
+_EMPTY = {"values": VALUE_COLUMNS, "targets": TARGET_COLUMNS, "enterprises": ENTERPRISE_COLUMNS,
+          "projects": PROJECT_COLUMNS + ["cell_columns"]}
+# What identifies a stored fact, and what about it may change between loads.
+_KEYS = {"values": ["zone_id", "year", "indicator"], "targets": ["zone_id", "year", "indicator"],
+         "enterprises": ["zone_id", "enterprise_name", "category"], "projects": ["project_id"]}
+_FIELDS = {
+    "values": ["value", "source", "is_synthetic"],
+    "targets": ["target", "is_synthetic"],
+    "enterprises": ["recognised_year", "is_synthetic"],
+    "projects": ["project_name", "zone_id", "investor", "investor_origin", "chain", "total_investment",
+                 "signed_date", "started_date", "production_date", "status", "projected_output", "projected_tax",
+                 "chain_leader", "lead_official", "note", "is_synthetic"],
+}
+_TABLES = {"values": "value_store", "targets": "target_store", "enterprises": "enterprise_store",
+           "projects": "project_store"}
+_PROVENANCE = ["load_id", "file_name", "sheet", "row_number", "sha256", "loaded_at"]
+
+
+@dataclass
+class SheetRecord:
+    file_name: str
+    sheet: str | None
+    sha256: str
+    layout: str
+    rows: int
+
+
+@dataclass
+class Batch:
+    frames: dict[str, pd.DataFrame]
+    sheets: list[SheetRecord]
+
+
+@dataclass
+class Change:
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    detail: pd.DataFrame | None = None  # one row per added/changed fact with old and new values
+
+
+@dataclass
+class LoadResult:
+    db_path: Path
+    sheets: list[SheetRecord]
+    changes: dict[str, Change] = field(default_factory=dict)
+    load_id: int | None = None
+    published: bool = False
+    dry_run: bool = False
+
+    @property
+    def changed_anything(self) -> bool:
+        return any(c.added or c.changed for c in self.changes.values())
+
+    def summary_lines(self) -> list[str]:
+        names = {"values": "指标值", "targets": "年度目标", "enterprises": "企业", "projects": "项目"}
+        lines = [f"{s.file_name}{':' + s.sheet if s.sheet else ''}：{layout.LAYOUT_NAMES[s.layout]}，{s.rows} 行"
+                 for s in self.sheets]
+        for kind, change in self.changes.items():
+            if change.added or change.changed or change.unchanged:
+                lines.append(f"{names[kind]}：新增 {change.added}，更新 {change.changed}，未变 {change.unchanged}")
+        if self.dry_run:
+            lines.append("试运行（--dry-run）：数据库未作任何改动")
+        elif self.published:
+            lines.append(f"已发布为第 {self.load_id} 次导入：{self.db_path}")
+        else:
+            lines.append("与库中数据完全相同，未作任何改动")
+        return lines
+
+
+def parse_files(paths: list[Path | str]) -> tuple[Batch, list[InputError]]:
+    zones = ZoneResolver()
+    parts: dict[str, list[pd.DataFrame]] = {kind: [] for kind in KINDS}
+    sheets: list[SheetRecord] = []
+    errors: list[InputError] = []
+    for path in paths:
+        result = read_file(path)
+        errors += result.errors
+        file_tables = 0
+        for raw in result.sheets:
+            collector = ErrorCollector(raw.file_name, raw.sheet)
+            table = layout.understand(raw, collector)
+            if table is not None:
+                kind, extract = EXTRACTORS[table.layout]
+                frame = extract(table, collector, zones)
+                parts[kind].append(frame)
+                sheets.append(SheetRecord(raw.file_name, raw.sheet, raw.sha256, table.layout, len(frame)))
+                file_tables += 1
+            errors += collector.errors
+        if result.sheets and not file_tables and not any(e.file_name == Path(path).name for e in errors):
+            errors.append(InputError(Path(path).name, message="文件中没有任何数据 — 应包含表头和数据行"))
+    frames = {
+        kind: pd.concat(parts[kind], ignore_index=True) if parts[kind] else pd.DataFrame(columns=_EMPTY[kind])
+        for kind in KINDS
+    }
+    return Batch(frames, sheets), errors
+
+
+def load_files(paths: list[Path | str], db_path: Path | str, *, dry_run: bool = False, fresh: bool = False,
+               loaded_by: str | None = None) -> LoadResult:
+    """Load files as one all-or-nothing batch. Raises InputRejected (and touches nothing) on any error.
+
+    fresh=True builds the new snapshot from an empty database instead of the live one (used by build-demo).
+    """
+    db_path = Path(db_path)
+    batch, errors = parse_files(paths)
+    errors += validate(*(batch.frames[kind] for kind in KINDS))
+    if errors:
+        raise InputRejected(errors)
+    result = LoadResult(db_path, batch.sheets, dry_run=dry_run)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with write_lock(db_path):
+        base = None if fresh or not db_path.exists() else db_path
+        result.changes = _compare(batch, base)
+        if dry_run or (base is not None and not result.changed_anything):
+            return result
+        result.load_id = _publish(batch, base, db_path, loaded_by)
+        result.published = True
+    return result
+
+
+@contextlib.contextmanager
+def write_lock(db_path: Path) -> Iterator[None]:
+    """One writer at a time per database; a second writer waits. Leftovers of crashed loads are removed."""
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    with open(lock_path, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            for stale in db_path.parent.glob(f".{db_path.name}.*.tmp*"):
+                stale.unlink(missing_ok=True)
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _stored_frame(kind: str, batch_frame: pd.DataFrame) -> pd.DataFrame:
+    frame = batch_frame.drop_duplicates(_KEYS[kind], keep="first")[_KEYS[kind] + _FIELDS[kind] + _PROVENANCE[1:-1]]
+    if kind == "projects":
+        for column in ("signed_date", "started_date", "production_date"):
+            frame[column] = pd.to_datetime(frame[column]).dt.date
+    return frame
+
+
+def _compare(batch: Batch, base: Path | None) -> dict[str, Change]:
+    changes: dict[str, Change] = {}
+    con = duckdb.connect(str(base), read_only=True) if base else None
+    try:
+        for kind in KINDS:
+            new = _stored_frame(kind, batch.frames[kind])
+            if con is None or new.empty:
+                changes[kind] = Change(added=len(new), detail=new.assign(change="added"))
+                continue
+            keys, fields = _KEYS[kind], _FIELDS[kind]
+            con.register("incoming", new)
+            joined = con.execute(
+                f"""SELECT i.*, {', '.join(f's.{f} AS old_{f}' for f in fields)},
+                           s.{keys[0]} IS NULL AS is_new,
+                           s.{keys[0]} IS NOT NULL AND ({' OR '.join(f'i.{f} IS DISTINCT FROM s.{f}' for f in fields)})
+                               AS is_changed
+                    FROM incoming i LEFT JOIN {_TABLES[kind]} s USING ({', '.join(keys)})"""
+            ).df()
+            con.unregister("incoming")
+            added, changed = int(joined["is_new"].sum()), int(joined["is_changed"].sum())
+            detail = joined[joined["is_new"] | joined["is_changed"]].copy()
+            detail["change"] = detail["is_new"].map({True: "added", False: "changed"})
+            changes[kind] = Change(added, changed, len(joined) - added - changed,
+                                   detail.drop(columns=["is_new", "is_changed"]))
+    finally:
+        if con is not None:
+            con.close()
+    return changes
+
+
+def _publish(batch: Batch, base: Path | None, db_path: Path, loaded_by: str | None) -> int:
+    tmp_path = db_path.with_name(f".{db_path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        if base is not None:
+            shutil.copyfile(base, tmp_path)
+        con = duckdb.connect(str(tmp_path))
+        try:
+            con.execute("BEGIN TRANSACTION")
+            con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+            _sync_catalogue(con)
+            load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_log").fetchone()[0]
+            loaded_at = dt.datetime.now().replace(microsecond=0)
+            for sheet in batch.sheets:
+                con.execute("INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, 'loaded', ?)",
+                            [load_id, loaded_at, sheet.file_name, sheet.sheet, sheet.sha256, sheet.rows, loaded_by])
+            for kind in KINDS:
+                _apply(con, kind, batch.frames[kind], load_id, loaded_at)
+            con.execute("INSERT OR REPLACE INTO snapshot_meta VALUES ('snapshot_id', ?), ('published_at', ?),"
+                        " ('load_id', ?)", [uuid.uuid4().hex, loaded_at.isoformat(), str(load_id)])
+            con.execute("COMMIT")
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        _fsync(tmp_path)
+        os.replace(tmp_path, db_path)
+        _fsync(db_path.parent)
+        return load_id
+    finally:
+        tmp_path.unlink(missing_ok=True)
+        tmp_path.with_name(tmp_path.name + ".wal").unlink(missing_ok=True)
+
+
+def _apply(con: duckdb.DuckDBPyConnection, kind: str, frame: pd.DataFrame, load_id: int,
+           loaded_at: dt.datetime) -> None:
+    if frame.empty:
+        return
+    keys, fields, table = _KEYS[kind], _FIELDS[kind], _TABLES[kind]
+    incoming = _stored_frame(kind, frame).assign(load_id=load_id, loaded_at=loaded_at)
+    con.register("incoming", incoming)
+    columns = keys + fields + _PROVENANCE
+    changed_or_new = f"""
+        SELECT i.* FROM incoming i LEFT JOIN {table} s USING ({', '.join(keys)})
+        WHERE s.{keys[0]} IS NULL OR {' OR '.join(f'i.{f} IS DISTINCT FROM s.{f}' for f in fields)}"""
+    con.execute(f"CREATE TEMP TABLE pending AS {changed_or_new}")
+    key_match = " AND ".join(f"s.{k} = p.{k}" for k in keys)
+    if kind == "values":
+        con.execute(f"""INSERT INTO value_history SELECT s.*, {load_id} FROM value_store s
+                        WHERE EXISTS (SELECT 1 FROM pending p WHERE {key_match})""")
+    con.execute(f"DELETE FROM {table} s WHERE EXISTS (SELECT 1 FROM pending p WHERE {key_match})")
+    select = ", ".join(f"p.{c}" for c in columns)
+    con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM pending p")
+    if kind == "projects":
+        con.execute(f"INSERT INTO project_history ({', '.join(columns)}) SELECT {select} FROM pending p")
+    con.execute("DROP TABLE pending")
+    con.unregister("incoming")
+
+
+def _sync_catalogue(con: duckdb.DuckDBPyConnection) -> None:
+    """Dimensions always follow the catalogue files, so adding an indicator needs no code change."""
+    zones = pd.DataFrame(catalogue.zones())
+    zones["area_ha"] = pd.to_numeric(zones["area_ha"], errors="coerce")
+    con.register("zone_rows", zones)
+    con.execute("DELETE FROM zone_dim")
+    con.execute("""INSERT INTO zone_dim SELECT zone_id, zone_name, short_name, city, province, level, zone_type,
+                   approved, area_ha, leading_industries, source FROM zone_rows""")
+    con.unregister("zone_rows")
+    indicators = pd.DataFrame([vars(i) for i in catalogue.indicators().values()])
+    con.register("indicator_rows", indicators)
+    con.execute("DELETE FROM indicator_dim")
+    con.execute("""INSERT INTO indicator_dim SELECT code, name_zh, name_en, unit, direction, category, kind,
+                   sort_order FROM indicator_rows""")
+    con.unregister("indicator_rows")
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,146 @@
+"""Read .csv / .xlsx files into raw cell grids that remember their spreadsheet coordinates.
+
+Row i of `RawSheet.cells` is the row a person sees as i + 1 in Excel/WPS; column j is letter j + 1.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import charset_normalizer
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+from etl.errors import InputError
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+# Words that any accepted header contains; used to tell a right decoding from a wrong one.
+_HEADER_HINTS = ("开发区", "指标", "项目", "企业", "年份", "园区", "目标")
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass
+class RawSheet:
+    file_name: str
+    sheet: str | None
+    cells: list[list[Any]]
+    sha256: str
+    encoding: str | None = None
+
+
+@dataclass
+class ReadResult:
+    sheets: list[RawSheet] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+
+
+def read_file(path: Path | str, display_name: str | None = None) -> ReadResult:
+    path = Path(path)
+    name = display_name or path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return ReadResult(errors=[InputError(name, message=f"无法读取文件（{exc.strerror}）— 应为可读的 .xlsx 或 .csv 文件")])
+    return read_bytes(data, name)
+
+
+def read_bytes(data: bytes, name: str) -> ReadResult:
+    def fail(message: str) -> ReadResult:
+        return ReadResult(errors=[InputError(name, message=message)])
+
+    if len(data) > MAX_FILE_BYTES:
+        return fail(f"文件过大（{len(data) // (1024 * 1024)} MB）— 单个文件应小于 {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    if not data.strip():
+        return fail("文件是空的 — 应包含表头和数据行")
+    digest = hashlib.sha256(data).hexdigest()
+    suffix = Path(name).suffix.lower()
+    if data.startswith(_OLE2_MAGIC) or suffix in (".xls", ".et"):
+        return fail("这是旧版 Excel/WPS 格式（.xls/.et），无法读取 — 请在 Excel 或 WPS 中“另存为” .xlsx 后再导入")
+    if suffix in (".xlsx", ".xlsm") or data.startswith(b"PK\x03\x04"):
+        return _read_xlsx(data, name, digest)
+    if suffix in (".csv", ".txt", ""):
+        return _read_csv(data, name, digest)
+    return fail(f"不支持的文件类型“{suffix}” — 应为 .xlsx 或 .csv")
+
+
+def _read_xlsx(data: bytes, name: str, digest: str) -> ReadResult:
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, EOFError):
+        return ReadResult(errors=[InputError(name, message="不是有效的 .xlsx 文件（文件损坏、被截断或并非 Excel 表格）— 请用 Excel/WPS 打开确认后重新保存")])
+    except Exception as exc:  # openpyxl raises assorted errors on damaged XML inside a valid zip
+        return ReadResult(errors=[InputError(name, message=f"无法解析 .xlsx 内容（{type(exc).__name__}）— 请用 Excel/WPS 打开后重新保存")])
+    result = ReadResult()
+    for worksheet in workbook.worksheets:
+        if worksheet.sheet_state != "visible":
+            continue
+        cells = [
+            list(row)
+            for row in worksheet.iter_rows(
+                min_row=1, min_col=1, max_row=worksheet.max_row, max_col=worksheet.max_column, values_only=True
+            )
+        ]
+        for merged in worksheet.merged_cells.ranges:
+            top_left = cells[merged.min_row - 1][merged.min_col - 1]
+            for r in range(merged.min_row - 1, merged.max_row):
+                for c in range(merged.min_col - 1, merged.max_col):
+                    cells[r][c] = top_left
+        result.sheets.append(RawSheet(name, worksheet.title, cells, digest))
+    return result
+
+
+def _read_csv(data: bytes, name: str, digest: str) -> ReadResult:
+    text, encoding, problem = decode_text(data)
+    if problem:
+        return ReadResult(errors=[InputError(name, message=problem)])
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    return ReadResult(sheets=[RawSheet(name, None, rows, digest, encoding)])
+
+
+def decode_text(data: bytes) -> tuple[str, str | None, str | None]:
+    """Decode CSV bytes as UTF-8 (with or without BOM), UTF-16 or GBK/GB18030.
+
+    charset-normalizer proposes; a candidate is accepted only if it decodes strictly, and among those
+    we prefer one in which the headers we expect are legible, so GBK never passes silently as Big5.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _strict(data[3:], "utf-8", "utf-8-sig")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _strict(data, "utf-16", "utf-16")
+    if b"\x00" in data[:8192]:
+        return "", None, "文件含有二进制内容，不是文本 CSV — 应为 .csv（UTF-8 或 GBK 编码）或 .xlsx 文件"
+    candidates: list[str] = ["utf-8"]
+    guess = charset_normalizer.from_bytes(data[:200_000], cp_isolation=["utf_8", "gb18030", "big5"]).best()
+    if guess is not None:
+        candidates.append(guess.encoding)
+    candidates.append("gb18030")
+    decoded: list[tuple[str, str]] = []
+    for encoding in dict.fromkeys(candidates):
+        try:
+            decoded.append((data.decode(encoding), encoding))
+        except (UnicodeDecodeError, LookupError):
+            continue
+    if not decoded:
+        return "", None, "无法识别文件编码（可能被截断或损坏）— 应为 UTF-8、UTF-8-BOM 或 GBK/GB18030 编码的 CSV"
+    for text, encoding in decoded:
+        if any(hint in text[:20_000] for hint in _HEADER_HINTS):
+            return text, encoding, None
+    text, encoding = decoded[0]
+    return text, encoding, None
+
+
+def _strict(data: bytes, codec: str, label: str) -> tuple[str, str | None, str | None]:
+    try:
+        return data.decode(codec), label, None
+    except UnicodeDecodeError as exc:
+        return "", None, f"文件声明为 {label} 编码，但第 {exc.start} 字节处无法解码（文件可能被截断）— 应为完整的 {label} 文本"

@@ -1,0 +1,182 @@
+"""Rules every load must pass, as pandera schemas plus the cross-row rules pandera does not express.
+
+Failures come back as located InputErrors pointing at the cell to fix.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pandas as pd
+import pandera.pandas as pa
+
+from etl import catalogue
+from etl.errors import InputError
+
+FIRST_YEAR = 2000
+
+
+def last_year() -> int:
+    return dt.date.today().year + 1
+
+
+def _year_check() -> pa.Check:
+    return pa.Check(lambda s: s.isna() | s.between(FIRST_YEAR, last_year()),
+                    error=f"年份超出范围 — 应在 {FIRST_YEAR} 至 {last_year()} 年之间")
+
+
+def _fractional_counts(frame: pd.DataFrame, value_column: str) -> list[InputError]:
+    if frame.empty:
+        return []
+    kinds = frame["indicator"].map(lambda code: catalogue.indicators()[code].kind)
+    values = frame[value_column].astype(float)
+    bad = frame[(kinds == "count") & values.notna() & (values != values.round())]
+    return [InputError(row["file_name"], row["sheet"], int(row["row_number"]), _value_cell(row, value_column),
+                       f"“{show(row[value_column])}”不是整数 — 个数/家数应为不带小数的非负整数")
+            for _, row in bad.iterrows()]
+
+
+def show(value) -> str:
+    """A number as a person wrote it: 36 rather than 36.0."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+_NON_NEGATIVE = "不能为负数 — 应为 0 或正数"
+
+
+def _figure_schema(value_column: str) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "year": pa.Column(int, _year_check(), coerce=True),
+            value_column: pa.Column(float, pa.Check.ge(0, error=_NON_NEGATIVE), nullable=True, coerce=True),
+        },
+    )
+
+
+VALUE_SCHEMA = _figure_schema("value")
+TARGET_SCHEMA = _figure_schema("target")
+ENTERPRISE_SCHEMA = pa.DataFrameSchema({"recognised_year": pa.Column(int, _year_check(), coerce=True)})
+PROJECT_SCHEMA = pa.DataFrameSchema(
+    {
+        column: pa.Column(float, pa.Check.ge(0, error=_NON_NEGATIVE), nullable=True, coerce=True)
+        for column in ("total_investment", "projected_output", "projected_tax")
+    }
+)
+
+# Which spreadsheet column a failing field was read from, per frame.
+_VALUE_CELLS = {"year": "year_column", "value": "column", "target": "column", "recognised_year": "year_column"}
+
+
+def _schema_errors(frame: pd.DataFrame, schema: pa.DataFrameSchema,
+                   column_of: Callable[[pd.Series, str | None], int | None]) -> list[InputError]:
+    if frame.empty:
+        return []
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        errors = []
+        for case in exc.failure_cases.itertuples(index=False):
+            if case.index is None or pd.isna(case.index):
+                continue
+            row = frame.loc[case.index]
+            field = case.column if isinstance(case.column, str) and case.column in frame.columns else None
+            message = _message_for(str(case.check), schema, field)
+            shown = "" if field is None else f"“{show(row[field])}”"
+            errors.append(InputError(row["file_name"], row["sheet"], int(row["row_number"]),
+                                     column_of(row, field), f"{shown}{message}"))
+        return errors
+    return []
+
+
+def _message_for(check: str, schema: pa.DataFrameSchema, field: str | None) -> str:
+    checks = list(schema.checks)
+    if field and field in schema.columns:
+        checks += list(schema.columns[field].checks)
+    for candidate in checks:
+        if candidate.error and (candidate.error == check or candidate.name == check):
+            return candidate.error
+    return f"未通过检查（{check}）"
+
+
+def _value_cell(row: pd.Series, field: str | None) -> int | None:
+    key = _VALUE_CELLS.get(field or "", "column")
+    value = row.get(key)
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _project_cell(row: pd.Series, field: str | None) -> int | None:
+    return (row["cell_columns"] or {}).get(field or "")
+
+
+def _where(row: pd.Series) -> str:
+    sheet = f":{row['sheet']}" if row["sheet"] else ""
+    return f"{row['file_name']}{sheet}:{int(row['row_number'])}"
+
+
+def _conflicts(frame: pd.DataFrame, keys: list[str], compare: list[str], what: str,
+               column_of: Callable[[pd.Series], int | None]) -> list[InputError]:
+    """Rows with the same key but different content inside one load: both places are reported."""
+    if frame.empty:
+        return []
+    errors = []
+    for _key, group in frame[frame.duplicated(keys, keep=False)].groupby(keys, sort=False, dropna=False):
+        distinct = group.drop_duplicates(compare)
+        if len(distinct) < 2:
+            continue
+        first = group.iloc[0]
+        for _, row in group.iloc[1:].iterrows():
+            if all(_same(row[c], first[c]) for c in compare):
+                continue
+            shown = "、".join(show(row[c]) for c in compare if not _same(row[c], first[c]))
+            earlier = "、".join(show(first[c]) for c in compare if not _same(row[c], first[c]))
+            errors.append(InputError(row["file_name"], row["sheet"], int(row["row_number"]), column_of(row),
+                                     f"与 {_where(first)} 的{what}重复但数值不同（此处 {shown}，彼处 {earlier}）"
+                                     " — 同一批导入中每项只能有一个值"))
+    return errors
+
+
+def _same(a, b) -> bool:
+    return (pd.isna(a) and pd.isna(b)) if (_scalar_na(a) or _scalar_na(b)) else a == b
+
+
+def _scalar_na(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value is pd.NaT
+
+
+def _date_order(projects: pd.DataFrame) -> list[InputError]:
+    errors = []
+    pairs = [("signed_date", "started_date", "开工日期早于签约日期"),
+             ("started_date", "production_date", "投产日期早于开工日期")]
+    for _, row in projects.iterrows():
+        for earlier, later, problem in pairs:
+            if row[earlier] and row[later] and row[later] < row[earlier]:
+                errors.append(InputError(row["file_name"], row["sheet"], int(row["row_number"]),
+                                         _project_cell(row, later),
+                                         f"{problem}（{row[earlier]} → {row[later]}）— 应为 签约 ≤ 开工 ≤ 投产"))
+        signed = row["signed_date"]
+        if signed and not FIRST_YEAR <= signed.year <= last_year():
+            errors.append(InputError(row["file_name"], row["sheet"], int(row["row_number"]),
+                                     _project_cell(row, "signed_date"),
+                                     f"签约日期 {signed} 超出范围 — 应在 {FIRST_YEAR} 至 {last_year()} 年之间"))
+    return errors
+
+
+def validate(values: pd.DataFrame, targets: pd.DataFrame, enterprises: pd.DataFrame,
+             projects: pd.DataFrame) -> list[InputError]:
+    def value_cell(row: pd.Series) -> int | None:
+        return _value_cell(row, "value")
+
+    errors = _schema_errors(values, VALUE_SCHEMA, _value_cell)
+    errors += _schema_errors(targets, TARGET_SCHEMA, _value_cell)
+    errors += _schema_errors(enterprises, ENTERPRISE_SCHEMA, _value_cell)
+    errors += _schema_errors(projects, PROJECT_SCHEMA, _project_cell)
+    errors += _fractional_counts(values, "value") + _fractional_counts(targets, "target")
+    errors += _conflicts(values, ["zone_id", "year", "indicator"], ["value"], "开发区-年份-指标", value_cell)
+    errors += _conflicts(targets, ["zone_id", "year", "indicator"], ["target"], "目标", value_cell)
+    project_fields = ["project_name", "zone_id", "total_investment", "signed_date", "started_date",
+                      "production_date", "status", "projected_output", "projected_tax"]
+    errors += _conflicts(projects, ["project_id"], project_fields, "项目编号", lambda row: None)
+    errors += _date_order(projects)
+    return errors
