@@ -238,12 +238,11 @@ def extract_values(table: Table, errors: ErrorCollector, zones: ZoneResolver) ->
     ex = Extractor(table, errors, zones)
     fallback_year = sheet_year(table)
     records: list[dict[str, Any]] = []
-    source_default = f"{ex.file_name}" + (f"：{ex.sheet}" if ex.sheet else "")
     for row_number, row in table.rows:
         zone_id = ex.zone(row_number, row)
         year = ex.year(row_number, row, fallback=fallback_year)
         synthetic = ex.synthetic(row_number, row)
-        source = cell_text(ex.cell(row, "source")) or source_default
+        source = cell_text(ex.cell(row, "source")) or None
         if table.layout == LAYOUT_LONG:
             code = ex.indicator(row_number, row)
             if code is None:

@@ -70,7 +70,9 @@ CREATE OR REPLACE VIEW ledger_indicator_values AS
 
 CREATE OR REPLACE VIEW indicator_values AS
     WITH combined AS (
-        SELECT zone_id, year, indicator, value, source, is_synthetic FROM value_store
+        SELECT zone_id, year, indicator, value,
+               coalesce(source, file_name || coalesce('：' || sheet, '')) AS source, is_synthetic
+        FROM value_store
         UNION ALL
         SELECT l.zone_id, l.year, l.indicator, l.value, '项目台账汇总' AS source, l.is_synthetic
         FROM ledger_indicator_values l

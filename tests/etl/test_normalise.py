@@ -1,0 +1,61 @@
+import datetime as dt
+
+import pytest
+
+from etl.normalise import ZoneResolver, parse_date, parse_number, parse_year, to_canonical
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("1,234.5", 1234.5), (" 36 ", 36.0), (36, 36.0), (179.78, 179.78), ("１２３", 123.0), ("1 797 800", 1797800.0),
+])
+def test_numbers_written_as_text(raw, expected):
+    assert parse_number(raw) == (expected, None)
+
+
+@pytest.mark.parametrize("raw", ["", "—", "-", "/", None, "  ", "——", "－"])
+def test_missing_is_not_zero(raw):
+    assert parse_number(raw) == (None, None)
+
+
+def test_percent_and_junk_are_flagged():
+    assert parse_number("12.5%") == (12.5, "percent")
+    assert parse_number("abc")[1] and parse_number(dt.date(2021, 1, 1))[1]
+
+
+@pytest.mark.parametrize("raw", ["2021-11-15", "2021/11/15", "2021年11月15日", "2021.11.15", "20211115",
+                                 dt.datetime(2021, 11, 15, 0, 0), dt.date(2021, 11, 15), 44515, "2021-11-15 00:00:00"])
+def test_dates_in_every_accepted_form(raw):
+    assert parse_date(raw) == (dt.date(2021, 11, 15), None)
+
+
+@pytest.mark.parametrize("raw, problem", [("2021-02-30", "不存在"), ("2023年13月1日", "不存在"), ("明年", "不是可识别的日期")])
+def test_impossible_dates(raw, problem):
+    value, message = parse_date(raw)
+    assert value is None and problem in message
+
+
+def test_years():
+    assert parse_year("2021年") == (2021, None)
+    assert parse_year(2021.0) == (2021, None)
+    assert parse_year("二〇二一")[1]
+
+
+@pytest.mark.parametrize("name", ["运城盐湖高新技术产业开发区", "盐湖高新区", "山西运城盐湖高新技术产业开发区", " 盐湖 高新区 ", "X140802"])
+def test_zone_names_full_short_and_prefixed(name):
+    assert ZoneResolver().resolve(name) == ("X140802", None)
+
+
+def test_zone_without_shanxi_prefix():
+    assert ZoneResolver().resolve("运城经济开发区")[0] == "S147018"
+    assert ZoneResolver().resolve("运城经开区")[0] == "S147018"
+
+
+def test_unknown_zone_lists_closest_names():
+    zone_id, message = ZoneResolver().resolve("盐湖高兴区")
+    assert zone_id is None and "盐湖高新区" in message.split("最接近")[1]
+
+
+def test_money_converted_exactly():
+    assert to_canonical(1797800, 0.0001) == 179.78
+    assert to_canonical(5000, 0.0001) == 0.5
+    assert to_canonical(17978000000, 1e-8) == 179.78
