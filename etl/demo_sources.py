@@ -227,7 +227,8 @@ SHANXI_CITIES = ("太原", "大同", "长治", "晋中", "运城", "临汾", "�
 BRAND_1 = "华恒鼎中瑞宏金新博联天海德盛睿泰永信东诚卓远晟汇嘉康正安航领"
 BRAND_2 = "锐泰盛科达源通拓创辉昌瑞宇邦晖越润兴能力智川驰航坤峰诺锦鑫"
 REAL_BRANDS = ("宏明", "凯丰", "美的", "网易", "亨通", "久特", "长实", "清控", "中科", "华为", "中航")
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙马胡郭何林罗郑梁谢宋唐韩冯董程曹袁邓许沈彭吕苏卢蒋蔡贾丁魏薛叶阎潘杜田任姜范石姚郝白崔康秦史侯乔武常贺"
+SURNAMES = ("王李张刘陈杨赵黄周吴徐孙马胡郭何林罗郑梁谢宋唐韩冯董程曹袁邓许"
+            "沈彭吕苏卢蒋蔡贾丁魏薛叶阎潘杜田任姜范石姚郝白崔康秦史侯乔武常贺")
 GIVEN = ("建国", "志强", "海峰", "文斌", "晓东", "俊杰", "立新", "丽娟", "红梅", "永刚", "卫东", "国庆",
          "宏伟", "振华", "鹏飞", "晓燕", "建华", "军", "伟", "敏", "静", "磊", "涛", "斌", "芳", "利民")
 OFFICIAL_TITLES = ("管委会主任", "管委会副主任", "管委会副主任", "党工委副书记", "投资促进局局长",
@@ -525,35 +526,80 @@ def _scale_to_total(rng: random.Random, values: list[int], total: int, lo: int =
     return out
 
 
-def _seed_projects(zone: Zone) -> dict[int, list[dict]]:
-    """The 盐湖高新区 projects named in the article, by signing year (None = 在谈)."""
+def _seed_projects() -> dict[int, list[dict]]:
+    """The 盐湖高新区 projects named in the article, by signing year (key 0 = 在谈, no dates).
+
+    Only 宏明's project and the two negotiations are real (是否模拟 = 否); the followers' firm names are
+    real but their dates and figures are invented, so they are flagged synthetic. Keys missing here
+    (inv_c, out_c, tax_w, official) are filled with synthetic values.
+    """
+    via_leader = {"leader": HONGMING, "note": "“链主”宏明以商招商引进", "synthetic": True}
     y21 = [
-        dict(name="宏明空调全产业链生产基地", investor=HONGMING, origin="山西运城", inv_c=None,
-             signed=date(2021, 11, 15), started=None, production=None, status="签约", out_c=2000, tax_w=5000,
-             leader="", official="", note="运城日报报道；宏明与凯丰强强联合", synthetic=False),
-        dict(name="凯丰节能换热设备生产项目", investor="山东凯丰节能科技有限公司", origin="山东",
-             signed=date(2021, 11, 15), started=date(2021, 12, 20), production=date(2022, 10, 28),
-             status="投产", leader=HONGMING, note="“链主”宏明以商招商引进", synthetic=True),
-        dict(name="久特空调电机组装项目", investor="湖北久特电机组装总成分厂", origin="湖北",
-             signed=date(2021, 12, 16), started=date(2022, 3, 18), production=date(2023, 4, 26),
-             status="投产", leader=HONGMING, note="“链主”宏明以商招商引进", synthetic=True),
+        {"name": "宏明空调全产业链生产基地", "investor": HONGMING, "origin": "山西运城",
+         "signed": date(2021, 11, 15), "started": None, "production": None, "status": "签约",
+         "inv_c": None, "out_c": 2000, "tax_w": 5000, "official": "",
+         "note": "运城日报报道；宏明与凯丰强强联合", "synthetic": False},
+        {"name": "凯丰节能换热设备生产项目", "investor": "山东凯丰节能科技有限公司", "origin": "山东",
+         "signed": date(2021, 11, 15), "started": date(2021, 12, 20), "production": date(2022, 10, 28),
+         "status": "投产", **via_leader},
+        {"name": "久特空调电机组装项目", "investor": "湖北久特电机组装总成分厂", "origin": "湖北",
+         "signed": date(2021, 12, 16), "started": date(2022, 3, 18), "production": date(2023, 4, 26),
+         "status": "投产", **via_leader},
     ]
     y22 = [
-        dict(name="CCS流体冷却设备生产项目", investor="CCS流体冷却技术有限公司", origin="",
-             signed=date(2022, 1, 19), started=date(2022, 4, 12), production=date(2023, 6, 30),
-             status="投产", leader=HONGMING, note="“链主”宏明以商招商引进", synthetic=True),
-        dict(name="长实流体设备生产项目", investor="深圳长实流体设备有限公司", origin="广东深圳",
-             signed=date(2022, 3, 8), started=date(2022, 5, 16), production=None,
-             status="开工", leader=HONGMING, note="“链主”宏明以商招商引进", synthetic=True),
+        {"name": "CCS流体冷却设备生产项目", "investor": "CCS流体冷却技术有限公司", "origin": "",
+         "signed": date(2022, 1, 19), "started": date(2022, 4, 12), "production": date(2023, 6, 30),
+         "status": "投产", **via_leader},
+        {"name": "长实流体设备生产项目", "investor": "深圳长实流体设备有限公司", "origin": "广东深圳",
+         "signed": date(2022, 3, 8), "started": date(2022, 5, 16), "production": None,
+         "status": "开工", **via_leader},
     ]
     talks = [
-        dict(name="年产100台套装配式及集成式高效节能装备项目", investor="天津亨通制冷机电有限公司", origin="天津",
-             inv_c=None, out_c=None, tax_w=None, signed=None, started=None, production=None, status="在谈",
-             note="计划采取“云签约”方式", synthetic=False),
-        dict(name="美的集团项目（洽谈中）", investor="美的集团", origin="广东佛山", inv_c=None, out_c=None,
-             tax_w=None, signed=None, started=None, production=None, status="在谈", note="", synthetic=False),
+        {"name": "年产100台套装配式及集成式高效节能装备项目", "investor": "天津亨通制冷机电有限公司",
+         "origin": "天津", "note": "计划采取“云签约”方式", "synthetic": False},
+        {"name": "美的集团项目（洽谈中）", "investor": "美的集团", "origin": "广东佛山", "note": "",
+         "synthetic": False},
     ]
     return {2021: y21, 2022: y22, 0: talks}
+
+
+@dataclass
+class _ZoneLedger:
+    """Generates one zone's synthetic projects; keeps its officials, repeat investors and used names."""
+
+    rng: random.Random
+    namer: Namer
+    zone: Zone
+    officials: list[str]
+    investor_pool: list[tuple[str, str, str, str]] = field(default_factory=list)  # name, origin, chain, brand
+    names: set[str] = field(default_factory=set)  # membership only, never iterated
+
+    def project(self, y: int, kind: str) -> Project:
+        rng, z = self.rng, self.zone
+        chain = _chain(rng, z)
+        if self.investor_pool and rng.random() < 0.08:
+            investor, origin, chain, brand = rng.choice(self.investor_pool)
+        else:
+            origin = _origin(rng, z)
+            investor = self.namer.investor(chain, origin)
+            brand = self.namer.last_brand
+            self.investor_pool.append((investor, origin, chain, brand))
+        signed, started, production, status = _dates(rng, y, kind)
+        inv = _money(rng, z.national)
+        out_c, tax_w = _output_tax(rng, inv, chain)
+        name = _project_name(rng, chain, brand)
+        tries = 0
+        while name in self.names:  # (所属开发区, 项目名称) identifies a project when 项目编号 is absent
+            tries += 1
+            name = _project_name(rng, chain, brand) if tries < 8 else name.removesuffix("项目") + "（二期）项目"
+        self.names.add(name)
+        note = ""
+        if status == "终止":
+            note = rng.choice(NOTES_STOPPED)
+        elif rng.random() < 0.12:
+            note = rng.choice(NOTES_ACTIVE)
+        return Project(0, z, name, investor, origin, chain, inv, signed, started, production, status,
+                       out_c, tax_w, official=rng.choice(self.officials), note=note)
 
 
 def build_ledger(zones: list[Zone], plan) -> list[Project]:
@@ -564,35 +610,11 @@ def build_ledger(zones: list[Zone], plan) -> list[Project]:
     projects: list[Project] = []
     for z in zones:
         officials = [f"{namer.person()}（{t}）" for t in text_rng.sample(OFFICIAL_TITLES, 5)]
-        seeds = _seed_projects(z) if z.zone_id == YANHU else {}
+        seeds = _seed_projects() if z.zone_id == YANHU else {}
         zone_projects: list[Project] = []
-        investor_pool: list[tuple[str, str, str, str]] = []  # (name, origin, chain, brand): repeat investors
-
-        def generic(y: int, kind: str, inv_c: int | None = None) -> Project:
-            chain = _chain(rng, z)
-            if investor_pool and rng.random() < 0.08:
-                investor, origin, chain, brand = rng.choice(investor_pool)
-            else:
-                origin = _origin(rng, z)
-                investor = namer.investor(chain, origin)
-                brand = namer.last_brand
-                investor_pool.append((investor, origin, chain, brand))
-            signed, started, production, status = _dates(rng, y, kind)
-            inv = inv_c if inv_c is not None else _money(rng, z.national)
-            out_c, tax_w = _output_tax(rng, inv, chain)
-            names_in_zone = {p.name for p in zone_projects}
-            name = _project_name(rng, chain, brand)
-            tries = 0
-            while name in names_in_zone:
-                tries += 1
-                name = _project_name(rng, chain, brand) if tries < 8 else name.removesuffix("项目") + "（二期）项目"
-            note = ""
-            if status == "终止":
-                note = rng.choice(NOTES_STOPPED)
-            elif rng.random() < 0.12:
-                note = rng.choice(NOTES_ACTIVE)
-            return Project(0, z, name, investor, origin, chain, inv, signed, started, production, status,
-                           out_c, tax_w, official=rng.choice(officials), note=note)
+        gen = _ZoneLedger(rng, namer, z, officials)
+        gen.names.update(d["name"] for group in seeds.values() for d in group)
+        generic = gen.project
 
         for y in YEARS:
             n, ss = plan[(z.zone_id, y)]
@@ -617,7 +639,7 @@ def build_ledger(zones: list[Zone], plan) -> list[Project]:
             batch += fixed
             if z.zone_id == YANHU and y == 2021:  # 35 known amounts must add up to exactly 179.78 亿元
                 priced = [p for p in batch if p.inv_c is not None]
-                for p, v in zip(priced, _scale_to_total(rng, [p.inv_c for p in priced], 17978)):
+                for p, v in zip(priced, _scale_to_total(rng, [p.inv_c for p in priced], 17978), strict=True):
                     p.inv_c = v
                     if p.synthetic:
                         p.out_c, p.tax_w = _output_tax(rng, v, p.chain)
@@ -629,8 +651,8 @@ def build_ledger(zones: list[Zone], plan) -> list[Project]:
             p.status, p.note = "在谈", rng.choice(("", "", "多轮洽谈中", "已考察对接", "拟于近期签约"))
             zone_projects.append(p)
         for d in seeds.get(0, []):
-            zone_projects.append(Project(0, z, d["name"], d["investor"], d["origin"], SEED_CHAIN, d["inv_c"],
-                                         None, None, None, "在谈", d["out_c"], d["tax_w"], note=d["note"],
+            zone_projects.append(Project(0, z, d["name"], d["investor"], d["origin"], SEED_CHAIN, None,
+                                         None, None, None, "在谈", None, None, note=d["note"],
                                          synthetic=d["synthetic"]))
         # order like a real ledger: by signing date, talks last; then number them
         zone_projects.sort(key=lambda p: (p.signed is None, p.signed or date.max, p.name))
@@ -755,7 +777,8 @@ def enterprise_list(zones: list[Zone], counts) -> list[tuple[str, Zone, str, int
                         if (z.zone_id, y) == (YANHU, 2021):
                             name, synthetic = "网易", False
                         else:
-                            name = namer.unique(lambda: f"{z.city_stem}{namer.brand()}科技企业孵化器有限公司")
+                            stem = z.city_stem
+                            name = namer.unique(lambda stem=stem: f"{stem}{namer.brand()}科技企业孵化器有限公司")
                     elif cat == '专精特新"小巨人"':
                         pool = [n for yy, n in srdi_by_year if yy < y and n not in seen[cat]]
                         name = rng.choice(pool) if pool else namer.firm(rng.choice(z.chains), z.city_stem)
@@ -902,14 +925,14 @@ def write_investment(out_dir: Path, demo: Demo) -> Path:
             ws.cell(r, ncol, SYN)
             r += 1
         r += 1  # blank spacer row
-        notes = ("注：1.签约项目总投资、预计年产值、预计利税单位为万元；2.“—”“/”表示未报送；"
-                 "3.当年签约并开工项目数指当年签约且当年开工的项目；4.本表为模拟数据，仅供演示。",
+        notes = (("注：1.签约项目总投资、预计年产值、预计利税单位为万元；2.“—”“/”表示未报送；"
+                 "3.当年签约并开工项目数指当年签约且当年开工的项目；4.本表为模拟数据，仅供演示。"),
                  "数据来源：各开发区管委会报送（模拟数据）")
         for text in notes:
             ws.cell(r, 1, text)
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncol)
             r += 1
-        for col, width in zip("ABCDEFGHI", (6, 28, 12, 18, 14, 12, 18, 16, 9)):
+        for col, width in zip("ABCDEFGHI", (6, 28, 12, 18, 14, 12, 18, 16, 9), strict=True):
             ws.column_dimensions[col].width = width
         ws.row_dimensions[3].height = 32
     path = out_dir / F_INVEST
@@ -991,7 +1014,8 @@ def write_ledger(out_dir: Path, demo: Demo) -> Path:
         ws.cell(r, 15, p.official or None)
         ws.cell(r, 16, p.note or None)
         ws.cell(r, 17, SYN if p.synthetic else REAL)
-    for col, width in zip("ABCDEFGHIJKLMNOPQ", (15, 36, 16, 30, 12, 16, 10, 12, 12, 12, 8, 12, 10, 26, 22, 26, 8)):
+    widths = (15, 36, 16, 30, 12, 16, 10, 12, 12, 12, 8, 12, 10, 26, 22, 26, 8)
+    for col, width in zip("ABCDEFGHIJKLMNOPQ", widths, strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "C3"
     path = out_dir / F_LEDGER
@@ -1003,7 +1027,9 @@ def write_enterprises(out_dir: Path, demo: Demo) -> Path:
     rng = _rng("file04-labels")
     rows = [("企业名称", "所属开发区", "认定类别", "认定年份", "是否模拟")]
     for name, z, cat, y, synthetic in demo.enterprises:
-        label = "运城盐湖高新技术产业开发区" if (z.zone_id, y, name) == (YANHU, 2021, "网易") else rng.choice(z.spellings)
+        label = rng.choice(z.spellings)
+        if (z.zone_id, y, name) == (YANHU, 2021, "网易"):
+            label = "运城盐湖高新技术产业开发区"
         rows.append((name, label, cat, str(y), SYN if synthetic else REAL))
     path = out_dir / F_ENTERPRISES
     path.write_bytes(_csv_bytes(rows, "utf-8", "\n"))
@@ -1031,7 +1057,7 @@ def write_targets(out_dir: Path, demo: Demo) -> Path:
         r += 1
     r += 1
     ws.cell(r, 1, "注：模拟数据，仅供演示。")
-    for col, width in zip("ABCDEF", (28, 8, 22, 10, 8, 9)):
+    for col, width in zip("ABCDEF", (28, 8, 22, 10, 8, 9), strict=True):
         ws.column_dimensions[col].width = width
     path = out_dir / F_TARGETS
     _save_xlsx(wb, path)

@@ -59,13 +59,13 @@ def read_bytes(data: bytes, name: str) -> ReadResult:
         return fail("文件是空的 — 应包含表头和数据行")
     digest = hashlib.sha256(data).hexdigest()
     suffix = Path(name).suffix.lower()
+    if suffix not in (".xlsx", ".xlsm", ".xls", ".et", ".csv", ".txt", ""):
+        return fail(f"不支持的文件类型“{suffix}” — 应为 .xlsx 或 .csv")
     if data.startswith(_OLE2_MAGIC) or suffix in (".xls", ".et"):
         return fail("这是旧版 Excel/WPS 格式（.xls/.et），无法读取 — 请在 Excel 或 WPS 中“另存为” .xlsx 后再导入")
     if suffix in (".xlsx", ".xlsm") or data.startswith(b"PK\x03\x04"):
         return _read_xlsx(data, name, digest)
-    if suffix in (".csv", ".txt", ""):
-        return _read_csv(data, name, digest)
-    return fail(f"不支持的文件类型“{suffix}” — 应为 .xlsx 或 .csv")
+    return _read_csv(data, name, digest)
 
 
 def _read_xlsx(data: bytes, name: str, digest: str) -> ReadResult:
