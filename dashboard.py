@@ -1,0 +1,31 @@
+"""开发区经济指标看板 — the entrypoint. It only routes: page setup, shared sidebar, navigation.
+
+Run with `streamlit run dashboard.py` (or `./run.sh`). Screens live in app_pages/, one file each.
+(Not `pages/`: a directory of that name switches Streamlit into its legacy multipage mode for
+the first run of every server process and for every AppTest run, which skips this file.)
+"""
+from pathlib import Path
+
+import streamlit as st
+
+from devzone import ui
+from devzone.i18n import t
+
+PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
+# (page file, title key, icon). The first one is the landing page.
+PAGES = [
+    ("home.py", "nav.home", ":material/dashboard:"),
+]
+
+st.set_page_config(page_title=t("app.title"), page_icon=":material/bar_chart:", layout="wide")
+
+ui.ensure_database()
+filters = ui.sidebar_filters()
+
+navigation = st.navigation(
+    [
+        st.Page(PAGES_DIR / file_name, title=t(title_key, filters.lang), icon=icon, default=(i == 0))
+        for i, (file_name, title_key, icon) in enumerate(PAGES)
+    ]
+)
+navigation.run()

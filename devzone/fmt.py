@@ -1,0 +1,194 @@
+"""How numbers, ranks and dates are written — the one place to change a format.
+
+Chinese follows official reports: `179.78亿元`, amounts under 1 亿元 in 万元 (`5,000万元`),
+`36个`, `第3名/共28个`, `并列第2名/共28个`, `+12.5%`, `2021年11月15日`. Rounding is
+四舍五入 (half up), not banker's rounding. Missing values are shown as `—`, never as 0.
+Money arrives in the canonical unit 亿元.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+import pandas as pd
+
+MISSING = "—"
+MONEY_UNITS = {"亿元"}
+COUNT_UNITS = {"个", "家", "项", "户", "人"}
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WAN_PER_YI = Decimal(10_000)
+_YUAN_PER_YI = Decimal(100_000_000)
+
+
+def is_missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _decimal(value: float | int | Decimal | str) -> Decimal:
+    """Exact decimal of the *shortest repr* of a float, so 0.29 stays 0.29 and not 0.28999…"""
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ValueError(f"not a number: {value!r}") from exc
+
+
+def _round_half_up(value: Decimal, decimals: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def number(value: object, decimals: int = 2, *, keep_zeros: bool = False) -> str:
+    """`1234.5` -> `1,234.5`; trailing zeros dropped unless `keep_zeros`; missing -> `—`."""
+    if is_missing(value):
+        return MISSING
+    rounded = _round_half_up(_decimal(value), decimals)
+    if rounded == 0:
+        rounded = abs(rounded)  # no "-0"
+    text = f"{rounded:,.{decimals}f}"
+    if not keep_zeros and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def money(value_yi: object, lang: str = "zh", *, decimals: int = 2) -> str:
+    """Money given in 亿元: `179.78亿元`, `5,000万元`; English `CNY 17.978 bn`, `CNY 50 mn`."""
+    if is_missing(value_yi):
+        return MISSING
+    yi = _decimal(value_yi)
+    if lang == "en":
+        return _money_en(yi * _YUAN_PER_YI)
+    wan = _round_half_up(yi * _WAN_PER_YI, decimals)
+    if abs(wan) >= _WAN_PER_YI:  # also catches 0.999999 亿元 rounding up to 10,000万元
+        return f"{number(yi, decimals)}亿元"
+    return f"{number(wan, decimals)}万元"
+
+
+def _money_en(yuan: Decimal) -> str:
+    if abs(yuan) >= Decimal(1_000_000_000):
+        return f"CNY {number(yuan / Decimal(1_000_000_000), 3)} bn"
+    if abs(yuan) >= Decimal(1_000_000):
+        return f"CNY {number(yuan / Decimal(1_000_000), 2)} mn"
+    return f"CNY {number(yuan, 0)}"
+
+
+def count(value: object, unit: str = "", lang: str = "zh") -> str:
+    """`36个`, `1,234家`; English drops the Chinese measure word: `36`, `1,234`."""
+    if is_missing(value):
+        return MISSING
+    text = number(value, 1)
+    return text if lang == "en" else f"{text}{unit}"
+
+
+def indicator_value(value: object, unit: str, lang: str = "zh") -> str:
+    """A stored indicator value in its canonical unit, written the way its unit calls for."""
+    if unit in MONEY_UNITS:
+        return money(value, lang)
+    if unit in COUNT_UNITS:
+        return count(value, unit, lang)
+    if is_missing(value):
+        return MISSING
+    if unit == "%":
+        return f"{number(value, 1)}%"
+    return f"{number(value)}{unit}" if lang != "en" else f"{number(value)} {unit}".rstrip()
+
+
+def _ordinal_en(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def rank(position: object, total: object = None, lang: str = "zh", *, tied: bool = False,
+         unit: str = "个") -> str:
+    """`第3名/共28个`, tied `并列第2名/共28个`; English `3rd of 28`, `tied 2nd of 28`."""
+    if is_missing(position):
+        return MISSING
+    place = int(position)  # type: ignore[arg-type]
+    has_total = not is_missing(total)
+    if lang == "en":
+        text = ("tied " if tied else "") + _ordinal_en(place)
+        return f"{text} of {int(total)}" if has_total else text  # type: ignore[arg-type]
+    text = ("并列" if tied else "") + f"第{place}名"
+    return f"{text}/共{int(total)}{unit}" if has_total else text  # type: ignore[arg-type]
+
+
+def percent(share: object, decimals: int = 1) -> str:
+    """A share given as a fraction: `0.875` -> `87.5%`."""
+    if is_missing(share):
+        return MISSING
+    return f"{number(_decimal(share) * 100, decimals, keep_zeros=True)}%"
+
+
+def percent_change(ratio: object, decimals: int = 1) -> str:
+    """A change given as a fraction, always signed: `0.125` -> `+12.5%`, `-0.03` -> `-3.0%`."""
+    if is_missing(ratio):
+        return MISSING
+    rounded = _round_half_up(_decimal(ratio) * 100, decimals)
+    if rounded == 0:
+        return f"{abs(rounded):.{decimals}f}%"
+    return f"{rounded:+.{decimals}f}%"
+
+
+def yoy(current: object, previous: object, decimals: int = 1) -> str:
+    """同比 (year on year): `yoy(112.5, 100)` -> `+12.5%`. No base (missing or ≤ 0) -> `—`."""
+    if is_missing(current) or is_missing(previous):
+        return MISSING
+    base = _decimal(previous)
+    if base <= 0:
+        return MISSING
+    return percent_change(_decimal(current) / base - 1, decimals)
+
+
+def _as_datetime(value: object) -> dt.datetime | None:
+    if is_missing(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    stamp = pd.Timestamp(value)  # str, numpy datetime64, Timestamp
+    return None if stamp is pd.NaT else stamp.to_pydatetime()
+
+
+def date(value: object, lang: str = "zh") -> str:
+    """`2021年11月15日`; English `15 Nov 2021`."""
+    moment = _as_datetime(value)
+    if moment is None:
+        return MISSING
+    if lang == "en":
+        return f"{moment.day} {_MONTHS_EN[moment.month - 1]} {moment.year}"
+    return f"{moment.year}年{moment.month}月{moment.day}日"
+
+
+def date_time(value: object, lang: str = "zh") -> str:
+    """`2021年11月15日 14:03`; English `15 Nov 2021 14:03`."""
+    moment = _as_datetime(value)
+    if moment is None:
+        return MISSING
+    return f"{date(moment, lang)} {moment:%H:%M}"
+
+
+def year(value: object, lang: str = "zh") -> str:
+    if is_missing(value):
+        return MISSING
+    return f"{int(value)}" if lang == "en" else f"{int(value)}年"  # type: ignore[arg-type]
+
+
+def year_span(years: Iterable[object], lang: str = "zh") -> str:
+    """`2019—2023年` (or `2021年` for one year); English `2019–2023`."""
+    present = sorted({int(y) for y in years if not is_missing(y)})  # type: ignore[call-overload]
+    if not present:
+        return MISSING
+    first, last = present[0], present[-1]
+    if first == last:
+        return year(first, lang)
+    return f"{first}–{last}" if lang == "en" else f"{first}—{last}年"

@@ -1,0 +1,145 @@
+"""Filter state (zone, year, language) <-> URL query parameters. Pure: no Streamlit here.
+
+`?zone=盐湖高新区&year=2021&lang=en` — `zone` accepts a zone_id (`X140802`), a short name
+(`盐湖高新区`) or a full name (`运城盐湖高新技术产业开发区`); full-width characters and stray
+spaces are tolerated. Anything unknown falls back to the default, silently: a mistyped link
+still opens the dashboard.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from devzone.i18n import DEFAULT_LANG, LANGUAGES, Lang
+
+PARAM_ZONE = "zone"
+PARAM_YEAR = "year"
+PARAM_LANG = "lang"
+FILTER_PARAMS = (PARAM_ZONE, PARAM_YEAR, PARAM_LANG)
+# The dashboard is run for the city that owns 盐湖高新区 (the seed zone); it opens on it when present.
+HOME_ZONE_ID = "X140802"
+
+
+@dataclass(frozen=True)
+class FilterState:
+    zone_id: str | None
+    year: int | None
+    lang: Lang = DEFAULT_LANG
+
+
+def _normalise_name(text: str) -> str:
+    """Fold full-width forms, drop all whitespace, ignore case: `Ｘ140802 ` == `x140802`."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(folded.split()).casefold()
+
+
+@dataclass(frozen=True)
+class ZoneDirectory:
+    """The zones known to the snapshot, in display order, and every name a URL may use for them."""
+
+    zone_ids: tuple[str, ...] = ()
+    short_names: Mapping[str, str] = field(default_factory=dict)
+    _aliases: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_frame(cls, zones: pd.DataFrame) -> ZoneDirectory:
+        """`zones` has the columns of the `zones` view, already in display order."""
+        zone_ids = tuple(str(z) for z in zones["zone_id"])
+        short_names = dict(zip(zone_ids, (str(s) for s in zones["short_name"]), strict=True))
+        candidates: dict[str, set[str]] = {}
+        for column in ("zone_name", "short_name"):
+            for zone_id, name in zip(zone_ids, zones[column], strict=True):
+                if isinstance(name, str) and name.strip():
+                    candidates.setdefault(_normalise_name(name), set()).add(zone_id)
+        # A name shared by two zones names neither; an id always names its own zone.
+        aliases = {name: next(iter(ids)) for name, ids in candidates.items() if len(ids) == 1}
+        aliases.update({_normalise_name(zone_id): zone_id for zone_id in zone_ids})
+        return cls(zone_ids, short_names, aliases)
+
+    def resolve(self, raw: object) -> str | None:
+        if not isinstance(raw, str) or not raw.strip():
+            return None
+        return self._aliases.get(_normalise_name(raw))
+
+    def label(self, zone_id: str) -> str:
+        return self.short_names.get(zone_id, zone_id)
+
+    def url_value(self, zone_id: str) -> str:
+        """The readable short name when it names exactly one zone, else the zone_id."""
+        short = self.short_names.get(zone_id)
+        if short and self.resolve(short) == zone_id:
+            return short
+        return zone_id
+
+    def default(self) -> str | None:
+        if HOME_ZONE_ID in self.zone_ids:
+            return HOME_ZONE_ID
+        return self.zone_ids[0] if self.zone_ids else None
+
+
+def _last(value: object) -> object:
+    """Query parameters may repeat (`?year=2020&year=2021`): the last one wins, as in st.query_params."""
+    if isinstance(value, list | tuple):
+        return value[-1] if value else None
+    return value
+
+
+def resolve_year(raw: object, years: Iterable[int]) -> int | None:
+    raw = _last(raw)
+    if raw is None:
+        return None
+    text = unicodedata.normalize("NFKC", str(raw)).strip().removesuffix("年").strip()
+    try:
+        wanted = int(text)
+    except ValueError:
+        return None
+    return wanted if wanted in {int(y) for y in years} else None
+
+
+def default_year(years: Iterable[int]) -> int | None:
+    """The latest year with data."""
+    available = [int(y) for y in years]
+    return max(available) if available else None
+
+
+def resolve_lang(raw: object) -> Lang | None:
+    raw = _last(raw)
+    if not isinstance(raw, str):
+        return None
+    code = raw.strip().lower().replace("_", "-").split("-")[0]
+    return code if code in LANGUAGES else None  # type: ignore[return-value]
+
+
+def from_query_params(
+    params: Mapping[str, object], zones: ZoneDirectory, years: Iterable[int]
+) -> FilterState:
+    """The view a URL asks for; unknown or missing values become the defaults."""
+    years = list(years)
+    return FilterState(
+        zone_id=zones.resolve(_last(params.get(PARAM_ZONE))) or zones.default(),
+        year=resolve_year(params.get(PARAM_YEAR), years) or default_year(years),
+        lang=resolve_lang(params.get(PARAM_LANG)) or DEFAULT_LANG,
+    )
+
+
+def to_query_params(filters: FilterState, zones: ZoneDirectory) -> dict[str, str]:
+    """The URL parameters that reproduce `filters` (all of them, so a copied link is explicit)."""
+    params: dict[str, str] = {}
+    if filters.zone_id is not None:
+        params[PARAM_ZONE] = zones.url_value(filters.zone_id)
+    if filters.year is not None:
+        params[PARAM_YEAR] = str(filters.year)
+    params[PARAM_LANG] = filters.lang
+    return params
+
+
+def sanitise(filters: FilterState, zones: ZoneDirectory, years: Iterable[int]) -> FilterState:
+    """Replace values the current snapshot no longer has (a zone or year gone after a reload)."""
+    years = [int(y) for y in years]
+    zone_id = filters.zone_id if filters.zone_id in zones.zone_ids else zones.default()
+    year = filters.year if filters.year in years else default_year(years)
+    lang = filters.lang if filters.lang in LANGUAGES else DEFAULT_LANG
+    return replace(filters, zone_id=zone_id, year=year, lang=lang)

@@ -1,0 +1,217 @@
+"""Streamlit glue shared by the entrypoint and every page.
+
+- `ensure_database()`: first-run demo build; a clear stop (with a rebuild button) when the file is bad.
+- `load(queries.fn, *args)`: run a query function, cached per snapshot (a swapped-in file is a new key).
+- `sidebar_filters()`: the zone / year / language sidebar, kept in sync with `?zone=&year=&lang=`.
+- `current_filters()`: what a page reads to know the selection.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from devzone import db, fmt, queries, state
+from devzone.i18n import LANGUAGES, Lang, t
+
+KEY_ZONE = "filter_zone"
+KEY_YEAR = "filter_year"
+KEY_LANG = "filter_lang"
+KEY_SEEDED = "filters_seeded_from_url"
+KEY_FILTERS = "current_filters"
+_SNAPSHOT_RETRIES = 3
+_demo_build_lock = threading.Lock()
+
+
+# ---------------------------------------------------------------- cached queries
+
+@st.cache_data(show_spinner=False, max_entries=2000)
+def _cached_query(query_name: str, db_path: str, snapshot: str, args: tuple) -> pd.DataFrame:
+    query_fn = getattr(queries, query_name)
+    return query_fn(db.reader(db_path).pinned(snapshot), *args)
+
+
+def load(query_fn: Callable[..., pd.DataFrame], *args: object) -> pd.DataFrame:
+    """`load(queries.zones)` — the result for the snapshot that is live now, cached until it is replaced."""
+    if getattr(queries, query_fn.__name__, None) is not query_fn:
+        raise ValueError(f"{query_fn!r} is not a function of devzone.queries")
+    snapshot_reader = db.reader()
+    db_path = str(snapshot_reader.path)
+    for _ in range(_SNAPSHOT_RETRIES):
+        try:
+            return _cached_query(query_fn.__name__, db_path, snapshot_reader.snapshot_id(), args)
+        except db.SnapshotChangedError:
+            continue  # a new file was swapped in between taking the id and querying: ask again
+    raise db.DatabaseBusyError(snapshot_reader.path, "数据库文件在持续更新 / the file keeps changing")
+
+
+# ---------------------------------------------------------------- database bootstrap
+
+def requested_language() -> Lang:
+    """The language before the sidebar exists (for bootstrap messages): session first, then the URL."""
+    chosen = st.session_state.get(KEY_LANG)
+    if chosen in LANGUAGES:
+        return chosen
+    return state.resolve_lang(st.query_params.get(state.PARAM_LANG)) or "zh"
+
+
+def _build_demo(path: Path) -> None:
+    from etl.demo import build_demo  # imported late: the ETL is only needed to (re)build
+
+    db.close_all()  # never hold the file while it is being replaced
+    build_demo(path)
+
+
+def _build_demo_on_first_run(path: Path, lang: Lang) -> None:
+    with _demo_build_lock:  # two sessions opening at once build once
+        if path.exists():
+            return
+        with st.spinner(t("db.building_demo", lang), show_time=True):
+            try:
+                _build_demo(path)
+            except ImportError as exc:
+                st.error(t("db.etl_unavailable", lang, path=path, error=exc), icon=":material/error:")
+                st.stop()
+            except Exception as exc:  # noqa: BLE001 - shown to the user, the app cannot go on
+                st.error(t("db.build_failed", lang, error=exc), icon=":material/error:")
+                st.stop()
+
+
+BACKUP_SUFFIX = ".corrupt-"
+
+
+def _rebuild_after_corruption(path: Path) -> None:
+    """Keep the unreadable file beside the new one (it may be someone's data), then build the demo."""
+    db.close_all()
+    if path.exists():
+        path.rename(path.with_name(f"{path.name}{BACKUP_SUFFIX}{dt.datetime.now():%Y%m%d-%H%M%S}"))
+    _build_demo(path)
+
+
+def _offer_rebuild(path: Path, error: db.DatabaseError, lang: Lang) -> None:
+    st.error(t("db.corrupt", lang, path=path), icon=":material/error:")
+    st.caption(t("db.corrupt_detail", lang, detail=error.detail or error))
+    st.info(t("db.rebuild_hint", lang, backup_name=f"{path.name}{BACKUP_SUFFIX}…"))
+    if st.button(t("db.rebuild_button", lang), type="primary", key="rebuild_demo_db"):
+        with st.spinner(t("db.building_demo", lang), show_time=True):
+            try:
+                _rebuild_after_corruption(path)
+            except Exception as exc:  # noqa: BLE001
+                st.error(t("db.build_failed", lang, error=exc), icon=":material/error:")
+                st.stop()
+        st.rerun()
+
+
+def ensure_database() -> None:
+    """Make sure a readable snapshot is live, or explain why not and stop the run.
+
+    Missing file: build the demo (first run). Corrupt file: say so and offer a rebuild button;
+    never rebuild without being asked, the file may be someone's real data.
+    """
+    lang = requested_language()
+    path = db.resolve_path()
+    if not path.exists():
+        _build_demo_on_first_run(path, lang)
+    try:
+        db.reader(path).check()
+    except db.DatabaseBusyError:
+        st.warning(t("db.busy", lang, path=path), icon=":material/hourglass:")
+        st.stop()
+    except db.DatabaseError as exc:  # corrupt, or deleted again since we looked
+        _offer_rebuild(path, exc, lang)
+        st.stop()
+
+
+# ---------------------------------------------------------------- shared sidebar
+
+def _zone_directory() -> state.ZoneDirectory:
+    return state.ZoneDirectory.from_frame(load(queries.zones))
+
+
+def _years() -> list[int]:
+    return [int(y) for y in load(queries.years_available)["year"]]
+
+
+def _seed_widgets(filters: state.FilterState) -> None:
+    st.session_state[KEY_ZONE] = filters.zone_id
+    st.session_state[KEY_YEAR] = filters.year
+    st.session_state[KEY_LANG] = filters.lang
+
+
+def _initial_filters(zones: state.ZoneDirectory, years: list[int]) -> None:
+    """First run of a session: the URL decides. Later runs: the widgets decide, within what exists."""
+    if not st.session_state.get(KEY_SEEDED):
+        _seed_widgets(state.from_query_params(st.query_params.to_dict(), zones, years))
+        st.session_state[KEY_SEEDED] = True
+        return
+    remembered = state.FilterState(
+        st.session_state.get(KEY_ZONE), st.session_state.get(KEY_YEAR), st.session_state.get(KEY_LANG, "zh")
+    )
+    usable = state.sanitise(remembered, zones, years)  # a reload may have removed a zone or a year
+    if usable != remembered:
+        _seed_widgets(usable)
+
+
+def _write_url(filters: state.FilterState, zones: state.ZoneDirectory) -> None:
+    """Put the selection in the address bar (only our keys; pages may add their own parameters)."""
+    current = st.query_params.to_dict()
+    wanted = state.to_query_params(filters, zones)
+    for key in state.FILTER_PARAMS:
+        if key not in wanted and key in current:
+            del st.query_params[key]  # e.g. ?zone=… while the database has no zones at all
+        elif key in wanted and current.get(key) != wanted[key]:
+            st.query_params[key] = wanted[key]
+
+
+def sidebar_filters() -> state.FilterState:
+    zones, years = _zone_directory(), _years()
+    _initial_filters(zones, years)
+    with st.sidebar:
+        lang = st.session_state.get(KEY_LANG, "zh")
+        st.markdown(f"**{t('app.title', lang)}**  \n{t('app.subtitle', lang)}")
+        zone_id = st.selectbox(
+            t("sidebar.zone", lang), zones.zone_ids, format_func=zones.label, key=KEY_ZONE,
+            help=t("sidebar.zone_help", lang), placeholder=t("sidebar.zone_none", lang),
+            filter_mode="contains",
+        )
+        if zone_id is not None:
+            st.caption(zone_caption(zone_id, lang))
+        # Plain "2021", not "2021年": after a language switch the browser keeps showing the label
+        # the selected option had before, so option labels must not depend on the language.
+        year = st.selectbox(
+            t("sidebar.year", lang), sorted(years, reverse=True), key=KEY_YEAR,
+            placeholder=t("sidebar.year_none", lang),
+        )
+        st.divider()
+        lang = st.segmented_control(
+            t("sidebar.language", lang), LANGUAGES, format_func=lambda code: t(f"lang.{code}", code),
+            key=KEY_LANG, required=True,
+        )
+    filters = state.FilterState(zone_id, year, lang or "zh")
+    _write_url(filters, zones)
+    st.session_state[KEY_FILTERS] = filters
+    return filters
+
+
+def zone_caption(zone_id: str, lang: str) -> str:
+    zone = load(queries.zones).set_index("zone_id").loc[zone_id]
+    return t(
+        "sidebar.zone_caption", lang,
+        zone_name=zone["zone_name"], city=zone["city"], level=zone["level"], zone_type=zone["zone_type"],
+    )
+
+
+def current_filters() -> state.FilterState:
+    """The selection made in the sidebar of this run (defaults if a page runs without the entrypoint)."""
+    filters = st.session_state.get(KEY_FILTERS)
+    if isinstance(filters, state.FilterState):
+        return filters
+    return state.from_query_params(st.query_params.to_dict(), _zone_directory(), _years())
+
+
+def zone_label(zone_id: str | None) -> str:
+    return fmt.MISSING if zone_id is None else _zone_directory().label(zone_id)

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# 开发区经济指标看板 — one entry point for people and CI.
+#
+#   ./run.sh [run] [streamlit options]   start the dashboard (http://localhost:8501);
+#                                        builds the demo DB on first run
+#   ./run.sh test [pytest options]       run the whole test suite
+#
+# Both create .venv on first use and `pip install -e '.[test]'` only when the venv lacks the
+# project or pyproject.toml changed since the last install. PYTHON picks the interpreter (>= 3.11).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+VENV=.venv
+STAMP="$VENV/.devzone-installed"
+PYTHON="${PYTHON:-python3}"
+
+ensure_venv() {
+    if [[ ! -x "$VENV/bin/python" ]]; then
+        if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+            echo "需要 Python 3.11 或更高版本 / Python >= 3.11 is required (set PYTHON=...)" >&2
+            exit 2
+        fi
+        echo "创建虚拟环境 / creating $VENV"
+        "$PYTHON" -m venv "$VENV"
+    fi
+}
+
+installed() {
+    "$VENV/bin/python" - <<'PY' 2>/dev/null
+import importlib.metadata
+
+importlib.metadata.version("devzone-dashboard")
+import duckdb, playwright, pytest, streamlit  # noqa: F401,E401
+PY
+}
+
+ensure_installed() {
+    if installed && ! [[ -f "$STAMP" && pyproject.toml -nt "$STAMP" ]]; then
+        return
+    fi
+    echo "安装依赖 / installing dependencies"
+    "$VENV/bin/python" -m pip install --upgrade --quiet pip
+    "$VENV/bin/python" -m pip install --quiet -e '.[test]'
+    touch "$STAMP"
+}
+
+command=run  # `./run.sh --server.port 8600` passes options straight to `streamlit run`
+if [[ $# -gt 0 && "$1" != -* ]]; then
+    command="$1"
+    shift
+fi
+case "$command" in
+    run)
+        ensure_venv
+        ensure_installed
+        exec "$VENV/bin/python" -m streamlit run dashboard.py "$@"
+        ;;
+    test)
+        ensure_venv
+        ensure_installed
+        exec "$VENV/bin/python" -m pytest -q "$@"
+        ;;
+    *)
+        sed -n '2,9p' "$(basename "${BASH_SOURCE[0]}")" >&2
+        exit 2
+        ;;
+esac

@@ -1,0 +1,134 @@
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from devzone import fmt
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (179.78, "179.78亿元"),
+        (20, "20亿元"),
+        (20.0, "20亿元"),
+        (1.5, "1.5亿元"),
+        (1, "1亿元"),
+        (1234.5, "1,234.5亿元"),
+        (0.5, "5,000万元"),  # 利税 of the 宏明 project
+        (0.29, "2,900万元"),  # not 2,899.99…: floats are read by their shortest repr
+        (0.123456, "1,234.56万元"),
+        (0.00005, "0.5万元"),
+        (0.99999999, "1亿元"),  # rounds up to 10,000万元, which is written in 亿元
+        (0, "0万元"),
+        (-0.5, "-5,000万元"),
+        (-179.78, "-179.78亿元"),
+        (2.345, "2.35亿元"),  # 四舍五入, not banker's rounding
+        (2.335, "2.34亿元"),
+    ],
+)
+def test_money_in_chinese_follows_official_reports(value, expected):
+    assert fmt.money(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (179.78, "CNY 17.978 bn"),
+        (20, "CNY 2 bn"),
+        (0.5, "CNY 50 mn"),
+        (3.5, "CNY 350 mn"),
+        (0.00005, "CNY 5,000"),
+    ],
+)
+def test_money_in_english(value, expected):
+    assert fmt.money(value, "en") == expected
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), np.nan, pd.NA, pd.NaT])
+def test_missing_is_a_dash_never_zero(missing):
+    assert fmt.money(missing) == "—"
+    assert fmt.count(missing, "个") == "—"
+    assert fmt.rank(missing, 28) == "—"
+    assert fmt.yoy(missing, 10) == "—"
+    assert fmt.yoy(10, missing) == "—"
+    assert fmt.percent(missing) == "—"
+    assert fmt.date(missing) == "—"
+    assert fmt.indicator_value(missing, "亿元") == "—"
+
+
+def test_counts_carry_their_measure_word_in_chinese_only():
+    assert fmt.count(36, "个") == "36个"
+    assert fmt.count(19.0, "家") == "19家"
+    assert fmt.count(1234, "个") == "1,234个"
+    assert fmt.count(np.int64(3479), "个") == "3,479个"
+    assert fmt.count(12.5, "个") == "12.5个"
+    assert fmt.count(36, "个", "en") == "36"
+    assert fmt.count(1234, "家", "en") == "1,234"
+
+
+def test_indicator_value_picks_the_format_from_the_unit():
+    assert fmt.indicator_value(179.78, "亿元") == "179.78亿元"
+    assert fmt.indicator_value(36.0, "个") == "36个"
+    assert fmt.indicator_value(4.0, "家") == "4家"
+    assert fmt.indicator_value(0.5, "亿元", "en") == "CNY 50 mn"
+    assert fmt.indicator_value(12.5, "%") == "12.5%"
+
+
+def test_rank_and_ties():
+    assert fmt.rank(3, 28) == "第3名/共28个"
+    assert fmt.rank(2, 28, tied=True) == "并列第2名/共28个"
+    assert fmt.rank(np.int64(1), np.int64(28)) == "第1名/共28个"
+    assert fmt.rank(5, None) == "第5名"
+    assert fmt.rank(3, 28, "en") == "3rd of 28"
+    assert fmt.rank(2, 28, "en", tied=True) == "tied 2nd of 28"
+    assert [fmt.rank(n, 30, "en") for n in (1, 11, 12, 13, 21, 22, 23)] == [
+        "1st of 30", "11th of 30", "12th of 30", "13th of 30", "21st of 30", "22nd of 30", "23rd of 30",
+    ]
+
+
+def test_year_on_year_is_signed_with_one_decimal():
+    assert fmt.yoy(112.5, 100) == "+12.5%"
+    assert fmt.yoy(97, 100) == "-3.0%"
+    assert fmt.yoy(100, 100) == "0.0%"
+    assert fmt.yoy(5, 0) == "—"  # no base to compare with
+    assert fmt.percent_change(0.125) == "+12.5%"
+    assert fmt.percent_change(-0.03) == "-3.0%"
+    assert fmt.percent_change(-0.0004) == "0.0%"  # no "-0.0%"
+
+
+def test_percent_of_a_share():
+    assert fmt.percent(0.875) == "87.5%"
+    assert fmt.percent(0.996721) == "99.7%"
+    assert fmt.percent(1) == "100.0%"
+    assert fmt.percent(0.5, 0) == "50%"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [dt.date(2021, 11, 15), dt.datetime(2021, 11, 15, 8, 0), "2021-11-15", pd.Timestamp("2021-11-15"),
+     np.datetime64("2021-11-15")],
+)
+def test_dates_in_both_languages(value):
+    assert fmt.date(value) == "2021年11月15日"
+    assert fmt.date(value, "en") == "15 Nov 2021"
+
+
+def test_date_time_and_years():
+    assert fmt.date_time(dt.datetime(2024, 3, 1, 9, 5)) == "2024年3月1日 09:05"
+    assert fmt.date_time(dt.datetime(2024, 3, 1, 9, 5), "en") == "1 Mar 2024 09:05"
+    assert fmt.year(2021) == "2021年"
+    assert fmt.year(np.int32(2021), "en") == "2021"
+    assert fmt.year_span([2021, 2019, 2020]) == "2019—2021年"
+    assert fmt.year_span([2019, 2021], "en") == "2019–2021"
+    assert fmt.year_span([2021.0, None]) == "2021年"
+    assert fmt.year_span([]) == "—"
+
+
+def test_number_helper():
+    assert fmt.number(1234.5) == "1,234.5"
+    assert fmt.number(1234.5, 2, keep_zeros=True) == "1,234.50"
+    assert fmt.number(-0.001) == "0"
+    assert fmt.number(math.nan) == "—"

@@ -1,0 +1,47 @@
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from devzone import i18n
+from devzone.i18n import STRINGS, t
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("key", sorted(STRINGS))
+def test_every_string_exists_in_both_languages_with_the_same_placeholders(key):
+    zh, en = STRINGS[key]
+    assert zh.strip() and en.strip()
+    assert placeholders(zh) == placeholders(en)
+
+
+def test_lookup_defaults_to_chinese_and_fills_placeholders():
+    assert t("home.title") == "数据概况"
+    assert t("home.title", "en") == "Data overview"
+    assert t("home.title", "fr") == "数据概况"  # anything unknown reads as the default
+    assert t("db.build_failed", "en", error="disk full") == "Building the demo database failed: disk full"
+
+
+def test_unknown_key_is_loud():
+    with pytest.raises(KeyError):
+        t("no.such.key")
+    assert i18n.t_or("unit.吨", "吨", "en") == "吨"
+    assert i18n.t_or("unit.亿元", "亿元", "en") == "CNY 100 mn"
+
+
+def test_every_key_used_in_the_code_exists():
+    """Catch a typo in t("…") before a page shows a KeyError."""
+    sources = [REPO_ROOT / "dashboard.py", *(REPO_ROOT / "devzone").glob("*.py"),
+               *(REPO_ROOT / "app_pages").glob("*.py")]
+    literal_key = re.compile(r"""\bt\(\s*["']([a-z_]+(?:\.[a-z_]+)+)["']""")
+    used = set()
+    for source in sources:
+        used |= set(literal_key.findall(source.read_text(encoding="utf-8")))
+    assert used, "no t() calls found: the pattern is out of date"
+    assert sorted(used - set(STRINGS)) == []

@@ -1,0 +1,125 @@
+"""The query layer against the real demo database (built by the ETL), plus per-snapshot caching."""
+import os
+
+import duckdb
+import pytest
+
+from devzone import db, queries, ui
+from tests.scratch_db import build_scratch_db
+
+SEED_2021 = {  # 运城日报: 盐湖高新区 in 2021
+    "signed_projects": 36,
+    "signed_investment": 179.78,
+    "signed_started_projects": 34,
+    "new_four_above_enterprises": 19,
+    "ii_integration_pilots": 2,
+    "srdi_enterprises": 4,
+    "national_incubators": 1,
+}
+
+
+@pytest.fixture(scope="module")
+def demo(demo_db):
+    reader = db.SnapshotReader(demo_db)
+    yield reader
+    reader.close()
+
+
+@pytest.fixture(scope="module")
+def raw(demo_db):
+    """An independent connection to check the query layer against."""
+    con = duckdb.connect(str(demo_db), read_only=True)
+    yield con
+    con.close()
+
+
+def test_zones_national_first(demo):
+    zones = queries.zones(demo)
+    assert len(zones) == 28
+    assert list(zones.columns) == [
+        "zone_id", "zone_name", "short_name", "city", "province", "level", "zone_type"]
+    levels = zones["level"].tolist()
+    assert levels == sorted(levels, key=lambda level: level != "国家级")
+    assert "盐湖高新区" in set(zones["short_name"])
+
+
+def test_years_are_those_with_values(demo, raw):
+    years = queries.years_available(demo)["year"].tolist()
+    expected = [r[0] for r in raw.execute(
+        "SELECT DISTINCT year FROM indicator_values WHERE value IS NOT NULL ORDER BY 1").fetchall()]
+    assert years == expected
+    assert 2021 in years
+
+
+def test_seed_facts_for_yanhu_2021(demo):
+    values = queries.zone_year_values(demo, "X140802", 2021).set_index("indicator")
+    for indicator, expected in SEED_2021.items():
+        assert values.loc[indicator, "value"] == pytest.approx(expected), indicator
+        assert not values.loc[indicator, "is_synthetic"], f"{indicator} is a real seed fact"
+
+
+def test_zone_year_values_lists_the_whole_catalogue_in_order(demo):
+    catalogue = queries.indicators(demo)
+    values = queries.zone_year_values(demo, "X140802", 2021)
+    assert values["indicator"].tolist() == catalogue["indicator"].tolist()
+    nowhere = queries.zone_year_values(demo, "X140802", 1900)
+    assert len(nowhere) == len(catalogue) and nowhere["value"].isna().all()
+
+
+def test_indicator_coverage_matches_the_values(demo, raw):
+    coverage = queries.indicator_coverage(demo).set_index("indicator")
+    n, synthetic = raw.execute(
+        "SELECT count(*), avg(is_synthetic::INT) FROM indicator_values "
+        "WHERE indicator = 'signed_projects' AND value IS NOT NULL").fetchone()
+    assert coverage.loc["signed_projects", "n_values"] == n
+    assert coverage.loc["signed_projects", "synthetic_share"] == pytest.approx(synthetic)
+    assert coverage.loc["signed_investment", "unit"] == "亿元"
+    assert len(coverage) == len(queries.indicators(demo))
+
+
+def test_snapshot_summary_counts(demo, raw):
+    summary = queries.snapshot_summary(demo).iloc[0]
+    assert summary["zones"] == 28
+    assert summary["projects"] == raw.execute("SELECT count(*) FROM projects").fetchone()[0]
+    n_values, n_synthetic = raw.execute(
+        "SELECT count(*), count(*) FILTER (WHERE is_synthetic) FROM indicator_values WHERE value IS NOT NULL"
+    ).fetchone()
+    assert summary["n_values"] == n_values
+    assert summary["synthetic_share"] == pytest.approx(n_synthetic / n_values)
+    assert 0 < summary["synthetic_share"] < 1  # demo data: mostly synthetic, the seed facts real
+    assert bool(summary["has_synthetic"])
+
+
+def test_recent_loads_newest_first_and_limited(demo):
+    loads = queries.recent_loads(demo, 3)
+    assert 0 < len(loads) <= 3
+    assert loads["loaded_at"].is_monotonic_decreasing
+    assert {"file_name", "sheet", "sha256", "rows", "status"} <= set(loads.columns)
+
+
+def test_every_query_function_runs_on_the_demo(demo):
+    """A new query that breaks on real data fails here, before any page uses it."""
+    arguments = {"zone_year_values": ("X140802", 2021), "recent_loads": (5,)}
+    names = [n for n in dir(queries) if not n.startswith("_") and callable(getattr(queries, n))
+             and getattr(getattr(queries, n), "__module__", "") == queries.__name__]
+    assert len(names) >= 7
+    for name in names:
+        frame = getattr(queries, name)(demo, *arguments.get(name, ()))
+        assert frame is not None and len(frame.columns) > 0, name
+
+
+def test_ui_load_caches_per_snapshot_and_follows_a_swap(tmp_path, monkeypatch):
+    live = build_scratch_db(tmp_path / "devzone.duckdb", marker=10)
+    monkeypatch.setenv("DEVZONE_DB", str(live))
+    first = ui.load(queries.snapshot_meta).set_index("key")["value"]
+    assert first["marker"] == "10"
+    staged = build_scratch_db(tmp_path / "staged.duckdb", marker=11)
+    os.replace(staged, live)
+    second = ui.load(queries.snapshot_meta).set_index("key")["value"]
+    assert second["marker"] == "11"
+    db.close_all()
+
+
+def test_ui_load_only_runs_query_layer_functions():
+    with pytest.raises(ValueError, match="devzone.queries"):
+        ui.load(lambda source: source.query("SELECT 1"))
