@@ -14,7 +14,12 @@ from devzone.i18n import t
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 # (page file, title key, icon). The first one is the landing page.
 PAGES = [
-    ("home.py", "nav.home", ":material/dashboard:"),
+    ("overview.py", "nav.overview", ":material/dashboard:"),
+    ("projects.py", "nav.projects", ":material/handshake:"),
+    ("enterprises.py", "nav.enterprises", ":material/factory:"),
+    ("output_tax.py", "nav.output_tax", ":material/payments:"),
+    ("rankings.py", "nav.rankings", ":material/leaderboard:"),
+    ("data_quality.py", "nav.data_quality", ":material/fact_check:"),
 ]
 
 st.set_page_config(page_title=t("app.title"), page_icon=":material/bar_chart:", layout="wide")

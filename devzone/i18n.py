@@ -15,7 +15,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     # app shell
     "app.title": ("开发区经济指标看板", "Development Zone Indicators"),
     "app.subtitle": ("山西省开发区主要经济指标", "Key indicators of Shanxi development zones"),
-    "nav.home": ("数据概况", "Data overview"),
+    "nav.overview": ("总览", "Overview"),
+    "nav.projects": ("招商引资", "Investment projects"),
+    "nav.enterprises": ("企业培育", "Enterprises"),
+    "nav.output_tax": ("产值税收", "Output & tax"),
+    "nav.rankings": ("全省排名", "Provincial rankings"),
+    "nav.data_quality": ("数据质量", "Data & sources"),
     "sidebar.zone": ("开发区", "Development zone"),
     "sidebar.zone_help": ("可输入名称搜索，如“盐湖”", "Type to search, e.g. 盐湖"),
     "sidebar.zone_none": ("暂无开发区数据", "No zones loaded"),
@@ -56,6 +61,17 @@ STRINGS: dict[str, tuple[str, str]] = {
         "To load your own data use `python -m etl load FILE…`.",
     ),
     "db.rebuild_button": ("重新生成演示数据库", "Rebuild the demo database"),
+    # shared page furniture (devzone.ui.chart_panel and friends)
+    "panel.source": ("数据来源：{source}", "Source: {source}"),
+    "panel.synthetic_mark": ("（含模拟数据）", "(includes synthetic data)"),
+    "panel.show_table": ("查看数据表", "Show the data table"),
+    "panel.download_csv": ("下载 CSV", "Download CSV"),
+    "panel.download_xlsx": ("下载 Excel", "Download Excel"),
+    "panel.synthetic_banner": (
+        "演示数据：除种子报道中的真实数字外，本页数值均为模拟数据，仅供演示，不代表任何开发区的实际情况。",
+        "Demo data: apart from the figures in the seed article, values on this page are synthetic, "
+        "for demonstration only, and describe no real zone.",
+    ),
     # home page
     "home.title": ("数据概况", "Data overview"),
     "home.caption": ("看板当前载入的数据：{path}", "What the dashboard has loaded: {path}"),

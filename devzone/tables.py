@@ -4,6 +4,8 @@ Pure functions, no Streamlit: pages pass the result straight to `st.dataframe`.
 """
 from __future__ import annotations
 
+import io
+
 import pandas as pd
 
 from devzone import fmt
@@ -58,3 +60,33 @@ def load_history(loads: pd.DataFrame, lang: str) -> pd.DataFrame:
             ],
         }
     )
+
+
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells a spreadsheet would run as formulas (=, +, -, @, tab, CR) get a leading apostrophe."""
+    guarded = frame.copy()
+    for column in guarded.columns:
+        if guarded[column].dtype == object or pd.api.types.is_string_dtype(guarded[column]):
+            guarded[column] = guarded[column].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_PREFIXES) else v)
+    return guarded
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with BOM so that Excel on Chinese Windows opens it without mojibake."""
+    return neutralise_formulas(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "数据") -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        neutralise_formulas(frame).to_excel(writer, index=False, sheet_name=sheet_name)
+        sheet = writer.sheets[sheet_name]
+        sheet.freeze_panes = "A2"
+        for column_cells in sheet.columns:
+            width = max(len(str(c.value or "")) for c in column_cells)
+            sheet.column_dimensions[column_cells[0].column_letter].width = min(60, max(8, width * 2 + 2))
+    return buffer.getvalue()

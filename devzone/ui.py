@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from devzone import db, fmt, queries, state
+from devzone import db, fmt, queries, state, tables
 from devzone.i18n import LANGUAGES, Lang, t
 
 KEY_ZONE = "filter_zone"
@@ -215,3 +215,35 @@ def current_filters() -> state.FilterState:
 
 def zone_label(zone_id: str | None) -> str:
     return fmt.MISSING if zone_id is None else _zone_directory().label(zone_id)
+
+
+# ---------------------------------------------------------------- shared page furniture
+
+def chart_panel(fig, table: pd.DataFrame, *, key: str, source: str, lang: str, synthetic: bool = False) -> None:
+    """A chart with its table one click away (CSV and Excel downloads) and its source caption underneath.
+
+    `table` is what a person would want to download: already labelled (Chinese headers with units).
+    `key` must be unique on the page; it names the download files too.
+    """
+    st.plotly_chart(fig, width="stretch", key=f"chart_{key}", config={"displaylogo": False})
+    caption = t("panel.source", lang, source=source)
+    if synthetic:
+        caption += " " + t("panel.synthetic_mark", lang)
+    st.caption(caption)
+    with st.expander(t("panel.show_table", lang), icon=":material/table:"):
+        st.dataframe(table, hide_index=True, width="stretch")
+        left, right = st.columns(2)
+        left.download_button(t("panel.download_csv", lang), data=tables.to_csv_bytes(table),
+                             file_name=f"{key}.csv", mime="text/csv", key=f"csv_{key}", icon=":material/download:")
+        right.download_button(t("panel.download_xlsx", lang), data=tables.to_xlsx_bytes(table, sheet_name=key[:31]),
+                              file_name=f"{key}.xlsx", key=f"xlsx_{key}", icon=":material/download:",
+                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def synthetic_banner(lang: str) -> None:
+    """The one banner every page shows above synthetic demo values."""
+    st.warning(t("panel.synthetic_banner", lang), icon=":material/science:")
+
+
+def empty_state(message_key: str, lang: str, **values: object) -> None:
+    st.info(t(message_key, lang, **values), icon=":material/info:")
