@@ -24,12 +24,23 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--dry-run", action="store_true", help="只检查并显示将发生的变化，不写入")
     demo = commands.add_parser("build-demo", help="用 data/demo/ 中的演示源文件重建演示数据库")
     demo.add_argument("--db", type=Path, default=None)
+    synth = commands.add_parser("synth", help="生成全国规模的合成输入文件（用于基准测试）")
+    synth.add_argument("--zones", type=int, default=2600)
+    synth.add_argument("--years", type=int, default=10)
+    synth.add_argument("--projects", type=int, default=200_000)
+    synth.add_argument("--out", type=Path, required=True)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     db = args.db if getattr(args, "db", None) else default_db_path()
+    if args.command == "synth":
+        from etl.synth import write_national_inputs
+
+        for path in write_national_inputs(args.out, zones=args.zones, years=args.years, projects=args.projects):
+            print(path)
+        return 0
     try:
         if args.command == "build-demo":
             from etl.demo import build_demo

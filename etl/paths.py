@@ -15,3 +15,13 @@ SCHEMA_SQL = Path(__file__).resolve().parent / "schema.sql"
 def default_db_path() -> Path:
     """`DEVZONE_DB` overrides the default `data/devzone.duckdb`."""
     return Path(os.environ.get("DEVZONE_DB") or DATA_DIR / "devzone.duckdb")
+
+
+def zones_file() -> Path:
+    """The zone register. `DEVZONE_ZONES_FILE` points elsewhere (e.g. a national register for benchmarks)."""
+    return Path(os.environ.get("DEVZONE_ZONES_FILE") or REFERENCE_DIR / "zones.csv")
+
+
+def indicators_file() -> Path:
+    """The indicator catalogue. `DEVZONE_INDICATORS_FILE` points at an extended catalogue."""
+    return Path(os.environ.get("DEVZONE_INDICATORS_FILE") or CATALOGUE_DIR / "indicators.csv")

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from etl.paths import CATALOGUE_DIR, REFERENCE_DIR
+from etl.paths import CATALOGUE_DIR, indicators_file, zones_file
 
 
 def normalise_label(text: object) -> str:
@@ -39,7 +39,7 @@ class Unit:
 
 @cache
 def indicators() -> dict[str, Indicator]:
-    with open(CATALOGUE_DIR / "indicators.csv", encoding="utf-8", newline="") as handle:
+    with open(indicators_file(), encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     return {
         r["indicator"]: Indicator(r["indicator"], r["name_zh"], r["name_en"], r["unit"], r["direction"],
@@ -51,7 +51,7 @@ def indicators() -> dict[str, Indicator]:
 @cache
 def indicator_aliases() -> dict[str, str]:
     """Folded alias -> indicator code (code, Chinese name, English name and listed aliases)."""
-    with open(CATALOGUE_DIR / "indicators.csv", encoding="utf-8", newline="") as handle:
+    with open(indicators_file(), encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     aliases: dict[str, str] = {}
     for r in rows:
@@ -81,7 +81,7 @@ def column_synonyms() -> dict[str, str]:
 
 @cache
 def zones() -> list[dict[str, str]]:
-    with open(REFERENCE_DIR / "zones.csv", encoding="utf-8", newline="") as handle:
+    with open(zones_file(), encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 

@@ -1,0 +1,1 @@
+"""Speed and memory measurements at demo and national scale: `python -m benchmarks [--quick]`."""

@@ -1,0 +1,242 @@
+"""`python -m benchmarks [--quick] [--repeat N] [--skip browser,sessions,...]`
+
+Measures, each against a baseline taken in the same run, and writes benchmarks/results.json:
+  etl_rows_per_s, etl_vs_duckdb_read_csv   long-format rows through `python -m etl load` vs DuckDB read_csv
+  page_rerun_ms                            median warm AppTest rerun per page, demo and national scale
+  browser_ready_ratio                      navigation → every chart drawn, per page, vs a bare one-chart page
+  sessions_50_rss_mb                       server RSS with N concurrent browser sessions open (50 in a full run)
+  deck_10_slides_s                         building a 10-slide PowerPoint deck
+Medians of several runs: these shared machines are noisy.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from benchmarks.serve import CHROMIUM_ARGS, REPO_ROOT, rss_mb, streamlit_server
+
+RESULTS = REPO_ROOT / "benchmarks" / "results.json"
+TARGETS = {"etl_vs_duckdb_read_csv": 3.0, "page_rerun_ms.demo": 100, "page_rerun_ms.national": 300,
+           "browser_ready_ratio": 1.3, "sessions_50_rss_mb": 1024, "deck_10_slides_s": 5.0}
+FULL = {"zones": 2600, "years": 10, "projects": 200_000, "sessions": 50}
+QUICK = {"zones": 130, "years": 10, "projects": 5_000, "sessions": 10}
+
+
+def page_files() -> list[str]:
+    return sorted(p.name for p in (REPO_ROOT / "app_pages").glob("*.py"))
+
+
+def median_of(samples: list[float]) -> float:
+    return round(statistics.median(samples), 3)
+
+
+def bench_etl(work: Path, size: dict, repeat: int, env: dict[str, str]) -> tuple[dict, Path]:
+    inputs = work / "inputs"
+    subprocess.run([sys.executable, "-m", "etl", "synth", "--zones", str(size["zones"]), "--years", str(size["years"]),
+                    "--projects", str(size["projects"]), "--out", str(inputs)], check=True, cwd=REPO_ROOT,
+                   capture_output=True)
+    long_csv = inputs / "long.csv"
+    rows = sum(1 for _ in open(long_csv, encoding="utf-8")) - 1
+    etl_seconds, duckdb_seconds = [], []
+    db = work / "national.duckdb"
+    for _ in range(repeat):
+        con = duckdb.connect()
+        started = time.perf_counter()
+        con.execute(f"CREATE TABLE raw AS SELECT * FROM read_csv('{long_csv}')")
+        duckdb_seconds.append(time.perf_counter() - started)
+        con.close()
+        db.unlink(missing_ok=True)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "etl", "load", str(long_csv), "--db", str(db)], check=True,
+                       cwd=REPO_ROOT, env=env, capture_output=True)
+        etl_seconds.append(time.perf_counter() - started)
+    subprocess.run([sys.executable, "-m", "etl", "load", str(inputs / "ledger.xlsx"), "--db", str(db)], check=True,
+                   cwd=REPO_ROOT, env=env, capture_output=True)
+    etl, base = statistics.median(etl_seconds), statistics.median(duckdb_seconds)
+    return {"rows": rows, "etl_s": round(etl, 2), "duckdb_read_csv_s": round(base, 3),
+            "etl_rows_per_s": round(rows / etl), "etl_vs_duckdb_read_csv": round(etl / base, 1)}, db
+
+
+def bench_pages(db: Path, repeat: int) -> dict[str, float]:
+    from streamlit.testing.v1 import AppTest
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's bare-mode warnings drown the table
+
+    os.environ["DEVZONE_DB"] = str(db)
+    timings = {}
+    for page in page_files():
+        app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=120)
+        app.run()
+        app.switch_page(f"app_pages/{page}").run()
+        samples = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            app.run()
+            samples.append((time.perf_counter() - started) * 1000)
+        timings[page.removesuffix(".py")] = round(statistics.median(samples), 1)
+    return timings
+
+
+_READY_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || document.querySelector('[data-testid="stStatusWidget"]')) return false;
+  if (!document.querySelector('[data-testid="stMainBlockContainer"] h1')) return false;
+  const charts = document.querySelectorAll('.js-plotly-plot');
+  return Array.from(charts).every(c => c.querySelector('.main-svg'));
+}"""
+
+
+def _time_until_ready(page, url: str) -> float:
+    started = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(_READY_JS, timeout=120_000, polling=50)
+    return time.perf_counter() - started
+
+
+def bench_browser(db: Path, repeat: int, work: Path) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    env = {"DEVZONE_DB": str(db)}
+    ready: dict[str, float] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            with streamlit_server("benchmarks/bare_app.py", work / "bare.log") as (bare_url, _):
+                page = browser.new_page(viewport={"width": 1600, "height": 900})
+                _time_until_ready(page, bare_url)  # warm the server
+                baseline = statistics.median(_time_until_ready(page, bare_url) for _ in range(repeat))
+                page.close()
+            with streamlit_server("dashboard.py", work / "app.log", env) as (app_url, _):
+                page = browser.new_page(viewport={"width": 1600, "height": 900})
+                for name in page_files():
+                    url = f"{app_url}/{name.removesuffix('.py')}?zone=X140802&year=2021"
+                    _time_until_ready(page, url)
+                    ready[name.removesuffix(".py")] = statistics.median(
+                        _time_until_ready(page, url) for _ in range(repeat))
+                page.close()
+        finally:
+            browser.close()
+    ratios = {name: round(seconds / baseline, 2) for name, seconds in ready.items()}
+    return {"baseline_s": round(baseline, 3), "per_page": ratios, "max": max(ratios.values()),
+            "median": round(statistics.median(ratios.values()), 2)}
+
+
+def bench_sessions(db: Path, sessions: int, work: Path) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            with streamlit_server("dashboard.py", work / "sessions.log", {"DEVZONE_DB": str(db)}) as (url, process):
+                idle = rss_mb(process.pid)
+                pages, rendered = [], 0
+                for _ in range(sessions):
+                    page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+                    page.goto(f"{url}/?zone=X140802&year=2021")
+                    pages.append(page)
+                for page in pages:
+                    try:
+                        page.wait_for_function(_READY_JS, timeout=180_000, polling=200)
+                        rendered += 1
+                    except Exception:  # noqa: BLE001 - counted, reported
+                        pass
+                loaded = rss_mb(process.pid)
+        finally:
+            browser.close()
+    return {"sessions": sessions, "rendered": rendered, "all_rendered": rendered == sessions,
+            "idle_rss_mb": round(idle), "rss_mb": round(loaded)}
+
+
+def bench_deck(repeat: int, db: Path) -> dict:
+    try:
+        from devzone.export import deck
+    except ImportError as exc:
+        return {"skipped": f"deck export not available: {exc}"}
+    build = getattr(deck, "benchmark_deck", None)
+    if build is None:
+        return {"skipped": "devzone.export.deck has no benchmark_deck(db_path) yet"}
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        build(db)
+        samples.append(time.perf_counter() - started)
+    return {"seconds": median_of(samples)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--quick", action="store_true", help="smaller data, under two minutes")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip", default="", help="comma list of: etl,pages,browser,sessions,deck")
+    args = parser.parse_args(argv)
+    skip = set(filter(None, args.skip.split(",")))
+    size = QUICK if args.quick else FULL
+    results: dict = {"mode": "quick" if args.quick else "full", "size": size, "repeat": args.repeat,
+                     "measured_at": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": f"{os.cpu_count()} cores"}
+    with tempfile.TemporaryDirectory(prefix="devzone-bench-") as tmp:
+        work = Path(tmp)
+        demo_db = work / "demo.duckdb"
+        subprocess.run([sys.executable, "-m", "etl", "build-demo", "--db", str(demo_db)], check=True, cwd=REPO_ROOT,
+                       capture_output=True)
+        national_env = {**os.environ, "DEVZONE_ZONES_FILE": str(work / "inputs" / "zones.csv"),
+                        "DEVZONE_INDICATORS_FILE": str(work / "inputs" / "indicators.csv")}
+        national_db = None
+        if "etl" not in skip:
+            etl, national_db = bench_etl(work, size, args.repeat, national_env)
+            results.update(etl)
+        if "pages" not in skip:
+            results["page_rerun_ms"] = {"demo": bench_pages(demo_db, max(5, args.repeat))}
+            if national_db:
+                results["page_rerun_ms"]["national"] = bench_pages(national_db, max(5, args.repeat))
+        if "browser" not in skip:
+            browser = bench_browser(demo_db, args.repeat, work)
+            results["browser_ready_ratio"] = browser["max"]
+            results["browser_ready"] = browser
+        if "sessions" not in skip:
+            sessions = bench_sessions(demo_db, size["sessions"], work)
+            results["sessions_50_rss_mb"] = sessions["rss_mb"]
+            results["sessions"] = sessions
+        if "deck" not in skip:
+            deck = bench_deck(args.repeat, demo_db)
+            results["deck_10_slides_s"] = deck.get("seconds")
+            results["deck"] = deck
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print_table(results)
+    print(f"\nwritten: {RESULTS}")
+    return 0
+
+
+def print_table(results: dict) -> None:
+    rows = [("measure", "value", "target", "ok")]
+
+    def add(name: str, value, target, lower_is_better: bool = True) -> None:
+        ok = "" if value is None or target is None else ("yes" if (value <= target) == lower_is_better else "NO")
+        rows.append((name, "—" if value is None else str(value), "—" if target is None else f"≤ {target}", ok))
+
+    add("etl_rows_per_s", results.get("etl_rows_per_s"), None)
+    add("etl_vs_duckdb_read_csv", results.get("etl_vs_duckdb_read_csv"), TARGETS["etl_vs_duckdb_read_csv"])
+    for scale, pages in results.get("page_rerun_ms", {}).items():
+        for page, ms in pages.items():
+            add(f"page_rerun_ms[{scale}][{page}]", ms, TARGETS[f"page_rerun_ms.{scale}"])
+    add("browser_ready_ratio (worst page)", results.get("browser_ready_ratio"), TARGETS["browser_ready_ratio"])
+    sessions = results.get("sessions", {})
+    add(f"sessions_{sessions.get('sessions', 50)}_rss_mb (all rendered: {sessions.get('all_rendered')})",
+        results.get("sessions_50_rss_mb"), TARGETS["sessions_50_rss_mb"])
+    add("deck_10_slides_s", results.get("deck_10_slides_s"), TARGETS["deck_10_slides_s"])
+    widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
+    for row in rows:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
