@@ -167,3 +167,34 @@ def test_kill_during_load_leaves_live_file_intact(tmp_path):
     assert query(db, "SELECT value FROM indicator_values WHERE indicator='signed_investment'") == [(179.78,)]
     load_files([gbk_wide(tmp_path, "1,000,000", name="v3.csv")], db)  # the next load cleans up and works
     assert not list(tmp_path.glob(".d.duckdb.*.tmp"))
+
+
+READER_SCRIPT = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+query = "SELECT value FROM indicator_values WHERE indicator='signed_investment'"
+print(con.execute(query).fetchall(), flush=True)
+sys.stdin.readline()  # hold the file open until the test has published a new snapshot
+print(con.execute(query).fetchall(), flush=True)
+"""
+
+
+def test_load_while_another_process_reads(tmp_path):
+    import subprocess
+    import sys
+
+    db = tmp_path / "d.duckdb"
+    load_files([gbk_wide(tmp_path)], db)
+    reader = subprocess.Popen([sys.executable, "-c", READER_SCRIPT, str(db)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "[(179.78,)]"
+        result = load_files([gbk_wide(tmp_path, "2,500,000", name="v2.csv")], db)
+        assert result.published
+        reader.stdin.write("go\n")
+        reader.stdin.flush()
+        assert reader.stdout.readline().strip() == "[(179.78,)]"  # its snapshot stayed whole
+    finally:
+        reader.stdin.close()
+        reader.wait(timeout=30)
+    assert query(db, "SELECT value FROM indicator_values WHERE indicator='signed_investment'") == [(250.0,)]
