@@ -19,12 +19,16 @@ PAGES = [
     ("enterprises.py", "nav.enterprises", ":material/factory:"),
     ("output_tax.py", "nav.output_tax", ":material/payments:"),
     ("rankings.py", "nav.rankings", ":material/leaderboard:"),
+    ("chains.py", "nav.chains", ":material/account_tree:"),
+    ("progress.py", "nav.progress", ":material/assignment_late:"),
     ("data_quality.py", "nav.data_quality", ":material/fact_check:"),
+    ("present.py", "nav.present", ":material/slideshow:"),
 ]
 
 st.set_page_config(page_title=t("app.title"), page_icon=":material/bar_chart:", layout="wide")
 
 ui.ensure_database()
+ui.begin_run()
 filters = ui.sidebar_filters()
 
 navigation = st.navigation(

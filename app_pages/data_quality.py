@@ -1,14 +1,54 @@
-"""数据概况 / Data overview: what the dashboard has loaded, and whether it is demo data."""
+"""数据质量 / Data & sources: what is loaded, where each value comes from, and where the sources disagree.
+
+Page parameter in the URL: `ind` (the indicator whose source is shown for the sidebar's zone and year).
+
+What the page shows is built once per snapshot and language (`snapshot_view`) and per selection
+(`selection_view`), then reused on later reruns.
+"""
 import streamlit as st
 
-from devzone import db, overview, queries, tables, ui
+from devzone import charts, db, overview, queries, tables, ui
+from devzone import quality_view as view
 from devzone.i18n import t
+
+PARAM_INDICATOR, KEY_INDICATOR = "ind", "dq_indicator"
+LOADS_SHOWN = 200
+
+
+@st.cache_resource(max_entries=50, show_spinner=False)
+def snapshot_view(db_path: str, snapshot: str, lang: str):
+    """(view.SnapshotView, coverage figure, load-history table, catalogue table) — shared, never modified."""
+    catalogue = ui.load(queries.indicators)
+    loads = ui.load(queries.recent_loads, LOADS_SHOWN)
+    built = view.build_snapshot(
+        values=ui.load(queries.value_coverage), zones=ui.load(queries.zones),
+        years=[int(y) for y in ui.load(queries.years_available)["year"]], catalogue=catalogue,
+        discrepancies=ui.load(queries.ledger_discrepancy_list), by_table=ui.load(queries.synthetic_rows_by_table),
+        loads=loads, lang=lang)
+    figure = None
+    if built.coverage.expected:
+        figure = charts.coverage_heatmap(built.coverage.cells, rows="zone", columns="year", value="n", text="text",
+                                         hover="hover", max_value=len(catalogue))
+    return (built, figure, tables.load_history(loads, lang),
+            tables.indicator_catalogue(ui.load(queries.indicator_coverage), lang))
+
+
+@st.cache_resource(max_entries=300, show_spinner=False)
+def selection_view(db_path: str, snapshot: str, zone_id: str, year: int, lang: str, indicator: str):
+    provenance = ui.load(queries.zone_year_provenance, zone_id, year)
+    counted = (ui.load(queries.ledger_projects_counted, zone_id, year, indicator)
+               if view.needs_projects(provenance, indicator) else None)
+    coverage_line = overview.selection_coverage(ui.load(queries.zone_year_values, zone_id, year),
+                                                ui.zone_label(zone_id), year, lang)
+    return coverage_line, view.build_selection(provenance, indicator, ui.zone_label(zone_id), year, counted, lang)
+
 
 filters = ui.current_filters()
 lang = filters.lang
 summary = ui.load(queries.snapshot_summary)
+snapshot_key = (str(db.resolve_path()), db.snapshot_id())
 
-st.title(t("home.title", lang))
+st.title(t("nav.data_quality", lang))
 st.caption(overview.snapshot_caption(summary, db.resolve_path(), lang))
 
 if overview.has_synthetic_data(summary):
@@ -21,21 +61,78 @@ for row_start in range(0, len(metrics), 3):  # two rows of three: long values st
     for column, metric in zip(st.columns(3), metrics[row_start:row_start + 3], strict=False):
         column.metric(metric.label, metric.value, help=metric.help, border=True, height="stretch")
 
-st.subheader(t("home.selection", lang))
+built, coverage_figure, loads_table, catalogue_table = snapshot_view(*snapshot_key, lang)
+zone_label = ui.zone_label(filters.zone_id)
+
+# ---------------------------------------------------------------- where the selected values come from
+st.subheader(t("dq.section.source", lang))
 if filters.zone_id is not None and filters.year is not None:
-    zone_values = ui.load(queries.zone_year_values, filters.zone_id, filters.year)
-    st.markdown(overview.selection_coverage(zone_values, ui.zone_label(filters.zone_id), filters.year, lang))
+    catalogue = ui.load(queries.indicators)
+    codes = list(catalogue["indicator"])
+    names = view.indicator_names(catalogue, lang)
+    if KEY_INDICATOR not in st.session_state:  # first view of the page: the URL decides
+        st.session_state[KEY_INDICATOR] = view.parse_indicator(st.query_params.get(PARAM_INDICATOR), codes, codes[0])
+    chosen = st.session_state[KEY_INDICATOR]
+    coverage_line, selection = selection_view(*snapshot_key, filters.zone_id, filters.year, lang, chosen)
+    st.markdown(coverage_line)
+    widths = {"dq.col.indicator": 190, "dq.col.value": 105, "dq.col.source": 300, "dq.col.nature": 70}
+    st.dataframe(selection.table, hide_index=True, width="stretch", height="content",
+                 column_config={t(key, lang): st.column_config.TextColumn(width=w) for key, w in widths.items()})
+
+    st.columns([1, 1])[0].selectbox(t("dq.src.pick", lang), codes, key=KEY_INDICATOR, format_func=names.get)
+    if chosen == codes[0]:
+        st.query_params.pop(PARAM_INDICATOR, None)  # the default stays out of the address
+    elif st.query_params.get(PARAM_INDICATOR) != chosen:
+        st.query_params[PARAM_INDICATOR] = chosen
+
+    origin = selection.origin
+    st.markdown(origin.headline)
+    if origin.check:
+        st.markdown(origin.check)
+    if origin.kind == "file":
+        st.dataframe(view.facts_table(origin.facts, lang), hide_index=True, height="content")
+    if selection.projects is not None:
+        with st.expander(selection.projects_summary, expanded=origin.kind == "ledger", icon=":material/list_alt:"):
+            st.dataframe(selection.projects, hide_index=True, width="stretch",
+                         height=min(420, 38 + 35 * max(1, len(selection.projects))))
 else:
     st.markdown(t("home.selection_none", lang))
 
-st.subheader(t("home.indicators", lang))
-st.caption(t("home.indicators_caption", lang))
-catalogue = tables.indicator_catalogue(ui.load(queries.indicator_coverage), lang)
-st.dataframe(catalogue, hide_index=True, height="content")
+# ---------------------------------------------------------------- coverage
+st.subheader(t("dq.section.coverage", lang))
+coverage = built.coverage
+if coverage_figure is None:
+    ui.empty_state("dq.cov.empty", lang)
+else:
+    st.markdown(built.coverage_summary)
+    st.caption(t("dq.cov.legend", lang))
+    ui.chart_panel(coverage_figure, coverage.table, key="coverage", source=t("dq.cov.source", lang), lang=lang)
+    if coverage.gaps.empty:
+        st.markdown(t("dq.gaps.none", lang))
+    else:
+        st.markdown(t("dq.gaps.title", lang, n=len(coverage.gaps)))
+        st.dataframe(coverage.gaps, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(coverage.gaps)))
 
+# ---------------------------------------------------------------- reported vs ledger
+st.subheader(t("dq.section.discrepancies", lang))
+st.markdown(t("dq.disc.explain", lang))
+st.markdown(view.discrepancy_summary(built.discrepancies, filters.zone_id, zone_label, lang))
+if not built.discrepancies.empty:
+    st.dataframe(built.discrepancy_table, hide_index=True, width="stretch", height="content")
+
+# ---------------------------------------------------------------- synthetic shares
+st.subheader(t("dq.section.synthetic", lang))
+st.caption(t("dq.synthetic.caption", lang))
+st.dataframe(built.synthetic_table, hide_index=True, height="content")
+
+# ---------------------------------------------------------------- load history and catalogue
 st.subheader(t("home.loads", lang))
-loads = ui.load(queries.recent_loads, 10)
-if loads.empty:
+if loads_table.empty:
     st.markdown(t("home.loads_empty", lang))
 else:
-    st.dataframe(tables.load_history(loads, lang), hide_index=True, height="content")
+    st.caption(built.loads_caption)
+    st.dataframe(loads_table, hide_index=True, width="stretch", height="content")
+
+st.subheader(t("home.indicators", lang))
+st.caption(t("home.indicators_caption", lang))
+st.dataframe(catalogue_table, hide_index=True, width="stretch", height="content")

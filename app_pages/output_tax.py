@@ -1,7 +1,133 @@
-"""Placeholder: this screen is being built."""
+"""产值税收 / Output & tax: projected annual output (预计年产值) and 利税 of the zone's investment projects.
+
+By signing year, by industrial chain, the largest projects, and the zone-year figures next to what the ledger
+adds up to. Page parameters in the URL (besides zone/year/lang): `measure=output|tax`, `period=year|all`.
+"""
 import streamlit as st
 
-from devzone import ui
+from devzone import db, queries, ui
+from devzone import projects_view as pv
 from devzone.i18n import t
 
-st.title(t("nav.output_tax", ui.current_filters().lang))
+KEY_MEASURE = "output_tax_measure"
+KEY_PERIOD = "output_tax_period"
+
+
+
+@st.cache_resource(max_entries=200, show_spinner=False)
+def screen(snapshot, zone_id, year, measure, period, lang):
+    """Everything the screen shows, built once per snapshot and selection (figures are slow to build).
+
+    The result is shared between sessions: nothing may modify it.
+    """
+    return pv.output_tax_screen(
+        ui.load(queries.projects_ledger, zone_id),
+        ui.load(queries.output_tax_reported_vs_ledger, zone_id, pv.OUTPUT_INDICATORS),
+        ui.load(queries.indicators), place=ui.zone_label(zone_id), year=year, measure=measure, period=period,
+        lang=lang,
+    )
+
+
+def seed_from_url(key, param, resolve):
+    """The first time a control is drawn its value comes from the URL, so a copied link reproduces the view."""
+    if key not in st.session_state:
+        st.session_state[key] = resolve(st.query_params.get(param))
+
+
+def mirror_to_url(param, value, default):
+    """Keep `?param=` equal to the control; the default value leaves the address clean."""
+    if value is None or value == default:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif st.query_params.get(param) != value:
+        st.query_params[param] = value
+
+
+def panel(item, lang):
+    ui.chart_panel(item.figure, item.table, key=item.key, source=item.source, lang=lang, synthetic=item.synthetic)
+
+
+filters = ui.current_filters()
+lang = filters.lang
+year = filters.year
+
+st.title(t("nav.output_tax", lang))
+if filters.zone_id is None or year is None:
+    ui.empty_state("pv.no_selection", lang)
+    st.stop()
+
+seed_from_url(KEY_MEASURE, "measure", lambda raw: pv.resolve_choice(raw, pv.OUTPUT_MEASURES, "output"))
+seed_from_url(KEY_PERIOD, "period", lambda raw: pv.resolve_choice(raw, pv.PERIODS, pv.PERIOD_YEAR))
+view = screen(db.reader().snapshot_id(), filters.zone_id, year, st.session_state[KEY_MEASURE] or "output",
+              st.session_state[KEY_PERIOD] or pv.PERIOD_YEAR, lang)
+
+st.caption(t("output_tax.caption", lang, place=view.place, year=view.year_text))
+if view.empty:
+    ui.empty_state("output_tax.empty_zone", lang, place=view.place)
+    st.stop()
+if view.synthetic:
+    ui.synthetic_banner(lang)
+
+# ---------------------------------------------------------------- headline numbers
+with st.container(horizontal=True, gap="small"):  # cards as wide as their numbers; they wrap on narrow screens
+    for headline in view.headlines:
+        st.metric(headline.label, headline.value, delta=headline.delta, delta_color=headline.delta_color,
+                  delta_description=headline.description(lang), help=headline.help, border=True, width="stretch",
+                  height="stretch")
+st.caption(t("panel.source", lang, source=view.headline_source))
+
+# ---------------------------------------------------------------- by signing year
+st.subheader(t("output_tax.section.years", lang))
+measure = st.segmented_control(
+    t("pv.measure", lang), pv.OUTPUT_MEASURES, format_func=lambda m: pv.output_measure_label(m, lang),
+    key=KEY_MEASURE, required=True,
+) or "output"
+mirror_to_url("measure", measure, "output")
+if view.years is None:
+    ui.empty_state("output_tax.no_figures", lang, place=view.place, measure=view.measure_name)
+else:
+    panel(view.years, lang)
+
+# ---------------------------------------------------------------- reported vs ledger
+st.subheader(t("output_tax.section.compare", lang))
+compared = view.comparison
+if compared.table.empty:
+    ui.empty_state("output_tax.no_figures", lang, place=view.place, measure=view.measure_name)
+elif not compared.any_reported:  # nothing to compare: say so, keep the figures one click away
+    st.info(t("output_tax.compare_ledger_only", lang), icon=":material/info:")
+    with st.expander(t("output_tax.compare_all_years", lang), icon=":material/table:"):
+        st.dataframe(compared.table, hide_index=True, height="content")
+        st.caption(t("output_tax.compare_caption", lang))
+else:
+    reported = compared.reported_rows()
+    if any(reported.differs):
+        st.warning(t("output_tax.compare_differs", lang, n=sum(reported.differs)), icon=":material/rule:")
+    else:
+        st.caption(t("output_tax.compare_matches", lang))
+    st.dataframe(pv.highlight_differences(reported), hide_index=True, height="content")
+    st.caption(t("output_tax.compare_caption", lang))
+    with st.expander(t("output_tax.compare_all_years", lang), icon=":material/table:"):
+        st.dataframe(compared.table, hide_index=True, height="content")
+
+# ---------------------------------------------------------------- largest projects, by chain
+st.subheader(t("output_tax.section.projects", lang))
+period = st.segmented_control(
+    t("output_tax.period", lang), pv.PERIODS, format_func=lambda p: pv.signing_period_label(p, year, lang),
+    key=KEY_PERIOD, required=True,
+) or pv.PERIOD_YEAR
+mirror_to_url("period", period, pv.PERIOD_YEAR)
+if view.top is None:
+    ui.empty_state("output_tax.no_projects", lang, place=view.place, period=view.period_text,
+                   measure=view.measure_name)
+    st.stop()
+panel(view.top, lang)
+
+left, right = st.columns(2)
+with left:
+    panel(view.chains, lang)
+with right:
+    if view.intensity is None:
+        ui.empty_state("output_tax.no_intensity", lang)
+    else:
+        panel(view.intensity, lang)
+        st.caption(t("output_tax.intensity_caption", lang))

@@ -46,7 +46,8 @@ def bench_etl(work: Path, size: dict, repeat: int, env: dict[str, str]) -> tuple
                     "--projects", str(size["projects"]), "--out", str(inputs)], check=True, cwd=REPO_ROOT,
                    capture_output=True)
     long_csv = inputs / "long.csv"
-    rows = sum(1 for _ in open(long_csv, encoding="utf-8")) - 1
+    with open(long_csv, encoding="utf-8") as handle:
+        rows = sum(1 for _ in handle) - 1
     etl_seconds, duckdb_seconds = [], []
     db = work / "national.duckdb"
     for _ in range(repeat):
@@ -119,7 +120,8 @@ def bench_browser(db: Path, repeat: int, work: Path) -> dict:
             with streamlit_server("dashboard.py", work / "app.log", env) as (app_url, _):
                 page = browser.new_page(viewport={"width": 1600, "height": 900})
                 for name in page_files():
-                    url = f"{app_url}/{name.removesuffix('.py')}?zone=X140802&year=2021"
+                    path = "" if name == "overview.py" else name.removesuffix(".py")  # the default page is at /
+                    url = f"{app_url}/{path}?zone=X140802&year=2021"
                     _time_until_ready(page, url)
                     ready[name.removesuffix(".py")] = statistics.median(
                         _time_until_ready(page, url) for _ in range(repeat))

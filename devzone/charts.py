@@ -45,6 +45,13 @@ def highlight_colors(labels: Sequence[object], chosen: object) -> list[str]:
     return [HIGHLIGHT if label == chosen else OTHERS for label in labels]
 
 
+def _label_headroom(texts: pd.Series, plot_px: float = 480.0) -> float:
+    """How far to stretch a value axis so the longest outside label still fits (CJK counts a full em)."""
+    widths = [sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in str(t)) for t in texts if isinstance(t, str)]
+    label_px = (max(widths) if widths else 0) * BASE_FONT_SIZE + 10
+    return 1 / (1 - min(0.5, label_px / plot_px))
+
+
 def ranking_bar(frame: pd.DataFrame, *, label: str, value: str, text: str, chosen: object, key: str,
                 axis_title: str, title: str | None = None) -> go.Figure:
     """Every zone ranked, best on top, chosen zone highlighted. `text` holds the shown value (with 并列)."""
@@ -55,6 +62,9 @@ def ranking_bar(frame: pd.DataFrame, *, label: str, value: str, text: str, chose
         hovertemplate="%{y}<br>%{text}<extra></extra>",
     ))
     fig.update_xaxes(title=axis_title)
+    top, bottom = ordered[value].max(skipna=True), ordered[value].min(skipna=True)
+    if pd.notna(top) and top > 0 and bottom >= 0:  # room for the labels outside the longest bar
+        fig.update_xaxes(range=[0, top * _label_headroom(ordered[text])])
     fig.update_yaxes(title=None, tickfont={"size": BASE_FONT_SIZE - 2})
     return style(fig, title=title, height=max(360, 26 * len(ordered) + 80), legend=False)
 
@@ -112,7 +122,10 @@ def bars(frame: pd.DataFrame, *, x: str, y: str, color: str | None = None, axis_
 
 def funnel(stages: Sequence[str], counts: Sequence[float], texts: Sequence[str], title: str | None = None) -> go.Figure:
     fig = go.Figure(go.Funnel(y=list(stages), x=list(counts), text=list(texts), textinfo="text",
-                              marker={"color": PALETTE[: len(stages)]}, connector={"line": {"color": GRID}}))
+                              marker={"color": PALETTE[: len(stages)]}, textfont={"size": BASE_FONT_SIZE + 1},
+                              connector={"line": {"color": GRID}, "fillcolor": "#EEF1F4"},
+                              hovertemplate="%{y}<br>%{text}<extra></extra>"))
+    fig.update_yaxes(tickfont={"size": BASE_FONT_SIZE})
     return style(fig, title=title, legend=False)
 
 
@@ -142,3 +155,299 @@ def donut(frame: pd.DataFrame, *, label: str, value: str, title: str | None = No
     fig = go.Figure(go.Pie(labels=frame[label], values=frame[value], hole=0.55, sort=False,
                            marker={"colors": PALETTE[: len(frame)]}, textinfo="label+percent"))
     return style(fig, title=title, legend=False)
+
+
+# ---------------------------------------------------------------- 企业培育 Enterprises / 数据质量 Data & sources
+# (app_pages/enterprises.py, app_pages/data_quality.py)
+
+def _light(fig: go.Figure) -> go.Figure:
+    """Drop plotly's default template (about nine tenths of a small figure's JSON; `style` sets what we use).
+
+    Every rerun copies and serialises each figure: without the template that costs a fraction.
+    """
+    fig.update_layout(template="none")
+    return fig
+
+
+def reported_vs_list(frame: pd.DataFrame, *, x: str, reported: str, listed: str, mismatch: str, note: str,
+                     reported_text: str, reported_name: str, listed_name: str, axis_title: str = "",
+                     title: str | None = None) -> go.Figure:
+    """Reported counts as bars, the list's count for the same year as a diamond on top of each bar.
+
+    Years where the two disagree (`mismatch` True) get a HIGHLIGHT diamond and a ⚠ above the bar;
+    `note` (per row) says how they compare, in the hover label.
+    """
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        x=frame[x], y=frame[reported], name=reported_name, marker_color=PALETTE[0],
+        text=frame[reported_text], textposition="inside", insidetextanchor="middle",
+        textfont={"color": "white", "size": BASE_FONT_SIZE}, customdata=frame[note],
+        hovertemplate="%{x}<br>%{text}<br>%{customdata}<extra>%{fullData.name}</extra>",
+    ))
+    flagged = frame[mismatch].fillna(False).astype(bool).tolist()
+    fig.add_trace(go.Scatter(
+        x=frame[x], y=frame[listed], name=listed_name, mode="markers",
+        marker={"symbol": "diamond", "size": 15, "color": [HIGHLIGHT if f else PALETTE[2] for f in flagged],
+                "line": {"color": "white", "width": 1.5}},
+        customdata=frame[note], hovertemplate="%{x}<br>%{y:,.0f}<br>%{customdata}<extra>%{fullData.name}</extra>",
+    ))
+    tops = frame[[reported, listed]].max(axis=1, skipna=True).fillna(0)
+    for x_value, top, is_flagged in zip(frame[x], tops, flagged, strict=True):
+        if is_flagged:
+            fig.add_annotation(x=x_value, y=top, text="⚠", showarrow=False, yshift=24,
+                               font={"size": BASE_FONT_SIZE + 5, "color": HIGHLIGHT})
+    fig.update_xaxes(title=None, dtick=1, tickformat="d")
+    fig.update_yaxes(title=axis_title, rangemode="tozero")
+    return _light(style(fig, title=title, height=400))
+
+
+def hbars(frame: pd.DataFrame, *, label: str, value: str, text: str, color: str = PALETTE[0],
+          axis_title: str = "", percent_axis: bool = False, title: str | None = None) -> go.Figure:
+    """One horizontal bar per row, in the frame's order from the top, each labelled with `text`.
+
+    Rows whose value is missing keep their place (and their text), without a bar. `percent_axis`: values
+    are shares (0–1), the axis reads 0%–100%.
+    """
+    values = frame[value]
+    top = values.max(skipna=True)
+    top = 0.0 if pd.isna(top) else float(top)
+    upper = (min(1.0, top * 1.5) if percent_axis else top * 1.5) if top > 0 else 1.0  # room for outside text
+    # Long bars carry their label inside; short, empty and missing ones beside them (so it is always seen).
+    positions = ["inside" if not pd.isna(v) and v > upper * 0.5 else "outside" for v in values]
+    fig = go.Figure(go.Bar(
+        x=values.fillna(0), y=frame[label], orientation="h", marker_color=color, text=frame[text],
+        textposition=positions, insidetextanchor="end", cliponaxis=False,
+        textfont={"size": BASE_FONT_SIZE}, hovertemplate="%{y}<br>%{text}<extra></extra>",
+    ))
+    fig.update_xaxes(title=axis_title, range=[0, upper], tickformat=".0%" if percent_axis else ",d")
+    fig.update_yaxes(title=None, autorange="reversed")
+    return _light(style(fig, title=title, height=max(220, 54 * len(frame) + 90), legend=False))
+
+
+def _coverage_steps(max_value: float) -> list[list]:
+    if max_value <= 1:
+        return [[0, HIGHLIGHT], [0.5, HIGHLIGHT], [0.5, "#D6EAF8"], [1, "#D6EAF8"]]
+    one_short, almost = (max_value - 1.5) / max_value, (max_value - 0.5) / max_value
+    return [[0, "#E6705F"], [one_short, "#E6705F"], [one_short, "#F8C471"], [almost, "#F8C471"],
+            [almost, "#D6EAF8"], [1, "#D6EAF8"]]
+
+
+def coverage_heatmap(frame: pd.DataFrame, *, rows: str, columns: str, value: str, text: str, hover: str,
+                     max_value: float, title: str | None = None) -> go.Figure:
+    """Rows × columns, each cell how many of `max_value` items are present: full cells calm blue, one
+    missing amber, two or more missing red (hard steps, no colour bar: say so in a caption)."""
+    grid = frame.pivot_table(index=rows, columns=columns, values=value, aggfunc="first", sort=False)
+    labels = frame.pivot_table(index=rows, columns=columns, values=text, aggfunc="first", sort=False)
+    hovers = frame.pivot_table(index=rows, columns=columns, values=hover, aggfunc="first", sort=False)
+    fig = go.Figure(go.Heatmap(
+        z=grid.values, x=[str(c) for c in grid.columns], y=list(grid.index),
+        text=labels.reindex_like(grid).values, customdata=hovers.reindex_like(grid).values,
+        texttemplate="%{text}", zmin=0, zmax=max_value, xgap=2, ygap=2, showscale=False,
+        colorscale=_coverage_steps(max_value),
+        hovertemplate="%{y}<br>%{x}<br>%{customdata}<extra></extra>",
+    ))
+    fig.update_xaxes(side="top", type="category", showgrid=False)
+    fig.update_yaxes(autorange="reversed", showgrid=False, tickfont={"size": BASE_FONT_SIZE - 2})
+    style(fig, title=title, height=max(360, 26 * len(grid) + 110), legend=False)
+    fig.update_layout(margin={"l": 10, "r": 20, "t": 70 if title else 40, "b": 10})  # years on top
+    return _light(fig)
+
+
+# ---------------------------------------------------------------- 招商引资 Projects / 产值税收 Output & tax
+# (app_pages/projects.py, app_pages/output_tax.py)
+
+def period_columns(frame: pd.DataFrame, *, x: str, y: str, text: str, chosen: object = None, axis_title: str = "",
+                   title: str | None = None, height: int = 340) -> go.Figure:
+    """Vertical bars over ordered periods (years, quarters, months), values printed on the bars.
+
+    With `chosen`, that bar is HIGHLIGHT and the others calm; without, all bars are the first palette colour.
+    Categories keep the frame's order (no 2019.5 ticks, no re-sorting).
+    """
+    labels = [str(v) for v in frame[x]]
+    colors = [PALETTE[0]] * len(labels) if chosen is None else highlight_colors(labels, str(chosen))
+    fig = go.Figure(go.Bar(
+        x=labels, y=frame[y], text=frame[text], textposition="outside", cliponaxis=False, marker_color=colors,
+        hovertemplate="%{x}<br>%{text}<extra></extra>",
+    ))
+    top = frame[y].max(skipna=True)
+    fig.update_xaxes(title=None, type="category", categoryorder="array", categoryarray=labels)
+    fig.update_yaxes(title=axis_title, rangemode="tozero",
+                     range=None if pd.isna(top) or top <= 0 else [0, top * 1.18])  # room for the labels
+    return style(fig, title=title, height=height, legend=False)
+
+
+def sorted_hbars(frame: pd.DataFrame, *, label: str, value: str, text: str, axis_title: str = "",
+                 title: str | None = None, color: str = PALETTE[0], max_label_chars: int = 16) -> go.Figure:
+    """Horizontal bars, largest on top; long labels are shortened on the axis and kept whole in the hover."""
+    ordered = frame.sort_values(value, ascending=True, kind="stable", na_position="first")
+    full = [str(v) for v in ordered[label]]
+    shown = [v if len(v) <= max_label_chars else v[: max_label_chars - 1] + "…" for v in full]
+    fig = go.Figure(go.Bar(
+        x=ordered[value], y=list(range(len(full))), orientation="h", text=ordered[text], textposition="auto",
+        insidetextanchor="end", cliponaxis=False, marker_color=color, customdata=full,
+        textfont={"size": BASE_FONT_SIZE - 1}, hovertemplate="%{customdata}<br>%{text}<extra></extra>",
+    ))  # "auto": the value inside a long bar, beside a short one; never cut off at the right edge
+    top = ordered[value].max(skipna=True)
+    fig.update_xaxes(title=axis_title, rangemode="tozero",
+                     range=None if pd.isna(top) or top <= 0 else [0, top * 1.3])
+    fig.update_yaxes(title=None, tickmode="array", tickvals=list(range(len(full))), ticktext=shown,
+                     tickfont={"size": BASE_FONT_SIZE - 1})
+    return style(fig, title=title, height=max(260, 34 * len(full) + 90), legend=False)
+
+
+# ---------------------------------------------------------------- 产业链 Chains / 项目推进 Progress / 年度目标 targets
+LEVEL_COLORS = {"red": "#C0392B", "yellow": "#D4AC0D", "green": "#239B56"}
+COVERAGE_COLORS = {"covered": "#239B56", "pipeline": "#D68910", "gap": "#C0392B"}
+_TREE_MODE_COLORS = {"以企招企": PALETTE[0], "以商招商": PALETTE[2]}
+
+
+def chain_tree(nodes: pd.DataFrame, edges: pd.DataFrame, *, legend_labels: dict[str, str],
+               title: str | None = None) -> go.Figure:
+    """A left-to-right tree per 链主 (nodes laid out by devzone.chains_view.tidy_tree).
+
+    nodes: key, depth, row, kind (leader | partner | pipeline | stopped), label (may hold <br>), hover, mode.
+    edges: parent, child, kind, mode. Edges are coloured by how the firm came (以企招企 / 以商招商), dashed
+    for firms still in talks, dotted grey for terminated projects. `legend_labels` names the legend entries:
+    leader, partner, pipeline, stopped and the two modes. Row 0 is at the top; the figure grows with the
+    number of rows. Leaves are labelled to their right; a node with children above-right of itself, clear of
+    its outgoing line (the elbow turns three quarters of the way to the children).
+    """
+    fig = go.Figure()
+    if nodes.empty:
+        return style(fig, title=title, height=200, legend=False)
+    place = {k: (d, -r) for k, d, r in zip(nodes["key"], nodes["depth"], nodes["row"], strict=True)}
+    line_styles = {"partner": "solid", "leader": "solid", "pipeline": "dash", "stopped": "dot"}
+    # where a parent has a signed (solid) child, its other children's lines start at the elbow, so that a
+    # dashed line never runs over the solid trunk they share
+    solid_parents = {p for p, k in zip(edges["parent"], edges["kind"], strict=True) if line_styles.get(k) == "solid"}
+    for dash in ("dot", "dash", "solid"):
+        for mode, colour in ((None, OTHERS), *_TREE_MODE_COLORS.items()):
+            xs: list[float | None] = []
+            ys: list[float | None] = []
+            for parent, child, kind, edge_mode in edges[["parent", "child", "kind", "mode"]].itertuples(index=False):
+                known = edge_mode if edge_mode in _TREE_MODE_COLORS else None
+                if known != mode or line_styles.get(kind, "solid") != dash:
+                    continue
+                (x0, y0), (x1, y1) = place[parent], place[child]
+                xm = x0 + 0.75 * (x1 - x0)
+                start = xm if dash != "solid" and parent in solid_parents else x0
+                xs += [start, xm, xm, x1, None]  # elbow connector: readable even with many siblings
+                ys += [y0, y0, y1, y1, None]
+            if xs:
+                fig.add_trace(go.Scatter(
+                    x=xs, y=ys, mode="lines", hoverinfo="skip",
+                    line={"color": OTHERS if dash == "dot" else colour, "width": 2.5, "dash": dash},
+                    name=legend_labels.get(mode or "", ""), showlegend=bool(mode) and dash == "solid",
+                    legendgroup=f"mode-{mode}", legendrank=2))
+    styles = {
+        "leader": {"size": 22, "color": HIGHLIGHT, "line": {"color": "white", "width": 2}, "symbol": "diamond"},
+        "partner": {"size": 15, "color": PALETTE[0], "line": {"color": "white", "width": 1.5}, "symbol": "circle"},
+        "pipeline": {"size": 14, "color": "white", "line": {"color": PALETTE[5], "width": 2}, "symbol": "circle"},
+        "stopped": {"size": 12, "color": OTHERS, "line": {"color": "white", "width": 1}, "symbol": "x"},
+    }
+    has_children = set(edges["parent"])
+    for kind, marker in styles.items():
+        part = nodes[nodes["kind"] == kind]
+        if part.empty:
+            continue
+        leaf = ~part["key"].isin(has_children)
+        fig.add_trace(go.Scatter(
+            x=part["depth"], y=-part["row"], mode="markers+text", marker=marker, name=legend_labels.get(kind, kind),
+            text=part["label"].where(leaf, ""), textposition="middle right", cliponaxis=False,
+            textfont={"size": BASE_FONT_SIZE - 1}, hovertext=part["hover"],
+            hovertemplate="%{hovertext}<extra></extra>", legendrank=1))
+        # a node with children: label above-right on a white card, so the lines to its children pass behind it
+        for x, y, label, is_leaf in zip(part["depth"], part["row"], part["label"], leaf, strict=True):
+            if not is_leaf:
+                fig.add_annotation(x=x, y=-y, text=label, showarrow=False, xanchor="left", yanchor="bottom",
+                                   xshift=-4, yshift=10, align="left", bgcolor="rgba(255,255,255,0.9)",
+                                   font={"size": BASE_FONT_SIZE + (1 if kind == "leader" else -1), "color": INK})
+    depth = int(nodes["depth"].max())
+    rows = float(nodes["row"].max()) + 1
+    two_line = nodes["label"].str.contains("<br>").any()
+    row_px = 66 if two_line else 30
+    fig.update_xaxes(visible=False, range=[-0.2, depth + 1.05])
+    fig.update_yaxes(visible=False, range=[-rows + 0.4, 1.0])
+    fig = style(fig, title=title, height=int(max(320, rows * row_px + 150)), legend=True)
+    fig.update_layout(hovermode="closest", margin={"l": 10, "r": 10, "t": 60 if title else 40, "b": 10})
+    return fig
+
+
+def chain_coverage(frame: pd.DataFrame, *, legend_labels: dict[str, str], title: str | None = None) -> go.Figure:
+    """One row per chain, its links (环节) left to right from upstream to downstream as coloured chips:
+    covered (green), only in talks (amber), gap (red). frame: chain, slot, coverage, text, hover."""
+    fig = go.Figure()
+    chains = list(dict.fromkeys(frame["chain"]))
+    for coverage, colour in COVERAGE_COLORS.items():
+        part = frame[frame["coverage"] == coverage]
+        if part.empty:
+            continue
+        fig.add_trace(go.Bar(
+            y=part["chain"], x=[0.94] * len(part), base=part["slot"], orientation="h", name=legend_labels[coverage],
+            marker={"color": colour, "line": {"color": "white", "width": 2}}, text=part["text"],
+            textposition="inside", insidetextanchor="middle", textfont={"color": "white", "size": BASE_FONT_SIZE - 3},
+            hovertext=part["hover"], hovertemplate="%{hovertext}<extra></extra>", width=0.7))
+    fig.update_xaxes(visible=False, range=[-0.05, float(frame["slot"].max()) + 1 if len(frame) else 1])
+    fig.update_yaxes(categoryorder="array", categoryarray=chains[::-1], title=None)
+    fig.update_layout(barmode="overlay", uniformtext={"minsize": 9, "mode": "hide"})
+    return style(fig, title=title, height=max(220, 64 * len(chains) + 110))
+
+
+def level_bars(frame: pd.DataFrame, *, label: str, levels: dict[str, str], axis_title: str = "",
+               title: str | None = None) -> go.Figure:
+    """Horizontal stacked bars of red / yellow / green counts per row (e.g. per 包联领导).
+    frame: `label` plus one count column per key of `levels` (red, yellow, green); `levels` names them."""
+    fig = go.Figure()
+    ordered = frame.iloc[::-1]
+    for level, name in levels.items():
+        if level not in ordered:
+            continue
+        fig.add_trace(go.Bar(y=ordered[label], x=ordered[level], orientation="h", name=name,
+                             marker_color=LEVEL_COLORS[level], text=ordered[level].where(ordered[level] > 0),
+                             textposition="inside", textangle=0, insidetextanchor="middle",
+                             hovertemplate="%{y}<br>" + name + "：%{x}<extra></extra>"))
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_xaxes(title=axis_title, dtick=5 if len(frame) and frame[list(levels)].sum(axis=1).max() > 20 else 1)
+    fig.update_yaxes(title=None)
+    return style(fig, title=title, height=max(260, 44 * len(frame) + 120))
+
+
+def target_progress(frame: pd.DataFrame, *, label: str, rate: str, text: str, on_schedule: str, share: float,
+                    share_label: str, status_labels: tuple[str, str], title: str | None = None) -> go.Figure:
+    """完成率 per target as horizontal bars (green when at or above 序时进度, red when behind) with the
+    序时进度 line. frame: `label`, `rate` (fraction), `text` (shown), `on_schedule` (bool or NA)."""
+    ordered = frame.iloc[::-1]
+    colours = [LEVEL_COLORS["green"] if ok is True else LEVEL_COLORS["red"] if ok is False else OTHERS
+               for ok in ordered[on_schedule]]
+    fig = go.Figure(go.Bar(
+        y=ordered[label], x=ordered[rate].astype(float) * 100, orientation="h", marker_color=colours,
+        text=ordered[text], textposition="outside", cliponaxis=False, showlegend=False,
+        hovertemplate="%{y}<br>%{text}<extra></extra>"))
+    fig.add_vline(x=share * 100, line={"color": INK, "width": 2, "dash": "dash"},
+                  annotation={"text": share_label, "font": {"size": BASE_FONT_SIZE - 1}}, annotation_position="top")
+    for name, colour in zip(status_labels, (LEVEL_COLORS["green"], LEVEL_COLORS["red"]), strict=True):
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name,
+                                 marker={"color": colour, "size": 12, "symbol": "square"}))
+    top = max(110.0, float(pd.to_numeric(ordered[rate], errors="coerce").max() or 0) * 100 + 25)
+    fig.update_xaxes(range=[0, top], ticksuffix="%", title=None)
+    fig.update_yaxes(title=None)
+    return style(fig, title=title, height=max(240, 56 * len(frame) + 130))
+
+
+def zone_counts(frame: pd.DataFrame, *, label: str, key: str, chosen: object, measures: dict[str, str],
+                axis_title: str = "", title: str | None = None) -> go.Figure:
+    """Stacked horizontal bars of several counts per zone (e.g. signed / started / completed this month), zones
+    in the frame's order from the top; the chosen zone's name in bold HIGHLIGHT."""
+    ordered = frame.iloc[::-1]
+    names = [f"<b><span style='color:{HIGHLIGHT}'>{name}</span></b>" if k == chosen else str(name)
+             for name, k in zip(ordered[label], ordered[key], strict=True)]
+    fig = go.Figure()
+    for index, (column, name) in enumerate(measures.items()):
+        fig.add_trace(go.Bar(y=names, x=ordered[column], orientation="h", name=name,
+                             marker_color=PALETTE[index % len(PALETTE)],
+                             text=ordered[column].where(ordered[column] > 0), textposition="inside", textangle=0,
+                             insidetextanchor="middle", hovertemplate="%{y}<br>" + name + "：%{x}<extra></extra>"))
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_xaxes(title=axis_title)
+    fig.update_yaxes(title=None, tickfont={"size": BASE_FONT_SIZE - 2})
+    return style(fig, title=title, height=max(360, 26 * len(frame) + 110))

@@ -4,7 +4,8 @@ Pure functions, no Streamlit: pages pass the result straight to `st.dataframe`.
 """
 from __future__ import annotations
 
-import io
+import re
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -63,6 +64,8 @@ def load_history(loads: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A signed plain number such as `+12.5%` or `-3` (同比 columns) evaluates to itself: left alone.
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})*|\d+)(\.\d+)?%?$")
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -71,7 +74,8 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     for column in guarded.columns:
         if guarded[column].dtype == object or pd.api.types.is_string_dtype(guarded[column]):
             guarded[column] = guarded[column].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_PREFIXES) else v)
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_PREFIXES)
+                and not _PLAIN_NUMBER.match(v) else v)
     return guarded
 
 
@@ -80,13 +84,11 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return neutralise_formulas(frame).to_csv(index=False).encode("utf-8-sig")
 
 
-def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "数据") -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        neutralise_formulas(frame).to_excel(writer, index=False, sheet_name=sheet_name)
-        sheet = writer.sheets[sheet_name]
-        sheet.freeze_panes = "A2"
-        for column_cells in sheet.columns:
-            width = max(len(str(c.value or "")) for c in column_cells)
-            sheet.column_dimensions[column_cells[0].column_letter].width = min(60, max(8, width * 2 + 2))
-    return buffer.getvalue()
+def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "数据", *, notes: Sequence[tuple[str, str]] = (),
+                  lang: str = "zh") -> bytes:
+    """One table as .xlsx: header row frozen, widths, number formats from the units in the headers
+    (亿元 -> #,##0.00, 个/家 -> #,##0), formula-looking text kept as text, and a 说明 sheet with `notes`
+    (source, filters …). Several tables: devzone.export.workbook.workbook_bytes."""
+    from devzone.export import workbook  # late: the export package imports this module
+
+    return workbook.workbook_bytes([(sheet_name, frame)], notes=notes, lang=lang)

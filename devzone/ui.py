@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from devzone import db, fmt, queries, state, tables
+from devzone.export import images
 from devzone.i18n import LANGUAGES, Lang, t
 
 KEY_ZONE = "filter_zone"
@@ -35,12 +36,31 @@ def _cached_query(query_name: str, db_path: str, snapshot: str, args: tuple) -> 
     return query_fn(db.reader(db_path).pinned(snapshot), *args)
 
 
+KEY_RUN_SNAPSHOT = "snapshot_of_this_run"
+
+
+def begin_run() -> None:
+    """Pin the snapshot for this script run, so every query of one page answers from the same file."""
+    st.session_state[KEY_RUN_SNAPSHOT] = db.reader().snapshot_id()
+
+
 def load(query_fn: Callable[..., pd.DataFrame], *args: object) -> pd.DataFrame:
-    """`load(queries.zones)` — the result for the snapshot that is live now, cached until it is replaced."""
+    """`load(queries.zones)` — the result for this run's snapshot, cached until the file is replaced.
+
+    If the ETL swaps a new snapshot in while a page is being drawn, the run starts again on the new one
+    instead of mixing old and new figures on one screen.
+    """
     if getattr(queries, query_fn.__name__, None) is not query_fn:
         raise ValueError(f"{query_fn!r} is not a function of devzone.queries")
     snapshot_reader = db.reader()
     db_path = str(snapshot_reader.path)
+    pinned = st.session_state.get(KEY_RUN_SNAPSHOT)
+    if pinned is not None:
+        try:
+            return _cached_query(query_fn.__name__, db_path, pinned, args)
+        except db.SnapshotChangedError:
+            begin_run()
+            st.rerun()
     for _ in range(_SNAPSHOT_RETRIES):
         try:
             return _cached_query(query_fn.__name__, db_path, snapshot_reader.snapshot_id(), args)
@@ -232,12 +252,32 @@ def chart_panel(fig, table: pd.DataFrame, *, key: str, source: str, lang: str, s
     st.caption(caption)
     with st.expander(t("panel.show_table", lang), icon=":material/table:"):
         st.dataframe(table, hide_index=True, width="stretch")
-        left, right = st.columns(2)
-        left.download_button(t("panel.download_csv", lang), data=tables.to_csv_bytes(table),
+        left, middle, right = st.columns(3)
+        # The files are made when a button is clicked (callables), not on every rerun: an Excel file costs
+        # tens of milliseconds, and a page has several panels; a PNG goes through a headless browser.
+        notes = export_notes(source, lang, synthetic)
+        left.download_button(t("panel.download_csv", lang), data=lambda: tables.to_csv_bytes(table),
                              file_name=f"{key}.csv", mime="text/csv", key=f"csv_{key}", icon=":material/download:")
-        right.download_button(t("panel.download_xlsx", lang), data=tables.to_xlsx_bytes(table, sheet_name=key[:31]),
-                              file_name=f"{key}.xlsx", key=f"xlsx_{key}", icon=":material/download:",
-                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        middle.download_button(t("panel.download_xlsx", lang),
+                               data=lambda: tables.to_xlsx_bytes(table, sheet_name=key[:31], notes=notes, lang=lang),
+                               file_name=f"{key}.xlsx", key=f"xlsx_{key}", icon=":material/download:",
+                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        right.download_button(t("panel.download_png", lang), data=lambda: images.png_bytes(fig, caption=caption),
+                              file_name=f"{key}.png", mime="image/png", key=f"png_{key}", icon=":material/image:",
+                              on_click="ignore")
+
+
+def export_notes(source: str, lang: str, synthetic: bool = False) -> list[tuple[str, str]]:
+    """What the 说明 sheet of a downloaded workbook says: the source and the filters of the view."""
+    filters = current_filters()
+    notes = [
+        (t("xlsx.source", lang), source),
+        (t("xlsx.filters", lang), t("panel.filters", lang, zone=zone_label(filters.zone_id),
+                                    year=fmt.year(filters.year, lang))),
+    ]
+    if synthetic:
+        notes.append((t("xlsx.synthetic", lang), t("xlsx.synthetic_text", lang)))
+    return notes
 
 
 def synthetic_banner(lang: str) -> None:
@@ -247,3 +287,44 @@ def synthetic_banner(lang: str) -> None:
 
 def empty_state(message_key: str, lang: str, **values: object) -> None:
     st.info(t(message_key, lang, **values), icon=":material/info:")
+
+
+# ---------------------------------------------------------------- 年度目标 panel (总览 overview, 项目推进 progress)
+
+@st.cache_resource(max_entries=200, show_spinner=False)
+def _targets_parts(snapshot: str, zone_id: str, year: int, as_of: dt.date, lang: str) -> dict | None:
+    """The panel's sentence, figure and table for one snapshot and selection (building the figure is the slow
+    part). Shared between sessions: nothing may modify the result."""
+    from devzone import charts, targets_view
+
+    progress = load(queries.target_progress, zone_id, year, as_of)
+    if progress.empty:
+        return None
+    share = targets_view.elapsed_share(progress, year, as_of)
+    figure = charts.target_progress(
+        targets_view.chart_frame(progress, lang), label="label", rate="rate", text="text", on_schedule="on_schedule",
+        share=share, share_label=t("targets.share_line", lang, share=fmt.percent(share)),
+        status_labels=(t("targets.status.ahead", lang), t("targets.status.behind", lang)))
+    return {"summary": targets_view.summary(progress, year, as_of, lang), "figure": figure,
+            "table": targets_view.table(progress, lang), "synthetic": bool(progress["is_synthetic"].any())}
+
+
+def render_targets_panel(zone_id: str | None, year: int | None, lang: str, *, as_of: dt.date | None = None,
+                         key: str = "targets") -> None:
+    """Annual targets of a zone and year against 序时进度 at `as_of` (default today): a sentence, a chart with the
+    序时进度 line, and the table (CSV / Excel) behind it. Speaks plainly when there are no targets."""
+    as_of = as_of or dt.date.today()
+    st.subheader(t("targets.title", lang))
+    if zone_id is None or year is None:
+        empty_state("home.selection_none", lang)
+        return
+    if not load(queries.missing_relations, ("target_progress",)).empty:
+        empty_state("chains.needs_reload", lang)
+        return
+    parts = _targets_parts(db.reader().snapshot_id(), zone_id, int(year), as_of, lang)
+    if parts is None:
+        empty_state("targets.empty", lang, zone=zone_label(zone_id), year=fmt.year(year, lang))
+        return
+    st.markdown(parts["summary"])
+    chart_panel(parts["figure"], parts["table"], key=key, source=t("targets.source", lang), lang=lang,
+                synthetic=parts["synthetic"])

@@ -13,7 +13,16 @@ dates as text, zone names in full or short form):
 ``03_重点项目台账.xlsx``                 project ledger (项目台账), sheet ``项目台账``
 ``04_企业名录.csv``                     enterprise list, UTF-8 without BOM, LF
 ``05_年度目标.xlsx``                     annual targets, long, sheet ``年度目标``
+``06_链主招商关系.csv``                  chain links (链主关系), UTF-8 with BOM, CRLF
+``07_重点项目周调度台账_…11月14日.xlsx``   weekly dispatch ledger (周调度): the projects under way,
+``08_重点项目周调度台账_…11月21日.xlsx``   with 计划投产日期 and 更新日期; loaded one after the other
 =====================================  ===================================================
+
+Files 07 and 08 are the ledger as re-sent after the Saturday dispatch meetings of 2026-11-14 and
+2026-11-21 (``etl.demo`` loads each as its own load, so project_history keeps one version per week).
+They change only what may change without touching a statistic: status (开工→投产, 签约→终止),
+production and planned production dates, 包联领导, 备注 and 更新日期 — no date in them creates a
+2026 signing or start, so the indicator values stay those of files 00–05.
 
 Everything is synthetic (``是否模拟`` = ``是``) except the rows that restate
 the seed article (运城日报《高超：“链主”招商的领路人》), which carry ``否``.
@@ -64,7 +73,11 @@ F_CULTIVATION = "02_开发区企业培育情况.csv"
 F_LEDGER = "03_重点项目台账.xlsx"
 F_ENTERPRISES = "04_企业名录.csv"
 F_TARGETS = "05_年度目标.xlsx"
-ALL_FILES = (F_SEED, F_INVEST, F_CULTIVATION, F_LEDGER, F_ENTERPRISES, F_TARGETS)
+F_CHAIN_LINKS = "06_链主招商关系.csv"
+DISPATCH_DAYS = (date(2026, 11, 14), date(2026, 11, 21))  # Saturdays: 每周六召开项目调度会
+F_DISPATCH = tuple(f"{7 + i:02d}_重点项目周调度台账_{d.year}年{d.month}月{d.day}日.xlsx"
+                   for i, d in enumerate(DISPATCH_DAYS))
+ALL_FILES = (F_SEED, F_INVEST, F_CULTIVATION, F_LEDGER, F_ENTERPRISES, F_TARGETS, F_CHAIN_LINKS, *F_DISPATCH)
 
 # (指标, 数值, 单位) — the seed facts for 盐湖高新区 2021, exactly as the article states them.
 SEED_FACTS = (
@@ -318,6 +331,24 @@ class Demo:
     enterprise_counts: dict[tuple[str, int, str], int]  # true counts (zone_id, year, category)
     enterprises: list[tuple[str, Zone, str, int, bool]] = field(default_factory=list)
     targets: list[tuple[Zone, int, str, str, float]] = field(default_factory=list)
+    chain_links: list[tuple[str, ...]] = field(default_factory=list)  # rows of file 06 (without header)
+    dispatch: list[list[DispatchRow]] = field(default_factory=list)  # files 07, 08
+
+
+@dataclass
+class DispatchRow:
+    """One project as a weekly dispatch ledger shows it: the ledger row plus progress fields."""
+
+    project: Project
+    status: str
+    production: date | None
+    planned: date | None
+    updated: date
+    official: str
+    note: str
+
+    def key(self) -> tuple:
+        return (self.status, self.production, self.planned, self.updated, self.official, self.note)
 
 
 # =============================================================================================
@@ -829,6 +860,149 @@ def build_targets(zones: list[Zone], derived, counts) -> list[tuple[Zone, int, s
     return out
 
 
+# ---- chain links (file 06) --------------------------------------------------------------------
+CHAIN_LINK_HEADER = ("所属开发区", "链主企业", "引进企业", "关系", "招商方式", "引荐企业", "产业链", "项目名称", "备注",
+                     "是否模拟")
+PARTNER_RELATIONS = ("上游供应商", "下游客户", "业务伙伴", "配套企业")
+
+
+def _seed_chain_links() -> list[tuple[str, ...]]:
+    """What the article says: 宏明 brought its business partner 凯丰 (以企招企); their joint base drew 久特, CCS
+    and 长实 (以商招商). Real, so 是否模拟 = 否; no invented project names or links in these rows. The two
+    negotiations are tied to the 宏明 chain by us (the article does not say who found them): synthetic."""
+    base = "宏明空调全产业链生产基地"
+    rows = [("盐湖高新区", HONGMING, "山东凯丰节能科技有限公司", "业务伙伴", "以企招企", "", SEED_CHAIN, "",
+             "宏明与凯丰长期业务往来；2021年9月赴山东商谈，10月凯丰来区考察，共建" + base, REAL)]
+    for firm in ("湖北久特电机组装总成分厂", "CCS流体冷却技术有限公司", "深圳长实流体设备有限公司"):
+        rows.append(("盐湖高新区", HONGMING, firm, "慕名入驻", "以商招商", "山东凯丰节能科技有限公司", SEED_CHAIN, "",
+                     "宏明与凯丰“强强联合”后慕名入驻" + base, REAL))
+    rows.append(("盐湖高新区", HONGMING, "天津亨通制冷机电有限公司", "洽谈中", "以企招企", "", SEED_CHAIN,
+                 "年产100台套装配式及集成式高效节能装备项目", "计划采取“云签约”方式", SYN))
+    rows.append(("盐湖高新区", HONGMING, "美的集团", "洽谈中", "以企招企", "", SEED_CHAIN, "美的集团项目（洽谈中）",
+                 "积极争取中", SYN))
+    return rows
+
+
+def build_chain_links(projects: list[Project]) -> list[tuple[str, ...]]:
+    """File 06: the seed chain, the synthetic 链主 of the ledger with who introduced whom, a second 盐湖 链主
+    declared only here, and a few firms still in talks. Keys (开发区, 链主企业, 引进企业) are unique."""
+    rng = _rng("chain-links")
+    namer = Namer(_rng("chain-link-names"))
+    namer.used.update(p.investor for p in projects)
+    rows = _seed_chain_links()
+    by_zone: dict[str, list[Project]] = {}
+    for p in projects:
+        by_zone.setdefault(p.zone.zone_id, []).append(p)
+
+    # a second 链主 in 盐湖高新区, declared only in the chain-links file
+    yanhu = by_zone[YANHU]
+    candidates = [p for p in yanhu if p.synthetic and p.chain != SEED_CHAIN and p.status in ("开工", "投产")
+                  and p.signed and p.signed.year <= 2022 and not p.leader]
+    second = max(candidates, key=lambda p: (p.inv_c or 0, p.project_id))
+    followers = [p for p in yanhu if p.synthetic and p.chain == second.chain and p.signed and p.signed > second.signed
+                 and not p.leader and p is not second and p.investor != second.investor]
+    leaders = [(second, followers[:6])]
+    for zid in sorted({p.zone.zone_id for p in projects if p.leader and p.zone.zone_id != YANHU}):
+        zone_projects = by_zone[zid]
+        for name in sorted({p.leader for p in zone_projects if p.leader}):
+            leader = next(p for p in zone_projects if p.investor == name)
+            leaders.append((leader, [p for p in zone_projects if p.leader == name]))
+    for leader, followers in leaders:
+        seen: list[Project] = []
+        for p in sorted(followers, key=lambda p: (p.signed, p.project_id)):
+            if p.investor in {q.investor for q in seen} or p.investor == leader.investor:
+                continue  # one row per (链主, 引进企业)
+            introducer = rng.choice(seen) if seen and rng.random() < 0.45 else None
+            mode = "以商招商" if introducer else "以企招企"
+            relation = "慕名入驻" if introducer and rng.random() < 0.4 else rng.choice(PARTNER_RELATIONS)
+            rows.append((p.zone_label, leader.investor, p.investor, relation, mode,
+                         introducer.investor if introducer else "", p.chain, p.name, "", SYN))
+            seen.append(p)
+        for _ in range(rng.randint(1, 2)):  # firms the 链主 is still courting: no project yet
+            introducer = rng.choice(seen) if seen and rng.random() < 0.5 else None
+            firm = namer.investor(leader.chain, _weighted(rng, OUTSIDE_ORIGINS))
+            rows.append((leader.zone_label, leader.investor, firm, "洽谈中", "以商招商" if introducer else "以企招企",
+                         introducer.investor if introducer else "", leader.chain, "", "多轮洽谈中", SYN))
+    return rows
+
+
+# ---- weekly dispatch ledgers (files 07, 08) ---------------------------------------------------
+DISPATCH_HEADER = ("项目编号", "项目名称", "所属开发区", "投资方", "投资方所在地", "产业链", "总投资（亿元）", "签约日期",
+                   "开工日期", "计划投产日期", "投产日期", "项目状态", "预计年产值（亿元）", "预计利税（万元）", "链主企业",
+                   "包联领导", "更新日期", "备注", "是否模拟")
+PROGRESS_NOTES = ("主体结构施工中", "设备安装调试中", "厂房已封顶", "正在办理施工许可", "专班服务跟进中", "配套设施建设中",
+                  "试生产准备中", "钢结构安装中")
+SIGNED_NOTES = ("正在办理土地手续", "环评审批中", "前期手续办理中", "待资金到位", "规划设计方案审查中")
+
+
+def build_dispatch(projects: list[Project]) -> list[list[DispatchRow]]:
+    """The projects under way (签约/开工, synthetic) as the two weekly dispatch ledgers show them."""
+    rng = _rng("dispatch")
+    week1, week2 = DISPATCH_DAYS
+    officials: dict[str, list[str]] = {}
+    for p in projects:
+        if p.official:
+            officials.setdefault(p.zone.zone_id, [])
+            if p.official not in officials[p.zone.zone_id]:
+                officials[p.zone.zone_id].append(p.official)
+    first: list[DispatchRow] = []
+    for p in projects:
+        if not p.synthetic or p.status not in ("签约", "开工"):
+            continue
+        status, production, planned, note = p.status, None, None, p.note
+        if p.status == "签约":
+            if p.signed.year <= 2023 and rng.random() < 0.5:
+                status, note = "终止", "长期未开工，经研究终止合作"
+            elif not note:
+                note = rng.choice(SIGNED_NOTES)
+        else:
+            r = rng.random()
+            if p.investor == "深圳长实流体设备有限公司":
+                planned = date(2026, 12, 30)
+            elif r < 0.62:
+                planned = _rand_date(rng, date(2026, 12, 1), date(2027, 12, 31))
+            elif r < 0.8:
+                planned = _rand_date(rng, date(2026, 8, 30), date(2026, 11, 20))
+            else:
+                planned = _rand_date(rng, date(2025, 10, 1), date(2026, 8, 20))
+            planned = max(planned, p.started + timedelta(days=120))
+            if planned <= week1 - timedelta(days=10) and rng.random() < 0.15:
+                status = "投产"
+                production = max(p.started + timedelta(days=30), min(planned + timedelta(days=rng.randint(0, 20)),
+                                                                     week1 - timedelta(days=1)))
+                note = "已竣工投产"
+            else:
+                note = rng.choice(PROGRESS_NOTES)
+        stale = rng.random() < 0.12
+        updated = (_rand_date(rng, date(2026, 7, 15), date(2026, 10, 15)) if stale
+                   else _rand_date(rng, week1 - timedelta(days=1), week1))
+        first.append(DispatchRow(p, status, production, planned, updated, p.official, note))
+    second: list[DispatchRow] = []
+    for row in first:
+        if row.status not in ("签约", "开工"):
+            continue  # finished or stopped: off the dispatch list
+        new = DispatchRow(row.project, row.status, row.production, row.planned, row.updated, row.official, row.note)
+        if row.updated < date(2026, 11, 1) and rng.random() < 0.7:
+            second.append(new)  # still nobody has reported on it
+            continue
+        new.updated = _rand_date(rng, week2 - timedelta(days=1), week2)
+        p = row.project
+        if row.status == "开工" and row.planned <= week2 and rng.random() < 0.25:
+            new.status, new.note = "投产", "已竣工投产"
+            new.production = max(p.started + timedelta(days=30), _rand_date(rng, week2 - timedelta(days=6), week2))
+        elif row.status == "开工" and rng.random() < 0.05:
+            new.planned = row.planned + timedelta(days=rng.randint(60, 180))
+            new.note = "受设备到货影响，计划投产日期顺延"
+        elif row.status == "签约" and rng.random() < 0.03:
+            new.status, new.note = "终止", "投资方战略调整，终止合作"
+        elif rng.random() < 0.12:
+            new.note = rng.choice(PROGRESS_NOTES if row.status == "开工" else SIGNED_NOTES)
+        if rng.random() < 0.02 and len(officials.get(p.zone.zone_id, [])) > 1:
+            new.official = rng.choice([o for o in officials[p.zone.zone_id] if o != row.official])
+        second.append(new)
+    return [first, second]
+
+
 # ---- build everything -----------------------------------------------------------------------
 def build(zones: list[Zone] | None = None) -> Demo:
     zones = zones or load_zones()
@@ -840,6 +1014,8 @@ def build(zones: list[Zone] | None = None) -> Demo:
     demo = Demo(zones, plan, projects, reported, derived, counts)
     demo.enterprises = enterprise_list(zones, counts)
     demo.targets = build_targets(zones, derived, counts)
+    demo.chain_links = build_chain_links(projects)
+    demo.dispatch = build_dispatch(projects)
     return demo
 
 
@@ -1064,13 +1240,65 @@ def write_targets(out_dir: Path, demo: Demo) -> Path:
     return path
 
 
+def write_chain_links(out_dir: Path, demo: Demo) -> Path:
+    path = out_dir / F_CHAIN_LINKS
+    path.write_bytes(_csv_bytes([CHAIN_LINK_HEADER, *demo.chain_links], "utf-8-sig", "\r\n"))
+    return path
+
+
+def write_dispatch(out_dir: Path, demo: Demo, week: int) -> Path:
+    rng = _rng(f"dispatch-cells-{week}")
+    day = DISPATCH_DAYS[week]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "周调度"
+    ncol = len(DISPATCH_HEADER)
+    ws.cell(1, 1, f"重点项目周调度台账（截至{day.year}年{day.month}月{day.day}日）").font = Font(bold=True, size=14)
+    ws.cell(1, 1).alignment = Alignment(horizontal="center")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
+    for c, h in enumerate(DISPATCH_HEADER, 1):
+        ws.cell(2, c, h).font = Font(bold=True)
+    for r, row in enumerate(demo.dispatch[week], 3):
+        p = row.project
+        ws.cell(r, 1, p.project_id)
+        ws.cell(r, 2, p.name)
+        ws.cell(r, 3, p.zone_label)
+        ws.cell(r, 4, p.investor)
+        ws.cell(r, 5, p.origin or None)
+        ws.cell(r, 6, p.chain)
+        if p.inv_c is not None:
+            ws.cell(r, 7, p.inv_c / 100).number_format = "0.00"
+        _date_cell(ws, r, 8, p.signed, rng)
+        _date_cell(ws, r, 9, p.started, rng)
+        _date_cell(ws, r, 10, row.planned, rng)
+        _date_cell(ws, r, 11, row.production, rng)
+        ws.cell(r, 12, row.status)
+        if p.out_c is not None:
+            ws.cell(r, 13, p.out_c / 100).number_format = "0.00"
+        if p.tax_w is not None:
+            ws.cell(r, 14, p.tax_w)
+        ws.cell(r, 15, p.leader or None)
+        ws.cell(r, 16, row.official or None)
+        _date_cell(ws, r, 17, row.updated, rng)
+        ws.cell(r, 18, row.note or None)
+        ws.cell(r, 19, SYN)
+    widths = (15, 36, 16, 30, 12, 16, 10, 12, 12, 12, 12, 8, 12, 10, 26, 22, 12, 26, 8)
+    for col, width in zip("ABCDEFGHIJKLMNOPQRS", widths, strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "C3"
+    path = out_dir / F_DISPATCH[week]
+    _save_xlsx(wb, path)
+    return path
+
+
 def generate(out_dir: Path | str = DEMO_DIR) -> dict[str, Path]:
-    """Build the demo and write all six files into out_dir; returns {file name: path}."""
+    """Build the demo and write every file of ALL_FILES into out_dir; returns {file name: path}."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     demo = build()
     paths = [write_seed(out_dir), write_investment(out_dir, demo), write_cultivation(out_dir, demo),
-             write_ledger(out_dir, demo), write_enterprises(out_dir, demo), write_targets(out_dir, demo)]
+             write_ledger(out_dir, demo), write_enterprises(out_dir, demo), write_targets(out_dir, demo),
+             write_chain_links(out_dir, demo), *(write_dispatch(out_dir, demo, w) for w in range(len(DISPATCH_DAYS)))]
     return {p.name: p for p in paths}
 
 

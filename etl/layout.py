@@ -1,6 +1,8 @@
 """Find the header row under title and unit lines, drop footnotes and spacers, and tell which layout a sheet is."""
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,15 +17,19 @@ _UNIT_IN_HEADER = re.compile(r"^(?P<base>.*?)[（(](?P<unit>[^()（）]*)[)）]\
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年|$)")
 _UNITS_LINE = re.compile(r"^\s*(?:计量)?单位\s*[:：]\s*(?P<units>.+)$")
 _FOOTNOTE = re.compile(r"^\s*(注|备注|说明|数据来源|资料来源|填报|制表|审核|负责人|联系人)\s*[:：0-9１-９]")
+# "截至2025年12月" / "截至2026年11月21日" in a ledger title: the day the data describes.
+_AS_OF = re.compile(r"截[至止]\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
 _TOTAL_ROW = {"合计", "总计", "全省合计", "全市合计", "小计", "全省", "总数"}
 
 LAYOUT_LEDGER = "ledger"
+LAYOUT_CHAIN_LINKS = "chain_links"
 LAYOUT_ENTERPRISES = "enterprises"
 LAYOUT_TARGETS = "targets"
 LAYOUT_LONG = "long"
 LAYOUT_WIDE = "wide"
 LAYOUT_NAMES = {
     LAYOUT_LEDGER: "项目台账",
+    LAYOUT_CHAIN_LINKS: "链主关系",
     LAYOUT_ENTERPRISES: "企业名录",
     LAYOUT_TARGETS: "年度目标",
     LAYOUT_LONG: "长表（每行一个指标值）",
@@ -31,6 +37,7 @@ LAYOUT_NAMES = {
 }
 REQUIRED_COLUMNS = {
     LAYOUT_LEDGER: ("project_name", "zone"),
+    LAYOUT_CHAIN_LINKS: ("zone", "chain_leader", "partner"),
     LAYOUT_ENTERPRISES: ("enterprise_name", "zone", "category", "recognised_year"),
     LAYOUT_TARGETS: ("zone", "indicator", "target"),
     LAYOUT_LONG: ("zone", "indicator", "value"),
@@ -38,7 +45,7 @@ REQUIRED_COLUMNS = {
 }
 COLUMN_LABELS = {
     "zone": "开发区", "year": "年份", "indicator": "指标", "value": "数值", "target": "目标值",
-    "project_name": "项目名称", "enterprise_name": "企业名称", "category": "认定类别", "recognised_year": "认定年份",
+    "project_name": "项目名称", "chain_leader": "链主企业", "partner": "引进企业", "enterprise_name": "企业名称", "category": "认定类别", "recognised_year": "认定年份",
 }
 
 
@@ -61,6 +68,7 @@ class Table:
     indicator_columns: list[tuple[HeaderCell, str]]  # (cell, indicator code) for wide sheets
     rows: list[tuple[int, list[Any]]]  # (Excel row number, cells)
     title_year: int | None = None
+    title_as_of: dt.date | None = None  # "截至…" in the title
     units_line: list[str] = field(default_factory=list)
 
     @property
@@ -100,6 +108,8 @@ def _classify_header(cells: list[Any]) -> tuple[dict[str, HeaderCell], list[tupl
 
 
 def _layout_of(columns: dict[str, HeaderCell], indicator_columns: list) -> str | None:
+    if "partner" in columns and "chain_leader" in columns:  # before the ledger: it may name the project too
+        return LAYOUT_CHAIN_LINKS
     if "project_name" in columns:
         return LAYOUT_LEDGER
     if "enterprise_name" in columns:
@@ -134,7 +144,7 @@ def understand(raw: RawSheet, errors: ErrorCollector) -> Table | None:
         expected = "；".join(
             f"{name}需含“{'、'.join(COLUMN_LABELS.get(c, c) for c in REQUIRED_COLUMNS[key])}”"
             + ("及指标列" if key == LAYOUT_WIDE else "")
-            for key, name in LAYOUT_NAMES.items()
+            for key, name in LAYOUT_NAMES.items() if key != LAYOUT_CHAIN_LINKS
         )
         errors.add(f"找不到可识别的表头（前 {HEADER_SCAN_ROWS} 行内）— 应为以下格式之一：{expected}", row=1)
         return None
@@ -179,8 +189,11 @@ def _read_preamble(table: Table, rows: list[list[Any]]) -> None:
             units = _UNITS_LINE.match(text)
             if units:
                 table.units_line = [u for u in re.split(r"[、，,/；;\s]+", units.group("units")) if u]
-            elif table.title_year is None:
-                table.title_year = _year_in(text)
+            else:
+                if table.title_year is None:
+                    table.title_year = _year_in(text)
+                if table.title_as_of is None:
+                    table.title_as_of = title_as_of(text)
 
 
 def sheet_year(table: Table) -> int | None:
@@ -190,3 +203,18 @@ def sheet_year(table: Table) -> int | None:
         if re.fullmatch(r"(?:19|20)\d{2}(?:年.*)?", name) or _year_in(name):
             return _year_in(name) or int(name[:4])
     return table.title_year
+
+
+def title_as_of(text: str) -> dt.date | None:
+    """`…台账（截至2026年11月21日）` -> 2026-11-21; `截至2025年12月` -> the month's last day."""
+    match = _AS_OF.search(text or "")
+    if not match:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12:
+        return None
+    day = int(match.group(3)) if match.group(3) else calendar.monthrange(year, month)[1]
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None

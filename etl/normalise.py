@@ -19,6 +19,7 @@ from etl import catalogue
 from etl.catalogue import normalise_label
 from etl.errors import ErrorCollector
 from etl.layout import (
+    LAYOUT_CHAIN_LINKS,
     LAYOUT_ENTERPRISES,
     LAYOUT_LEDGER,
     LAYOUT_LONG,
@@ -316,6 +317,8 @@ LEDGER_TEXT = ["investor", "investor_origin", "chain", "chain_leader", "lead_off
 LEDGER_MONEY = {"total_investment": "signed_investment", "projected_output": "projected_output",
                 "projected_tax": "projected_tax"}
 LEDGER_DATES = ["signed_date", "started_date", "production_date"]
+# Optional progress columns (周调度): the plan, and the day the row was last updated (else the title's 截至 date).
+PROGRESS_DATES = ["planned_production_date", "updated_date"]
 
 
 def project_id_for(zone_id: str, project_name: str) -> str:
@@ -343,11 +346,13 @@ def extract_projects(table: Table, errors: ErrorCollector, zones: ZoneResolver) 
                 continue
             record[key], cell_ok = ex.amount(row_number, header.column, ex.cell(row, key), unit_of, header.unit, header.text)
             ok &= cell_ok
-        for key in LEDGER_DATES:
+        for key in LEDGER_DATES + PROGRESS_DATES:
             record[key], problem = parse_date(ex.cell(row, key))
             if problem:
                 ex.fail(row_number, key, f"{problem} — 应为日期，如 2021-11-15、2021/11/15 或 2021年11月15日")
                 ok = False
+        if record["updated_date"] is None:
+            record["updated_date"] = table.title_as_of
         raw_status = cell_text(ex.cell(row, "status"))
         record["status"] = statuses.get(normalise_label(raw_status)) if raw_status else _status_from_dates(record)
         if record["status"] is None:
@@ -357,7 +362,8 @@ def extract_projects(table: Table, errors: ErrorCollector, zones: ZoneResolver) 
         explicit_id = cell_text(ex.cell(row, "project_id"))
         record["project_id"] = explicit_id or (project_id_for(zone_id, name) if zone_id and name else None)
         record.update(ex.provenance(row_number))
-        record["cell_columns"] = {key: ex.column_of(key) for key in [*LEDGER_MONEY, *LEDGER_DATES, "project_name"]}
+        record["cell_columns"] = {key: ex.column_of(key)
+                                  for key in [*LEDGER_MONEY, *LEDGER_DATES, *PROGRESS_DATES, "project_name"]}
         if ok and zone_id and name:
             records.append(record)
     return pd.DataFrame.from_records(records, columns=PROJECT_COLUMNS + ["cell_columns"])
@@ -379,7 +385,46 @@ ENTERPRISE_COLUMNS = ["zone_id", "enterprise_name", "category", "recognised_year
                       *PROVENANCE]
 PROJECT_COLUMNS = ["project_id", "project_name", "zone_id", "investor", "investor_origin", "chain", "total_investment",
                    "signed_date", "started_date", "production_date", "status", "projected_output", "projected_tax",
-                   "chain_leader", "lead_official", "note", "is_synthetic", *PROVENANCE]
+                   "chain_leader", "lead_official", "note", "is_synthetic", *PROGRESS_DATES, *PROVENANCE]
+CHAIN_LINK_COLUMNS = ["zone_id", "chain_leader", "partner", "relation", "introduced_by", "mode", "chain", "segment",
+                      "project_name", "project_ref", "note", "is_synthetic", *PROVENANCE]
+
+def extract_chain_links(table: Table, errors: ErrorCollector, zones: ZoneResolver) -> pd.DataFrame:
+    """链主关系: one row per firm a chain leader brought in (and, for multi-level chains, who introduced it)."""
+    ex = Extractor(table, errors, zones)
+    records = []
+    for row_number, row in table.rows:
+        zone_id = ex.zone(row_number, row)
+        leader = cell_text(ex.cell(row, "chain_leader"))
+        partner = cell_text(ex.cell(row, "partner"))
+        introduced_by = cell_text(ex.cell(row, "introduced_by")) or None
+        synthetic = ex.synthetic(row_number, row)
+        ok = True
+        if not leader:
+            ex.fail(row_number, "chain_leader", "链主企业为空 — 应填写引进该企业的链主企业全称")
+            ok = False
+        if not partner:
+            ex.fail(row_number, "partner", "引进企业为空 — 应填写被引进企业的全称")
+            ok = False
+        if ok and normalise_label(partner) == normalise_label(leader):
+            ex.fail(row_number, "partner", f"引进企业“{partner[:30]}”与链主企业相同 — 应填写链主引进的其他企业")
+            ok = False
+        if ok and introduced_by and normalise_label(introduced_by) == normalise_label(partner):
+            ex.fail(row_number, "introduced_by",
+                    f"引荐企业“{introduced_by[:30]}”与引进企业相同 — 应填写引荐它的链主或已入驻企业，或留空")
+            ok = False
+        if ok and zone_id:
+            records.append({
+                "zone_id": zone_id, "chain_leader": leader, "partner": partner,
+                "relation": cell_text(ex.cell(row, "relation")) or None, "introduced_by": introduced_by,
+                "mode": cell_text(ex.cell(row, "mode")) or None, "chain": cell_text(ex.cell(row, "chain")) or None,
+                "segment": cell_text(ex.cell(row, "segment")) or None,
+                "project_name": cell_text(ex.cell(row, "project_name")) or None,
+                "project_ref": cell_text(ex.cell(row, "project_id")) or None,
+                "note": cell_text(ex.cell(row, "note")) or None, "is_synthetic": synthetic,
+                **ex.provenance(row_number)})
+    return pd.DataFrame.from_records(records, columns=CHAIN_LINK_COLUMNS)
+
 
 EXTRACTORS = {
     LAYOUT_LONG: ("values", extract_values),
@@ -387,4 +432,5 @@ EXTRACTORS = {
     LAYOUT_TARGETS: ("targets", extract_targets),
     LAYOUT_ENTERPRISES: ("enterprises", extract_enterprises),
     LAYOUT_LEDGER: ("projects", extract_projects),
+    LAYOUT_CHAIN_LINKS: ("chain_links", extract_chain_links),
 }

@@ -25,3 +25,13 @@ def zones_file() -> Path:
 def indicators_file() -> Path:
     """The indicator catalogue. `DEVZONE_INDICATORS_FILE` points at an extended catalogue."""
     return Path(os.environ.get("DEVZONE_INDICATORS_FILE") or CATALOGUE_DIR / "indicators.csv")
+
+
+def progress_rules_file() -> Path:
+    """The project-progress rules and 季考核 weights. `DEVZONE_PROGRESS_RULES` points at another file."""
+    return Path(os.environ.get("DEVZONE_PROGRESS_RULES") or CATALOGUE_DIR / "progress_rules.toml")
+
+
+def chain_segments_file() -> Path:
+    """The links (环节) of each industrial chain. `DEVZONE_CHAIN_SEGMENTS` points at another file."""
+    return Path(os.environ.get("DEVZONE_CHAIN_SEGMENTS") or CATALOGUE_DIR / "chain_segments.toml")

@@ -22,6 +22,7 @@ import pandas as pd
 from etl import catalogue, layout
 from etl.errors import ErrorCollector, InputError, InputRejected
 from etl.normalise import (
+    CHAIN_LINK_COLUMNS,
     ENTERPRISE_COLUMNS,
     EXTRACTORS,
     PROJECT_COLUMNS,
@@ -33,22 +34,28 @@ from etl.paths import SCHEMA_SQL
 from etl.read import read_file
 from etl.validate import validate
 
-KINDS = ("values", "targets", "enterprises", "projects")
+KINDS = ("values", "targets", "enterprises", "projects", "chain_links")
 _EMPTY = {"values": VALUE_COLUMNS, "targets": TARGET_COLUMNS, "enterprises": ENTERPRISE_COLUMNS,
-          "projects": PROJECT_COLUMNS + ["cell_columns"]}
+          "projects": PROJECT_COLUMNS + ["cell_columns"], "chain_links": CHAIN_LINK_COLUMNS}
 # What identifies a stored fact, and what about it may change between loads.
 _KEYS = {"values": ["zone_id", "year", "indicator"], "targets": ["zone_id", "year", "indicator"],
-         "enterprises": ["zone_id", "enterprise_name", "category"], "projects": ["project_id"]}
+         "enterprises": ["zone_id", "enterprise_name", "category"], "projects": ["project_id"],
+         "chain_links": ["zone_id", "chain_leader", "partner"]}
 _FIELDS = {
     "values": ["value", "source", "is_synthetic"],
     "targets": ["target", "is_synthetic"],
     "enterprises": ["recognised_year", "is_synthetic"],
     "projects": ["project_name", "zone_id", "investor", "investor_origin", "chain", "total_investment",
                  "signed_date", "started_date", "production_date", "status", "projected_output", "projected_tax",
-                 "chain_leader", "lead_official", "note", "is_synthetic"],
+                 "chain_leader", "lead_official", "note", "is_synthetic", "planned_production_date", "updated_date"],
+    "chain_links": ["relation", "introduced_by", "mode", "chain", "segment", "project_name", "project_ref", "note",
+                    "is_synthetic"],
 }
+_DATE_FIELDS = ("signed_date", "started_date", "production_date", "planned_production_date", "updated_date")
 _TABLES = {"values": "value_store", "targets": "target_store", "enterprises": "enterprise_store",
-           "projects": "project_store"}
+           "projects": "project_store", "chain_links": "chain_link_store"}
+_KIND_NAMES = {"values": "指标值", "targets": "年度目标", "enterprises": "企业", "projects": "项目",
+               "chain_links": "链主关系"}
 _PROVENANCE = ["load_id", "file_name", "sheet", "row_number", "sha256", "loaded_at"]
 
 
@@ -83,18 +90,21 @@ class LoadResult:
     load_id: int | None = None
     published: bool = False
     dry_run: bool = False
+    rules_changed: bool = False  # progress rules / chain links (etl/catalogue/*.toml) differ from the snapshot's
 
     @property
     def changed_anything(self) -> bool:
-        return any(c.added or c.changed for c in self.changes.values())
+        return self.rules_changed or any(c.added or c.changed for c in self.changes.values())
 
     def summary_lines(self) -> list[str]:
-        names = {"values": "指标值", "targets": "年度目标", "enterprises": "企业", "projects": "项目"}
+        names = _KIND_NAMES
         lines = [f"{s.file_name}{':' + s.sheet if s.sheet else ''}：{layout.LAYOUT_NAMES[s.layout]}，{s.rows} 行"
                  for s in self.sheets]
         for kind, change in self.changes.items():
             if change.added or change.changed or change.unchanged:
                 lines.append(f"{names[kind]}：新增 {change.added}，更新 {change.changed}，未变 {change.unchanged}")
+        if self.rules_changed:
+            lines.append("项目推进规则或产业链环节配置已更改，将随本次导入生效")
         if self.dry_run:
             lines.append("试运行（--dry-run）：数据库未作任何改动")
         elif self.published:
@@ -141,6 +151,9 @@ def load_files(paths: list[Path | str], db_path: Path | str, *, dry_run: bool = 
     db_path = Path(db_path)
     batch, errors = parse_files(paths)
     errors += validate(*(batch.frames[kind] for kind in KINDS))
+    settings, problem = _progress_settings()
+    if problem:
+        errors.append(problem)
     if errors:
         raise InputRejected(errors)
     result = LoadResult(db_path, batch.sheets, dry_run=dry_run)
@@ -148,6 +161,7 @@ def load_files(paths: list[Path | str], db_path: Path | str, *, dry_run: bool = 
     with write_lock(db_path):
         base = None if fresh or not db_path.exists() else db_path
         result.changes = _compare(batch, base)
+        result.rules_changed = base is not None and _settings_changed(base, settings)
         if dry_run or (base is not None and not result.changed_anything):
             return result
         result.load_id = _publish(batch, base, db_path, loaded_by)
@@ -172,7 +186,7 @@ def write_lock(db_path: Path) -> Iterator[None]:
 def _stored_frame(kind: str, batch_frame: pd.DataFrame) -> pd.DataFrame:
     frame = batch_frame.drop_duplicates(_KEYS[kind], keep="first")[_KEYS[kind] + _FIELDS[kind] + _PROVENANCE[1:-1]]
     if kind == "projects":
-        for column in ("signed_date", "started_date", "production_date"):
+        for column in _DATE_FIELDS:
             frame[column] = pd.to_datetime(frame[column]).dt.date
     return frame
 
@@ -187,13 +201,17 @@ def _compare(batch: Batch, base: Path | None) -> dict[str, Change]:
                 changes[kind] = Change(added=len(new), detail=new.assign(change="added"))
                 continue
             keys, fields = _KEYS[kind], _FIELDS[kind]
+            stored = _stored_relation(con, _TABLES[kind], keys + fields)
+            if stored is None:  # a snapshot from before this kind of fact existed
+                changes[kind] = Change(added=len(new), detail=new.assign(change="added"))
+                continue
             con.register("incoming", new)
             joined = con.execute(
                 f"""SELECT i.*, {', '.join(f's.{f} AS old_{f}' for f in fields)},
                            s.{keys[0]} IS NULL AS is_new,
                            s.{keys[0]} IS NOT NULL AND ({' OR '.join(f'i.{f} IS DISTINCT FROM s.{f}' for f in fields)})
                                AS is_changed
-                    FROM incoming i LEFT JOIN {_TABLES[kind]} s USING ({', '.join(keys)})"""
+                    FROM incoming i LEFT JOIN {stored} s USING ({', '.join(keys)})"""
             ).df()
             con.unregister("incoming")
             added, changed = int(joined["is_new"].sum()), int(joined["is_changed"].sum())
@@ -207,6 +225,64 @@ def _compare(batch: Batch, base: Path | None) -> dict[str, Change]:
     return changes
 
 
+def _stored_relation(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> str | None:
+    """`table` as a subquery with `columns`, NULL for columns an older snapshot lacks; None if there is no table."""
+    present = {row[0] for row in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
+    if not present:
+        return None
+    if all(c in present for c in columns):
+        return table
+    return f"(SELECT {', '.join(c if c in present else f'NULL AS {c}' for c in columns)} FROM {table})"
+
+
+# ---- settings that travel with the snapshot: progress rules, 季考核 weights, chain links (环节)
+
+_SETTINGS_TABLES = {
+    "progress_rules": ["rule", "name_zh", "name_en", "yellow_days", "red_days", "default_days", "sort_order"],
+    "assessment_weights": ["component", "name_zh", "name_en", "weight", "direction", "sort_order"],
+    "chain_segments": ["chain", "position", "segment", "keywords", "sort_order"],
+}
+
+
+def _progress_settings() -> tuple[dict[str, list[dict]], InputError | None]:
+    """The settings files as table rows, or the located problem that makes them unusable."""
+    from etl.paths import chain_segments_file, progress_rules_file
+
+    try:
+        return {"progress_rules": catalogue.progress_rules(), "assessment_weights": catalogue.assessment_weights(),
+                "chain_segments": catalogue.chain_segments()}, None
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # tomllib.TOMLDecodeError is a ValueError
+        names = f"{progress_rules_file().name} / {chain_segments_file().name}"
+        return {}, InputError(names, message=f"配置文件无法使用：{exc} — 请按文件中的说明修改")
+
+
+def _settings_changed(base: Path, settings: dict[str, list[dict]]) -> bool:
+    con = duckdb.connect(str(base), read_only=True)
+    try:
+        for table, columns in _SETTINGS_TABLES.items():
+            if _stored_relation(con, table, columns) != table:
+                return True
+            stored = con.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY sort_order").fetchall()
+            wanted = [tuple(row[c] for c in columns) for row in settings[table]]
+            if [tuple(r) for r in stored] != wanted:
+                return True
+        return False
+    finally:
+        con.close()
+
+
+def _sync_settings(con: duckdb.DuckDBPyConnection) -> None:
+    settings, problem = _progress_settings()
+    if problem:
+        raise ValueError(problem.message)
+    for table, columns in _SETTINGS_TABLES.items():
+        con.execute(f"DELETE FROM {table}")
+        for row in settings[table]:
+            con.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                        [row[c] for c in columns])
+
+
 def _publish(batch: Batch, base: Path | None, db_path: Path, loaded_by: str | None) -> int:
     tmp_path = db_path.with_name(f".{db_path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
     try:
@@ -217,6 +293,7 @@ def _publish(batch: Batch, base: Path | None, db_path: Path, loaded_by: str | No
             con.execute("BEGIN TRANSACTION")
             con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
             _sync_catalogue(con)
+            _sync_settings(con)
             load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_log").fetchone()[0]
             loaded_at = dt.datetime.now().replace(microsecond=0)
             for sheet in batch.sheets:

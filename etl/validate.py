@@ -148,10 +148,11 @@ def _scalar_na(value) -> bool:
 def _date_order(projects: pd.DataFrame) -> list[InputError]:
     errors = []
     pairs = [("signed_date", "started_date", "开工日期早于签约日期"),
-             ("started_date", "production_date", "投产日期早于开工日期")]
+             ("started_date", "production_date", "投产日期早于开工日期"),
+             ("started_date", "planned_production_date", "计划投产日期早于开工日期")]
     for _, row in projects.iterrows():
         for earlier, later, problem in pairs:
-            if row[earlier] and row[later] and row[later] < row[earlier]:
+            if row.get(earlier) and row.get(later) and row[later] < row[earlier]:
                 errors.append(InputError(row["file_name"], row["sheet"], int(row["row_number"]),
                                          _project_cell(row, later),
                                          f"{problem}（{row[earlier]} → {row[later]}）— 应为 签约 ≤ 开工 ≤ 投产"))
@@ -164,7 +165,7 @@ def _date_order(projects: pd.DataFrame) -> list[InputError]:
 
 
 def validate(values: pd.DataFrame, targets: pd.DataFrame, enterprises: pd.DataFrame,
-             projects: pd.DataFrame) -> list[InputError]:
+             projects: pd.DataFrame, chain_links: pd.DataFrame | None = None) -> list[InputError]:
     def value_cell(row: pd.Series) -> int | None:
         return _value_cell(row, "value")
 
@@ -179,4 +180,8 @@ def validate(values: pd.DataFrame, targets: pd.DataFrame, enterprises: pd.DataFr
                       "production_date", "status", "projected_output", "projected_tax"]
     errors += _conflicts(projects, ["project_id"], project_fields, "项目编号", lambda row: None)
     errors += _date_order(projects)
+    if chain_links is not None:
+        errors += _conflicts(chain_links, ["zone_id", "chain_leader", "partner"],
+                             ["relation", "introduced_by", "mode", "chain", "segment", "project_name"],
+                             "链主-引进企业关系", lambda row: None)
     return errors

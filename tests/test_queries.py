@@ -100,6 +100,13 @@ def test_recent_loads_newest_first_and_limited(demo):
 def test_every_query_function_runs_on_the_demo(demo):
     """A new query that breaks on real data fails here, before any page uses it."""
     arguments = {"zone_year_values": ("X140802", 2021), "recent_loads": (5,)}
+    # 企业培育 / 数据质量
+    arguments.update({"enterprise_list": ("X140802",), "province_indicator_totals": ("山西省", "enterprises"),
+                      "zone_year_provenance": ("X140802", 2021),
+                      "ledger_projects_counted": ("X140802", 2021, "signed_projects")})
+    # 总览 / 全省排名
+    arguments.update({"zone_profile": ("X140802",), "zone_indicator_history": ("X140802",),
+                      "zone_targets": ("X140802", 2021), "filtered_rankings": (2019, 2025, ("省级",), ())})
     names = [n for n in dir(queries) if not n.startswith("_") and callable(getattr(queries, n))
              and getattr(getattr(queries, n), "__module__", "") == queries.__name__]
     assert len(names) >= 7

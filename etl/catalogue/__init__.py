@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from etl.paths import CATALOGUE_DIR, indicators_file, zones_file
+from etl.paths import CATALOGUE_DIR, chain_segments_file, indicators_file, progress_rules_file, zones_file
 
 
 def normalise_label(text: object) -> str:
@@ -121,3 +121,64 @@ def enterprise_categories() -> dict[str, str]:
 def project_statuses() -> dict[str, str]:
     """Folded spelling -> canonical 项目状态 (在谈/签约/开工/投产/终止)."""
     return _alias_table("project_status.csv", "status")
+
+
+# ---- project progress (链主 chains, alerts, 季考核): read fresh each time, they are small and may be edited
+
+PROGRESS_RULES = ("signed_not_started", "past_planned_production", "no_update")
+ASSESSMENT_DIRECTIONS = ("higher", "lower")
+
+
+def progress_rules() -> list[dict[str, object]]:
+    """Rows for the progress_rules table: rule, name_zh, name_en, yellow_days, red_days, default_days, sort_order.
+
+    Raises ValueError with a plain message when the file is incomplete or inconsistent.
+    """
+    path = progress_rules_file()
+    with open(path, "rb") as handle:
+        table = tomllib.load(handle)
+    rules = table.get("rules", {})
+    rows = []
+    for order, rule in enumerate(PROGRESS_RULES):
+        spec = rules.get(rule)
+        if not isinstance(spec, dict) or not isinstance(spec.get("yellow_days"), int):
+            raise ValueError(f"{path.name}: [rules.{rule}] 缺少整数 yellow_days")
+        red = spec.get("red_days")
+        if red is not None and (not isinstance(red, int) or red < spec["yellow_days"]):
+            raise ValueError(f"{path.name}: [rules.{rule}] red_days 应为不小于 yellow_days 的整数")
+        default = spec.get("default_build_days")
+        if rule == "past_planned_production" and not isinstance(default, int):
+            raise ValueError(f"{path.name}: [rules.{rule}] 缺少整数 default_build_days")
+        rows.append({"rule": rule, "name_zh": spec.get("name_zh", rule), "name_en": spec.get("name_en", rule),
+                     "yellow_days": spec["yellow_days"], "red_days": red, "default_days": default,
+                     "sort_order": order})
+    return rows
+
+
+def assessment_weights() -> list[dict[str, object]]:
+    """Rows for the assessment_weights table: component, name_zh, name_en, weight, direction, sort_order."""
+    path = progress_rules_file()
+    with open(path, "rb") as handle:
+        table = tomllib.load(handle)
+    rows = []
+    for order, spec in enumerate(table.get("assessment", [])):
+        weight, direction = spec.get("weight"), spec.get("direction", "higher")
+        if not isinstance(weight, (int, float)) or weight < 0 or direction not in ASSESSMENT_DIRECTIONS:
+            raise ValueError(f"{path.name}: [[assessment]] {spec.get('component')}：weight 应为非负数，"
+                             f"direction 应为 higher 或 lower")
+        rows.append({"component": spec["component"], "name_zh": spec.get("name_zh", spec["component"]),
+                     "name_en": spec.get("name_en", spec["component"]), "weight": float(weight),
+                     "direction": direction, "sort_order": order})
+    return rows
+
+
+def chain_segments() -> list[dict[str, object]]:
+    """Rows for the chain_segments table: chain, position, segment, keywords (list), sort_order."""
+    with open(chain_segments_file(), "rb") as handle:
+        table = tomllib.load(handle)
+    rows = []
+    for chain in table.get("chain", []):
+        for spec in chain.get("segments", []):
+            rows.append({"chain": chain["name"], "position": spec["position"], "segment": spec["segment"],
+                         "keywords": list(spec.get("keywords", [])), "sort_order": len(rows)})
+    return rows

@@ -7,8 +7,6 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
-import pytest
-
 from benchmarks.serve import REPO_ROOT, free_port, streamlit_server
 from etl.demo import build_demo
 from etl.publish import load_files
@@ -16,7 +14,7 @@ from tests.builders import write_csv
 from tests.conftest import skip_or_fail
 
 TEMPLATE = REPO_ROOT / "deploy" / "nginx-replicas.conf.template"
-PAGE = "/overview?zone=X140802&year=2021"
+PAGE = "/?zone=X140802&year=2021"
 
 
 def start_nginx(run_dir: Path, upstream_ports: list[int], port: int) -> subprocess.Popen:

@@ -1,4 +1,8 @@
-"""The served app in headless Chromium: what a person actually sees. Screenshots: tests/artifacts/."""
+"""The 数据质量 page served and opened in headless Chromium: what a person actually sees.
+
+Also the shell behaviour a person meets first (language switch, links that carry the zone and year, broken
+links) — formerly tested on the old home page. Screenshots: tests/artifacts/.
+"""
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
@@ -15,6 +19,7 @@ except ImportError:
     pytest.skip("playwright is not installed", allow_module_level=True)
 
 ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+PAGE_PATH = "/data_quality"
 
 
 def open_app(page: Page, url: str) -> None:
@@ -64,33 +69,55 @@ def facts(demo_db):
         last, n, synthetic = con.execute(
             "SELECT max(year), count(*), count(*) FILTER (WHERE is_synthetic) "
             "FROM indicator_values WHERE value IS NOT NULL").fetchone()
+        started = con.execute("SELECT value FROM indicator_values WHERE zone_id = 'X140802' AND year = 2021 "
+                              "AND indicator = 'started_projects'").fetchone()[0]
     finally:
         con.close()
-    return {"last": last, "share": fmt.percent(synthetic / n)}
+    return {"last": last, "share": fmt.percent(synthetic / n), "started_2021": started}
 
 
-def test_home_shows_the_loaded_numbers_and_the_demo_banner(browser_page: Page, app_server: str, facts):
+def test_data_page_shows_the_loaded_numbers_sources_and_discrepancies(browser_page: Page, app_server: str, facts):
     page = browser_page
-    open_app(page, app_server)
+    open_app(page, f"{app_server}{PAGE_PATH}?zone={quote('盐湖高新区')}&year=2021")
     assert page.locator(ERROR_BOX).count() == 0
-    expect(page.get_by_role("heading", name="数据概况")).to_be_visible()
+    expect(page.get_by_role("heading", name="数据质量", exact=True)).to_be_visible()
     expect(metric(page, "开发区")).to_have_text("28个")
     expect(metric(page, "指标")).to_have_text("11项")
     expect(metric(page, "模拟数据占比")).to_have_text(facts["share"])
     banner = page.get_by_test_id("stAlertContentWarning")
     expect(banner).to_contain_text("演示数据：")
     expect(banner).to_contain_text(facts["share"])
-    expect(page.get_by_test_id("stDataFrame")).to_have_count(2)
-    # the default view is written into the address bar, so copying it reproduces the view
-    expect_url_params(page, {"zone": "盐湖高新区", "year": str(facts["last"]), "lang": "zh"})
+    main = page.get_by_test_id("stMain")
+    expect(main).to_contain_text("盐湖高新区 2021年 签约项目数 = 36个")
+    expect(main).to_contain_text("项目台账汇总为 36个，与报表一致。")
+    expect(main).to_contain_text("共 3处 报表数与台账汇总不一致。")
+    expect(main).to_contain_text("个数值位置")
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()  # the coverage heatmap is drawn
+    expect_url_params(page, {"zone": "盐湖高新区", "year": "2021", "lang": "zh"})
 
 
-def test_language_switch_shows_english(browser_page: Page, app_server: str, screenshot, facts):
+def test_picking_a_ledger_value_shows_the_projects_behind_it(browser_page: Page, app_server: str, facts):
     page = browser_page
-    open_app(page, app_server)
+    open_app(page, f"{app_server}{PAGE_PATH}?zone={quote('盐湖高新区')}&year=2021")
+    picker = page.get_by_test_id("stMain").get_by_role("combobox", name="查看某项数值的来源")
+    expect(picker).to_have_value("签约项目数")
+    picker.click()
+    page.get_by_role("option", name="新开工项目数", exact=True).click()
+    wait_until_idle(page)
+    main = page.get_by_test_id("stMain")
+    started = fmt.count(facts["started_2021"], "个")
+    expect(main).to_contain_text(f"新开工项目数 = {started}：没有报表数，由项目台账汇总得出")
+    expect(main).to_contain_text(f"计入的台账项目：{fmt.number(facts['started_2021'], 0)}个")
+    assert page.locator(ERROR_BOX).count() == 0
+    page.wait_for_url(lambda url: url_params(url).get("ind") == "started_projects")
+
+
+def test_language_switch_on_the_data_page(browser_page: Page, app_server: str, screenshot, facts):
+    page = browser_page
+    open_app(page, f"{app_server}{PAGE_PATH}")
     screenshot(page, "before")
     page.get_by_test_id("stSidebar").get_by_role("radio", name="English").click()
-    expect(page.get_by_role("heading", name="Data overview")).to_be_visible()
+    expect(page.get_by_role("heading", name="Data & sources", exact=True)).to_be_visible()
     wait_until_idle(page)
     assert page.locator(ERROR_BOX).count() == 0
     expect(metric(page, "Development zones")).to_have_text("28")
@@ -108,9 +135,9 @@ def test_language_switch_shows_english(browser_page: Page, app_server: str, scre
     ],
     ids=["yanhu-by-short-name", "taiyuan-by-zone-id"],
 )
-def test_url_opens_the_zone_and_year(browser_page: Page, app_server: str, zone, shown, full_name):
+def test_url_opens_the_data_page_on_the_zone_and_year(browser_page: Page, app_server: str, zone, shown, full_name):
     page = browser_page
-    open_app(page, f"{app_server}/?zone={quote(zone)}&year=2021")
+    open_app(page, f"{app_server}{PAGE_PATH}?zone={quote(zone)}&year=2021")
     assert page.locator(ERROR_BOX).count() == 0
     expect(sidebar_choice(page, "开发区")).to_have_value(shown)
     expect(sidebar_choice(page, "年份")).to_have_value("2021")
@@ -119,10 +146,20 @@ def test_url_opens_the_zone_and_year(browser_page: Page, app_server: str, zone, 
     expect_url_params(page, {"zone": shown, "year": "2021", "lang": "zh"})
 
 
-def test_a_broken_link_still_opens_the_dashboard(browser_page: Page, app_server: str, facts):
+def test_a_broken_link_still_opens_the_data_page(browser_page: Page, app_server: str, facts):
     page = browser_page
-    open_app(page, f"{app_server}/?zone=nowhere&year=1800&lang=xx")
+    open_app(page, f"{app_server}{PAGE_PATH}?zone=nowhere&year=1800&lang=xx&ind=nonsense")
     assert page.locator(ERROR_BOX).count() == 0
     expect(sidebar_choice(page, "开发区")).to_have_value("盐湖高新区")
     expect(sidebar_choice(page, "年份")).to_have_value(str(facts["last"]))
     expect_url_params(page, {"zone": "盐湖高新区", "year": str(facts["last"]), "lang": "zh"})
+
+
+def test_data_page_at_1280_by_720(browser_page: Page, app_server: str):
+    """The laptop size of a meeting room: screenshot for review, nothing cut off at the top."""
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_app(page, f"{app_server}{PAGE_PATH}?zone={quote('大同经开区')}&year=2023")
+    assert page.locator(ERROR_BOX).count() == 0
+    expect(metric(page, "开发区")).to_be_in_viewport()
+    expect(page.get_by_test_id("stMain")).to_contain_text("⚠ 项目台账汇总为 34个")

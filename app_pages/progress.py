@@ -1,0 +1,198 @@
+"""项目推进 / Project progress: 周调度 (weekly dispatch) · 旬预警 (ten-day warnings) · 月通报 (monthly bulletin) ·
+季考核 (quarterly assessment), for an as-of day, plus the year's targets against 序时进度.
+
+Page parameters in the URL (besides zone/year/lang): `as_of=YYYY-MM-DD` (default today), `view=week|xun|month|
+quarter` (the section shown, default week), `quarter=2026Q4` (default: the quarter of as_of). Invalid values fall
+back to the defaults. Only the chosen section is drawn, which keeps reruns fast.
+"""
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from devzone import charts, db, fmt, periods, queries, tables, ui
+from devzone import progress_view as pv
+from devzone.i18n import t
+
+KEY_AS_OF = "progress_as_of"
+KEY_QUARTER = "progress_quarter"
+KEY_VIEW = "progress_section"
+PARAM_AS_OF = "as_of"
+PARAM_QUARTER = "quarter"
+PARAM_VIEW = "view"
+VIEWS = ("week", "xun", "month", "quarter")
+FIRST_DAY = dt.date(2000, 1, 1)
+QUARTERS_OFFERED = 12
+
+
+def seed_from_url(key, param, resolve):
+    """The first time a control is drawn its value comes from the URL, so a copied link reproduces the view."""
+    if key not in st.session_state:
+        st.session_state[key] = resolve(st.query_params.get(param))
+
+
+def set_url(param, value):
+    if st.query_params.get(param) != value:
+        st.query_params[param] = value
+
+
+def downloads(table, key, lang):
+    left, right, _ = st.columns([1, 1, 4])
+    # made when clicked (a callable), not on every rerun: an Excel file costs 15-30 ms
+    left.download_button(t("panel.download_csv", lang), data=lambda: tables.to_csv_bytes(table),
+                         file_name=key + ".csv", mime="text/csv", key="csv_" + key, icon=":material/download:")
+    right.download_button(t("panel.download_xlsx", lang), data=lambda: tables.to_xlsx_bytes(table, sheet_name=key[:31]),
+                          file_name=key + ".xlsx", key="xlsx_" + key, icon=":material/download:",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@st.cache_resource(max_entries=200, show_spinner=False)
+def screen(snapshot, zone_id, as_of, year, quarter, lang):
+    """What the screen draws for one snapshot, zone, day and quarter (figures are the slow part).
+
+    Shared between sessions: nothing may modify the result.
+    """
+    province = ui.load(queries.zones).set_index("zone_id").at[zone_id, "province"]
+    alerts = ui.load(queries.zone_alerts, zone_id, as_of)
+    dispatch = ui.load(queries.weekly_dispatch, zone_id, as_of, periods.week_before(as_of))
+    previous = ui.load(queries.zone_alert_levels, zone_id, periods.previous_xun(as_of).end)
+    month = periods.month_of(as_of)
+    bulletin = ui.load(queries.monthly_bulletin, province, month.start, month.end, min(month.end, as_of))
+    span = periods.quarter_bounds(year, quarter)
+    components = ui.load(queries.monthly_bulletin, province, span.start, span.end, min(span.end, as_of))
+    weights = ui.load(queries.assessment_weights)
+    scores = pv.quarter_scores(components, weights)
+    groups = pv.weekly_groups(dispatch, alerts, lang)
+    warnings = pv.warnings_table(alerts, previous, lang)
+    zone = ui.zone_label(zone_id)
+    officials = pv.levels_by_official(alerts, lang)
+    level_names = {level: pv.level_label(level, lang) for level in pv.LEVELS}
+    measures = {"signed": t("progress.col.signed_n", lang), "started": t("progress.col.started_n", lang),
+                "completed": t("progress.col.completed_n", lang)}
+    return {
+        "alerts": alerts, "headline": pv.headline(alerts, lang),
+        "rules": pv.rules_caption(ui.load(queries.progress_rules), lang),
+        "groups": groups,
+        "week_table": pd.concat([g.table.assign(**{t("progress.col.official", lang): g.official}) for g in groups],
+                                ignore_index=True) if groups else pd.DataFrame(),
+        "group_tables": [pv.html_table(group.focus, lang) if len(group.focus) else "" for group in groups],
+        "xun_title": pv.xun_title(as_of, lang),
+        "warnings": warnings,
+        "warnings_html": pv.html_table(warnings, lang),
+        "officials_chart": charts.level_bars(officials, label="official", levels=level_names) if len(officials)
+        else None,
+        "officials_table": pv.levels_by_official_table(officials, lang),
+        "month_title": pv.month_title(as_of, lang),
+        "month_sentence": pv.zone_month_sentence(bulletin, zone_id, zone, as_of, lang),
+        "month_table": pv.bulletin_table(bulletin, lang),
+        "month_chart": charts.zone_counts(bulletin, label="short_name", key="zone_id", chosen=zone_id,
+                                          measures=measures),
+        "quarter_title": pv.quarter_title(year, quarter, lang),
+        "quarter_partial": span.end > as_of,
+        "weights": pv.weights_caption(weights, lang),
+        "quarter_sentence": pv.zone_quarter_sentence(scores, zone_id, zone, lang),
+        "quarter_table": pv.scores_table(scores, weights, lang),
+        "quarter_chart": charts.ranking_bar(pv.score_chart_frame(scores, lang), label="zone", value="score",
+                                            text="text", chosen=zone_id, key="zone_id",
+                                            axis_title=t("progress.quarter.axis", lang)),
+        "synthetic": bool(alerts["is_synthetic"].any() or bulletin["is_synthetic"].any()),
+    }
+
+
+filters = ui.current_filters()
+lang = filters.lang
+today = dt.date.today()
+last_day = dt.date(today.year + 1, 12, 31)
+
+st.title(t("progress.title", lang))
+st.caption(t("progress.caption", lang))
+if filters.zone_id is None:
+    ui.empty_state("home.selection_none", lang)
+    st.stop()
+if not ui.load(queries.missing_relations, ("project_alerts", "project_versions", "target_progress")).empty:
+    ui.empty_state("chains.needs_reload", lang)
+    st.stop()
+
+
+def day_from_url(raw):
+    day = periods.parse_day(raw)
+    return day if day is not None and FIRST_DAY <= day <= last_day else today
+
+
+seed_from_url(KEY_AS_OF, PARAM_AS_OF, day_from_url)
+as_of = st.date_input(t("progress.as_of", lang), key=KEY_AS_OF, min_value=FIRST_DAY, max_value=last_day,
+                      format="YYYY-MM-DD", help=t("progress.as_of_help", lang), width=220) or today
+set_url(PARAM_AS_OF, as_of.isoformat())
+
+quarters = [periods.quarter_code(y, q) for y, q in periods.previous_quarters(as_of, QUARTERS_OFFERED)]
+if st.session_state.get(KEY_QUARTER) not in quarters:  # first run, or the day moved away from the chosen quarter
+    wanted = periods.parse_quarter(st.query_params.get(PARAM_QUARTER))
+    code = periods.quarter_code(*wanted) if wanted else None
+    st.session_state[KEY_QUARTER] = code if code in quarters else quarters[0]
+set_url(PARAM_QUARTER, st.session_state[KEY_QUARTER])
+
+zone = ui.zone_label(filters.zone_id)
+quarter_year, quarter = periods.parse_quarter(st.session_state[KEY_QUARTER])
+view = screen(db.snapshot_id(), filters.zone_id, as_of, quarter_year, quarter, lang)
+
+if view["synthetic"]:
+    ui.synthetic_banner(lang)
+for column, item in zip(st.columns(len(view["headline"])), view["headline"], strict=True):
+    column.metric(item.label, item.value, help=item.help, border=True)
+st.caption(view["rules"])
+
+seed_from_url(KEY_VIEW, PARAM_VIEW, lambda raw: raw if raw in VIEWS else VIEWS[0])
+section = st.segmented_control(t("progress.section", lang), VIEWS, key=KEY_VIEW, required=True,
+                               format_func=lambda v: t("progress.tab." + v, lang),
+                               label_visibility="collapsed") or VIEWS[0]
+set_url(PARAM_VIEW, section)
+
+if section == "week":
+    groups = view["groups"]
+    if not groups:
+        ui.empty_state("progress.week.empty", lang)
+    else:
+        st.markdown(pv.week_summary(groups, as_of, lang))
+        for group, table in zip(groups, view["group_tables"], strict=True):
+            st.markdown("**" + pv.group_heading(group, lang) + "**")
+            if table:
+                st.html(table)
+            if group.quiet:
+                st.caption(pv.quiet_line(group, lang))
+        downloads(view["week_table"], "weekly_dispatch", lang)
+
+elif section == "xun":
+    st.subheader(view["xun_title"])
+    st.caption(t("progress.xun.caption", lang))
+    if view["warnings"].empty:
+        ui.empty_state("progress.xun.empty", lang)
+    else:
+        st.html(view["warnings_html"])
+        downloads(view["warnings"], "xun_warnings", lang)
+    if view["officials_chart"] is not None:
+        st.markdown("**" + t("progress.xun.chart_title", lang) + "**")
+        ui.chart_panel(view["officials_chart"], view["officials_table"], key="xun_officials",
+                       source=t("progress.source.alerts", lang), lang=lang, synthetic=view["synthetic"])
+
+elif section == "month":
+    st.subheader(view["month_title"])
+    st.markdown(view["month_sentence"])
+    st.caption(t("progress.month.caption", lang))
+    st.dataframe(view["month_table"], hide_index=True, width="stretch")
+    downloads(view["month_table"], "monthly_bulletin", lang)
+    st.markdown("**" + t("progress.month.chart_title", lang) + "**")
+    ui.chart_panel(view["month_chart"], view["month_table"], key="monthly_bulletin_chart",
+                   source=t("progress.source.alerts", lang), lang=lang, synthetic=view["synthetic"])
+
+else:
+    chosen = st.selectbox(t("progress.quarter.select", lang), quarters, key=KEY_QUARTER, width=220)
+    set_url(PARAM_QUARTER, chosen)
+    st.subheader(view["quarter_title"])
+    if view["quarter_partial"]:
+        st.caption(t("progress.quarter.partial", lang, date=fmt.date(as_of, lang)))
+    st.markdown(view["quarter_sentence"])
+    st.caption(view["weights"])
+    ui.chart_panel(view["quarter_chart"], view["quarter_table"], key="quarterly_assessment",
+                   source=t("progress.source.alerts", lang), lang=lang, synthetic=view["synthetic"])
+
+ui.render_targets_panel(filters.zone_id, as_of.year, lang, as_of=as_of, key="progress_targets")

@@ -1,0 +1,660 @@
+"""The storyline as a PowerPoint deck (python-pptx): 16:9, native editable charts, CJK fonts set explicitly.
+
+    pptx_bytes = deck.zone_deck("X140802", 2021, "zh")             # the 工作推进会 deck
+    pptx_bytes = deck.render(story, template=deck.find_template())   # any Story (e.g. the 月通报)
+
+- Charts are python-pptx chart objects with their data embedded (bar, clustered column, line,
+  doughnut), so a presenter can restyle or edit them in PowerPoint or WPS.
+- Every run names its typefaces: latin and east-asian (`a:ea`) = 微软雅黑, with the GB2312 charset
+  and panose of a CJK sans, so a machine without 微软雅黑 substitutes a CJK sans (LibreOffice on
+  Debian picks Noto Sans CJK SC). `font=` chooses another typeface (e.g. "Noto Sans CJK SC").
+- Every slide has a source line; every slide that shows synthetic values a red "模拟数据" mark.
+- A user template (`data/templates/*.pptx`, or `template=`) lends its master and layouts: its title
+  placeholders carry the slide titles, the content is laid out below them; its own slides are dropped.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+from lxml import etree
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Inches, Pt
+
+from devzone import charts as house
+from devzone.export import data as report_data
+from devzone.export import story as story_mod
+from devzone.export.story import PERCENT_FORMAT, Chart, Kpi, Slide, Story
+from devzone.i18n import t
+
+DEFAULT_FONT = "微软雅黑"
+FALLBACK_FONT = "Noto Sans CJK SC"
+# How 微软雅黑 describes itself, so a viewer without it can pick a CJK sans-serif instead.
+_CJK_SANS = {"panose": "020B0503020204020204", "pitchFamily": "34", "charset": "-122"}
+SLIDE_WIDTH = Inches(13.333)
+SLIDE_HEIGHT = Inches(7.5)
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "data" / "templates"
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
+INK = RGBColor.from_string(house.INK.lstrip("#"))
+MUTED = RGBColor(0x5D, 0x6D, 0x7E)
+HIGHLIGHT = RGBColor.from_string(house.HIGHLIGHT.lstrip("#"))
+OTHERS = RGBColor.from_string(house.OTHERS.lstrip("#"))
+TILE = RGBColor(0xF2, 0xF4, 0xF7)
+BAND = RGBColor(0xF7, 0xF9, 0xFB)
+WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+PALETTE = [RGBColor.from_string(c.lstrip("#")) for c in house.PALETTE]
+UP = RGBColor.from_string(house.PALETTE[0].lstrip("#"))
+DOWN = HIGHLIGHT
+
+
+# ---------------------------------------------------------------- fonts
+
+def _typefaces(font, typeface: str) -> None:
+    """Latin and east-asian typeface on one run / paragraph default (python-pptx sets latin only)."""
+    font.name = typeface
+    rpr = font._rPr  # noqa: SLF001 - python-pptx has no API for a:ea
+    latin = rpr.find(qn("a:latin"))
+    for tag in ("a:ea", "a:cs"):
+        old = rpr.find(qn(tag))
+        if old is not None:
+            rpr.remove(old)
+    ea = etree.SubElement(rpr, qn("a:ea"))
+    rpr.remove(ea)
+    latin.addnext(ea)
+    ea.set("typeface", typeface)
+    if typeface == DEFAULT_FONT:
+        for key, value in _CJK_SANS.items():
+            ea.set(key, value)
+            latin.set(key, value)
+    rpr.set("lang", "zh-CN")  # the text is Chinese (zone and project names even in English decks):
+    rpr.set("altLang", "en-US")  # a viewer choosing a substitute picks Simplified Chinese glyphs
+
+
+def _style(font, typeface: str, size: float, *, bold: bool = False, color: RGBColor = INK) -> None:
+    font.size = Pt(size)
+    font.bold = bold
+    font.color.rgb = color
+    _typefaces(font, typeface)
+
+
+def _theme_fonts(prs, typeface: str) -> None:
+    """The theme's major/minor fonts (what new text in PowerPoint uses) — CJK script set too."""
+    master_part = prs.slide_masters[0].part
+    for rel in master_part.rels.values():
+        if rel.reltype.endswith("/theme"):
+            theme = etree.fromstring(rel.target_part.blob)
+            for scheme in theme.iter(qn("a:majorFont"), qn("a:minorFont")):
+                for tag in ("a:latin", "a:ea"):
+                    node = scheme.find(qn(tag))
+                    if node is not None:
+                        node.set("typeface", typeface)
+                hans = [f for f in scheme.findall(qn("a:font")) if f.get("script") == "Hans"]
+                if hans:
+                    hans[0].set("typeface", typeface)
+                else:
+                    etree.SubElement(scheme, qn("a:font"), script="Hans", typeface=typeface)
+            rel.target_part._blob = etree.tostring(theme, xml_declaration=True, encoding="UTF-8",  # noqa: SLF001
+                                                   standalone=True)
+            return
+
+
+# ---------------------------------------------------------------- geometry
+
+class Frame:
+    """Positions as fractions of the slide, so a 4:3 or odd-sized template still lays out."""
+
+    def __init__(self, width: int, height: int, content_top: float = 0.19):
+        self.width, self.height = width, height
+        self.scale = width / SLIDE_WIDTH
+        self.margin = 0.045
+        self.content_top = content_top
+        self.content_bottom = 0.895
+
+    def box(self, left: float, top: float, width: float, height: float) -> tuple[Emu, Emu, Emu, Emu]:
+        return (Emu(int(self.width * left)), Emu(int(self.height * top)),
+                Emu(int(self.width * width)), Emu(int(self.height * height)))
+
+    def pt(self, size: float) -> float:
+        return max(8.0, round(size * self.scale, 1))
+
+    @property
+    def inner_width(self) -> float:
+        return 1 - 2 * self.margin
+
+
+def _text_width(text: str) -> int:
+    """Display width: CJK characters count double."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+
+def _fitting_size(text: str, frame: Frame, width: float, height: float, *, spacing: float) -> float:
+    """The largest type (24 pt down to 12 pt) at which `text` fills the box without overflowing."""
+    width_pt = frame.width * width / 12700 - 14  # EMU -> pt, minus the text box margins
+    height_pt = frame.height * height / 12700 - 10
+    ems = _text_width(text) / 2 + 2
+    for size in (24, 22, 20, 19, 18, 17, 16, 15, 14, 13, 12):
+        size = frame.pt(size)
+        lines = -(-ems * size * 1.04 // width_pt)
+        if lines * size * spacing * 1.2 <= height_pt:
+            return size
+    return frame.pt(12)
+
+
+# ---------------------------------------------------------------- template handling
+
+def find_template(directory: str | os.PathLike[str] | None = None) -> Path | None:
+    """The first `*.pptx` (by name) in `directory` (default: DEVZONE_TEMPLATES or data/templates/)."""
+    folder = Path(directory or os.environ.get("DEVZONE_TEMPLATES") or TEMPLATES_DIR)
+    if not folder.is_dir():
+        return None
+    candidates = sorted(p for p in folder.glob("*.pptx") if not p.name.startswith(("~$", ".")))
+    return candidates[0] if candidates else None
+
+
+def _drop_slides(prs) -> None:
+    slide_ids = prs.slides._sldIdLst  # noqa: SLF001 - python-pptx cannot delete slides
+    for slide_id in list(slide_ids):
+        prs.part.drop_rel(slide_id.rId)
+        slide_ids.remove(slide_id)
+
+
+def _has_title(layout) -> bool:
+    return any(ph.placeholder_format.type in (1, 3) for ph in layout.placeholders)  # TITLE, CENTER_TITLE
+
+
+def _pick_layouts(prs, from_template: bool):
+    layouts = list(prs.slide_layouts)
+    by_name = {layout.name.strip().lower(): layout for layout in layouts}
+    title_layout = next((by_name[n] for n in ("title slide", "标题幻灯片") if n in by_name), layouts[0])
+    content = next((by_name[n] for n in ("title only", "仅标题") if n in by_name), None)
+    if content is None:
+        titled = [lay for lay in layouts if _has_title(lay) and lay is not title_layout] or layouts
+        content = min(titled, key=lambda lay: len(lay.placeholders))
+    return title_layout, content
+
+
+def _remove_empty_placeholders(slide, keep: Sequence[object] = ()) -> None:
+    for shape in list(slide.placeholders):
+        if shape in keep:
+            continue
+        if not shape.has_text_frame or not shape.text_frame.text.strip():
+            shape._element.getparent().remove(shape._element)  # noqa: SLF001
+
+
+# ---------------------------------------------------------------- drawing helpers
+
+def _textbox(slide, box, paragraphs: Sequence[tuple[str, float, bool, RGBColor]], typeface: str, *,
+             align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP, wrap: bool = True, spacing: float = 1.15,
+             indent_first: float = 0.0):
+    shape = slide.shapes.add_textbox(*box)
+    frame = shape.text_frame
+    frame.word_wrap = wrap
+    frame.vertical_anchor = anchor
+    frame.margin_left = frame.margin_right = Inches(0.05)
+    for i, (text, size, bold, color) in enumerate(paragraphs):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        paragraph.alignment = align
+        paragraph.line_spacing = spacing
+        if indent_first:
+            paragraph._p.get_or_add_pPr().set("indent", str(int(Pt(size * indent_first))))  # noqa: SLF001
+        run = paragraph.add_run()
+        run.text = text
+        _style(run.font, typeface, size, bold=bold, color=color)
+    return shape
+
+
+def _set_title(shape, text: str, typeface: str, size: float) -> None:
+    frame = shape.text_frame
+    frame.text = ""
+    frame.word_wrap = True
+    paragraph = frame.paragraphs[0]
+    run = paragraph.add_run()
+    run.text = text
+    _style(run.font, typeface, size, bold=True)
+
+
+def _badge(slide, frame: Frame, text: str, typeface: str) -> None:
+    left, top, width, height = frame.box(1 - frame.margin - 0.13, 0.035, 0.13, 0.065)
+    shape = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, left, top, width, height)
+    shape.fill.solid()
+    shape.fill.fore_color.rgb = HIGHLIGHT
+    shape.line.fill.background()
+    shape.shadow.inherit = False
+    text_frame = shape.text_frame
+    text_frame.margin_left = text_frame.margin_right = Inches(0.02)
+    text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+    paragraph = text_frame.paragraphs[0]
+    paragraph.alignment = PP_ALIGN.CENTER
+    run = paragraph.add_run()
+    run.text = text
+    _style(run.font, typeface, frame.pt(14), bold=True, color=WHITE)
+    shape.name = "synthetic-mark"
+
+
+def _footer(slide, frame: Frame, source: str, number: int, typeface: str) -> None:
+    if source:
+        box = _textbox(slide, frame.box(frame.margin, 0.925, frame.inner_width - 0.06, 0.05),
+                       [(source, frame.pt(10.5), False, MUTED)], typeface, anchor=MSO_ANCHOR.MIDDLE)
+        box.name = "source-line"
+    _textbox(slide, frame.box(1 - frame.margin - 0.05, 0.925, 0.05, 0.05),
+             [(str(number), frame.pt(10.5), False, MUTED)], typeface, align=PP_ALIGN.RIGHT,
+             anchor=MSO_ANCHOR.MIDDLE).name = "slide-number"
+
+
+# ---------------------------------------------------------------- native charts
+
+_CHART_TYPES = {
+    "bar": XL_CHART_TYPE.BAR_CLUSTERED,
+    "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
+    "line": XL_CHART_TYPE.LINE_MARKERS,
+    "doughnut": XL_CHART_TYPE.DOUGHNUT,
+}
+
+
+def _chart(slide, box, spec: Chart, typeface: str, frame: Frame, *, show_title: bool = True,
+           axis_max: float | None = None):
+    chart_data = CategoryChartData(number_format=spec.number_format)
+    chart_data.categories = list(spec.categories)
+    for series in spec.series:
+        chart_data.add_series(series.name, [None if v is None else float(v) for v in series.values])
+    graphic = slide.shapes.add_chart(_CHART_TYPES[spec.kind], *box, chart_data)
+    graphic.name = f"chart-{spec.key}"
+    chart = graphic.chart
+    crowded = len(spec.categories) * len(spec.series)
+    base = frame.pt(12 if crowded <= 12 else 10 if crowded <= 20 else 9)
+    _style(chart.font, typeface, base)
+    chart.has_title = show_title
+    if show_title:
+        chart.chart_title.text_frame.text = spec.title
+        for paragraph in chart.chart_title.text_frame.paragraphs:
+            for run in paragraph.runs:
+                _style(run.font, typeface, frame.pt(14), bold=True)
+    plot = chart.plots[0]
+    plot.has_data_labels = True
+    labels = plot.data_labels
+    _style(labels.font, typeface, base)
+    many = len(spec.series) > 1
+    chart.has_legend = many or spec.kind == "doughnut"
+    if chart.has_legend:
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM if spec.kind != "doughnut" else XL_LEGEND_POSITION.RIGHT
+        chart.legend.include_in_layout = False
+        _style(chart.legend.font, typeface, base)
+    if spec.kind == "doughnut":
+        labels.number_format = "0.0%"
+        labels.number_format_is_linked = False
+        labels.show_percentage = True
+        labels.show_value = False
+        labels.show_category_name = False
+        for i, point in enumerate(plot.series[0].points):
+            point.format.fill.solid()
+            point.format.fill.fore_color.rgb = PALETTE[i % len(PALETTE)]
+        return chart
+    labels.number_format = spec.number_format
+    labels.number_format_is_linked = False
+    labels.position = XL_LABEL_POSITION.OUTSIDE_END if spec.kind != "line" else XL_LABEL_POSITION.ABOVE
+    for i, series in enumerate(plot.series):
+        colour = PALETTE[i % len(PALETTE)]
+        if spec.kind == "line":
+            series.format.line.color.rgb = HIGHLIGHT if not many else colour
+            series.format.line.width = Pt(3)
+            series.smooth = False
+        else:
+            series.format.fill.solid()
+            series.format.fill.fore_color.rgb = (OTHERS if spec.highlight and spec.kind == "bar" and len(spec.highlight) == 1
+                                                 else colour)
+    if spec.kind in ("bar", "column"):
+        plot.gap_width = 40 if spec.kind == "bar" else 80
+        plot.overlap = 0
+        plot.vary_by_categories = False
+    if spec.highlight:
+        for index, category in enumerate(spec.categories):
+            if category in spec.highlight:
+                point = plot.series[0].points[index]
+                point.format.fill.solid()
+                point.format.fill.fore_color.rgb = HIGHLIGHT
+    category_axis, value_axis = chart.category_axis, chart.value_axis
+    if spec.kind == "bar":
+        category_axis.reverse_order = True  # first category (rank 1) on top
+    _label_every_category(category_axis)
+    _style(category_axis.tick_labels.font, typeface, base)
+    _style(value_axis.tick_labels.font, typeface, base)
+    value_axis.has_major_gridlines = True
+    value_axis.major_gridlines.format.line.color.rgb = RGBColor(0xE4, 0xE7, 0xEB)
+    value_axis.tick_labels.number_format = {PERCENT_FORMAT: "0%", story_mod.MONEY_FORMAT: "#,##0"}.get(
+        spec.number_format, spec.number_format)
+    value_axis.tick_labels.number_format_is_linked = False
+    value_axis.format.line.fill.background()
+    if spec.kind != "line":
+        value_axis.minimum_scale = 0
+    if axis_max is not None:
+        value_axis.maximum_scale = axis_max
+    return chart
+
+
+def _label_every_category(axis) -> None:
+    """`c:tickLblSkip=1`: viewers must not drop every other zone name on a 28-bar ranking."""
+    cat_ax = axis._element  # noqa: SLF001
+    if cat_ax.find(qn("c:tickLblSkip")) is not None:
+        return
+    skip = etree.SubElement(cat_ax, qn("c:tickLblSkip"), val="1")
+    cat_ax.remove(skip)
+    successor = next((cat_ax.find(qn(tag)) for tag in ("c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst")
+                      if cat_ax.find(qn(tag)) is not None), None)
+    if successor is not None:
+        successor.addprevious(skip)
+    else:
+        cat_ax.append(skip)
+
+
+# ---------------------------------------------------------------- tables
+
+def _table(slide, box, frame_data: pd.DataFrame, typeface: str, frame: Frame, size: float = 13):
+    rows, cols = len(frame_data) + 1, len(frame_data.columns)
+    left, top, width, height = box
+    row_height = Emu(int(Pt(frame.pt(size)) * 2.1))
+    table_height = min(height, Emu(row_height * rows))
+    graphic = slide.shapes.add_table(rows, cols, left, top, width, table_height)
+    graphic.name = "table"
+    table = graphic.table
+    widths = [max(_text_width(c), *(_text_width(v) for v in frame_data[c].astype(str))) + 2
+              for c in frame_data.columns]
+    total = sum(widths)
+    for i, w in enumerate(widths):
+        table.columns[i].width = Emu(int(width * w / total))
+    for r in range(rows):
+        table.rows[r].height = Emu(int(table_height / rows))
+        for c in range(cols):
+            cell = table.cell(r, c)
+            text = str(frame_data.columns[c]) if r == 0 else str(frame_data.iat[r - 1, c])
+            cell.text = ""
+            cell.margin_left = cell.margin_right = Inches(0.06)
+            cell.margin_top = cell.margin_bottom = Inches(0.02)
+            cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+            paragraph = cell.text_frame.paragraphs[0]
+            run = paragraph.add_run()
+            run.text = text
+            header = r == 0
+            _style(run.font, typeface, frame.pt(size), bold=header, color=WHITE if header else INK)
+            paragraph.alignment = PP_ALIGN.LEFT if c == 0 else PP_ALIGN.CENTER
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = PALETTE[0] if header else (BAND if r % 2 == 0 else WHITE)
+    return table
+
+
+# ---------------------------------------------------------------- slide bodies
+
+def _kpi_tiles(slide, frame: Frame, kpis: Sequence[Kpi], typeface: str, top: float) -> None:
+    columns = 3 if len(kpis) > 4 else 2 if len(kpis) == 4 else max(1, len(kpis))
+    rows = -(-len(kpis) // columns)
+    gap = 0.02
+    top, bottom = top + 0.01, frame.content_bottom
+    tile_w = (frame.inner_width - gap * (columns - 1)) / columns
+    tile_h = (bottom - top - gap * (rows - 1)) / rows
+    for i, kpi in enumerate(kpis):
+        r, c = divmod(i, columns)
+        box = frame.box(frame.margin + c * (tile_w + gap), top + r * (tile_h + gap), tile_w, tile_h)
+        shape = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, *box)
+        shape.adjustments[0] = 0.06
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = TILE
+        shape.line.fill.background()
+        shape.shadow.inherit = False
+        shape.name = f"kpi-{i + 1}"
+        text_frame = shape.text_frame
+        text_frame.word_wrap = True
+        text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+        text_frame.margin_left = text_frame.margin_right = Inches(0.2)
+        arrow = {"up": "▲ ", "down": "▼ "}.get(kpi.direction, "")
+        change_colour = UP if kpi.direction == "up" else DOWN if kpi.direction == "down" else MUTED
+        lines = [(kpi.label, frame.pt(18), False, MUTED), (kpi.value, frame.pt(44), True, INK),
+                 (arrow + kpi.change, frame.pt(18), False, change_colour)]
+        if kpi.rank:
+            lines.append((kpi.rank, frame.pt(18), False, INK))
+        for j, (text, size, bold, colour) in enumerate(lines):
+            paragraph = text_frame.paragraphs[0] if j == 0 else text_frame.add_paragraph()
+            paragraph.alignment = PP_ALIGN.LEFT
+            run = paragraph.add_run()
+            run.text = text
+            _style(run.font, typeface, size, bold=bold, color=colour)
+
+
+def _bullets(slide, frame: Frame, box, bullets: Sequence[str], typeface: str, size: float = 18) -> None:
+    shape = _textbox(slide, box, [("■  " + b, frame.pt(size), False, INK) for b in bullets], typeface,
+                     spacing=1.3)
+    for paragraph in shape.text_frame.paragraphs:
+        paragraph.space_after = Pt(frame.pt(size) * 0.6)
+    shape.name = "bullets"
+
+
+def _body(slide, frame: Frame, spec: Slide, typeface: str, lang: str) -> None:
+    top = frame.content_top
+    if spec.note:
+        _textbox(slide, frame.box(frame.margin, top, frame.inner_width, 0.05),
+                 [(spec.note, frame.pt(15), False, MUTED)], typeface).name = "note"
+        top += 0.06
+    bottom = frame.content_bottom
+    height = bottom - top
+    if spec.kpis:
+        _kpi_tiles(slide, frame, spec.kpis, typeface, top)
+        return
+    if spec.text and not spec.charts:
+        size = _fitting_size(spec.text, frame, frame.inner_width, height, spacing=1.5)
+        _textbox(slide, frame.box(frame.margin, top, frame.inner_width, height),
+                 [(spec.text, size, False, INK)], typeface, spacing=1.5,
+                 indent_first=2.0 if lang != "en" else 0.0).name = "summary-text"
+        return
+    strip_bullets = bool(spec.bullets) and (len(spec.bullets) <= 2 and (spec.charts or spec.table is not None))
+    if strip_bullets:
+        strip = 0.055 * len(spec.bullets) + 0.01
+        _bullets(slide, frame, frame.box(frame.margin, bottom - strip, frame.inner_width, strip), spec.bullets,
+                 typeface, size=15)
+        height -= strip + 0.01
+    items: list[tuple[str, object]] = [("chart", c) for chart in spec.charts for c in story_mod.halves(chart)]
+    axis_max = {c.key: story_mod.axis_max(chart) for chart in spec.charts for c in story_mod.halves(chart) if c is not chart}
+    if spec.table is not None and not spec.table.empty:
+        items.append(("table", spec.table))
+    if spec.bullets and not strip_bullets:
+        items.append(("bullets", spec.bullets))
+    if not items:
+        return
+    weights = {"chart": 1.0, "table": 1.2, "bullets": 0.75}
+    if len(items) == 1 and items[0][0] == "table":
+        weights["table"] = 1.0
+    total = sum(weights[kind] for kind, _ in items)
+    gap = 0.025
+    left = frame.margin
+    usable = frame.inner_width - gap * (len(items) - 1)
+    for kind, item in items:
+        width = usable * weights[kind] / total
+        box = frame.box(left, top, width, height)
+        if kind == "chart":
+            _chart(slide, box, item, typeface, frame, show_title=item.title != spec.title,  # type: ignore[union-attr]
+                   axis_max=axis_max.get(item.key))  # type: ignore[union-attr]
+        elif kind == "table":
+            rows = len(item)  # type: ignore[arg-type]
+            _table(slide, box, item, typeface, frame, size=14 if rows <= 8 else 12 if rows <= 14 else 10)  # type: ignore[arg-type]
+        else:
+            _bullets(slide, frame, box, item, typeface, size=18 if len(items) == 1 else 16)  # type: ignore[arg-type]
+        left += width + gap
+
+
+# ---------------------------------------------------------------- the deck
+
+def render(story: Story, *, template: str | os.PathLike[str] | None = None, font: str = DEFAULT_FONT) -> bytes:
+    """Write `story` as a .pptx (bytes). With `template`, its master and layouts are used."""
+    prs = Presentation(str(template)) if template else Presentation()
+    if template:
+        _drop_slides(prs)
+    else:
+        prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+    _theme_fonts(prs, font)
+    title_layout, content_layout = _pick_layouts(prs, bool(template))
+    frame = Frame(prs.slide_width, prs.slide_height)
+    lang = story.lang
+    for number, spec in enumerate(story.slides, start=1):
+        if spec.key == "title":
+            _title_slide(prs, title_layout, frame, spec, font, bool(template), lang)
+        else:
+            slide = prs.slides.add_slide(content_layout)
+            title = slide.shapes.title
+            slide_frame = frame
+            if title is None:
+                title = slide.shapes.add_textbox(*frame.box(frame.margin, 0.035, frame.inner_width - 0.15, 0.11))
+            elif not template:
+                title.left, title.top, title.width, title.height = frame.box(frame.margin, 0.035,
+                                                                             frame.inner_width - 0.15, 0.11)
+            else:  # keep the template's title where its designer put it; content starts below it
+                below = (title.top + title.height) / prs.slide_height + 0.02
+                slide_frame = Frame(prs.slide_width, prs.slide_height, content_top=max(0.19, below))
+            title.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+            _set_title(title, spec.title, font, frame.pt(28))
+            title.text_frame.paragraphs[0].alignment = PP_ALIGN.LEFT
+            _remove_empty_placeholders(slide, keep=[title])
+            _body(slide, slide_frame, spec, font, lang)
+        slide = prs.slides[-1]
+        if spec.synthetic:
+            _badge(slide, frame, t("deck.synthetic", lang), font)
+        _footer(slide, frame, spec.source, number, font)
+        if spec.notes:
+            slide.notes_slide.notes_text_frame.text = spec.notes
+    prs.core_properties.title = story.title
+    prs.core_properties.subject = story.subtitle
+    prs.core_properties.author = t("app.title", lang)
+    prs.core_properties.language = "en-GB" if lang == "en" else "zh-CN"
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    return buffer.getvalue()
+
+
+def _title_slide(prs, layout, frame: Frame, spec: Slide, typeface: str, from_template: bool, lang: str) -> None:
+    slide = prs.slides.add_slide(layout)
+    title = slide.shapes.title
+    if title is None:
+        title = slide.shapes.add_textbox(*frame.box(0.08, 0.28, 0.84, 0.2))
+    elif not from_template:
+        title.left, title.top, title.width, title.height = frame.box(0.08, 0.26, 0.84, 0.2)
+    _set_title(title, spec.title, typeface, frame.pt(40))
+    title.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
+    subtitle = next((ph for ph in slide.placeholders if ph.placeholder_format.idx == 1), None)
+    lines = [(spec.subtitle, frame.pt(22), False, INK), (spec.text, frame.pt(18), False, MUTED)]
+    if spec.note:
+        lines.append((spec.note, frame.pt(14), False, MUTED))
+    if spec.synthetic:
+        lines.append((t("deck.synthetic_title", lang), frame.pt(14), True, HIGHLIGHT))
+    if subtitle is not None and from_template:
+        text_frame = subtitle.text_frame
+        text_frame.text = ""
+        for i, (text, size, bold, colour) in enumerate(lines):
+            paragraph = text_frame.paragraphs[0] if i == 0 else text_frame.add_paragraph()
+            run = paragraph.add_run()
+            run.text = text
+            _style(run.font, typeface, size, bold=bold, color=colour)
+        _remove_empty_placeholders(slide, keep=[title, subtitle])
+    else:
+        _remove_empty_placeholders(slide, keep=[title])
+        box = _textbox(slide, frame.box(0.1, 0.5, 0.8, 0.3), lines, typeface, align=PP_ALIGN.CENTER)
+        box.name = "subtitle"
+        for paragraph in box.text_frame.paragraphs:
+            paragraph.space_after = Pt(frame.pt(8))
+
+
+def zone_deck(zone_id: str, year: int, lang: str = "zh", *, load: report_data.Loader | None = None,
+              template: str | os.PathLike[str] | None | bool = True, font: str = DEFAULT_FONT,
+              today: dt.date | None = None) -> bytes:
+    """The 工作推进会 deck of one zone and year. `template=True` looks in data/templates/."""
+    loader = load or report_data.direct_loader()
+    zone_year = report_data.gather(loader, zone_id, int(year))
+    story = story_mod.zone_story(zone_year, lang, today=today)
+    chosen = find_template() if template is True else (template or None)
+    return render(story, template=chosen, font=font)
+
+
+def zone_file_name(short_name: str, year: int, lang: str = "zh") -> str:
+    """`盐湖高新区_2021_汇报材料.pptx`, for a download button that builds the deck only when clicked."""
+    return f"{story_mod.file_stem(short_name, year, lang)}.pptx"
+
+
+def file_name(story_or_stem: Story | str) -> str:
+    stem = story_or_stem.file_stem if isinstance(story_or_stem, Story) else story_or_stem
+    return f"{stem}.pptx"
+
+
+_FONTCONFIG = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <alias binding="same"><family>{font}</family><prefer><family>{fallback}</family></prefer></alias>
+  <alias binding="same"><family>Microsoft YaHei</family><prefer><family>{fallback}</family></prefer></alias>
+</fontconfig>
+"""
+
+
+def soffice() -> str | None:
+    """The LibreOffice binary (Debian package libreoffice-impress), or None."""
+    import shutil
+
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def to_pdf(pptx: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, timeout: float = 180) -> Path:
+    """Convert a deck to PDF with headless LibreOffice; 微软雅黑 falls back to Noto Sans CJK SC.
+
+    Each call uses its own LibreOffice profile, so conversions may run side by side.
+    Raises RuntimeError when LibreOffice is missing or the conversion fails.
+    """
+    import subprocess
+    import tempfile
+
+    binary = soffice()
+    if binary is None:
+        raise RuntimeError("LibreOffice (soffice) is not installed: apt-get install libreoffice-impress")
+    pptx, out_dir = Path(pptx), Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="devzone-soffice-") as work:
+        fonts = Path(work) / "fonts.conf"
+        fonts.write_text(_FONTCONFIG.format(font=DEFAULT_FONT, fallback=FALLBACK_FONT), encoding="utf-8")
+        env = {**os.environ, "FONTCONFIG_FILE": str(fonts), "HOME": work}
+        command = [binary, f"-env:UserInstallation=file://{work}/profile", "--headless", "--norestore",
+                   "--convert-to", "pdf", "--outdir", str(out_dir), str(pptx)]
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+    pdf = out_dir / (pptx.stem + ".pdf")
+    if result.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
+        raise RuntimeError(f"LibreOffice could not convert {pptx.name} (exit {result.returncode}): "
+                           f"{result.stderr.strip() or result.stdout.strip()}")
+    return pdf
+
+
+def benchmark_deck(db_path: str | os.PathLike[str] | None = None, zone_id: str | None = None,
+                   year: int | None = None) -> int:
+    """Build the meeting deck from scratch (fresh queries, storyline, rendering) and return its slide count.
+
+    Used by `python -m benchmarks` (deck_10_slides_s) and tests/export/test_deck.py: the 盐湖高新区 2021
+    demo deck has 10 slides, 6 native charts. Default zone: the home zone, else the first; default year:
+    the latest with data for that zone.
+    """
+    from devzone import queries, state
+
+    load = report_data.direct_loader(db_path)
+    directory = report_data.zone_directory(load)
+    chosen = zone_id or directory.default()
+    if chosen is None:
+        raise LookupError("the database has no zones")
+    if year is None:
+        history = load(queries.report_zone_history, chosen)
+        year = int(history["year"].max()) if not history.empty else state.default_year(
+            load(queries.years_available)["year"])
+    the_story = story_mod.zone_story(report_data.gather(load, chosen, int(year)), "zh")
+    render(the_story, template=None)
+    return len(the_story.slides)

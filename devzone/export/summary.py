@@ -1,0 +1,246 @@
+"""文字综述 — the written summary officials paste into their reports, from the data, in zh or en.
+
+    2021年，盐湖高新区签约项目36个，同比增长100.0%，居全省第3位；签约总投资179.78亿元，……
+
+Deterministic templates (devzone/i18n.py, keys `summary.*`) filled from `data.ZoneYear`: value,
+同比 with the verb chosen by the sign of the change (增长 / 下降 / 持平), provincial rank (并列 for
+ties), target completion where a target exists, notable projects. A sentence only says what its
+numbers support; when any number used is synthetic the paragraph ends with a note saying so.
+
+On a page: `summary.paragraph(zone_id, year, lang, load=ui.load)`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from devzone import fmt
+from devzone.export import data as report_data
+from devzone.i18n import t, t_or
+
+# Indicators in the order a report mentions them; `full` ones get 同比 and rank, the others value and 同比.
+INVESTMENT = ("signed_projects", "signed_investment", "signed_started_projects")
+ENTERPRISES = ("new_four_above_enterprises", "srdi_enterprises", "ii_integration_pilots",
+               "high_tech_enterprises", "national_incubators")
+OUTPUT_TAX = ("projected_output", "projected_tax")
+BRIEF = {"srdi_enterprises", "ii_integration_pilots", "high_tech_enterprises", "national_incubators",
+         "projected_tax"}
+# Named enterprises are listed when a category has this few of them.
+NAMES_LISTED = 3
+ENTERPRISE_CATEGORY = {"national_incubators": "国家级科技企业孵化器"}
+
+
+# ---------------------------------------------------------------- change wording (pure)
+
+@dataclass(frozen=True)
+class Change:
+    """The direction of a change and how it is worded: 'up', 'down', 'flat', 'about_flat' or 'none'."""
+
+    direction: str
+    text: str
+
+
+def _rounded_percent(ratio: float) -> Decimal:
+    return (Decimal(str(ratio)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def change(current: float | None, previous: float | None, unit: str, lang: str) -> Change:
+    """同比 of `current` against `previous`; the verb follows the sign, never the other way round."""
+    if fmt.is_missing(current) or fmt.is_missing(previous):
+        return Change("none", "")
+    current, previous = float(current), float(previous)  # type: ignore[arg-type]
+    diff = current - previous
+    if abs(diff) < 1e-9:
+        return Change("flat", t("summary.change.flat", lang))
+    direction = "up" if diff > 0 else "down"
+    if previous <= 0:  # no base for a percentage: say by how much
+        amount = fmt.indicator_value(abs(diff), unit, lang)
+        return Change(direction, t(f"summary.change.{direction}_by", lang, amount=amount))
+    pct = _rounded_percent(abs(diff) / previous)
+    if pct == 0:
+        return Change("about_flat", t("summary.change.about_flat", lang))
+    return Change(direction, t(f"summary.change.{direction}_pct", lang, pct=f"{pct}%"))
+
+
+def rank_phrase(rank: object, tied: bool, lang: str) -> str:
+    """`居全省第3位` / `并列全省第2位`; English `3rd in the province` / `tied 2nd in the province`."""
+    if fmt.is_missing(rank):
+        return ""
+    if lang == "en":
+        return t("summary.rank", lang, rank=fmt.rank(rank, lang="en", tied=tied))
+    return t("summary.rank_tied" if tied else "summary.rank", lang, rank=int(rank))  # type: ignore[call-overload]
+
+
+def completion_phrase(name: str, value: float, target: float, unit: str, lang: str) -> str:
+    """Target completion: 超额完成 only above 100%, 完成 at exactly 100%, 完成…的x% below."""
+    ratio = value / target
+    key = "summary.target_exceeded" if ratio > 1 else "summary.target_met" if ratio == 1 else "summary.target_short"
+    return t(key, lang, name=name, target=fmt.indicator_value(target, unit, lang), pct=fmt.percent(ratio))
+
+
+def mid_sentence(name: str, lang: str) -> str:
+    """English catalogue names are capitalised for headings: `Signed projects` -> `signed projects`
+    inside a sentence (acronyms such as `SRDI` stay as they are)."""
+    if lang == "en" and len(name) > 1 and name[0].isupper() and name[1].islower():
+        return name[0].lower() + name[1:]
+    return name
+
+
+# ---------------------------------------------------------------- the paragraph
+
+@dataclass
+class Clause:
+    """One indicator as the summary states it (kept for tests and for the deck's KPI notes)."""
+
+    indicator: str
+    text: str
+    change: Change
+    synthetic: bool
+
+
+@dataclass
+class Summary:
+    sentences: list[str] = field(default_factory=list)
+    clauses: list[Clause] = field(default_factory=list)
+    synthetic: bool = False
+    lang: str = "zh"
+
+    @property
+    def text(self) -> str:
+        joiner = "" if self.lang != "en" else " "
+        return joiner.join(self.sentences)
+
+
+def _name(zy: report_data.ZoneYear, code: str, lang: str) -> str:
+    indicator = zy.indicators.get(code)
+    fallback = indicator.name(lang) if indicator else code
+    return t_or(f"summary.name.{code}", fallback, lang)
+
+
+def _clause(zy: report_data.ZoneYear, code: str, lang: str, *, full: bool) -> Clause | None:
+    row = zy.value_row(code)
+    indicator = zy.indicators.get(code)
+    if row is None or indicator is None:
+        return None
+    value, unit = float(row["value"]), indicator.unit
+    previous_row = zy.value_row(code, zy.year - 1)
+    previous = None if previous_row is None else float(previous_row["value"])
+    moved = change(value, previous, unit, lang)
+    parts = [t("summary.value", lang, name=_name(zy, code, lang), value=fmt.indicator_value(value, unit, lang))]
+    names = _listed_names(zy, code)
+    if names:
+        parts[0] += t("summary.names", lang, names=t("summary.name_sep", lang).join(names))
+    if moved.text:
+        parts.append(moved.text)
+    if full:
+        ranked = rank_phrase(row["rank"], bool(row["tied"]), lang)
+        if ranked:
+            parts.append(ranked)
+    synthetic = bool(row["is_synthetic"]) or (moved.direction != "none" and bool(previous_row["is_synthetic"]))
+    return Clause(code, t("summary.clause_sep", lang).join(parts), moved, synthetic)
+
+
+def _listed_names(zy: report_data.ZoneYear, code: str) -> list[str]:
+    category = ENTERPRISE_CATEGORY.get(code)
+    if category is None:
+        return []
+    names = zy.enterprises.loc[zy.enterprises["category"] == category, "enterprise_name"].tolist()
+    return [str(n) for n in names] if 0 < len(names) <= NAMES_LISTED else []
+
+
+def _group_sentence(clauses: list[Clause], template: str, lang: str, **values: object) -> str | None:
+    if not clauses:
+        return None
+    body = t("summary.group_sep", lang).join(c.text for c in clauses)
+    return t(template, lang, clauses=body, **values)
+
+
+def _target_sentence(zy: report_data.ZoneYear, lang: str) -> tuple[str | None, bool]:
+    phrases, synthetic = [], False
+    for row in zy.targets.itertuples():
+        value = zy.value(str(row.indicator))
+        indicator = zy.indicators.get(str(row.indicator))
+        if value is None or indicator is None or fmt.is_missing(row.target) or float(row.target) <= 0:
+            continue
+        name = mid_sentence(indicator.name(lang), lang)
+        phrases.append(completion_phrase(name, value, float(row.target), indicator.unit, lang))
+        synthetic = synthetic or bool(row.is_synthetic) or bool(zy.value_row(indicator.code)["is_synthetic"])
+    if not phrases:
+        return None, False
+    return t("summary.targets", lang, clauses=t("summary.group_sep", lang).join(phrases)), synthetic
+
+
+def _project_sentence(zy: report_data.ZoneYear, lang: str) -> tuple[str | None, bool]:
+    signed = zy.signed_projects()
+    parts, synthetic = [], False
+    by_investment = signed.dropna(subset=["total_investment"])
+    if not by_investment.empty:
+        top = by_investment.sort_values(["total_investment", "project_id"], ascending=[False, True]).iloc[0]
+        parts.append(t("summary.top_investment", lang, name=top["project_name"],
+                       amount=fmt.money(top["total_investment"], lang)))
+        synthetic = synthetic or bool(top["is_synthetic"])
+    by_output = signed.dropna(subset=["projected_output"])
+    if not by_output.empty:
+        top = by_output.sort_values(["projected_output", "project_id"], ascending=[False, True]).iloc[0]
+        key = "summary.top_output_tax" if not fmt.is_missing(top["projected_tax"]) else "summary.top_output"
+        parts.append(t(key, lang, name=top["project_name"], output=fmt.money(top["projected_output"], lang),
+                       tax=fmt.money(top["projected_tax"], lang)))
+        synthetic = synthetic or bool(top["is_synthetic"])
+    led = signed.dropna(subset=["chain_leader"])
+    if not led.empty:
+        leaders = led.groupby("chain_leader", sort=False).size().sort_values(ascending=False, kind="stable")
+        leader, count = leaders.index[0], int(leaders.iloc[0])
+        parts.append(t("summary.chain_leader", lang, leader=leader, count=fmt.count(count, "个", lang)))
+        synthetic = synthetic or bool(led["is_synthetic"].any())
+    if not parts:
+        return None, False
+    return t("summary.projects", lang, clauses=t("summary.group_sep", lang).join(parts)), synthetic
+
+
+def build(zy: report_data.ZoneYear, lang: str = "zh") -> Summary:
+    """The summary of one zone and year, sentence by sentence."""
+    lang = "en" if lang == "en" else "zh"
+    summary = Summary(lang=lang)
+    known = set(INVESTMENT) | set(ENTERPRISES) | set(OUTPUT_TAX)
+    others = tuple(code for code in zy.indicators if code not in known and code != "started_projects")
+    groups = [
+        (INVESTMENT, "summary.investment"),
+        (ENTERPRISES, "summary.enterprises"),
+        (OUTPUT_TAX, "summary.output_tax"),
+        (others, "summary.others"),
+    ]
+    year = fmt.year(zy.year, lang)
+    for codes, template in groups:
+        clauses = [c for c in (_clause(zy, code, lang, full=code not in BRIEF) for code in codes) if c]
+        if template == "summary.investment" and not clauses:
+            summary.sentences.append(t("summary.no_investment", lang, year=year, zone=zy.short_name))
+            continue
+        sentence = _group_sentence(clauses, template, lang, year=year, zone=zy.short_name)
+        if sentence:
+            summary.sentences.append(sentence)
+            summary.clauses.extend(clauses)
+    for maker in (_target_sentence, _project_sentence):
+        sentence, synthetic = maker(zy, lang)
+        if sentence:
+            summary.sentences.append(sentence)
+            summary.synthetic = summary.synthetic or synthetic
+    summary.synthetic = summary.synthetic or any(c.synthetic for c in summary.clauses)
+    if summary.synthetic:
+        summary.sentences.append(t("summary.synthetic_note", lang))
+    return summary
+
+
+def paragraph(zone_id: str, year: int, lang: str = "zh", *, load: report_data.Loader | None = None) -> str:
+    """The 文字综述 of a zone and year as one paragraph. `load` defaults to the live database."""
+    loader = load or report_data.direct_loader()
+    return build(report_data.gather(loader, zone_id, int(year)), lang).text
+
+
+def changes_mentioned(summary: Summary) -> pd.DataFrame:
+    """indicator, direction, text — for checking that the wording follows the numbers."""
+    return pd.DataFrame(
+        [(c.indicator, c.change.direction, c.change.text) for c in summary.clauses],
+        columns=["indicator", "direction", "text"],
+    )

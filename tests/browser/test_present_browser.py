@@ -1,0 +1,149 @@
+"""汇报演示 in headless Chromium: presentation mode at 1920×1080 and 1280×720, arrows, a deck download."""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+from pptx import Presentation
+
+from tests.conftest import ARTIFACTS_DIR, in_ci
+
+try:
+    from playwright.sync_api import Page, expect
+except ImportError:
+    if in_ci():
+        raise
+    pytest.skip("playwright is not installed", allow_module_level=True)
+
+ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+SIZES = [(1920, 1080), (1280, 720)]
+N_SLIDES = 10
+
+
+def url(base: str, **params: str) -> str:
+    query = "&".join(f"{k}={quote(str(v))}" for k, v in {"zone": "盐湖高新区", "year": "2021", **params}.items())
+    return f"{base}/present?{query}"
+
+
+def slide_param(page: Page) -> str | None:
+    return parse_qs(urlsplit(page.url).query).get("slide", [None])[-1]
+
+
+def wait_until_idle(page: Page) -> None:
+    """Streamlit adds a status widget while the script runs (hidden by CSS in presentation mode)."""
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+
+
+def wait_for_slide(page: Page, title: str) -> None:
+    expect(page.locator(".st-key-slide h1").first).to_have_text(title, timeout=60_000)
+    wait_until_idle(page)
+    page.wait_for_function(  # charts drawn (plotly adds its main SVG when done)
+        "() => [...document.querySelectorAll('.st-key-slide [data-testid=stPlotlyChart]')]"
+        ".every(c => c.querySelector('.main-svg'))", timeout=30_000)
+    page.wait_for_timeout(400)
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=["1920x1080", "1280x720"])
+def test_every_slide_fits_the_screen_without_chrome(browser_page: Page, app_server: str, width, height):
+    page = browser_page
+    page.set_viewport_size({"width": width, "height": height})
+    titles = []
+    for number in range(1, N_SLIDES + 1):
+        page.goto(url(app_server, present="1", slide=str(number)))
+        page.locator(".st-key-slide-nav").wait_for(timeout=60_000)
+        heading = page.locator(".st-key-slide h1").first
+        expect(heading).not_to_have_text("", timeout=30_000)
+        wait_for_slide(page, heading.inner_text())
+        assert page.locator(ERROR_BOX).count() == 0
+        expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+        expect(page.get_by_test_id("stHeader")).to_be_hidden()
+        nav = page.locator(".st-key-slide-nav").bounding_box()
+        assert nav is not None and nav["y"] + nav["height"] <= height + 1, f"slide {number}: controls below the screen"
+        title_size = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.st-key-slide h1')).fontSize)")
+        assert title_size >= (40 if width >= 1920 else 32)  # large type for the back of the room
+        titles.append(heading.inner_text())
+        page.screenshot(path=str(ARTIFACTS_DIR / f"present-{width}x{height}-slide{number:02d}.png"))
+    assert titles[1] == "主要指标一览" and titles[-1] == "需要关注的问题"
+    assert len(set(titles)) == N_SLIDES
+
+
+def test_the_numbers_a_person_sees(browser_page: Page, app_server: str):
+    page = browser_page
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(url(app_server, present="1", slide="2"))
+    wait_for_slide(page, "主要指标一览")
+    values = page.locator(".st-key-slide").get_by_test_id("stMetricValue")
+    expect(values).to_have_count(6, timeout=30_000)
+    expect(values).to_contain_text(["36个", "179.78亿元", "34个", "19家", "4家"], timeout=30_000)
+    expect(page.locator(".st-key-slide")).to_contain_text("全省第3名/共28个")
+    expect(page.locator(".st-key-slide-mark")).to_contain_text("模拟数据")
+
+
+def test_arrow_keys_change_slides_and_the_url(browser_page: Page, app_server: str):
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(url(app_server, present="1", slide="2"))
+    wait_for_slide(page, "主要指标一览")
+    expect(page.get_by_role("button", name="下一页")).to_be_enabled()
+    page.wait_for_timeout(1000)  # shortcuts are bound once the widgets are mounted
+    page.keyboard.press("ArrowRight")
+    wait_for_slide(page, "文字综述")
+    page.wait_for_url(lambda u: parse_qs(urlsplit(u).query).get("slide") == ["3"], timeout=15_000)
+    page.keyboard.press("ArrowRight")
+    wait_for_slide(page, "年度目标完成情况")
+    page.keyboard.press("ArrowLeft")
+    wait_for_slide(page, "文字综述")
+    page.get_by_role("button", name="下一页").click()
+    wait_for_slide(page, "年度目标完成情况")
+    assert slide_param(page) == "4"
+    page.reload()  # the slide is in the URL: a reload (or a shared link) opens the same slide
+    wait_for_slide(page, "年度目标完成情况")
+
+
+def test_auto_advance(browser_page: Page, app_server: str):
+    page = browser_page
+    page.goto(url(app_server, present="1", slide="2", auto="5"))
+    wait_for_slide(page, "主要指标一览")
+    wait_for_slide(page, "文字综述")  # within the 60 s the helper allows; the timer says 5 s
+    assert slide_param(page) == "3"
+
+
+def test_exit_and_enter_presentation_mode(browser_page: Page, app_server: str, screenshot):
+    page = browser_page
+    page.goto(url(app_server, present="1", slide="5"))
+    wait_for_slide(page, "全省排名：签约项目数")
+    page.get_by_role("button", name="退出演示").click()
+    expect(page.get_by_test_id("stSidebar")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="汇报演示")).to_be_visible()
+    wait_for_slide(page, "全省排名：签约项目数")
+    screenshot(page, "page")
+    page.get_by_role("button", name="进入演示模式").first.click()
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden(timeout=30_000)
+
+
+def test_generate_deck_downloads_a_pptx(browser_page: Page, app_server: str, tmp_path):
+    page = browser_page
+    page.goto(url(app_server))
+    wait_for_slide(page, "盐湖高新区2021年主要经济指标完成情况")
+    assert page.locator(ERROR_BOX).count() == 0
+    expect(page.get_by_test_id("stCode")).to_contain_text("2021年，盐湖高新区签约项目36个")
+    with page.expect_download(timeout=90_000) as info:
+        page.get_by_role("button", name="生成汇报材料").click()
+    download = info.value
+    assert download.suggested_filename == "盐湖高新区_2021_汇报材料.pptx"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    deck = Presentation(str(saved))
+    assert len(deck.slides) == N_SLIDES
+    assert sum(1 for s in deck.slides for shape in s.shapes if shape.has_chart) >= 4
+    with page.expect_download(timeout=90_000) as info:
+        page.get_by_role("button", name="导出全部数据（Excel）").click()
+    assert info.value.suggested_filename.endswith(".xlsx")
+
+
+def test_english_presentation(browser_page: Page, app_server: str):
+    page = browser_page
+    page.goto(url(app_server, present="1", slide="2", lang="en"))
+    wait_for_slide(page, "Key indicators at a glance")
+    expect(page.get_by_test_id("stMetricValue").first).to_have_text("36", timeout=30_000)
+    expect(page.locator(".st-key-slide")).to_contain_text("CNY 17.978 bn")

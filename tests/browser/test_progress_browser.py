@@ -1,0 +1,104 @@
+"""项目推进 served and opened in headless Chromium: what a person sees. Screenshots: tests/artifacts/."""
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+
+from devzone import fmt
+from tests.conftest import in_ci
+
+try:
+    from playwright.sync_api import Page, expect
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+except ImportError:
+    if in_ci():
+        raise  # CI=true: a missing Playwright is a failure, not a skip
+    pytest.skip("playwright is not installed", allow_module_level=True)
+
+ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+PAGE_PATH = "/progress"
+DAY = "2026-11-26"
+
+
+def open_app(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
+    wait_until_idle(page)
+
+
+def wait_until_idle(page: Page) -> None:
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+
+
+def metric(page: Page, label: str):
+    card = page.get_by_test_id("stMetric").filter(
+        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
+    return card.get_by_test_id("stMetricValue")
+
+
+def url_params(url: str) -> dict[str, str]:
+    return {key: values[-1] for key, values in parse_qs(urlsplit(url).query).items()}
+
+
+def wait_for_param(page: Page, key: str, value: str) -> None:
+    try:
+        page.wait_for_url(lambda url: url_params(url).get(key) == value, timeout=15_000)
+    except PlaywrightTimeoutError:
+        assert url_params(page.url).get(key) == value
+
+
+@pytest.fixture(scope="module")
+def facts(demo_db):
+    import duckdb
+
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        def counts(zone_id):
+            found = dict(con.execute("SELECT level, count(*) FROM project_alerts_at(DATE '2026-11-26')"
+                                     " WHERE zone_id = ? GROUP BY level", [zone_id]).fetchall())
+            return {level: found.get(level, 0) for level in ("red", "yellow", "green")}
+
+        return {"yanhu": counts("X140802"), "taiyuan": counts("G141004")}
+    finally:
+        con.close()
+
+
+def test_progress_alerts_tabs_and_a_zone_change(browser_page: Page, app_server: str, facts, screenshot):
+    page = browser_page
+    open_app(page, f"{app_server}{PAGE_PATH}?zone={quote('盐湖高新区')}&year=2021&as_of={DAY}")
+    assert page.locator(ERROR_BOX).count() == 0
+    expect(page.get_by_role("heading", name="项目推进", exact=True)).to_be_visible()
+    expect(metric(page, "红色预警")).to_have_text(fmt.count(facts["yanhu"]["red"], "个"))
+    expect(metric(page, "黄色预警")).to_have_text(fmt.count(facts["yanhu"]["yellow"], "个"))
+    expect(metric(page, "正常推进")).to_have_text(fmt.count(facts["yanhu"]["green"], "个"))
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_text("本周（2026年11月20日—2026年11月26日）在推项目")).to_be_visible()
+    screenshot(page, "weekly")
+
+    page.get_by_test_id("stMain").get_by_role("radio", name="旬预警").click()
+    expect(page.get_by_role("heading", name="2026年11月下旬（21日—30日）预警")).to_be_visible()
+    wait_until_idle(page)
+    screenshot(page, "xun")
+    page.get_by_test_id("stMain").get_by_role("radio", name="月通报").click()
+    expect(page.get_by_role("heading", name="2026年11月全省开发区项目推进通报")).to_be_visible()
+    screenshot(page, "month")
+    page.get_by_test_id("stMain").get_by_role("radio", name="季考核").click()
+    expect(page.get_by_role("heading", name="2026年第四季度考核")).to_be_visible()
+    expect(main.get_by_text("盐湖高新区得分")).to_be_visible()
+    screenshot(page, "quarter")
+
+    page.get_by_test_id("stSidebar").get_by_role("combobox", name="开发区").click()
+    page.get_by_role("option", name="太原经开区", exact=True).click()
+    expect(metric(page, "红色预警")).to_have_text(fmt.count(facts["taiyuan"]["red"], "个"), timeout=30_000)
+    wait_until_idle(page)
+    assert page.locator(ERROR_BOX).count() == 0
+    wait_for_param(page, "as_of", DAY)
+
+
+def test_progress_as_of_day_from_the_address_in_english(browser_page: Page, app_server: str):
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_app(page, f"{app_server}{PAGE_PATH}?zone={quote('盐湖高新区')}&year=2021&as_of=2024-02-29&lang=en")
+    assert page.locator(ERROR_BOX).count() == 0
+    page.get_by_test_id("stMain").get_by_role("radio", name="Ten-day warnings").click()
+    expect(page.get_by_role("heading", name="Late February 2024 (days 21–29): warnings")).to_be_visible()
+    wait_for_param(page, "quarter", "2024Q1")

@@ -1,0 +1,61 @@
+"""Chart images through kaleido and the system Chromium: presentation size, Chinese rendered."""
+from __future__ import annotations
+
+import io
+
+import plotly.graph_objects as go
+import pytest
+from PIL import Image
+
+from devzone import charts
+from devzone.export import figures, images, story
+from tests.conftest import ARTIFACTS_DIR, chromium_path, skip_or_fail
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def browser():
+    if chromium_path() is None:
+        skip_or_fail("no Chromium for kaleido (install the Debian package `chromium`)")
+    yield
+    images.stop()
+
+
+def text_figure(text: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=text, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                       font={"size": 120, "family": charts.FONT_FAMILY})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def test_chart_png_at_presentation_size_with_its_source(seed):
+    chart = next(c for c in story.zone_story(seed, "zh").charts() if c.key == "ranking")
+    png = images.png_bytes(figures.figure(chart), title=chart.title, caption="数据来源：运城日报（含模拟数据）")
+    assert png.startswith(PNG_SIGNATURE)
+    image = Image.open(io.BytesIO(png))
+    assert image.size == (images.WIDTH * images.SCALE, images.HEIGHT * images.SCALE) == (3200, 1800)
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS_DIR / "image-ranking.png").write_bytes(png)
+
+
+def test_chinese_is_drawn_with_real_glyphs():
+    """Missing CJK fonts draw every character as the same empty box: two different words would then
+    render identically. With fonts-noto-cjk they differ, and both have ink."""
+    first = Image.open(io.BytesIO(images.png_bytes(text_figure("盐湖高新区"), scale=1))).convert("L")
+    second = Image.open(io.BytesIO(images.png_bytes(text_figure("签约项目数"), scale=1))).convert("L")
+    ink = [sum(1 for p in img.tobytes() if p < 128) for img in (first, second)]
+    assert min(ink) > 2000
+    assert first.tobytes() != second.tobytes()
+    different = sum(1 for a, b in zip(first.tobytes(), second.tobytes(), strict=True) if abs(a - b) > 64)
+    assert different > 1000
+
+
+def test_the_figure_shown_on_screen_is_not_changed(seed):
+    fig = charts.donut(story.zone_story(seed, "zh").charts()[-1].table.iloc[:, :2].set_axis(["a", "b"], axis=1),
+                       label="a", value="b")
+    before = fig.to_json()
+    images.png_bytes(fig, scale=1, width=800, height=450)
+    assert fig.to_json() == before

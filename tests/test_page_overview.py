@@ -1,0 +1,165 @@
+"""总览 (Overview, the landing page) in Streamlit's AppTest against the demo database, in zh and en."""
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from devzone import fmt
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ENTRYPOINT = str(REPO_ROOT / "dashboard.py")
+TIMEOUT = 60
+
+
+def run_overview(**query_params: str) -> AppTest:
+    app = AppTest.from_file(ENTRYPOINT, default_timeout=TIMEOUT)
+    app.query_params.update(query_params)
+    return app.run()
+
+
+def assert_ran_cleanly(app: AppTest) -> None:
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+
+
+def metrics(app: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in app.main.metric}
+
+
+def rank_lines(app: AppTest) -> list[str]:
+    return [m.value for m in app.main.markdown if m.value.startswith(("**全省", "**Province"))]
+
+
+@pytest.fixture(scope="module")
+def raw(demo_db):
+    con = duckdb.connect(str(demo_db), read_only=True)
+    yield con
+    con.close()
+
+
+def value_of(raw, zone_id: str, year: int, indicator: str):
+    row = raw.execute("SELECT value FROM indicator_values WHERE zone_id = ? AND year = ? AND indicator = ?",
+                      [zone_id, year, indicator]).fetchone()
+    return None if row is None else row[0]
+
+
+def rank_of(raw, zone_id: str, year: int, indicator: str):
+    return raw.execute("SELECT rank, n_ranked FROM provincial_rankings WHERE zone_id = ? AND year = ? "
+                       "AND indicator = ?", [zone_id, year, indicator]).fetchone()
+
+
+def test_seed_zone_2021_in_chinese(demo_db, raw):
+    app = run_overview(zone="盐湖高新区", year="2021")
+    assert_ran_cleanly(app)
+    assert app.title[0].value == "总览"
+    shown = metrics(app)
+    assert shown["签约项目数"] == "36个"
+    assert shown["签约项目总投资"] == "179.78亿元"
+    assert shown["当年签约并开工项目数"] == "34个"
+    assert shown["新培育\"四上\"企业数"] == "19家"
+    assert shown["专精特新企业数"] == "4家" and shown["国家级科技企业孵化器数"] == "1家"
+    rank, n = rank_of(raw, "X140802", 2021, "signed_projects")
+    assert rank <= 3
+    assert f"**全省第{rank}名/共{n}个**" in rank_lines(app)[0]
+    assert "第3名/共28个" in rank_lines(app)[0]  # the demo's answer
+    assert app.warning[0].value.startswith("演示数据")  # ledger-derived values next to the seed are synthetic
+    assert [h.value for h in app.main.markdown if h.value.startswith("#### ")] == [
+        "#### 招商引资", "#### 企业培育", "#### 产值税收"]
+
+
+def test_each_card_says_where_its_value_comes_from(demo_db):
+    app = run_overview(zone="盐湖高新区", year="2021")
+    by_label = {m.label: m for m in app.main.metric}
+    assert "运城日报" in by_label["签约项目数"].proto.help
+    assert "项目台账" in by_label["预计年产值"].proto.help
+    captions = [c.value for c in app.main.caption]
+    assert "来源：公开报道（真实数据）" in captions and "来源：项目台账汇总（模拟数据）" in captions
+
+
+def test_yoy_delta_and_trend(demo_db, raw):
+    app = run_overview(zone="盐湖高新区", year="2021")
+    card = {m.label: m for m in app.main.metric}["签约项目数"]
+    before = value_of(raw, "X140802", 2020, "signed_projects")
+    assert card.proto.delta == fmt.yoy(36, before)
+    assert card.proto.delta_description == "同比"
+    history = raw.execute("SELECT count(*) FROM indicator_values WHERE zone_id = 'X140802' "
+                          "AND indicator = 'signed_projects' AND year <= 2021").fetchone()[0]
+    assert len(card.proto.chart_data) == history
+
+
+def test_a_missing_value_is_a_plain_dash(demo_db, raw):
+    assert value_of(raw, "X140802", 2021, "high_tech_enterprises") is None
+    app = run_overview(zone="盐湖高新区", year="2021")
+    card = {m.label: m for m in app.main.metric}["高新技术企业数"]
+    assert card.value == "—" and card.proto.delta == "—"
+    assert "**全省未排名**" in rank_lines(app)
+
+
+def test_changing_year_and_zone_changes_the_numbers(demo_db, raw):
+    app = run_overview(zone="盐湖高新区", year="2021")
+    app.sidebar.selectbox[1].set_value(2020).run()
+    assert_ran_cleanly(app)
+    shown = metrics(app)
+    assert shown["签约项目数"] == fmt.count(value_of(raw, "X140802", 2020, "signed_projects"), "个")
+    assert shown["签约项目总投资"] == fmt.money(value_of(raw, "X140802", 2020, "signed_investment"))
+    assert shown["签约项目数"] != "36个"
+    rank, n = rank_of(raw, "X140802", 2020, "signed_projects")
+    assert rank_lines(app)[0].startswith(f"**全省第{rank}名/共{n}个**")
+
+    app.sidebar.selectbox[0].set_value("G141004").run()
+    assert_ran_cleanly(app)
+    shown = metrics(app)
+    assert shown["签约项目数"] == fmt.count(value_of(raw, "G141004", 2020, "signed_projects"), "个")
+    assert app.query_params["zone"] == "太原经开区" and app.query_params["year"] == "2020"
+    assert any("太原经济技术开发区" in m.value for m in app.main.markdown)  # the profile follows the zone
+
+
+def test_needs_attention_lists_a_rank_that_fell(demo_db, raw):
+    zone_id, year, indicator, before, now = raw.execute(
+        "SELECT a.zone_id, a.year, a.indicator, b.rank, a.rank FROM provincial_rankings a "
+        "JOIN provincial_rankings b ON a.zone_id = b.zone_id AND a.indicator = b.indicator "
+        "AND b.year = a.year - 1 WHERE a.rank > b.rank ORDER BY a.year DESC, 1, 3 LIMIT 1").fetchone()
+    name = raw.execute("SELECT name_zh FROM indicators WHERE indicator = ?", [indicator]).fetchone()[0]
+    app = run_overview(zone=zone_id, year=str(year))
+    assert_ran_cleanly(app)
+    texts = [m.value for m in app.main.markdown]
+    assert any(t.startswith("##### 全省排名下降") for t in texts)
+    bullets = "\n".join(t for t in texts if t.startswith("- "))
+    assert f"**{name}**：全省排名由" in bullets and f"第{now}名" in bullets
+
+
+def test_targets_table_for_the_seed_zone(demo_db, raw):
+    app = run_overview(zone="盐湖高新区", year="2021")
+    targets_table = app.main.dataframe[-1].value
+    expected = raw.execute("SELECT count(*) FROM annual_targets WHERE zone_id = 'X140802' AND year = 2021"
+                           ).fetchone()[0]
+    assert len(targets_table) == expected
+    row = targets_table.set_index("指标").loc["签约项目数"]
+    target = raw.execute("SELECT target FROM annual_targets WHERE zone_id = 'X140802' AND year = 2021 "
+                         "AND indicator = 'signed_projects'").fetchone()[0]
+    assert row["年度目标"] == fmt.count(target, "个") and row["完成"] == "36个"
+    assert row["完成率"] == fmt.percent(36 / target)
+
+
+def test_english(demo_db, raw):
+    app = run_overview(zone="盐湖高新区", year="2021", lang="en")
+    assert_ran_cleanly(app)
+    assert app.title[0].value == "Overview"
+    shown = metrics(app)
+    assert shown["Signed projects"] == "36"
+    assert shown["Signed investment"] == "CNY 17.978 bn"
+    assert shown["Signed and started in year"] == "34"
+    assert rank_lines(app)[0].startswith("**Province: 3rd of 28**")
+    assert app.warning[0].value.startswith("Demo data")
+    assert any(m.value.startswith("**Full name**: 运城盐湖高新技术产业开发区") for m in app.main.markdown)
+
+
+def test_first_and_last_year_render_every_card(demo_db, raw):
+    """No previous year (the first) or the latest year: every card is there, no traceback."""
+    app = run_overview(zone="盐湖高新区", year="2021")
+    years = [r[0] for r in raw.execute("SELECT DISTINCT year FROM indicator_values ORDER BY 1").fetchall()]
+    for year in (years[0], years[-1]):
+        app.sidebar.selectbox[1].set_value(year).run()
+        assert_ran_cleanly(app)
+        assert len(app.main.metric) == 11

@@ -1,0 +1,169 @@
+"""汇报演示 page in AppTest: slides from the URL, navigation, both languages, exports offered, speed."""
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from devzone import fmt
+from devzone.export import present, summary
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ENTRYPOINT = str(REPO_ROOT / "dashboard.py")
+PAGE = "app_pages/present.py"
+
+
+def open_page(**params: str) -> AppTest:
+    app = AppTest.from_file(ENTRYPOINT, default_timeout=90)
+    app.switch_page(PAGE)
+    app.query_params.update({"zone": "盐湖高新区", "year": "2021", **params})
+    return app.run()
+
+
+def assert_clean(app: AppTest) -> None:
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+
+
+def slide_title(app: AppTest) -> str:
+    return [t.value for t in app.title][-1]
+
+
+def metrics(app: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+@pytest.fixture(scope="module")
+def facts(demo_db):
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        signed_2020, = con.execute("SELECT value FROM indicator_values WHERE zone_id = 'X140802' AND year = 2020 "
+                                   "AND indicator = 'signed_projects'").fetchone()
+    finally:
+        con.close()
+    return {"signed_2020": signed_2020}
+
+
+def test_chinese_page_shows_the_key_indicators_and_the_summary(demo_db):
+    app = open_page(slide="2")
+    assert_clean(app)
+    assert slide_title(app) == "主要指标一览"
+    shown = metrics(app)
+    assert shown["签约项目数"] == "36个" and shown["签约项目总投资"] == "179.78亿元"
+    assert shown["当年签约并开工项目数"] == "34个"
+    assert app.code[0].value == summary.paragraph("X140802", 2021, "zh")
+    labels = [b.label for b in app.get("download_button")]
+    assert "生成汇报材料" in labels and "导出全部数据（Excel）" in labels
+    assert any("演示数据" in w.value for w in app.warning)  # the synthetic banner
+
+
+def test_english_page(demo_db):
+    app = open_page(slide="2", lang="en")
+    assert_clean(app)
+    assert slide_title(app) == "Key indicators at a glance"
+    assert metrics(app)["Signed projects"] == "36"
+    assert app.code[0].value.startswith("In 2021, 盐湖高新区 recorded 36 signed projects")
+
+
+@pytest.mark.parametrize(("raw", "title"), [("1", "盐湖高新区2021年主要经济指标完成情况"), ("3", "文字综述"),
+                                            ("5", "全省排名：签约项目数"), ("10", "需要关注的问题"),
+                                            ("99", "需要关注的问题"), ("abc", "盐湖高新区2021年主要经济指标完成情况"),
+                                            ("-2", "盐湖高新区2021年主要经济指标完成情况")])
+def test_slide_number_in_the_url_opens_that_slide(demo_db, raw, title):
+    app = open_page(slide=raw)
+    assert_clean(app)
+    assert slide_title(app) == title
+
+
+def test_next_and_previous_buttons_move_and_write_the_url(demo_db):
+    app = open_page(slide="4")
+    app.button(key="slide_next").click().run()
+    assert_clean(app)
+    assert slide_title(app) == "全省排名：签约项目数" and app.query_params["slide"] == "5"
+    app.button(key="slide_prev").click().run()
+    app.button(key="slide_prev").click().run()
+    assert slide_title(app) == "文字综述" and app.query_params["slide"] == "3"
+    first = open_page(slide="1")
+    assert first.button(key="slide_prev").disabled
+    last = open_page(slide="10")
+    assert last.button(key="slide_next").disabled
+
+
+def test_ranking_slide_draws_every_zone_in_two_halves(demo_db):
+    app = open_page(slide="5")
+    charts = app.get("plotly_chart")
+    assert len(charts) == 2
+    import json
+    zones = [name for chart in charts for name in json.loads(chart.proto.spec)["data"][0]["y"]]
+    assert len(zones) == 28 and "盐湖高新区" in zones
+
+
+def test_changing_the_year_changes_the_slides(demo_db, facts):
+    app = open_page(slide="2")
+    app.sidebar.selectbox[1].select(2020).run()
+    assert_clean(app)
+    assert metrics(app)["签约项目数"] == fmt.count(facts["signed_2020"], "个")
+
+
+def test_presentation_mode_hides_the_chrome(demo_db):
+    app = open_page(present="1", slide="2")
+    assert_clean(app)
+    styles = " ".join(h.proto.body for h in app.get("html"))
+    assert '[data-testid="stSidebar"]' in styles and "display: none" in styles
+    assert not app.code  # no summary box or export row on the projector
+    assert [b.label for b in app.button if b.key == "present_exit"] == ["退出演示"]
+    app.button(key="present_exit").click().run()
+    assert "present" not in app.query_params
+    assert app.code  # back to the page
+
+
+def test_auto_advance_setting_comes_from_the_url(demo_db):
+    app = open_page(present="1", slide="2", auto="15")
+    assert_clean(app)
+    assert app.toggle(key="present_auto").value is True
+    app.toggle(key="present_auto").set_value(False).run()
+    assert "auto" not in app.query_params
+
+
+def test_url_helpers_never_raise():
+    assert present.slide_number(None, 10) == 1 and present.slide_number(["2", "7"], 10) == 7
+    assert present.slide_number("３", 10) == 3  # full-width digits from a Chinese IME
+    assert present.auto_seconds("2") == present.AUTO_MIN and present.auto_seconds("999") == present.AUTO_MAX
+    assert present.auto_seconds("on") == present.AUTO_DEFAULT and present.auto_seconds("0") is None
+    assert present.auto_seconds("x") is None
+    assert present.step(10, 1, 10) == 10 and present.step(10, 1, 10, wrap=True) == 1
+    assert present.delta_style("down") == ("down", "red") and present.delta_style("flat")[0] == "off"
+
+
+def test_warm_reruns_are_fast(demo_db):
+    app = open_page(slide="5")
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        app.run()
+        timings.append(time.perf_counter() - started)
+    assert_clean(app)
+    median_ms = statistics.median(timings) * 1000
+    print(f"\npresent page warm rerun: median {median_ms:.0f} ms")
+    assert median_ms < 300  # target 100 ms server time; AppTest adds its own overhead
+
+
+def test_chart_panel_offers_csv_excel_and_png(demo_db):
+    def panel_page():
+        import pandas as pd
+        import plotly.graph_objects as go
+
+        from devzone import ui
+
+        table = pd.DataFrame({"开发区": ["盐湖高新区"], "签约项目数（个）": [36]})
+        ui.chart_panel(go.Figure(go.Bar(x=["盐湖高新区"], y=[36])), table, key="demo_panel",
+                       source="运城日报", lang="zh", synthetic=True)
+
+    app = AppTest.from_function(panel_page, default_timeout=60).run()
+    assert not app.exception, [e.value for e in app.exception]
+    labels = [b.label for b in app.get("download_button")]
+    assert labels == ["下载 CSV", "下载 Excel", "下载图片（PNG）"]

@@ -1,0 +1,197 @@
+"""项目推进 page (app_pages/progress.py) in Streamlit's AppTest, through dashboard.py, against the demo DB."""
+import datetime as dt
+import html
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from devzone import fmt
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ENTRYPOINT = str(REPO_ROOT / "dashboard.py")
+PAGE = "app_pages/progress.py"
+TIMEOUT = 60
+DAY = dt.date(2026, 11, 26)
+
+
+def open_page(**query_params: str) -> AppTest:
+    app = AppTest.from_file(ENTRYPOINT, default_timeout=TIMEOUT)
+    app.query_params.update(query_params)
+    app.switch_page(PAGE)
+    return app.run()
+
+
+def assert_ran_cleanly(app: AppTest) -> None:
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+
+
+def metrics(app: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+def table_with(app: AppTest, column: str):
+    found = [frame.value for frame in app.dataframe if column in frame.value.columns]
+    assert found, [list(frame.value.columns) for frame in app.dataframe]
+    return found[0]
+
+
+def texts(app: AppTest) -> list[str]:
+    return [m.value for m in app.markdown]
+
+
+def html_tables(app: AppTest) -> list[list[dict[str, str]]]:
+    """The st.html tables of the page as rows of {heading: cell text}."""
+    tables = []
+    for element in app.html:
+        rows = [[html.unescape(re.sub(r"<[^>]+>", "", cell)) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+                for row in re.findall(r"<tr>(.*?)</tr>", element.value)]
+        if rows:
+            tables.append([dict(zip(rows[0], r, strict=True)) for r in rows[1:]])
+    return tables
+
+
+def section(app: AppTest, name: str) -> AppTest:
+    app.segmented_control[0].set_value(name).run()
+    assert_ran_cleanly(app)
+    return app
+
+
+@pytest.fixture(scope="module")
+def facts(demo_db):
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        def levels(zone_id, day):
+            counts = dict(con.execute("SELECT level, count(*) FROM project_alerts_at(?) WHERE zone_id = ?"
+                                      " GROUP BY level", [day, zone_id]).fetchall())
+            return {level: counts.get(level, 0) for level in ("red", "yellow", "green")}
+
+        month = con.execute(
+            """SELECT count(*) FILTER (WHERE signed_date BETWEEN '2025-06-01' AND '2025-06-30' AND status <> '在谈'),
+                      count(*) FILTER (WHERE started_date BETWEEN '2025-06-01' AND '2025-06-30'),
+                      count(*) FILTER (WHERE production_date BETWEEN '2025-06-01' AND '2025-06-30' AND status = '投产')
+               FROM projects WHERE zone_id = 'X140802'""").fetchone()
+        return {"yanhu": levels("X140802", DAY), "taiyuan": levels("G141004", DAY),
+                "yanhu_june": levels("X140802", dt.date(2025, 6, 30)), "june": month}
+    finally:
+        con.close()
+
+
+def test_chinese_page_for_the_as_of_day(demo_db, facts):
+    app = open_page(zone="盐湖高新区", year="2021", as_of="2026-11-26")
+    assert_ran_cleanly(app)
+    assert app.title[0].value == "项目推进"
+    counts = facts["yanhu"]
+    shown = metrics(app)
+    assert shown["在推项目"] == fmt.count(sum(counts.values()), "个")
+    assert shown["红色预警"] == fmt.count(counts["red"], "个")
+    assert shown["黄色预警"] == fmt.count(counts["yellow"], "个")
+    assert shown["正常推进"] == fmt.count(counts["green"], "个")
+    assert app.segmented_control[0].options == ["周调度", "旬预警", "月通报", "季考核"]
+    assert app.segmented_control[0].value == "week"
+    assert [h.value for h in app.subheader] == ["年度目标完成情况"]
+    assert any(m.startswith("2026年序时进度 90.4%（截至2026年11月26日）") for m in texts(app))
+    for name, heading in (("xun", "2026年11月下旬（21日—30日）预警"), ("month", "2026年11月全省开发区项目推进通报"),
+                          ("quarter", "2026年第四季度考核")):
+        assert section(app, name).subheader[0].value == heading
+        assert app.query_params["view"] == name
+    assert app.query_params["as_of"] == "2026-11-26" and app.query_params["quarter"] == "2026Q4"
+    assert any("预警规则：签约满90天未开工为黄色、满180天为红色" in c.value for c in app.caption)
+
+
+def test_weekly_dispatch_groups_by_official_and_shows_changes(demo_db, facts):
+    app = open_page(zone="盐湖高新区", year="2021", as_of="2026-11-26")
+    summary = next(m for m in texts(app) if m.startswith("本周（2026年11月20日—2026年11月26日）"))
+    assert "较 2026年11月19日 的版本有变化" in summary
+    groups = [m for m in texts(app) if m.startswith("**") and "包联" in m]
+    assert len(groups) >= 3
+    changes = [row["本周变化"] for table in html_tables(app) for row in table]
+    assert any(v.startswith("状态：开工→投产") for v in changes)
+    assert sum(v != "无变化" for v in changes) >= 5
+
+
+def test_xun_warnings_list_red_and_yellow_with_reasons(demo_db, facts):
+    app = open_page(zone="盐湖高新区", year="2021", as_of="2026-11-26", view="xun")
+    [warnings] = html_tables(app)
+    counts = facts["yanhu"]
+    assert len(warnings) == counts["red"] + counts["yellow"]
+    levels = [row["预警"] for row in warnings]
+    assert levels == sorted(levels, key=["红色", "黄色"].index) and set(levels) == {"红色", "黄色"}  # red first
+    assert all(re.search("天未开工|超过计划投产日期|天未更新", row["原因"]) for row in warnings)
+    assert {row["较上旬末"] for row in warnings} <= {"新增", "升级为红色", "持续"}
+
+
+def test_monthly_bulletin_and_quarterly_assessment(demo_db, facts):
+    app = open_page(zone="盐湖高新区", year="2021", as_of="2025-06-30", quarter="2025Q2", view="month")
+    assert_ran_cleanly(app)
+    bulletin = table_with(app, "新投产").set_index("开发区")
+    signed, started, completed = facts["june"]
+    assert bulletin.loc["盐湖高新区", "新签约"] == fmt.count(signed, "个")
+    assert bulletin.loc["盐湖高新区", "新开工"] == fmt.count(started, "个")
+    assert bulletin.loc["盐湖高新区", "新投产"] == fmt.count(completed, "个")
+    assert bulletin.loc["盐湖高新区", "红色预警"] == fmt.count(facts["yanhu_june"]["red"], "个")
+    assert "全省合计" in bulletin.index and len(bulletin) == 29
+    section(app, "quarter")
+    scores = table_with(app, "得分")
+    assert len(scores) == 28 and scores["名次"].iloc[0] in ("第1名/共28个", "并列第1名/共28个")
+    assert "2025年第二季度考核" in [h.value for h in app.subheader]
+    assert app.query_params["quarter"] == "2025Q2"
+
+
+def test_picking_another_day_moves_every_period(demo_db):
+    app = open_page(zone="盐湖高新区", year="2021", as_of="2026-11-26")
+    section(app, "xun")
+    app.date_input[0].set_value(dt.date(2024, 2, 29)).run()
+    assert_ran_cleanly(app)
+    assert app.subheader[0].value == "2024年2月下旬（21日—29日）预警"
+    assert section(app, "month").subheader[0].value == "2024年2月全省开发区项目推进通报"
+    assert section(app, "quarter").subheader[0].value == "2024年第一季度考核"
+    assert app.query_params["as_of"] == "2024-02-29" and app.query_params["quarter"] == "2024Q1"
+
+
+def test_bad_url_values_fall_back_to_today(demo_db):
+    app = open_page(zone="盐湖高新区", year="2021", as_of="2026-13-45", quarter="someday", view="nothing")
+    assert_ran_cleanly(app)
+    assert app.query_params["view"] == "week"
+    today = dt.date.today()
+    assert app.query_params["as_of"] == today.isoformat()
+    assert app.query_params["quarter"] == f"{today.year}Q{(today.month - 1) // 3 + 1}"
+
+
+def test_english_and_another_zone(demo_db, facts):
+    app = open_page(zone="盐湖高新区", year="2021", as_of="2026-11-26", lang="en", view="xun")
+    assert_ran_cleanly(app)
+    assert app.title[0].value == "Project progress"
+    assert metrics(app)["Red"] == fmt.count(facts["yanhu"]["red"], lang="en")
+    assert [h.value for h in app.subheader][0] == "Late November 2026 (days 21–30): warnings"
+    app.sidebar.selectbox[0].set_value("G141004").run()
+    assert_ran_cleanly(app)
+    assert metrics(app)["Red"] == fmt.count(facts["taiyuan"]["red"], lang="en")
+    assert metrics(app)["Projects under way"] == fmt.count(sum(facts["taiyuan"].values()), lang="en")
+
+
+def test_a_snapshot_from_an_older_importer_asks_for_a_reload(demo_db, tmp_path, monkeypatch):
+    import shutil
+
+    from devzone import db
+
+    old = tmp_path / "old.duckdb"
+    shutil.copyfile(demo_db, old)
+    con = duckdb.connect(str(old))
+    for view in ("project_alerts", "target_progress", "chain_pipeline", "chain_segment_coverage", "chain_links"):
+        con.execute(f"DROP VIEW {view}")
+    con.close()
+    monkeypatch.setenv("DEVZONE_DB", str(old))
+    try:
+        for page in ("app_pages/progress.py", "app_pages/chains.py"):
+            app = AppTest.from_file(ENTRYPOINT, default_timeout=TIMEOUT)
+            app.query_params.update(zone="盐湖高新区", year="2021")
+            app.switch_page(page)
+            app.run()
+            assert_ran_cleanly(app)
+            assert "python -m etl build-demo" in app.info[0].value
+    finally:
+        db.close_all()
