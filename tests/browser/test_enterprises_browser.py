@@ -13,6 +13,14 @@ except ImportError:
     pytest.skip("playwright is not installed", allow_module_level=True)
 
 ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+EXPECT_TIMEOUT_MS = 20_000  # a loaded CI machine can take longer than Playwright's 5 s to draw a page
+
+
+@pytest.fixture(autouse=True, scope="module")
+def patient_expectations():
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+    yield
+    expect.set_options(timeout=5_000)
 YANHU_2021 = f"/enterprises?zone={quote('盐湖高新区')}&year=2021"
 
 
