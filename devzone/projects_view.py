@@ -328,6 +328,11 @@ def ledger_columns(lang: str, with_zone: bool) -> list[Column]:
     return columns
 
 
+def ledger_height(rows: int, *, row_px: int = 35, max_px: int = 420) -> int:
+    """Pixels for a ledger of `rows` rows: no empty grid under a short list, a scroll bar under a long one."""
+    return min(max_px, row_px * (rows + 1) + 3)
+
+
 def ledger_table(ledger: pd.DataFrame, lang: str, with_zone: bool) -> pd.DataFrame:
     """The ledger as shown and downloaded: labelled headers (units in them), numbers and dates kept typed."""
     labels = [c.label for c in ledger_columns(lang, with_zone)]

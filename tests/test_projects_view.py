@@ -653,3 +653,8 @@ def test_output_tax_screen(demo, ledger, comparison):
     empty = pv.output_tax_screen(ledger.iloc[0:0], comparison.iloc[0:0], catalogue, place="某开发区", year=2021,
                                  measure="tax", period="all", lang="en")
     assert empty.empty and empty.years is None and empty.top is None
+
+
+def test_ledger_height():
+    assert pv.ledger_height(1) == 73
+    assert pv.ledger_height(36) == 420
