@@ -148,8 +148,19 @@ def ensure_database() -> None:
 
 # ---------------------------------------------------------------- shared sidebar
 
+KEY_ZONE_DIRECTORY = "zone_directory_of_snapshot"
+
+
 def _zone_directory() -> state.ZoneDirectory:
-    return state.ZoneDirectory.from_frame(load(queries.zones))
+    """Built once per snapshot and session: the sidebar, captions and export notes ask for it many times a run."""
+    pinned = st.session_state.get(KEY_RUN_SNAPSHOT)
+    remembered = st.session_state.get(KEY_ZONE_DIRECTORY)
+    if pinned is not None and remembered is not None and remembered[0] == pinned:
+        return remembered[1]
+    directory = state.ZoneDirectory.from_frame(load(queries.zones))
+    if pinned is not None:
+        st.session_state[KEY_ZONE_DIRECTORY] = (pinned, directory)
+    return directory
 
 
 def _years() -> list[int]:
