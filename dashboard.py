@@ -12,6 +12,8 @@ from devzone import ui
 from devzone.i18n import t
 
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
+# A file, not ":material/…": Streamlit fetches material-icon favicons from a font CDN, unreachable on an intranet.
+FAVICON = Path(__file__).resolve().parent / "devzone" / "assets" / "favicon.png"
 # (page file, title key, icon). The first one is the landing page.
 PAGES = [
     ("overview.py", "nav.overview", ":material/dashboard:"),
@@ -25,7 +27,7 @@ PAGES = [
     ("present.py", "nav.present", ":material/slideshow:"),
 ]
 
-st.set_page_config(page_title=t("app.title"), page_icon=":material/bar_chart:", layout="wide")
+st.set_page_config(page_title=t("app.title"), page_icon=str(FAVICON), layout="wide")
 
 ui.ensure_database()
 ui.begin_run()

@@ -92,7 +92,9 @@ _READY_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || document.querySelector('[data-testid="stStatusWidget"]')) return false;
   if (!document.querySelector('[data-testid="stMainBlockContainer"] h1')) return false;
-  const charts = document.querySelectorAll('.js-plotly-plot');
+  // A chart whose plotly bundle is still loading is a skeleton, not yet a stPlotlyChart.
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
   return Array.from(charts).every(c => c.querySelector('.main-svg'));
 }"""
 

@@ -1,0 +1,52 @@
+"""On a government intranet nothing can be fetched from outside: every page must draw completely with
+every request going to the app itself (no CDN fonts, icons, tiles or telemetry).
+
+The browser records each request while every page opens and its charts are drawn; any address other
+than the served app fails the test with the list of offending URLs.
+"""
+from urllib.parse import urlsplit
+
+import pytest
+
+from dashboard import PAGES
+from tests.conftest import in_ci
+
+try:
+    from playwright.sync_api import Page, expect
+except ImportError:
+    if in_ci():
+        raise
+    pytest.skip("playwright is not installed", allow_module_level=True)
+
+pytestmark = pytest.mark.browser
+
+LOCAL_SCHEMES = {"data", "blob", "about"}
+
+CHARTS_DRAWN = """() => {
+  if (document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"]')) return false;
+  const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
+  return Array.from(charts).every(c => c.querySelector('.main-svg'));
+}"""
+
+
+def page_paths() -> list[str]:
+    """URL path of every page: the first (default) page is the site root."""
+    return ["" if i == 0 else file_name.removesuffix(".py") for i, (file_name, _, _) in enumerate(PAGES)]
+
+
+def test_every_page_draws_without_leaving_the_intranet(browser_page: Page, app_server: str) -> None:
+    app_host = urlsplit(app_server).netloc
+    outside: list[str] = []
+
+    def note(request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme not in LOCAL_SCHEMES and parts.netloc != app_host:
+            outside.append(request.url)
+
+    browser_page.on("request", note)
+    for path in page_paths():
+        browser_page.goto(f"{app_server}/{path}?zone=X140802&year=2021")
+        expect(browser_page.locator("[data-testid=stMainBlockContainer] h1").first).to_be_visible(timeout=60_000)
+        browser_page.wait_for_function(CHARTS_DRAWN, timeout=60_000)
+        expect(browser_page.locator('[data-testid="stException"]')).to_have_count(0)
+    assert outside == [], f"requests left the app: {sorted(set(outside))}"
