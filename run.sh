@@ -53,6 +53,8 @@ case "$command" in
     run)
         ensure_venv
         ensure_installed
+        # "Today" decides 旬/月 alerts and load times: use China time even on a server kept in UTC.
+        export TZ="${TZ:-Asia/Shanghai}"
         exec "$VENV/bin/python" -m streamlit run dashboard.py "$@"
         ;;
     test)
