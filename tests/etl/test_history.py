@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -14,6 +15,8 @@ from etl import snapshots
 from etl.history import RollbackError, list_loads, rollback
 from etl.publish import PublishBusy, load_files, write_lock
 from tests.builders import LEDGER_HEADER, ledger_row, write_csv, write_xlsx
+
+ROOT = str(Path(__file__).resolve().parents[2])
 
 
 def digest(path):
@@ -169,7 +172,7 @@ def test_lock_timeout_raises_publish_busy_while_another_process_holds_the_lock(t
         [sys.executable, "-c", "import sys; from etl.publish import write_lock\n"
                                "with write_lock(sys.argv[1]):\n    print('held', flush=True); sys.stdin.readline()",
          str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": os.getcwd()})
+        env={**os.environ, "PYTHONPATH": ROOT})
     try:
         assert holder.stdout.readline().strip() == "held"
         with pytest.raises(PublishBusy, match="另一位管理员正在发布，请稍后重试"):
@@ -245,7 +248,7 @@ def test_failed_rollback_leaves_no_temp_files_and_the_db_byte_identical(three_lo
 
 def run_cli(*args):
     return subprocess.run([sys.executable, "-m", "etl", *args], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PYTHONPATH": os.getcwd()})
+                          env={**os.environ, "PYTHONPATH": ROOT})
 
 
 def test_cli_history_and_rollback(three_loads):
