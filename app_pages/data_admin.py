@@ -16,7 +16,7 @@ from devzone.i18n import t
 KEY_UPLOADER = "admin_upload"
 KEY_DRY_RUNS = "admin_dry_runs"  # batch key -> view.Outcome of its dry run
 KEY_NOTICE = "admin_notice"  # the sentence a publish or rollback leaves for the next run
-KEY_ROLLBACK_PICK, KEY_ROLLBACK_PENDING = "admin_rollback_pick", "admin_rollback_pending"
+KEY_ROLLBACK_PENDING = "admin_rollback_pending"
 KEY_STATUS_FILTER = "admin_status_filter"
 
 lang = ui.current_filters().lang
@@ -26,9 +26,9 @@ max_mb = view.MAX_UPLOAD_MB  # also server.maxUploadSize in .streamlit/config.to
 
 st.title(t("nav.data_admin", lang))
 st.caption(t("admin.caption", lang))
-notice = st.session_state.pop(KEY_NOTICE, None)
-if notice:
-    st.success(notice, icon=":material/check_circle:")
+notice, notice_box = st.session_state.pop(KEY_NOTICE, None), st.container()  # always there: the tabs keep
+if notice:  # their place in the page, so the open tab stays open on the next run
+    notice_box.success(notice, icon=":material/check_circle:")
 
 upload_tab, history_tab, templates_tab, audit_tab = st.tabs(
     [t("admin.tab.upload", lang), t("admin.tab.history", lang), t("admin.tab.templates", lang),
@@ -72,7 +72,9 @@ with upload_tab:
 
     if checked is not None and checked.status == "rejected":
         st.error(t("admin.rejected", lang, n=len(checked.errors)), icon=":material/block:")
-        st.dataframe(view.error_table(checked.errors, lang), hide_index=True, width="stretch")
+        st.dataframe(view.error_table(checked.errors, lang), hide_index=True, width="stretch",
+                     column_config={name: st.column_config.TextColumn(width=width)
+                                    for name, width in view.error_column_widths(lang).items()})
     elif checked is not None and checked.status == "failed":
         st.error(t("admin.failed", lang, detail=checked.detail), icon=":material/error:")
     elif checked is not None:
@@ -114,7 +116,8 @@ with history_tab:
             st.markdown(t("admin.history.none_kept", lang))
         else:
             pick_column, button_column = st.columns([3, 1], vertical_alignment="bottom")
-            target = pick_column.selectbox(t("admin.history.pick", lang), choices, key=KEY_ROLLBACK_PICK,
+            # A new key after every publish: the choice starts again from the newest kept load.
+            target = pick_column.selectbox(t("admin.history.pick", lang), choices, key=view.rollback_pick_key(loads),
                                            format_func=lambda load_id: view.rollback_label(loads, load_id, lang))
             if button_column.button(t("admin.history.rollback", lang), icon=":material/history:", width="stretch"):
                 st.session_state[KEY_ROLLBACK_PENDING] = target

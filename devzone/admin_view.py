@@ -195,6 +195,13 @@ def error_table(errors: Sequence, lang: str) -> pd.DataFrame:
     })
 
 
+def error_column_widths(lang: str) -> dict[str, str]:
+    """Narrow location columns, so the message has the room."""
+    return {t("admin.err.file", lang): "medium", t("admin.err.sheet", lang): "small",
+            t("admin.err.row", lang): "small", t("admin.err.column", lang): "small",
+            t("admin.err.message", lang): "large"}
+
+
 def counts_table(result, lang: str) -> pd.DataFrame:
     """One row per kind of fact the files hold: added, changed, unchanged."""
     rows = [(kind, c) for kind, c in result.changes.items() if c.added or c.changed or c.unchanged
@@ -266,7 +273,7 @@ def audit_table(entries: Sequence[dict], lang: str) -> pd.DataFrame:
         return "、".join(f"{f.get('name')} ({str(f.get('sha256', ''))[:12]})" for f in entry.get("files") or [])
 
     return pd.DataFrame({
-        t("admin.audit.time", lang): [e.get("time", "") for e in entries],
+        t("admin.audit.time", lang): [str(e.get("time", "")).replace("T", " ")[:19] for e in entries],
         t("admin.audit.user", lang): [e.get("user", "") for e in entries],
         t("admin.audit.role", lang): [t_or(f"role.{e.get('role')}", str(e.get("role")), lang) for e in entries],
         t("admin.audit.action", lang): [t_or(f"admin.action.{e.get('action')}", str(e.get("action")), lang)
@@ -326,11 +333,11 @@ def history_table(loads: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("admin.history.col.who", lang): [fmt.MISSING if fmt.is_missing(r["loaded_by"]) else str(r["loaded_by"])
                                            for r in rows],
         t("admin.history.col.kind", lang): [kind(r) for r in rows],
-        t("admin.history.col.files", lang): [_files_text(r["files"]) for r in rows],
-        t("admin.history.col.counts", lang): [_changes_text(r, lang) or fmt.MISSING for r in rows],
         t("admin.history.col.state", lang): [state(r) for r in rows],
         t("admin.history.col.kept", lang): [t("admin.history.yes" if r["snapshot_kept"] else "admin.history.no", lang)
                                             for r in rows],
+        t("admin.history.col.counts", lang): [_changes_text(r, lang) or fmt.MISSING for r in rows],
+        t("admin.history.col.files", lang): [_files_text(r["files"]) for r in rows],
     })
 
 
@@ -338,6 +345,12 @@ def rollback_choices(loads: pd.DataFrame) -> list[int]:
     """Loads whose snapshot is kept and is not the live data, newest first."""
     usable = loads[loads["snapshot_kept"].astype(bool) & ~loads["is_current"].astype(bool)]
     return [int(i) for i in usable["load_id"]]
+
+
+def rollback_pick_key(loads: pd.DataFrame) -> str:
+    """The rollback selectbox's key, new whenever the live load changes."""
+    current = loads.loc[loads["is_current"].astype(bool), "load_id"]
+    return "admin_rollback_pick_" + (str(int(current.iloc[0])) if len(current) else "none")
 
 
 def rollback_label(loads: pd.DataFrame, load_id: int, lang: str) -> str:

@@ -1379,7 +1379,7 @@ STRINGS.update({
     "admin.history.col.who": ("操作人", "By"),
     "admin.history.col.kind": ("类型", "Kind"),
     "admin.history.col.files": ("文件（SHA-256 前12位）", "Files (SHA-256, first 12)"),
-    "admin.history.col.counts": ("变化", "Changes"),
+    "admin.history.col.counts": ("指标值变化", "Value changes"),
     "admin.history.col.kept": ("快照已保留", "Snapshot kept"),
     "admin.history.kind.load": ("导入", "Load"),
     "admin.history.kind.rollback": ("回滚", "Rollback"),

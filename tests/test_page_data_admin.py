@@ -255,7 +255,9 @@ def test_rollback_restores_the_previous_values_exactly(env):
     button(app, "发布").click().run()
     assert env.value() == old + 2
 
-    app.selectbox(key="admin_rollback_pick").set_value(first_load).run()
+    pick = next(box for box in app.selectbox if box.label == "回滚到哪一次导入之后的数据")
+    assert pick.value == first_load  # the newest load before the live one comes first
+    pick.set_value(first_load).run()
     button(app, "回滚……").click().run()
     assert any(f"第 {first_load} 次导入后的数据" in w.value for w in app.warning)
     assert env.value() == old + 2  # nothing happens before the confirmation
@@ -272,6 +274,13 @@ def test_templates_one_download_per_layout(env):
     app = admin_on_page()
     labels = [b.proto.label for b in app.get("download_button")]
     assert labels == [f"下载模板：{name}" for name in ("长表", "宽表", "项目台账", "企业名录", "年度目标")]
+    assert len([c for c in app.caption if c.value.startswith(("长表：", "宽表：", "项目台账：", "企业名录：",
+                                                               "年度目标："))]) == 5
+    from devzone import admin_view
+
+    first = admin_view.templates("zh")[0]
+    assert (first.layout, first.file_name) == ("long", "导入模板_长表.xlsx")
+    assert first.data()[:2] == b"PK"  # an .xlsx (zip) made by the ETL
 
 
 def test_logout_hides_the_page_again(env):
