@@ -55,7 +55,7 @@ with upload_tab:
         t("admin.publish", lang), type="primary", disabled=not (checked and checked.ok),
         icon=":material/publish:", width="stretch", help=t("admin.publish_help", lang))
 
-    if publish_clicked:
+    if publish_clicked and checked is not None and checked.ok:  # never trust the disabled state alone
         with st.spinner(t("admin.publishing", lang)):
             published = view.publish(uploads, db_path, identity.name, identity.role)
         if published.ok:

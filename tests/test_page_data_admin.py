@@ -95,10 +95,10 @@ def nav_titles(app: AppTest) -> list[str]:
     return [info.get("page_name") for info in app._registered_pages.values()]
 
 
-def log_in(app: AppTest, name: str, password: str) -> AppTest:
+def log_in(app: AppTest, name: str, password: str, label: str = "登录") -> AppTest:
     app.text_input(key="auth_login_name").input(name)
     app.text_input(key="auth_login_password").input(password)
-    return button(app, "登录").click().run()
+    return button(app, label).click().run()
 
 
 def admin_on_page() -> AppTest:
@@ -150,6 +150,40 @@ def test_a_wrong_password_is_refused_audited_and_locks_out(env):
     assert "秒后再试" in app.sidebar.error[0].value
     assert "数据管理" not in nav_titles(app)
     assert env.audit()[-1]["detail"] == "locked out"
+
+
+def oidc_app(email: str) -> AppTest:
+    """A session signed in through an identity provider: `[auth]` configured, st.user filled by the IdP."""
+    app = AppTest.from_file(ENTRYPOINT, default_timeout=TIMEOUT)
+    app.secrets = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                            "client_id": "dashboard", "client_secret": "secret",
+                            "server_metadata_url": "https://idp.example/.well-known/openid-configuration"},
+                   "devzone": {"admins": ["boss@example.cn"]}}
+    app.user = {"is_logged_in": True, "email": email, "sub": "sub-" + email, "name": "某人"}
+    return app.run()
+
+
+def test_oidc_admins_are_listed_in_secrets_or_the_users_file(env):
+    viewer = oidc_app("someone@example.cn")
+    assert_ran_cleanly(viewer)
+    assert any("someone@example.cn（浏览者）" in c.value for c in viewer.sidebar.caption)
+    assert "数据管理" not in nav_titles(viewer)
+
+    boss = oidc_app("boss@example.cn")  # in secrets [devzone] admins
+    assert_ran_cleanly(boss)
+    assert any("boss@example.cn（管理员）" in c.value for c in boss.sidebar.caption)
+    assert "数据管理" in nav_titles(boss)
+    boss.switch_page(PAGE).run()
+    assert_ran_cleanly(boss)
+    assert boss.title[0].value == "数据管理" and boss.file_uploader
+
+    users_ = auth.read_users(env.users_file)
+    users_["ops@example.cn"] = auth.User("ops@example.cn", "admin")  # added with --no-password
+    auth.write_users(users_, env.users_file)
+    assert "数据管理" in nav_titles(oidc_app("ops@example.cn"))
+    logins = [(e["user"], e["role"], e["detail"]) for e in env.audit() if e["action"] == "login"]
+    assert logins == [("someone@example.cn", "viewer", "oidc"), ("boss@example.cn", "admin", "oidc"),
+                      ("ops@example.cn", "admin", "oidc")]
 
 
 # ---------------------------------------------------------------- admins
@@ -281,6 +315,22 @@ def test_templates_one_download_per_layout(env):
     first = admin_view.templates("zh")[0]
     assert (first.layout, first.file_name) == ("long", "导入模板_长表.xlsx")
     assert first.data()[:2] == b"PK"  # an .xlsx (zip) made by the ETL
+
+
+def test_the_page_in_english(env):
+    app = AppTest.from_file(ENTRYPOINT, default_timeout=TIMEOUT)
+    app.query_params["lang"] = "en"
+    app.run()
+    log_in(app, ADMIN, ADMIN_PASSWORD, label="Log in")
+    assert "Data admin" in nav_titles(app)
+    app.switch_page(PAGE).run()
+    assert_ran_cleanly(app)
+    assert app.title[0].value == "Data admin"
+    app.file_uploader[0].set_value([("a.csv", long_csv(env.value() + 3), "text/csv")]).run()
+    button(app, "Check (dry run)").click().run()
+    assert_ran_cleanly(app)
+    diff = table_with(app, "Old → new")
+    assert list(diff["Status"]) == ["Changed"]
 
 
 def test_logout_hides_the_page_again(env):
