@@ -253,6 +253,23 @@ def test_invalid_file_shows_located_errors_and_publishes_nothing(env):
     assert env.audit()[-1]["action"] == "dry_run" and env.audit()[-1]["result"] == "rejected"
 
 
+def test_publishing_while_another_publish_holds_the_lock(env, monkeypatch):
+    from devzone import admin_view
+    from etl.publish import write_lock
+
+    monkeypatch.setattr(admin_view, "PUBLISH_LOCK_TIMEOUT", 0.5)
+    old = env.value()
+    app = admin_on_page()
+    upload_and_check(app, [("a.csv", long_csv(old + 9), "text/csv")])
+    with write_lock(env.db_path):  # another admin (or `python -m etl load`) is publishing
+        button(app, "发布").click().run()
+    assert [w.value for w in app.warning] == ["另一位管理员正在发布，请稍后重试。"]
+    assert env.value() == old
+    assert (env.audit()[-1]["action"], env.audit()[-1]["result"]) == ("publish", "busy")
+    button(app, "发布").click().run()  # the dry run still stands: publishing again works once the lock is free
+    assert env.value() == old + 9
+
+
 def test_changing_the_files_after_a_check_needs_a_new_check(env):
     app = admin_on_page()
     upload_and_check(app, [("a.csv", long_csv(50), "text/csv")])
