@@ -26,17 +26,22 @@ PAGES = [
     ("data_quality.py", "nav.data_quality", ":material/fact_check:"),
     ("present.py", "nav.present", ":material/slideshow:"),
 ]
+# Listed for admins only (the page also checks the role itself on every run).
+ADMIN_PAGES = [
+    ("data_admin.py", "nav.data_admin", ":material/upload_file:"),
+]
 
 st.set_page_config(page_title=t("app.title"), page_icon=str(FAVICON), layout="wide")
 
 ui.ensure_database()
 ui.begin_run()
 filters = ui.sidebar_filters()
+identity = ui.sidebar_account(filters.lang)
 
 navigation = st.navigation(
     [
         st.Page(PAGES_DIR / file_name, title=t(title_key, filters.lang), icon=icon, default=(i == 0))
-        for i, (file_name, title_key, icon) in enumerate(PAGES)
+        for i, (file_name, title_key, icon) in enumerate(PAGES + (ADMIN_PAGES if identity.is_admin else []))
     ]
 )
 navigation.run()

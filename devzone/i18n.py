@@ -1245,3 +1245,209 @@ STRINGS.update({
     "targets.share_line": ("序时进度 {share}", "Year elapsed {share}"),
     "targets.source": ("年度目标表；完成值：报表或项目台账", "Annual targets; actuals: reports or the project ledger"),
 })
+
+
+# ---------------------------------------------------------------- 访问控制 (devzone.auth via ui.py) / 数据管理 data_admin.py
+STRINGS.update({
+    "nav.data_admin": ("数据管理", "Data admin"),
+    "role.viewer": ("浏览者", "Viewer"),
+    "role.admin": ("管理员", "Admin"),
+    "auth.login_title": ("管理员登录", "Admin login"),
+    "auth.name": ("用户名", "User name"),
+    "auth.password": ("密码", "Password"),
+    "auth.login_button": ("登录", "Log in"),
+    "auth.login_oidc": ("使用单位账号登录", "Log in with your organisation account"),
+    "auth.logout": ("退出登录", "Log out"),
+    "auth.signed_in_as": ("已登录：{name}（{role}）", "Logged in: {name} ({role})"),
+    "auth.failed": ("用户名或密码不正确。", "Wrong user name or password."),
+    "auth.locked": (
+        "登录失败次数过多，请 {seconds} 秒后再试。",
+        "Too many failed logins; try again in {seconds} seconds.",
+    ),
+    "auth.users_file_error": ("用户文件无法读取：{error}", "The users file cannot be read: {error}"),
+    # 数据管理 page
+    "admin.refused": (
+        "数据管理页面仅限管理员使用。请先在左侧边栏以管理员身份登录。",
+        "The data admin page is for admins only. Log in as an admin in the sidebar first.",
+    ),
+    "admin.caption": (
+        "上传 Excel / CSV 文件，先检查（试运行）再发布；发布与回滚都会写入审计日志。",
+        "Upload Excel / CSV files, check them (dry run), then publish; publishing and rollbacks are audited.",
+    ),
+    "admin.tab.upload": ("上传与发布", "Upload & publish"),
+    "admin.tab.history": ("导入历史与回滚", "History & rollback"),
+    "admin.tab.templates": ("模板下载", "Templates"),
+    "admin.tab.audit": ("审计日志", "Audit log"),
+    "admin.upload.label": ("选择要导入的文件（可多选，.xlsx / .csv）", "Files to load (several allowed, .xlsx / .csv)"),
+    "admin.upload.help": (
+        "每个文件不超过 {limit} MB。一次上传的全部文件作为一批检查和发布：任一文件有错，全部不发布。",
+        "At most {limit} MB per file. All files of one upload are checked and published as one batch: "
+        "if any file has an error, nothing is published.",
+    ),
+    "admin.upload.too_big": (
+        "{name} 有 {size} MB，超过上限 {limit} MB。请拆分文件或删去无关工作表后再上传。",
+        "{name} is {size} MB, over the {limit} MB limit. Split it or remove unrelated sheets.",
+    ),
+    "admin.upload.bad_type": (
+        "{name} 不是 .xlsx 或 .csv 文件（.xls 请先另存为 .xlsx）。",
+        "{name} is not an .xlsx or .csv file (save .xls files as .xlsx first).",
+    ),
+    "admin.upload.bad_name": ("文件名 {name} 不可用，请改名后再上传。", "The file name {name} cannot be used; rename it."),
+    "admin.upload.duplicate": ("有两个文件都叫 {name}，请改名后再上传。", "Two files are named {name}; rename one."),
+    "admin.upload.empty": ("{name} 是空文件。", "{name} is empty."),
+    "admin.check": ("检查（试运行）", "Check (dry run)"),
+    "admin.checking": ("正在检查文件……", "Checking the files…"),
+    "admin.publish": ("发布", "Publish"),
+    "admin.publishing": ("正在发布……", "Publishing…"),
+    "admin.publish_help": (
+        "先对这些文件做一次检查，检查通过后才能发布。",
+        "Check these files first; publishing is possible after a successful check.",
+    ),
+    "admin.rejected": (
+        "检查未通过：共 {n} 处错误，未发布任何数据。请在文件中改正后重新上传。",
+        "The check failed: {n} errors; nothing was published. Correct the files and upload them again.",
+    ),
+    "admin.failed": ("操作失败，数据库未作改动：{detail}", "The operation failed; the database is unchanged: {detail}"),
+    "admin.busy": ("另一位管理员正在发布，请稍后重试。", "Another admin is publishing; try again shortly."),
+    "admin.check_ok": (
+        "检查通过（试运行，数据库未作改动）。确认下列变化无误后点击“发布”。",
+        "The check passed (dry run, nothing written). Review the changes below, then click Publish.",
+    ),
+    "admin.nothing_to_publish": (
+        "这些文件与库中数据完全相同，发布不会改变任何数据。",
+        "These files match the stored data exactly; publishing would change nothing.",
+    ),
+    "admin.published": (
+        "已发布（第 {load_id} 次导入）：所有页面现在显示新数据。",
+        "Published (load {load_id}): every page now shows the new data.",
+    ),
+    "admin.unchanged": ("与库中数据完全相同，未作任何改动。", "Identical to the stored data; nothing changed."),
+    "admin.preview.sheet": ("{file}：{layout}，{rows} 行", "{file}: {layout}, {rows} rows"),
+    "admin.preview.counts": ("将发生的变化", "What would change"),
+    "admin.preview.values": ("指标数值变化", "Indicator values"),
+    "admin.preview.projects": ("项目变化（新增或更新）", "Projects added or changed"),
+    "admin.preview.no_values": ("这些文件不含指标数值。", "These files hold no indicator values."),
+    "admin.preview.no_projects": ("没有新增或更新的项目。", "No projects are added or changed."),
+    "admin.diff.filter": ("显示", "Show"),
+    "admin.diff.zone": ("开发区", "Zone"),
+    "admin.diff.year": ("年份", "Year"),
+    "admin.diff.indicator": ("指标", "Indicator"),
+    "admin.diff.old": ("原值", "Old"),
+    "admin.diff.new": ("新值", "New"),
+    "admin.diff.change": ("原值 → 新值", "Old → new"),
+    "admin.diff.status": ("状态", "Status"),
+    "admin.status.added": ("新增", "Added"),
+    "admin.status.changed": ("更新", "Changed"),
+    "admin.status.unchanged": ("未变", "Unchanged"),
+    "admin.status.removed": ("移除", "Removed"),
+    "admin.counts.kind": ("数据类别", "Kind"),
+    "admin.kind.values": ("指标值", "Indicator values"),
+    "admin.kind.targets": ("年度目标", "Annual targets"),
+    "admin.kind.enterprises": ("企业", "Enterprises"),
+    "admin.kind.projects": ("项目", "Projects"),
+    "admin.kind.chain_links": ("链主关系", "Chain links"),
+    "admin.proj.name": ("项目名称", "Project"),
+    "admin.proj.state": ("项目状态", "Project status"),
+    "admin.proj.investment": ("总投资", "Total investment"),
+    "admin.proj.what": ("变化内容", "What changes"),
+    "admin.err.file": ("文件", "File"),
+    "admin.err.sheet": ("工作表", "Sheet"),
+    "admin.err.row": ("行", "Row"),
+    "admin.err.column": ("列", "Column"),
+    "admin.err.message": ("问题", "Problem"),
+    # history and rollback
+    "admin.history.caption": (
+        "每次导入、回滚都保留记录；保留了快照的版本可以回滚（回滚本身也记为一次发布）。",
+        "Every load and rollback is kept; versions with a kept snapshot can be restored (a rollback is itself "
+        "recorded as a publish).",
+    ),
+    "admin.history.empty": ("还没有导入记录。", "No loads yet."),
+    "admin.history.pick": ("回滚到哪一次导入之后的数据", "Restore the data as it was after load"),
+    "admin.history.rollback": ("回滚……", "Roll back…"),
+    "admin.history.confirm_text": (
+        "确认回滚到第 {load_id} 次导入后的数据？之后的导入将被撤销（其记录仍保留，可再次回滚）。",
+        "Restore the data as it was after load {load_id}? Later loads are undone (their records stay, and "
+        "you can roll forward again).",
+    ),
+    "admin.history.confirm": ("确认回滚", "Confirm rollback"),
+    "admin.history.cancel": ("取消", "Cancel"),
+    "admin.history.done": ("已回滚到第 {load_id} 次导入后的数据。", "Restored the data as it was after load {load_id}."),
+    "admin.history.none_kept": ("没有可回滚的快照。", "No kept snapshots to roll back to."),
+    "admin.history.option": ("第 {load_id} 次 · {when} · {who}", "Load {load_id} · {when} · {who}"),
+    "admin.history.col.id": ("序号", "Load"),
+    "admin.history.col.when": ("时间", "When"),
+    "admin.history.col.who": ("操作人", "By"),
+    "admin.history.col.kind": ("类型", "Kind"),
+    "admin.history.col.files": ("文件（SHA-256 前12位）", "Files (SHA-256, first 12)"),
+    "admin.history.col.counts": ("指标值变化", "Value changes"),
+    "admin.history.col.kept": ("快照已保留", "Snapshot kept"),
+    "admin.history.kind.load": ("导入", "Load"),
+    "admin.history.kind.rollback": ("回滚", "Rollback"),
+    "admin.history.kind.demo": ("演示数据", "Demo build"),
+    "admin.history.yes": ("是", "Yes"),
+    "admin.history.no": ("否", "No"),
+    # templates
+    "admin.templates.caption": (
+        "按模板填写可以一次通过检查。模板中的示例行请替换为实际数据。",
+        "Filling in a template passes the check first time. Replace the example rows with real data.",
+    ),
+    "admin.templates.download": ("下载模板：{name}", "Download template: {name}"),
+    "admin.template.long": ("长表：每行一个数值（开发区·年份·指标·数值·单位）。", "Long: one value per row "
+                            "(zone · year · indicator · value · unit)."),
+    "admin.template.wide": ("宽表：每个开发区一行，每个指标一列，年份在一列中。", "Wide: one row per zone, one column "
+                            "per indicator, the year in a column."),
+    "admin.template.ledger": ("项目台账：每行一个招商项目，可每周重报。", "Project ledger: one row per project; "
+                              "re-send it every week."),
+    "admin.template.enterprises": ("企业名录：企业名称·所属开发区·认定类别·认定年份。", "Enterprise list: name · zone "
+                                   "· category · year recognised."),
+    "admin.template.targets": ("年度目标：开发区·年份·指标·目标值。", "Annual targets: zone · year · indicator · "
+                               "target."),
+    # audit log
+    "admin.audit.caption": ("最近 {n} 条记录，文件：{path}", "The latest {n} entries; file: {path}"),
+    "admin.audit.empty": ("审计日志中还没有记录。", "The audit log is empty."),
+    "admin.audit.time": ("时间", "Time"),
+    "admin.audit.user": ("用户", "User"),
+    "admin.audit.role": ("角色", "Role"),
+    "admin.audit.action": ("操作", "Action"),
+    "admin.audit.files": ("文件（SHA-256 前12位）", "Files (SHA-256, first 12)"),
+    "admin.audit.result": ("结果", "Result"),
+    "admin.audit.detail": ("说明", "Detail"),
+    "admin.action.login": ("登录", "Login"),
+    "admin.action.login_failed": ("登录失败", "Failed login"),
+    "admin.action.logout": ("退出", "Logout"),
+    "admin.action.dry_run": ("检查（试运行）", "Dry run"),
+    "admin.action.publish": ("发布", "Publish"),
+    "admin.action.rollback": ("回滚", "Rollback"),
+    "admin.action.template": ("下载模板", "Template download"),
+    "admin.action.refused": ("拒绝访问", "Access refused"),
+    "admin.result.ok": ("成功", "OK"),
+    "admin.result.rejected": ("输入被拒绝", "Input rejected"),
+    "admin.result.busy": ("另一发布进行中", "Another publish running"),
+    "admin.result.failed": ("失败", "Failed"),
+    "admin.result.refused": ("已拒绝", "Refused"),
+})
+
+STRINGS.update({
+    "admin.history.change_part": ("{label} {n}", "{label} {n}"),
+    "admin.history.kind_rollback_to": ("{label}（恢复到第 {load_id} 次）", "{label} (to load {load_id})"),
+    "admin.history.col.state": ("状态", "State"),
+    "admin.history.state.current": ("当前数据", "Live"),
+    "admin.history.state.active": ("生效", "Active"),
+    "admin.history.state.rolled_back": ("已回滚", "Rolled back"),
+})
+
+STRINGS.update({
+    "admin.template.title.long": ("长表", "long"),
+    "admin.template.title.wide": ("宽表", "wide"),
+    "admin.template.title.ledger": ("项目台账", "project-ledger"),
+    "admin.template.title.enterprises": ("企业名录", "enterprises"),
+    "admin.template.title.targets": ("年度目标", "targets"),
+    "admin.template.file_name": ("导入模板_{name}.xlsx", "template_{name}.xlsx"),
+})
+
+STRINGS.update({
+    "admin.templates.unavailable": (
+        "当前版本的导入程序不提供模板下载。",
+        "This version of the importer provides no templates.",
+    ),
+})

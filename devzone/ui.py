@@ -4,18 +4,21 @@
 - `load(queries.fn, *args)`: run a query function, cached per snapshot (a swapped-in file is a new key).
 - `sidebar_filters()`: the zone / year / language sidebar, kept in sync with `?zone=&year=&lang=`.
 - `current_filters()`: what a page reads to know the selection.
+- `sidebar_account()` / `current_identity()` / `require_admin()`: who is using the app (devzone.auth):
+  the sidebar login (local users file, or OIDC through `st.login()`), and the admin-only page guard.
 """
 from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from devzone import db, fmt, queries, state, tables
+from devzone import audit, auth, db, fmt, queries, state, tables
 from devzone.export import images
 from devzone.i18n import LANGUAGES, Lang, t
 
@@ -339,3 +342,124 @@ def render_targets_panel(zone_id: str | None, year: int | None, lang: str, *, as
     st.markdown(parts["summary"])
     chart_panel(parts["figure"], parts["table"], key=key, source=t("targets.source", lang), lang=lang,
                 synthetic=parts["synthetic"])
+
+
+# ---------------------------------------------------------------- who is using the app (devzone.auth)
+
+KEY_LOCAL_USER = "auth_local_user"  # the name a local user logged in with (their role is re-read every run)
+KEY_THROTTLE = "auth_login_throttle"
+KEY_OIDC_RECORDED = "auth_oidc_login_recorded"
+KEY_LOGIN_ERROR = "auth_login_error"
+
+
+def oidc_configured() -> bool:
+    """`[auth]` is set in .streamlit/secrets.toml: sign-in goes through the identity provider (st.login)."""
+    try:
+        return bool(st.secrets.load_if_toml_exists() and "auth" in st.secrets)
+    except Exception:  # noqa: BLE001 - an unreadable secrets file means no OIDC, not a broken app
+        return False
+
+
+def _secret_admins() -> list[str]:
+    try:
+        return [str(a) for a in st.secrets.get("devzone", {}).get("admins", [])]
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def _users() -> tuple[dict[str, auth.User], str | None]:
+    try:
+        return auth.read_users(), None
+    except auth.UsersFileError as exc:
+        return {}, str(exc)
+
+
+def current_identity() -> auth.Identity:
+    """Who this session is, with the role the users file (or secrets) gives them *now*."""
+    users, _ = _users()
+    name = st.session_state.get(KEY_LOCAL_USER)
+    if name:
+        return auth.Identity(name, auth.role_of_local_user(users, name), "local")
+    if oidc_configured() and st.user.is_logged_in:
+        claims = st.user.to_dict()
+        return auth.Identity(auth.oidc_display_name(claims),
+                             auth.role_of_oidc_user(claims, users, _secret_admins()), "oidc")
+    return auth.ANONYMOUS
+
+
+def _record(action: str, identity_name: str, role: str, result: str, detail: str = "") -> None:
+    audit.record(action, user=identity_name or "(anonymous)", role=role, result=result, detail=detail,
+                 path=audit.audit_log_path(db.resolve_path()))
+
+
+def _try_local_login(users: dict[str, auth.User], name: str, password: str, lang: str) -> None:
+    throttle = st.session_state.setdefault(KEY_THROTTLE, auth.LoginThrottle())
+    if throttle.is_locked():
+        st.session_state[KEY_LOGIN_ERROR] = t("auth.locked", lang, seconds=int(throttle.seconds_locked()) + 1)
+        _record("login_failed", name, auth.VIEWER, "refused", "locked out")
+        return
+    time.sleep(throttle.delay())  # repeated failures answer ever more slowly
+    user = auth.authenticate(users, name, password)
+    if user is None:
+        throttle.failed()
+        st.session_state[KEY_LOGIN_ERROR] = t("auth.failed", lang)
+        _record("login_failed", name.strip(), auth.VIEWER, "failed")
+        return
+    throttle.succeeded()
+    st.session_state.pop(KEY_LOGIN_ERROR, None)
+    st.session_state[KEY_LOCAL_USER] = user.name
+    _record("login", user.name, user.role, "ok", "local")
+
+
+def _logout(identity: auth.Identity) -> None:
+    _record("logout", identity.name, identity.role, "ok", identity.method)
+    if identity.method == "local":
+        st.session_state.pop(KEY_LOCAL_USER, None)
+        st.rerun()
+    st.session_state.pop(KEY_OIDC_RECORDED, None)
+    st.logout()
+
+
+def sidebar_account(lang: str) -> auth.Identity:
+    """The foot of the sidebar: who is logged in and a logout button, or the admin login. Returns the identity."""
+    users, users_error = _users()
+    identity = current_identity()
+    if identity.method == "oidc" and not st.session_state.get(KEY_OIDC_RECORDED):
+        st.session_state[KEY_OIDC_RECORDED] = True
+        _record("login", identity.name, identity.role, "ok", "oidc")
+    with st.sidebar:
+        st.divider()
+        if users_error:
+            st.error(t("auth.users_file_error", lang, error=users_error), icon=":material/error:")
+        if identity.method != "anonymous":
+            st.caption(t("auth.signed_in_as", lang, name=identity.name, role=t(f"role.{identity.role}", lang)))
+            if st.button(t("auth.logout", lang), key="auth_logout", icon=":material/logout:"):
+                _logout(identity)
+            return identity
+        if oidc_configured() and st.button(t("auth.login_oidc", lang), key="auth_oidc_login",
+                                           icon=":material/login:"):
+            st.login()
+        if auth.has_password_users(users):
+            with st.expander(t("auth.login_title", lang), icon=":material/lock:"):
+                with st.form("auth_login_form", clear_on_submit=True, border=False):
+                    name = st.text_input(t("auth.name", lang), key="auth_login_name")
+                    password = st.text_input(t("auth.password", lang), type="password", key="auth_login_password")
+                    submitted = st.form_submit_button(t("auth.login_button", lang), icon=":material/login:")
+                if submitted:
+                    _try_local_login(users, name, password, lang)
+                    if KEY_LOCAL_USER in st.session_state:
+                        st.rerun()
+                login_error = st.session_state.pop(KEY_LOGIN_ERROR, None)
+                if login_error:
+                    st.error(login_error, icon=":material/block:")
+    return identity
+
+
+def require_admin(lang: str) -> auth.Identity:
+    """The guard at the top of an admin page, on every run: a non-admin gets a refusal and nothing else."""
+    identity = current_identity()
+    if not identity.is_admin:
+        _record("refused", identity.name, identity.role, "refused", "data_admin")
+        st.error(t("admin.refused", lang), icon=":material/lock:")
+        st.stop()
+    return identity

@@ -1,18 +1,23 @@
 """The CLI of the data contract.
 
-    python -m etl load PATH [PATH ...] [--db DB] [--dry-run]
+    python -m etl load PATH [PATH ...] [--db DB] [--dry-run] [--by NAME]
     python -m etl build-demo [--db DB]
+    python -m etl history [--db DB]
+    python -m etl rollback LOAD_ID [--db DB] [--by NAME] [--dry-run]
+    python -m etl template LAYOUT --out FILE.xlsx
 
 Exit status: 0 success, 1 rejected input, 2 usage error.
 """
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 
 from etl.errors import InputRejected
 from etl.paths import default_db_path
+from etl.publish import PublishBusy
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -22,6 +27,17 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     load.add_argument("--db", type=Path, default=None, help="数据库文件（默认 $DEVZONE_DB 或 data/devzone.duckdb）")
     load.add_argument("--dry-run", action="store_true", help="只检查并显示将发生的变化，不写入")
+    load.add_argument("--by", default=None, help="记录在导入历史中的操作人（默认当前系统用户）")
+    history = commands.add_parser("history", help="列出导入历史（最新在前）")
+    history.add_argument("--db", type=Path, default=None)
+    rollback = commands.add_parser("rollback", help="把数据恢复到某次导入后的状态（作为一次新的发布）")
+    rollback.add_argument("load_id", type=int, metavar="LOAD_ID")
+    rollback.add_argument("--db", type=Path, default=None)
+    rollback.add_argument("--by", default=None, help="操作人（默认当前系统用户）")
+    rollback.add_argument("--dry-run", action="store_true", help="只显示回滚将带来的变化，不写入")
+    template = commands.add_parser("template", help="生成空白填报模板（.xlsx）")
+    template.add_argument("layout", metavar="LAYOUT", help="long / wide / ledger / enterprises / targets")
+    template.add_argument("--out", type=Path, required=True)
     demo = commands.add_parser("build-demo", help="用 data/demo/ 中的演示源文件重建演示数据库")
     demo.add_argument("--db", type=Path, default=None)
     synth = commands.add_parser("synth", help="生成全国规模的合成输入文件（用于基准测试）")
@@ -32,9 +48,73 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "命令行"
+
+
+def _print_history(db: Path) -> int:
+    import pandas as pd
+
+    from etl.history import KIND_NAMES, STATUS_NAMES, list_loads
+
+    if not db.exists():
+        print(f"数据库 {db} 不存在", file=sys.stderr)
+        return 2
+    loads = list_loads(db)
+    if loads.empty:
+        print("尚无导入记录")
+        return 0
+
+    def show(value: object) -> str:
+        return "-" if value is None or pd.isna(value) else str(value)
+
+    print("编号\t时间\t类型\t操作人\t状态\t快照\t指标值 新增/更新/未变\t文件或说明")
+    for row in loads.to_dict("records"):
+        status = STATUS_NAMES.get(row["status"], row["status"])
+        if show(row["rolled_back_by"]) != "-":
+            status += f"（被第 {row['rolled_back_by']} 次回滚）"
+        if row["is_current"]:
+            status += "·当前"
+        what = f"恢复到第 {row['target_load_id']} 次导入后的数据" if row["kind"] == "rollback" else row["file_names"]
+        counts = "/".join(show(row[c]) for c in ("values_added", "values_changed", "values_unchanged"))
+        print("\t".join([str(row["load_id"]), f"{row['loaded_at']:%Y-%m-%d %H:%M:%S}",
+                         KIND_NAMES.get(row["kind"], row["kind"]), show(row["loaded_by"]), status,
+                         "保留" if row["snapshot_kept"] else "已清理", counts, what]))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     db = args.db if getattr(args, "db", None) else default_db_path()
+    if args.command == "history":
+        return _print_history(db)
+    if args.command == "template":
+        from etl.templates import LAYOUTS, build_template
+
+        if args.layout not in LAYOUTS:
+            print(f"未知的模板格式“{args.layout}” — 应为 {' / '.join(LAYOUTS)} 之一", file=sys.stderr)
+            return 2
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_bytes(build_template(args.layout))
+        print(f"已生成模板：{args.out}")
+        return 0
+    if args.command == "rollback":
+        from etl.history import RollbackError, rollback
+
+        if not db.exists():
+            print(f"数据库 {db} 不存在", file=sys.stderr)
+            return 2
+        try:
+            result = rollback(db, args.load_id, args.by or _user(), dry_run=args.dry_run)
+        except (RollbackError, PublishBusy) as exc:
+            print(f"回滚失败：{exc}", file=sys.stderr)
+            return 1
+        for line in result.summary_lines():
+            print(line)
+        return 0
     if args.command == "synth":
         from etl.synth import write_national_inputs
 
@@ -53,7 +133,10 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             from etl.publish import load_files
 
-            result = load_files(args.paths, db, dry_run=args.dry_run)
+            result = load_files(args.paths, db, dry_run=args.dry_run, loaded_by=args.by or _user())
+    except PublishBusy as busy:
+        print(str(busy), file=sys.stderr)
+        return 1
     except InputRejected as rejected:
         for line in rejected.report():
             print(line, file=sys.stderr)

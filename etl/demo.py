@@ -19,7 +19,7 @@ def build_demo(db_path: Path | str) -> LoadResult:
     """Rebuild the demo snapshot from scratch and swap it in atomically (once per weekly ledger after the first)."""
     sources = demo_sources()
     main = [p for p in sources if DISPATCH_MARK not in p.name]
-    result = load_files(main, db_path, fresh=True, loaded_by="build-demo")
+    result = load_files(main, db_path, fresh=True, loaded_by="build-demo", kind="demo")
     for weekly in (p for p in sources if DISPATCH_MARK in p.name):
-        result = load_files([weekly], db_path, loaded_by="build-demo")
+        result = load_files([weekly], db_path, loaded_by="build-demo", kind="demo")
     return result

@@ -118,9 +118,20 @@ def _layout_of(columns: dict[str, HeaderCell], indicator_columns: list) -> str |
         return LAYOUT_TARGETS
     if "indicator" in columns and "value" in columns:
         return LAYOUT_LONG
-    if "zone" in columns and indicator_columns:
+    if "zone" in columns and (indicator_columns or _wide_extras(columns)):
         return LAYOUT_WIDE
     return None
+
+
+# Columns a wide sheet reads as such; any other recognised column that is also an indicator name (预计年产值,
+# 预计利税, 总投资 are ledger columns too) is an indicator column of the wide sheet.
+_WIDE_KEYS = {"zone", "year", "source", "synthetic", "unit"}
+
+
+def _wide_extras(columns: dict[str, HeaderCell]) -> list[tuple[HeaderCell, str]]:
+    aliases = catalogue.indicator_aliases()
+    return [(cell, aliases[cell.base]) for key, cell in columns.items()
+            if key not in _WIDE_KEYS and cell.base in aliases]
 
 
 def _year_in(text: str) -> int | None:
@@ -151,6 +162,11 @@ def understand(raw: RawSheet, errors: ErrorCollector) -> Table | None:
     header_index = best[1]
     columns, indicator_columns, _ = _classify_header(raw.cells[header_index])
     layout = _layout_of(columns, indicator_columns)
+    if layout == LAYOUT_WIDE:
+        extras = _wide_extras(columns)
+        for cell, _code in extras:
+            del columns[next(key for key, c in columns.items() if c is cell)]
+        indicator_columns = sorted(indicator_columns + extras, key=lambda pair: pair[0].column)
     table = Table(raw, layout, header_index + 1, columns, indicator_columns if layout == LAYOUT_WIDE else [], [])
     _read_preamble(table, raw.cells[:header_index])
     for index in range(header_index + 1, len(raw.cells)):

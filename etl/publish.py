@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import fcntl
+import hashlib
+import json
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import catalogue, layout
+from etl import catalogue, layout, snapshots
 from etl.errors import ErrorCollector, InputError, InputRejected
 from etl.normalise import (
     CHAIN_LINK_COLUMNS,
@@ -69,6 +73,15 @@ class SheetRecord:
 
 
 @dataclass
+class FileRecord:
+    """One input file of a load: its name, SHA-256 and size in bytes."""
+
+    name: str
+    sha256: str
+    size: int
+
+
+@dataclass
 class Batch:
     frames: dict[str, pd.DataFrame]
     sheets: list[SheetRecord]
@@ -80,6 +93,16 @@ class Change:
     changed: int = 0
     unchanged: int = 0
     detail: pd.DataFrame | None = None  # one row per added/changed fact with old and new values
+    removed: int = 0  # only a rollback removes facts
+
+
+class PublishBusy(Exception):
+    """Another publish (load or rollback) holds the write lock longer than the caller was willing to wait."""
+
+    def __init__(self, db_path: Path | str, waited: float):
+        self.db_path = Path(db_path)
+        self.waited = waited
+        super().__init__("另一位管理员正在发布，请稍后重试")
 
 
 @dataclass
@@ -91,22 +114,42 @@ class LoadResult:
     published: bool = False
     dry_run: bool = False
     rules_changed: bool = False  # progress rules / chain links (etl/catalogue/*.toml) differ from the snapshot's
+    # One row per incoming fact (and, for a rollback, per fact it removes): see DIFF_COLUMNS for the columns.
+    diffs: dict[str, pd.DataFrame] = field(default_factory=dict)
+    files: list[FileRecord] = field(default_factory=list)
+    kind: str = "load"  # load | rollback | demo
+    rolled_back_to: int | None = None  # for kind == "rollback": the load whose data was restored
+    loaded_by: str | None = None
 
     @property
     def changed_anything(self) -> bool:
-        return self.rules_changed or any(c.added or c.changed for c in self.changes.values())
+        return self.rules_changed or any(c.added or c.changed or c.removed for c in self.changes.values())
+
+    @property
+    def value_diff(self) -> pd.DataFrame:
+        return self.diffs.get("values", _empty_diff("values"))
+
+    @property
+    def project_diff(self) -> pd.DataFrame:
+        return self.diffs.get("projects", _empty_diff("projects"))
 
     def summary_lines(self) -> list[str]:
         names = _KIND_NAMES
         lines = [f"{s.file_name}{':' + s.sheet if s.sheet else ''}：{layout.LAYOUT_NAMES[s.layout]}，{s.rows} 行"
                  for s in self.sheets]
+        if self.kind == "rollback":
+            lines.append(f"回滚到第 {self.rolled_back_to} 次导入后的数据")
         for kind, change in self.changes.items():
-            if change.added or change.changed or change.unchanged:
-                lines.append(f"{names[kind]}：新增 {change.added}，更新 {change.changed}，未变 {change.unchanged}")
+            if change.added or change.changed or change.unchanged or change.removed:
+                removed = f"，移除 {change.removed}" if change.removed else ""
+                lines.append(f"{names[kind]}：新增 {change.added}，更新 {change.changed}{removed}，"
+                             f"未变 {change.unchanged}")
         if self.rules_changed:
             lines.append("项目推进规则或产业链环节配置已更改，将随本次导入生效")
         if self.dry_run:
             lines.append("试运行（--dry-run）：数据库未作任何改动")
+        elif self.published and self.kind == "rollback":
+            lines.append(f"已发布为第 {self.load_id} 次发布（回滚）：{self.db_path}")
         elif self.published:
             lines.append(f"已发布为第 {self.load_id} 次导入：{self.db_path}")
         else:
@@ -143,12 +186,16 @@ def parse_files(paths: list[Path | str]) -> tuple[Batch, list[InputError]]:
 
 
 def load_files(paths: list[Path | str], db_path: Path | str, *, dry_run: bool = False, fresh: bool = False,
-               loaded_by: str | None = None) -> LoadResult:
+               loaded_by: str | None = None, lock_timeout: float | None = None, kind: str = "load") -> LoadResult:
     """Load files as one all-or-nothing batch. Raises InputRejected (and touches nothing) on any error.
 
     fresh=True builds the new snapshot from an empty database instead of the live one (used by build-demo).
+    dry_run=True compares with the live snapshot and fills result.diffs (value_diff, project_diff, …) but
+    writes nothing. lock_timeout: seconds to wait for another publish to finish (None = wait as long as it
+    takes); raises PublishBusy when it runs out. kind is recorded in the `loads` table (load | demo).
     """
     db_path = Path(db_path)
+    files = [file_record(p) for p in paths if Path(p).is_file()]
     batch, errors = parse_files(paths)
     errors += validate(*(batch.frames[kind] for kind in KINDS))
     settings, problem = _progress_settings()
@@ -156,31 +203,90 @@ def load_files(paths: list[Path | str], db_path: Path | str, *, dry_run: bool = 
         errors.append(problem)
     if errors:
         raise InputRejected(errors)
-    result = LoadResult(db_path, batch.sheets, dry_run=dry_run)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    with write_lock(db_path):
+    result = LoadResult(db_path, batch.sheets, dry_run=dry_run, files=files, kind=kind, loaded_by=loaded_by)
+    if not dry_run:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    elif not db_path.parent.exists():  # nothing to compare with and nowhere to lock: everything is new
+        result.changes, result.diffs = _compare(batch, None)
+        return result
+    with write_lock(db_path, lock_timeout):
         base = None if fresh or not db_path.exists() else db_path
-        result.changes = _compare(batch, base)
+        result.changes, result.diffs = _compare(batch, base)
         result.rules_changed = base is not None and _settings_changed(base, settings)
         if dry_run or (base is not None and not result.changed_anything):
             return result
-        result.load_id = _publish(batch, base, db_path, loaded_by)
+        result.load_id = _publish(batch, base, db_path, loaded_by, result, fresh=fresh)
         result.published = True
     return result
 
 
+def file_record(path: Path | str) -> FileRecord:
+    path = Path(path)
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return FileRecord(path.name, digest.hexdigest(), path.stat().st_size)
+
+
+_LOCK_POLL_SECONDS = 0.05
+
+
 @contextlib.contextmanager
-def write_lock(db_path: Path) -> Iterator[None]:
-    """One writer at a time per database; a second writer waits. Leftovers of crashed loads are removed."""
+def write_lock(db_path: Path | str, timeout: float | None = None) -> Iterator[None]:
+    """One writer at a time per database; a second writer waits (at most `timeout` seconds, then PublishBusy).
+
+    Leftovers of crashed publishes (temporary snapshots beside the live file and in the snapshot folder)
+    are removed once the lock is held.
+    """
+    db_path = Path(db_path)
     lock_path = db_path.with_name(db_path.name + ".lock")
     with open(lock_path, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        if timeout is None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        else:
+            started = time.monotonic()
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                        raise
+                    waited = time.monotonic() - started
+                    if waited >= timeout:
+                        raise PublishBusy(db_path, waited) from None
+                    time.sleep(min(_LOCK_POLL_SECONDS, max(timeout - waited, 0.001)))
         try:
             for stale in db_path.parent.glob(f".{db_path.name}.*.tmp*"):
                 stale.unlink(missing_ok=True)
+            snapshots.remove_partial(db_path)
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def temp_path(db_path: Path) -> Path:
+    """Where a new snapshot is built: beside the live file (same file system, so os.replace is atomic)."""
+    return db_path.with_name(f".{db_path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
+
+
+def remove_temp(tmp_path: Path) -> None:
+    tmp_path.unlink(missing_ok=True)
+    tmp_path.with_name(tmp_path.name + ".wal").unlink(missing_ok=True)
+
+
+def swap_in(tmp_path: Path, db_path: Path, load_id: int) -> None:
+    """fsync the finished snapshot, keep it under .snapshots/, os.replace it over the live file, prune."""
+    _fsync(tmp_path)
+    kept = snapshots.stage(tmp_path, db_path, load_id)
+    try:
+        os.replace(tmp_path, db_path)
+        _fsync(db_path.parent)
+        snapshots.commit(kept, db_path, load_id)
+    finally:
+        snapshots.discard(kept)
+    snapshots.prune(db_path)
 
 
 def _stored_frame(kind: str, batch_frame: pd.DataFrame) -> pd.DataFrame:
@@ -191,44 +297,169 @@ def _stored_frame(kind: str, batch_frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _compare(batch: Batch, base: Path | None) -> dict[str, Change]:
+def _compare(batch: Batch, base: Path | None) -> tuple[dict[str, Change], dict[str, pd.DataFrame]]:
+    """What this batch adds and changes against the snapshot `base`: counts per kind, and one diff row per fact."""
     changes: dict[str, Change] = {}
-    con = duckdb.connect(str(base), read_only=True) if base else None
+    diffs: dict[str, pd.DataFrame] = {}
+    con = open_read_only(base) if base else None
     try:
         for kind in KINDS:
             new = _stored_frame(kind, batch.frames[kind])
-            if con is None or new.empty:
-                changes[kind] = Change(added=len(new), detail=new.assign(change="added"))
-                continue
             keys, fields = _KEYS[kind], _FIELDS[kind]
-            stored = _stored_relation(con, _TABLES[kind], keys + fields)
-            if stored is None:  # a snapshot from before this kind of fact existed
-                changes[kind] = Change(added=len(new), detail=new.assign(change="added"))
-                continue
-            con.register("incoming", new)
-            joined = con.execute(
-                f"""SELECT i.*, {', '.join(f's.{f} AS old_{f}' for f in fields)},
-                           s.{keys[0]} IS NULL AS is_new,
-                           s.{keys[0]} IS NOT NULL AND ({' OR '.join(f'i.{f} IS DISTINCT FROM s.{f}' for f in fields)})
-                               AS is_changed
-                    FROM incoming i LEFT JOIN {stored} s USING ({', '.join(keys)})"""
-            ).df()
-            con.unregister("incoming")
+            stored = None if con is None or new.empty else _stored_relation(con, _TABLES[kind], keys + fields)
+            if stored is None:  # no snapshot yet, nothing incoming, or a snapshot from before this kind existed
+                joined = new.assign(**{f"old_{f}": None for f in fields}, is_new=True, is_changed=False,
+                                    changed_fields="")
+            else:
+                con.register("incoming", new)
+                joined = con.execute(
+                    f"""SELECT i.*, {', '.join(f's.{f} AS old_{f}' for f in fields)},
+                               s.{keys[0]} IS NULL AS is_new,
+                               s.{keys[0]} IS NOT NULL AND ({_any_distinct(fields)}) AS is_changed,
+                               CASE WHEN s.{keys[0]} IS NULL THEN '' ELSE {_changed_list(fields)} END
+                                   AS changed_fields
+                        FROM incoming i LEFT JOIN {stored} s USING ({', '.join(keys)})"""
+                ).df()
+                con.unregister("incoming")
             added, changed = int(joined["is_new"].sum()), int(joined["is_changed"].sum())
-            detail = joined[joined["is_new"] | joined["is_changed"]].copy()
-            detail["change"] = detail["is_new"].map({True: "added", False: "changed"})
+            status = pd.Series("unchanged", index=joined.index, dtype=object)
+            status[joined["is_new"].astype(bool)] = "added"
+            status[joined["is_changed"].astype(bool)] = "changed"
+            joined["diff_status"] = status
+            detail = joined[joined["is_new"].astype(bool) | joined["is_changed"].astype(bool)].copy()
+            detail["change"] = detail["diff_status"]
             changes[kind] = Change(added, changed, len(joined) - added - changed,
-                                   detail.drop(columns=["is_new", "is_changed"]))
+                                   detail.drop(columns=["is_new", "is_changed", "diff_status", "changed_fields"]))
+            diffs[kind] = diff_frame(kind, joined)
     finally:
         if con is not None:
             con.close()
-    return changes
+    return changes, diffs
+
+
+def _any_distinct(fields: list[str], new: str = "i", old: str = "s") -> str:
+    return " OR ".join(f"{new}.{f} IS DISTINCT FROM {old}.{f}" for f in fields)
+
+
+def _changed_list(fields: list[str], new: str = "i", old: str = "s") -> str:
+    parts = ", ".join(f"CASE WHEN {new}.{f} IS DISTINCT FROM {old}.{f} THEN '{f}' END" for f in fields)
+    return f"concat_ws(', ', {parts})"
+
+
+# ---- diffs: what a load (or a rollback) does to each fact, in the words of the people who check it
+
+DIFF_STATUSES = ("added", "changed", "removed", "unchanged")
+FIELD_LABELS = {
+    "value": "数值", "source": "来源", "is_synthetic": "模拟数据", "target": "目标值", "recognised_year": "认定年份",
+    "project_name": "项目名称", "zone_id": "所属开发区", "investor": "投资方", "investor_origin": "投资方所在地",
+    "chain": "产业链", "total_investment": "总投资（亿元）", "signed_date": "签约日期", "started_date": "开工日期",
+    "production_date": "投产日期", "status": "项目状态", "projected_output": "预计年产值（亿元）",
+    "projected_tax": "预计利税（亿元）", "chain_leader": "链主企业", "lead_official": "包联领导", "note": "备注",
+    "planned_production_date": "计划投产日期", "updated_date": "更新日期", "relation": "关系",
+    "introduced_by": "引荐企业", "mode": "招商方式", "segment": "产业链环节", "project_ref": "项目编号",
+}
+DIFF_COLUMNS = {
+    "values": ["zone_code", "zone_name", "year", "indicator_code", "indicator_name", "unit", "old_value",
+               "new_value", "status", "changed_fields", "change_text"],
+    "targets": ["zone_code", "zone_name", "year", "indicator_code", "indicator_name", "unit", "old_target",
+                "new_target", "status", "changed_fields", "change_text"],
+    "projects": ["project_id", "project_name", "zone_code", "zone_name", "project_status", "old_project_status",
+                 "total_investment", "old_total_investment", "status", "changed_fields", "change_text"],
+    "enterprises": ["zone_code", "zone_name", "enterprise_name", "category", "recognised_year",
+                    "old_recognised_year", "status", "changed_fields", "change_text"],
+    "chain_links": ["zone_code", "zone_name", "chain_leader", "partner", "relation", "status", "changed_fields",
+                    "change_text"],
+}
+
+
+def _empty_diff(kind: str) -> pd.DataFrame:
+    return pd.DataFrame(columns=DIFF_COLUMNS[kind])
+
+
+def _show(value: object) -> str:
+    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def diff_frame(kind: str, joined: pd.DataFrame) -> pd.DataFrame:
+    """Turn a compared frame (new columns, old_<field> columns, diff_status, changed_fields) into the diff table."""
+    if joined.empty:
+        return _empty_diff(kind)
+    frame = joined.reset_index(drop=True)
+    zone_names = {z["zone_id"]: z["zone_name"] for z in catalogue.zones()}
+    indicators = catalogue.indicators()
+    texts = pd.Series("", index=frame.index, dtype=object)
+    touched = frame["changed_fields"].fillna("").astype(str) != ""
+    for index, row in zip(frame.index[touched], frame[touched].to_dict("records"), strict=True):
+        names = [f for f in row["changed_fields"].split(", ") if f]
+        texts[index] = "；".join(f"{FIELD_LABELS.get(f, f)}：{_show(row.get('old_' + f))} → {_show(row.get(f))}"
+                                 for f in names)
+    out = pd.DataFrame({"zone_code": frame["zone_id"]})
+    out["zone_name"] = frame["zone_id"].map(zone_names)
+    if kind in ("values", "targets"):
+        out["year"] = frame["year"].astype("Int64")
+        out["indicator_code"] = frame["indicator"]
+        out["indicator_name"] = frame["indicator"].map(lambda c: indicators[c].name_zh if c in indicators else c)
+        out["unit"] = frame["indicator"].map(lambda c: indicators[c].unit if c in indicators else None)
+        field_name = "value" if kind == "values" else "target"
+        out[f"old_{field_name}"] = pd.to_numeric(frame[f"old_{field_name}"], errors="coerce")
+        out[f"new_{field_name}"] = pd.to_numeric(frame[field_name], errors="coerce")
+    elif kind == "projects":
+        out.insert(0, "project_id", frame["project_id"])
+        out.insert(1, "project_name", frame["project_name"].where(frame["project_name"].notna(),
+                                                                  frame["old_project_name"]))
+        out["zone_code"] = frame["zone_id"].where(frame["zone_id"].notna(), frame["old_zone_id"])
+        out["zone_name"] = out["zone_code"].map(zone_names)
+        out["project_status"] = frame["status"]
+        out["old_project_status"] = frame["old_status"]
+        out["total_investment"] = pd.to_numeric(frame["total_investment"], errors="coerce")
+        out["old_total_investment"] = pd.to_numeric(frame["old_total_investment"], errors="coerce")
+    elif kind == "enterprises":
+        out["enterprise_name"] = frame["enterprise_name"]
+        out["category"] = frame["category"]
+        out["recognised_year"] = pd.to_numeric(frame["recognised_year"], errors="coerce").astype("Int64")
+        out["old_recognised_year"] = pd.to_numeric(frame["old_recognised_year"], errors="coerce").astype("Int64")
+    else:
+        out["chain_leader"] = frame["chain_leader"]
+        out["partner"] = frame["partner"]
+        out["relation"] = frame["relation"]
+    out["status"] = frame["diff_status"].astype(object)
+    out["changed_fields"] = frame["changed_fields"].fillna("").astype(object)
+    out["change_text"] = texts
+    order = out["status"].map({s: i for i, s in enumerate(DIFF_STATUSES)})
+    out = out.assign(_order=order).sort_values("_order", kind="stable").drop(columns="_order")
+    return out[DIFF_COLUMNS[kind]].reset_index(drop=True)
+
+
+def open_read_only(path: Path | str) -> duckdb.DuckDBPyConnection:
+    """A private in-memory DuckDB with the snapshot ATTACHed read-only (never the process-wide cached instance
+    of the path, which may still be an older snapshot) and selected as the default catalog."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"ATTACH {_sql_string(str(path))} AS snap (READ_ONLY)")
+        con.execute("USE snap")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _stored_relation(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> str | None:
     """`table` as a subquery with `columns`, NULL for columns an older snapshot lacks; None if there is no table."""
     present = {row[0] for row in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?"
+        " AND table_catalog = current_database()", [table]).fetchall()}
     if not present:
         return None
     if all(c in present for c in columns):
@@ -258,7 +489,7 @@ def _progress_settings() -> tuple[dict[str, list[dict]], InputError | None]:
 
 
 def _settings_changed(base: Path, settings: dict[str, list[dict]]) -> bool:
-    con = duckdb.connect(str(base), read_only=True)
+    con = open_read_only(base)
     try:
         for table, columns in _SETTINGS_TABLES.items():
             if _stored_relation(con, table, columns) != table:
@@ -283,8 +514,9 @@ def _sync_settings(con: duckdb.DuckDBPyConnection) -> None:
                         [row[c] for c in columns])
 
 
-def _publish(batch: Batch, base: Path | None, db_path: Path, loaded_by: str | None) -> int:
-    tmp_path = db_path.with_name(f".{db_path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
+def _publish(batch: Batch, base: Path | None, db_path: Path, loaded_by: str | None, result: LoadResult,
+             fresh: bool = False) -> int:
+    tmp_path = temp_path(db_path)
     try:
         if base is not None:
             shutil.copyfile(base, tmp_path)
@@ -292,28 +524,88 @@ def _publish(batch: Batch, base: Path | None, db_path: Path, loaded_by: str | No
         try:
             con.execute("BEGIN TRANSACTION")
             con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+            backfill_loads(con)
             _sync_catalogue(con)
             _sync_settings(con)
-            load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_log").fetchone()[0]
+            load_id = next_load_id(con)
             loaded_at = dt.datetime.now().replace(microsecond=0)
             for sheet in batch.sheets:
                 con.execute("INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, 'loaded', ?)",
                             [load_id, loaded_at, sheet.file_name, sheet.sheet, sheet.sha256, sheet.rows, loaded_by])
             for kind in KINDS:
                 _apply(con, kind, batch.frames[kind], load_id, loaded_at)
+            snapshot_id = uuid.uuid4().hex
+            record_load(con, load_id, kind=result.kind, loaded_at=loaded_at, loaded_by=loaded_by,
+                        files=files_json(result.files, batch.sheets), changes=result.changes,
+                        snapshot_id=snapshot_id)
             con.execute("INSERT OR REPLACE INTO snapshot_meta VALUES ('snapshot_id', ?), ('published_at', ?),"
-                        " ('load_id', ?)", [uuid.uuid4().hex, loaded_at.isoformat(), str(load_id)])
+                        " ('load_id', ?)", [snapshot_id, loaded_at.isoformat(), str(load_id)])
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
         finally:
             con.close()
-        _fsync(tmp_path)
-        os.replace(tmp_path, db_path)
-        _fsync(db_path.parent)
+        swap_in(tmp_path, db_path, load_id)
+        if fresh:  # a new lineage: snapshots of the database this one replaced cannot be rolled back to
+            snapshots.remove_all(db_path, keep=load_id)
         return load_id
     finally:
-        tmp_path.unlink(missing_ok=True)
-        tmp_path.with_name(tmp_path.name + ".wal").unlink(missing_ok=True)
+        remove_temp(tmp_path)
+
+
+# ---- the `loads` table: one row per publish (load, demo build or rollback)
+
+LOAD_COLUMNS = ["load_id", "kind", "loaded_at", "loaded_by", "files", "values_added", "values_changed",
+                "values_unchanged", "values_removed", "changes", "target_load_id", "status", "rolled_back_by",
+                "snapshot_id"]
+
+
+def next_load_id(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT coalesce(greatest((SELECT max(load_id) FROM load_log),"
+                       " (SELECT max(load_id) FROM loads)), 0) + 1").fetchone()[0]
+
+
+def files_json(files: list[FileRecord], sheets: list[SheetRecord]) -> str:
+    records = []
+    for record in files:
+        records.append({"name": record.name, "sha256": record.sha256, "size": record.size,
+                        "sheets": [s.sheet for s in sheets if s.file_name == record.name and s.sheet],
+                        "rows": sum(s.rows for s in sheets if s.file_name == record.name)})
+    return json.dumps(records, ensure_ascii=False)
+
+
+def changes_json(changes: dict[str, Change]) -> str:
+    return json.dumps({kind: {"added": c.added, "changed": c.changed, "unchanged": c.unchanged,
+                              "removed": c.removed} for kind, c in changes.items()})
+
+
+def record_load(con: duckdb.DuckDBPyConnection, load_id: int, *, kind: str, loaded_at: dt.datetime,
+                loaded_by: str | None, files: str, changes: dict[str, Change], snapshot_id: str,
+                target_load_id: int | None = None) -> None:
+    values = changes.get("values") or Change()
+    con.execute(f"INSERT INTO loads ({', '.join(LOAD_COLUMNS)}) VALUES ({', '.join('?' * len(LOAD_COLUMNS))})",
+                [load_id, kind, loaded_at, loaded_by, files, values.added, values.changed, values.unchanged,
+                 values.removed, changes_json(changes), target_load_id, "active", None, snapshot_id])
+
+
+def backfill_loads(con: duckdb.DuckDBPyConnection) -> None:
+    """Loads published before the `loads` table existed get a row from load_log (no sizes or counts)."""
+    missing = con.execute("""
+        SELECT load_id, min(loaded_at), any_value(loaded_by),
+               list({'name': file_name, 'sha256': sha256, 'sheet': sheet, 'rows': rows} ORDER BY file_name, sheet),
+               bool_and(status = 'rolled_back')
+        FROM load_log WHERE load_id NOT IN (SELECT load_id FROM loads) GROUP BY load_id ORDER BY load_id""").fetchall()
+    for load_id, loaded_at, loaded_by, sheets, rolled_back in missing:
+        files: dict[str, dict] = {}
+        for sheet in sheets:
+            entry = files.setdefault(sheet["name"], {"name": sheet["name"], "sha256": sheet["sha256"], "size": None,
+                                                     "sheets": [], "rows": 0})
+            if sheet["sheet"]:
+                entry["sheets"].append(sheet["sheet"])
+            entry["rows"] += sheet["rows"] or 0
+        con.execute(f"INSERT INTO loads ({', '.join(LOAD_COLUMNS)}) VALUES ({', '.join('?' * len(LOAD_COLUMNS))})",
+                    [load_id, "demo" if loaded_by == "build-demo" else "load", loaded_at, loaded_by,
+                     json.dumps(list(files.values()), ensure_ascii=False), None, None, None, None, None, None,
+                     "rolled_back" if rolled_back else "active", None, None])
 
 
 def _apply(con: duckdb.DuckDBPyConnection, kind: str, frame: pd.DataFrame, load_id: int,

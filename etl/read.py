@@ -68,6 +68,10 @@ def read_bytes(data: bytes, name: str) -> ReadResult:
     return _read_csv(data, name, digest)
 
 
+# Sheets that explain how to fill a workbook (our templates carry one) are not data.
+INSTRUCTION_SHEETS = frozenset({"填写说明", "填表说明", "填报说明", "使用说明", "说明", "Instructions"})
+
+
 def _read_xlsx(data: bytes, name: str, digest: str) -> ReadResult:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
@@ -77,7 +81,7 @@ def _read_xlsx(data: bytes, name: str, digest: str) -> ReadResult:
         return ReadResult(errors=[InputError(name, message=f"无法解析 .xlsx 内容（{type(exc).__name__}）— 请用 Excel/WPS 打开后重新保存")])
     result = ReadResult()
     for worksheet in workbook.worksheets:
-        if worksheet.sheet_state != "visible":
+        if worksheet.sheet_state != "visible" or worksheet.title.strip() in INSTRUCTION_SHEETS:
             continue
         cells = [
             list(row)

@@ -351,3 +351,14 @@ CREATE OR REPLACE VIEW chain_pipeline AS
          AND (l.project_id = a.project_id OR (a.project_id IS NULL AND l.project_id IS NULL))
     LEFT JOIN chain_link_store c ON c.zone_id = a.zone_id AND c.partner = a.investor
          AND c.chain_leader = l.chain_leader;
+
+-- =====================================================================================================
+-- One row per publish: a load of files, a demo build, or a rollback to an earlier load's data. files is a
+-- JSON list of {name, sha256, size, sheets, rows}; changes a JSON object {kind: {added, changed, unchanged,
+-- removed}}. status is 'active' while the publish's data is part of the live data, 'rolled_back' once a
+-- rollback to an earlier load undid it (rolled_back_by names that rollback). A rollback names the load whose
+-- data it restored in target_load_id. load_log (per sheet) carries the same 'rolled_back' status.
+CREATE TABLE IF NOT EXISTS loads (
+    load_id INTEGER, kind VARCHAR, loaded_at TIMESTAMP, loaded_by VARCHAR, files VARCHAR,
+    values_added INTEGER, values_changed INTEGER, values_unchanged INTEGER, values_removed INTEGER,
+    changes VARCHAR, target_load_id INTEGER, status VARCHAR, rolled_back_by INTEGER, snapshot_id VARCHAR);

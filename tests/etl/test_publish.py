@@ -6,6 +6,7 @@ import signal
 import time
 
 import duckdb
+import pandas as pd
 import pytest
 
 from etl.errors import InputRejected
@@ -198,3 +199,51 @@ def test_load_while_another_process_reads(tmp_path):
         reader.stdin.close()
         reader.wait(timeout=30)
     assert query(db, "SELECT value FROM indicator_values WHERE indicator='signed_investment'") == [(250.0,)]
+
+
+def test_dry_run_diff_shows_added_changed_and_unchanged_values(tmp_path):
+    db = tmp_path / "d.duckdb"
+    load_files([gbk_wide(tmp_path)], db)
+    before = digest(db)
+    corrected = write_csv(tmp_path / "corrected.csv", [
+        "开发区,年份,签约项目数（个）,签约项目总投资（万元）",
+        "运城盐湖高新技术产业开发区,2021,36,\"1,800,000\"", "太原高新区,2021,52,—", "太原高新区,2022,60,"], "gbk")
+    result = load_files([corrected], db, dry_run=True)
+    assert digest(db) == before and not result.published
+    diff = result.value_diff
+    assert list(diff.columns[:9]) == ["zone_code", "zone_name", "year", "indicator_code", "indicator_name", "unit",
+                                      "old_value", "new_value", "status"]
+    rows = {(r.zone_code, r.year, r.indicator_code): r for r in diff.itertuples()}
+    changed = rows[("X140802", 2021, "signed_investment")]
+    assert (changed.old_value, changed.new_value, changed.status) == (179.78, 180.0, "changed")
+    assert changed.zone_name == "运城盐湖高新技术产业开发区" and changed.indicator_name == "签约项目总投资"
+    assert changed.unit == "亿元" and changed.changed_fields == "value" and "179.78 → 180" in changed.change_text
+    added = rows[("G142005", 2022, "signed_projects")]
+    assert added.status == "added" and pd.isna(added.old_value) and added.new_value == 60.0
+    assert rows[("X140802", 2021, "signed_projects")].status == "unchanged"
+    assert sorted(diff["status"]) == sorted(["changed", "added", "unchanged", "unchanged"])
+    counts = result.changes["values"]
+    assert (counts.added, counts.changed, counts.unchanged) == (1, 1, 2)
+
+
+def test_dry_run_project_diff_names_the_changed_fields(tmp_path):
+    db = tmp_path / "d.duckdb"
+    week1 = write_xlsx(tmp_path / "w1.xlsx", {"台账": [
+        LEDGER_HEADER, ledger_row("P1", "甲项目", signed="2024-01-05"), ledger_row("P2", "乙项目", signed="2024-01-06")]})
+    week2 = write_xlsx(tmp_path / "w2.xlsx", {"台账": [
+        LEDGER_HEADER, ledger_row("P1", "甲项目", signed="2024-01-05", started="2024-03-01", status="开工",
+                                  investment=60000),
+        ledger_row("P2", "乙项目", signed="2024-01-06"), ledger_row("P3", "丙项目", signed="2024-02-01")]})
+    load_files([week1], db)
+    diff = load_files([week2], db, dry_run=True).project_diff.set_index("project_id")
+    assert diff["status"].to_dict() == {"P1": "changed", "P2": "unchanged", "P3": "added"}
+    assert diff.loc["P1", "changed_fields"] == "total_investment, started_date, status"
+    assert (diff.loc["P1", "old_project_status"], diff.loc["P1", "project_status"]) == ("签约", "开工")
+    assert "项目状态：签约 → 开工" in diff.loc["P1", "change_text"]
+    assert diff.loc["P3", "project_name"] == "丙项目" and diff.loc["P3", "zone_name"] == "运城盐湖高新技术产业开发区"
+
+
+def test_dry_run_without_a_database_shows_everything_added(tmp_path):
+    result = load_files([gbk_wide(tmp_path)], tmp_path / "d.duckdb", dry_run=True)
+    assert set(result.value_diff["status"]) == {"added"} and len(result.value_diff) == 3
+    assert result.value_diff["old_value"].isna().all()

@@ -1,0 +1,204 @@
+"""数据管理 in headless Chromium: an admin logs in, uploads a file, checks it, publishes, and 总览 shows the
+new number. Screenshots: tests/artifacts/.
+
+Publishing changes the database, so this module serves the app on its own copy of the demo database
+(with its own users file and audit log) instead of the session-wide `app_server`.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+import duckdb
+import pytest
+
+from devzone import auth, fmt
+from tests.conftest import REPO_ROOT, _free_port, _save_screenshot, _wait_until_healthy, in_ci
+
+try:
+    from playwright.sync_api import Page, expect
+except ImportError:
+    if in_ci():
+        raise  # CI=true: a missing Playwright is a failure, not a skip
+    pytest.skip("playwright is not installed", allow_module_level=True)
+
+ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+EXPECT_TIMEOUT_MS = 20_000
+ADMIN, PASSWORD = "管理员甲", "admin-password-1"
+ZONE_ID, ZONE, YEAR = "X140802", "盐湖高新区", 2022
+
+
+@pytest.fixture(autouse=True, scope="module")
+def patient_expectations():
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+    yield
+    expect.set_options(timeout=5_000)
+
+
+def signed_projects(db_path: Path) -> float:
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return con.execute("SELECT value FROM indicator_values WHERE zone_id = ? AND year = ? "
+                           "AND indicator = 'signed_projects'", [ZONE_ID, YEAR]).fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def admin_server(demo_db, tmp_path_factory):
+    """`streamlit run dashboard.py` on 127.0.0.1 against a private copy of the demo DB, with one admin."""
+    home = tmp_path_factory.mktemp("admin_server")
+    db_path = home / "devzone.duckdb"
+    shutil.copy(demo_db, db_path)
+    kept = demo_db.parent / ".snapshots" / demo_db.stem  # the demo's kept snapshots: loads to roll back to
+    if kept.is_dir():
+        shutil.copytree(kept, db_path.parent / ".snapshots" / db_path.stem)
+    users_file = home / "users.toml"
+    auth.write_users({ADMIN: auth.User(ADMIN, "admin", auth.hash_password(PASSWORD))}, users_file)
+    port = _free_port()
+    log_path = home / "streamlit.log"
+    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
+               "--server.port", str(port), "--server.headless", "true", "--server.fileWatcherType", "none",
+               "--browser.gatherUsageStats", "false"]
+    env = {**os.environ, "DEVZONE_DB": str(db_path), auth.USERS_FILE_ENV: str(users_file),
+           "DEVZONE_AUDIT_LOG": str(home / "audit.log")}
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(base_url, process, log_path)
+        yield base_url, db_path, home
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+
+
+@pytest.fixture
+def page(chromium_browser, request):
+    context = chromium_browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    browser_page = context.new_page()
+    browser_page.set_default_timeout(30_000)
+    try:
+        yield browser_page
+    finally:
+        try:
+            _save_screenshot(browser_page, request.node.name)
+        finally:
+            context.close()
+
+
+def wait_until_idle(page: Page) -> None:
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+
+
+def metric(page: Page, label: str):
+    card = page.get_by_test_id("stMetric").filter(
+        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
+    return card.get_by_test_id("stMetricValue")
+
+
+def grid_rows(page: Page, grid) -> list[str]:
+    """The rows a st.dataframe has drawn (its accessible table mirrors the canvas)."""
+    grid.scroll_into_view_if_needed()
+    rows = grid.locator("[role=row]")
+    expect(rows.nth(1)).to_be_attached()
+    return [rows.nth(i).inner_text() for i in range(1, rows.count())]
+
+
+def log_in_and_open_data_admin(page: Page) -> None:
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("管理员登录").click()
+    sidebar.get_by_label("用户名").fill(ADMIN)
+    sidebar.get_by_label("密码", exact=True).fill(PASSWORD)
+    sidebar.get_by_role("button", name="登录").click()
+    expect(sidebar).to_contain_text(f"已登录：{ADMIN}（管理员）")
+    sidebar.get_by_role("link", name="数据管理").click()
+    expect(page.get_by_role("heading", name="数据管理", exact=True)).to_be_visible()
+    wait_until_idle(page)
+
+
+def test_an_invalid_file_shows_where_the_errors_are(page: Page, admin_server, tmp_path):
+    base_url, db_path, _ = admin_server
+    before = db_path.stat().st_mtime_ns, db_path.stat().st_size
+    bad = tmp_path / "有错误的表.csv"
+    bad.write_text("开发区,年份,指标,数值,单位\n盐湖高新区,2022,签约项目数,很多,个\n火星开发区,2022,签约项目数,3,个\n",
+                   encoding="utf-8")
+    page.goto(base_url)
+    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
+    wait_until_idle(page)
+    log_in_and_open_data_admin(page)
+    main = page.get_by_test_id("stMain")
+    main.locator("input[type=file]").set_input_files(str(bad))
+    expect(main).to_contain_text("有错误的表.csv")
+    wait_until_idle(page)
+    main.get_by_role("button", name="检查（试运行）").click()
+    expect(main).to_contain_text("检查未通过", timeout=60_000)
+    wait_until_idle(page)
+    rows = grid_rows(page, main.get_by_test_id("stDataFrame").filter(has_text="问题"))
+    assert any("有错误的表.csv" in row and "火星开发区" in row for row in rows), rows
+    expect(main.get_by_role("button", name="发布")).to_be_disabled()
+    assert (db_path.stat().st_mtime_ns, db_path.stat().st_size) == before
+
+
+def test_admin_uploads_checks_publishes_and_the_overview_shows_it(page: Page, admin_server, tmp_path):
+    base_url, db_path, home = admin_server
+    old = signed_projects(db_path)
+    new = old + 7
+    upload = tmp_path / "签约项目更新.csv"
+    upload.write_text(f"开发区,年份,指标,数值,单位\n{ZONE},{YEAR},签约项目数,{new:g},个\n", encoding="utf-8")
+
+    page.goto(base_url)
+    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
+    wait_until_idle(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_role("link", name="数据管理")).to_have_count(0)  # a viewer has no such page
+
+    log_in_and_open_data_admin(page)
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_role("button", name="发布")).to_be_disabled()
+
+    main.locator("input[type=file]").set_input_files(str(upload))
+    expect(main).to_contain_text("签约项目更新.csv")
+    wait_until_idle(page)
+    main.get_by_role("button", name="检查（试运行）").click()
+    expect(main).to_contain_text("检查通过", timeout=60_000)
+    wait_until_idle(page)
+    diff = main.get_by_test_id("stDataFrame").filter(has_text="原值 → 新值")
+    rows = grid_rows(page, diff)
+    assert any(f"{fmt.count(old, '个')} → {fmt.count(new, '个')}" in row and "更新" in row for row in rows), rows
+    assert signed_projects(db_path) == old  # the dry run wrote nothing
+    _save_screenshot(page, "test_data_admin-preview")
+
+    main.get_by_role("button", name="发布").click()
+    expect(main).to_contain_text("已发布", timeout=60_000)
+    wait_until_idle(page)
+    assert page.locator(ERROR_BOX).count() == 0
+    assert signed_projects(db_path) == new
+    page.get_by_role("tab", name="导入历史与回滚").click()
+    expect(main.get_by_role("button", name="回滚……")).to_be_visible()
+    history = grid_rows(page, main.get_by_test_id("stDataFrame").filter(has_text="操作人"))
+    assert ADMIN in history[0] and "当前数据" in history[0], history
+    _save_screenshot(page, "test_data_admin-history")
+    page.get_by_role("tab", name="模板下载").click()
+    with page.expect_download() as download:
+        main.get_by_role("button", name="下载模板：长表").click()
+    assert download.value.suggested_filename == "导入模板_长表.xlsx"
+    wait_until_idle(page)
+    page.get_by_role("tab", name="审计日志").click()
+    audit_rows = grid_rows(page, main.get_by_test_id("stDataFrame").filter(has_text="操作"))
+    assert "下载模板" in audit_rows[0] and "long" in audit_rows[0], audit_rows  # the newest entry first
+    assert "发布" in audit_rows[1] and "签约项目更新.csv" in audit_rows[1], audit_rows
+    assert "检查（试运行）" in audit_rows[2], audit_rows
+    _save_screenshot(page, "test_data_admin-published")
+
+    page.goto(f"{base_url}/?zone={quote(ZONE)}&year={YEAR}")  # a new session, as any viewer opens the app
+    expect(metric(page, "签约项目数")).to_have_text(fmt.count(new, "个"), timeout=60_000)
+    assert page.locator(ERROR_BOX).count() == 0
