@@ -135,11 +135,16 @@ def parse_files(paths: list[Path | str]) -> tuple[Batch, list[InputError]]:
             errors += collector.errors
         if result.sheets and not file_tables and not any(e.file_name == Path(path).name for e in errors):
             errors.append(InputError(Path(path).name, message="文件中没有任何数据 — 应包含表头和数据行"))
-    frames = {
-        kind: pd.concat(parts[kind], ignore_index=True) if parts[kind] else pd.DataFrame(columns=_EMPTY[kind])
-        for kind in KINDS
-    }
+    frames = {kind: _concat(parts[kind], _EMPTY[kind]) for kind in KINDS}
     return Batch(frames, sheets), errors
+
+
+def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    if len(parts) == 1:  # a million-row sheet need not be copied
+        return parts[0].reset_index(drop=True)
+    return pd.concat(parts, ignore_index=True)
 
 
 def load_files(paths: list[Path | str], db_path: Path | str, *, dry_run: bool = False, fresh: bool = False,
