@@ -211,19 +211,19 @@ def _compare(batch: Batch, base: Path | None) -> dict[str, Change]:
                 changes[kind] = Change(added=len(new), detail=new.assign(change="added"))
                 continue
             con.register("incoming", new)
-            joined = con.execute(
-                f"""SELECT i.*, {', '.join(f's.{f} AS old_{f}' for f in fields)},
-                           s.{keys[0]} IS NULL AS is_new,
-                           s.{keys[0]} IS NOT NULL AND ({' OR '.join(f'i.{f} IS DISTINCT FROM s.{f}' for f in fields)})
-                               AS is_changed
-                    FROM incoming i LEFT JOIN {stored} s USING ({', '.join(keys)})"""
+            detail = con.execute(  # only added/changed rows come back to pandas; the rest are unchanged
+                f"""SELECT * EXCLUDE (is_new, is_changed), CASE WHEN is_new THEN 'added' ELSE 'changed' END AS change
+                    FROM (SELECT i.*, {', '.join(f's.{f} AS old_{f}' for f in fields)},
+                                 s.{keys[0]} IS NULL AS is_new,
+                                 s.{keys[0]} IS NOT NULL
+                                 AND ({' OR '.join(f'i.{f} IS DISTINCT FROM s.{f}' for f in fields)}) AS is_changed
+                          FROM incoming i LEFT JOIN {stored} s USING ({', '.join(keys)}))
+                    WHERE is_new OR is_changed"""
             ).df()
             con.unregister("incoming")
-            added, changed = int(joined["is_new"].sum()), int(joined["is_changed"].sum())
-            detail = joined[joined["is_new"] | joined["is_changed"]].copy()
-            detail["change"] = detail["is_new"].map({True: "added", False: "changed"})
-            changes[kind] = Change(added, changed, len(joined) - added - changed,
-                                   detail.drop(columns=["is_new", "is_changed"]))
+            added = int((detail["change"] == "added").sum())
+            changed = len(detail) - added
+            changes[kind] = Change(added, changed, len(new) - added - changed, detail)
     finally:
         if con is not None:
             con.close()
@@ -334,14 +334,16 @@ def _apply(con: duckdb.DuckDBPyConnection, kind: str, frame: pd.DataFrame, load_
         WHERE s.{keys[0]} IS NULL OR {' OR '.join(f'i.{f} IS DISTINCT FROM s.{f}' for f in fields)}"""
     con.execute(f"CREATE TEMP TABLE pending AS {changed_or_new}")
     key_match = " AND ".join(f"s.{k} = p.{k}" for k in keys)
-    if kind == "values":
-        con.execute(f"""INSERT INTO value_history SELECT s.*, {load_id} FROM value_store s
-                        WHERE EXISTS (SELECT 1 FROM pending p WHERE {key_match})""")
-    con.execute(f"DELETE FROM {table} s WHERE EXISTS (SELECT 1 FROM pending p WHERE {key_match})")
-    select = ", ".join(f"p.{c}" for c in columns)
-    con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM pending p")
-    if kind == "projects":
-        con.execute(f"INSERT INTO project_history ({', '.join(columns)}) SELECT {select} FROM pending p")
+    # Nothing new or changed: leave the (possibly large) store and its history unscanned.
+    if con.execute("SELECT count(*) FROM (SELECT 1 FROM pending LIMIT 1)").fetchone()[0]:
+        if kind == "values":
+            con.execute(f"""INSERT INTO value_history SELECT s.*, {load_id} FROM value_store s
+                            WHERE EXISTS (SELECT 1 FROM pending p WHERE {key_match})""")
+        con.execute(f"DELETE FROM {table} s WHERE EXISTS (SELECT 1 FROM pending p WHERE {key_match})")
+        select = ", ".join(f"p.{c}" for c in columns)
+        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM pending p")
+        if kind == "projects":
+            con.execute(f"INSERT INTO project_history ({', '.join(columns)}) SELECT {select} FROM pending p")
     con.execute("DROP TABLE pending")
     con.unregister("incoming")
 
