@@ -282,7 +282,7 @@ def extract_values(table, errors: ErrorCollector, zones) -> pd.DataFrame:
                   unnest(?::VARCHAR[]) AS unit_raw, unnest(?::DOUBLE[]) AS factor, unnest(?::VARCHAR[]) AS msg,
                   unnest(?::BIGINT[]) AS unit_col""",
          [list(c) for c in zip(*units, strict=True)] if units else [[]] * 6)
-    fast = f"regexp_full_match(c.raw, '{FAST_NUMBER}')"
+    fast = f"(length(c.raw) <= 40 AND regexp_full_match(c.raw, '{FAST_NUMBER}'))"  # longer ones may overflow
     m_number, numbers = grid.map_distinct(f"({cells_sql}) c", f"CASE WHEN c.raw <> '' AND NOT {fast} THEN c.raw END",
                                           n.parse_number, {"number": "DOUBLE", "problem": "VARCHAR"})
     number = (f"CASE WHEN c.raw = '' THEN NULL WHEN {fast} THEN CAST(replace(trim(c.raw), ',', '') AS DOUBLE)"
