@@ -159,9 +159,15 @@ def keep_rows(grid: Grid, header_row: int, zone_column: int | None,
     accepts (a footnote or units line), rows whose zone cell is one `zone_may_drop` accepts (合计 …)."""
     first, zone = grid.first_nonblank(), grid.col(zone_column)
     below = f"FROM grid WHERE row_number > {header_row}"
-    firsts = [r[0] for r in _sql(grid.con, f"SELECT DISTINCT {first} {below}").fetchall()]
+    # The first non-blank cell is nearly always in column 1: look further along only in rows whose column-1
+    # value is blank (as str.strip() sees it), so the whitespace test runs on distinct values, not every row.
+    pairs = _sql(grid.con, f"SELECT DISTINCT c1, {zone} {below}").fetchall()
+    blank = {p[0] for p in pairs if p[0] is None or not str(grid.decode(p[0])).strip()}
+    firsts, zones = {p[0] for p in pairs if p[0] not in blank}, {p[1] for p in pairs}
+    if blank:
+        firsts |= {r[0] for r in _sql(grid.con, f"SELECT DISTINCT {first} {below} AND (c1 IS NULL OR c1 IN"
+                                                 " (SELECT unnest(?::VARCHAR[])))", [[v for v in blank if v]]).fetchall()}
     suspects = [v for v in firsts if v is not None and first_may_drop(grid.decode(v))]
-    zones = [] if zone == "NULL" else [r[0] for r in _sql(grid.con, f"SELECT DISTINCT {zone} {below}").fetchall()]
     totals = [v for v in zones if v is not None and zone_may_drop(grid.decode(v))]
     drop: list[int] = []
     if None in firsts or suspects or totals:
@@ -311,10 +317,12 @@ def extract_values(table, errors: ErrorCollector, zones) -> pd.DataFrame:
         enums[name] = grid.name("enum")
         _sql(con, f"CREATE TYPE {enums[name]} AS ENUM (SELECT DISTINCT {field} FROM {table_name}"
                   f" WHERE {field} IS NOT NULL ORDER BY 1)")
+    converts = any(unit[3] != 1 for unit in units)  # only then can a value need Python's round()
+    extra = f", {needs_python} AS needs_python, p.number, p.factor" if converts else ""
     frame = _sql(con, f"""
         SELECT z.zone_id::{enums['zone_id']} AS zone_id, y.year, p.code::{enums['indicator']} AS indicator,
                {value} AS value, s.source::{enums['source']} AS source, f.flag AS is_synthetic,
-               p.col AS "column", p.row_number, {needs_python} AS needs_python, p.number, p.factor
+               p.col AS "column", p.row_number{extra}
         FROM ({parsed}) p
         JOIN {maps['zone']} z ON z.k = p.zk AND z.zone_id IS NOT NULL
         JOIN {maps['year']} y ON y.k = p.yk AND y.year IS NOT NULL
@@ -322,12 +330,13 @@ def extract_values(table, errors: ErrorCollector, zones) -> pd.DataFrame:
         JOIN {maps['source']} s ON s.k = p.ok
         WHERE p.problem IS NULL AND p.unit_msg IS NULL AND p.number IS NOT NULL
         ORDER BY p.row_number, p.col""").df()
-    redo = frame["needs_python"].to_numpy(dtype=bool)
-    if redo.any():
-        frame.loc[redo, "value"] = [n.to_canonical(x, f) for x, f in
-                                    zip(frame.loc[redo, "number"], frame.loc[redo, "factor"], strict=True)]
+    if converts:
+        redo = frame["needs_python"].to_numpy(dtype=bool)
+        if redo.any():
+            frame.loc[redo, "value"] = [n.to_canonical(x, f) for x, f in
+                                        zip(frame.loc[redo, "number"], frame.loc[redo, "factor"], strict=True)]
+        frame = frame.drop(columns=["needs_python", "number", "factor"])
     file_name, sheet = table.location
-    frame = frame.drop(columns=["needs_python", "number", "factor"])
     frame["year_column"] = column("year")
     for name, constant in (("file_name", file_name), ("sheet", sheet), ("sha256", table.raw.sha256)):
         frame[name] = _constant(constant, len(frame))

@@ -332,7 +332,10 @@ def _apply(con: duckdb.DuckDBPyConnection, kind: str, frame: pd.DataFrame, load_
     changed_or_new = f"""
         SELECT i.* FROM incoming i LEFT JOIN {table} s USING ({', '.join(keys)})
         WHERE s.{keys[0]} IS NULL OR {' OR '.join(f'i.{f} IS DISTINCT FROM s.{f}' for f in fields)}"""
-    con.execute(f"CREATE TEMP TABLE pending AS {changed_or_new}")
+    # An empty store (a first load): everything is new, so the incoming rows themselves are what is pending.
+    empty = not con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 1)").fetchone()[0]
+    pending = "VIEW" if empty else "TABLE"
+    con.execute(f"CREATE TEMP {pending} pending AS {'SELECT * FROM incoming' if empty else changed_or_new}")
     key_match = " AND ".join(f"s.{k} = p.{k}" for k in keys)
     # Nothing new or changed: leave the (possibly large) store and its history unscanned.
     if con.execute("SELECT count(*) FROM (SELECT 1 FROM pending LIMIT 1)").fetchone()[0]:
@@ -344,7 +347,7 @@ def _apply(con: duckdb.DuckDBPyConnection, kind: str, frame: pd.DataFrame, load_
         con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM pending p")
         if kind == "projects":
             con.execute(f"INSERT INTO project_history ({', '.join(columns)}) SELECT {select} FROM pending p")
-    con.execute("DROP TABLE pending")
+    con.execute(f"DROP {pending} pending")
     con.unregister("incoming")
 
 

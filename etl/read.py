@@ -100,7 +100,7 @@ def read_bytes(data: bytes, name: str, path: Path | None = None) -> ReadResult:
 
     if len(data) > MAX_FILE_BYTES:
         return fail(f"文件过大（{len(data) // (1024 * 1024)} MB）— 单个文件应小于 {MAX_FILE_BYTES // (1024 * 1024)} MB")
-    if not data.strip():
+    if not data[:4096].strip() and not data.strip():  # (the prefix spares copying a big file)
         return fail("文件是空的 — 应包含表头和数据行")
     digest = hashlib.sha256(data).hexdigest()
     suffix = Path(name).suffix.lower()
@@ -121,14 +121,14 @@ def _bulk_csv(data: bytes, name: str, digest: str, path: Path | None) -> ReadRes
     """A big CSV that DuckDB can read as csv.reader would: UTF-8 (checked in full by DuckDB as it reads),
     headers legible in UTF-8 so that no other encoding could be preferred, one record per line start."""
     bom = data.startswith(b"\xef\xbb\xbf")
-    body = data[3:] if bom else data
+    offset = 3 if bom else 0
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:8192]:
         return None
-    if body.startswith((b"\n", b"\r")) or b"\n\n" in body or b"\n\r\n" in body or b"\r\r" in body:
+    if data.startswith((b"\n", b"\r"), offset) or data.find(b"\n\n") >= 0 or data.find(b"\n\r\n") >= 0:
         return None  # blank lines: csv.reader counts them as rows, DuckDB does not
     if data.count(b"\r") != data.count(b"\r\n"):
-        return None
-    start = body[:_PREFIX_BYTES]
+        return None  # a carriage return that does not end a line (or ends one on its own)
+    start = data[offset:offset + _PREFIX_BYTES]
     try:
         prefix = start[: start.rfind(b"\n") + 1].decode("utf-8")
     except UnicodeDecodeError:
