@@ -179,8 +179,8 @@ def keep_rows(grid: Grid, header_row: int, zone_column: int | None,
     name = grid.name("dropped")
     _sql(grid.con, f"CREATE TEMP TABLE {name} AS SELECT unnest(?::BIGINT[]) AS row_number", [drop])
     view = grid.name("body")
-    _sql(grid.con, f"""CREATE TEMP VIEW {view} AS SELECT * {below}
-                       AND row_number NOT IN (SELECT row_number FROM {name})""")
+    _sql(grid.con, f"CREATE TEMP VIEW {view} AS SELECT * {below}"
+                   + (f" AND row_number NOT IN (SELECT row_number FROM {name})" if drop else ""))
     count = _sql(grid.con, f"SELECT count(*) FROM {view}").fetchone()[0]
     return Body(grid, view, count)
 
@@ -248,16 +248,20 @@ def extract_values(table, errors: ErrorCollector, zones) -> pd.DataFrame:
               ("synthetic", flag_of, {"flag": "BOOLEAN", "msg": "VARCHAR"})]
     if long:
         checks.append(("indicator", n.indicator_of, {"code": "VARCHAR", "msg": "VARCHAR"}))
-    maps = {}
+    maps, single = {}, {}  # single: the one result of a column holding the same text throughout (no join needed)
     for name, fn, types in checks:
         maps[name], results = grid.map_distinct(view, key(name), fn, types)
+        if len(results) == 1:
+            single[name] = next(iter(results.values()))
         failing = [k for k, result in results.items() if result[1]]
         if failing:  # every row holding a refused value is reported at that cell
             for row_number, k in _sql(con, f"SELECT row_number, {key(name)} FROM {view} WHERE {key(name)}"
                                            " IN (SELECT unnest(?::VARCHAR[])) ORDER BY row_number", [failing]).fetchall():
                 errors.add(results[k][1], row=row_number, column=column(name))
-    maps["source"], _ = grid.map_distinct(view, key("source"), lambda raw: (cell_text(raw) or None,),
-                                          {"source": "VARCHAR"})
+    maps["source"], sources = grid.map_distinct(view, key("source"), lambda raw: (cell_text(raw) or None,),
+                                                {"source": "VARCHAR"})
+    if len(sources) == 1:
+        single["source"] = next(iter(sources.values()))
 
     # One cell per figure: (row, spreadsheet column, indicator code, raw text, unit text) with the row's facts.
     facts = f"row_number, {key('zone')} AS zk, {key('year')} AS yk, {key('synthetic')} AS sk, {key('source')} AS ok"
@@ -317,17 +321,26 @@ def extract_values(table, errors: ErrorCollector, zones) -> pd.DataFrame:
         enums[name] = grid.name("enum")
         _sql(con, f"CREATE TYPE {enums[name]} AS ENUM (SELECT DISTINCT {field} FROM {table_name}"
                   f" WHERE {field} IS NOT NULL ORDER BY 1)")
+    flag, source, joins = "f.flag", "s.source", []
+    if "synthetic" in single:
+        flag = "true" if single["synthetic"][0] else "false"
+    else:
+        joins.append(f"JOIN {maps['synthetic']} f ON f.k = p.sk")
+    if "source" in single:
+        source = "NULL" if single["source"][0] is None else "'" + single["source"][0].replace("'", "''") + "'"
+    else:
+        joins.append(f"JOIN {maps['source']} s ON s.k = p.ok")
+    joins = "\n        ".join(joins)
     converts = any(unit[3] != 1 for unit in units)  # only then can a value need Python's round()
     extra = f", {needs_python} AS needs_python, p.number, p.factor" if converts else ""
     frame = _sql(con, f"""
         SELECT z.zone_id::{enums['zone_id']} AS zone_id, y.year, p.code::{enums['indicator']} AS indicator,
-               {value} AS value, s.source::{enums['source']} AS source, f.flag AS is_synthetic,
+               {value} AS value, {source}::{enums['source']} AS source, {flag} AS is_synthetic,
                p.col AS "column", p.row_number{extra}
         FROM ({parsed}) p
         JOIN {maps['zone']} z ON z.k = p.zk AND z.zone_id IS NOT NULL
         JOIN {maps['year']} y ON y.k = p.yk AND y.year IS NOT NULL
-        JOIN {maps['synthetic']} f ON f.k = p.sk
-        JOIN {maps['source']} s ON s.k = p.ok
+        {joins}
         WHERE p.problem IS NULL AND p.unit_msg IS NULL AND p.number IS NOT NULL
         ORDER BY p.row_number, p.col""").df()
     if converts:
