@@ -46,10 +46,12 @@ def _nonblank(column: str) -> str:
 class Grid:
     """A sheet's cells in a DuckDB table `grid(row_number, c1 … cN)`, all text (NULL for an empty cell)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, width: int, exotic: list[Any] | None = None):
+    def __init__(self, con: duckdb.DuckDBPyConnection, width: int, exotic: list[Any] | None = None,
+                 read_by: str = "rows"):
         self.con = con
         self.width = width
         self.exotic = exotic or []
+        self.read_by = read_by  # "read_csv" when DuckDB read the file itself, "rows" when given Python rows
         self._names = 0
 
     def col(self, column: int | None) -> str:
@@ -106,7 +108,7 @@ class Grid:
         if [tuple(r) for r in first] != padded:
             con.close()
             return None
-        return cls(con, width)
+        return cls(con, width, read_by="read_csv")
 
     def rows(self, where: str = "TRUE") -> list[tuple[int, list[Any]]]:
         """(row number, cells), empty cells as None, padded to the grid's width."""

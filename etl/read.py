@@ -117,9 +117,12 @@ def read_bytes(data: bytes, name: str, path: Path | None = None) -> ReadResult:
     return _read_csv(data, name, digest)
 
 
-def _bulk_csv(data: bytes, name: str, digest: str, path: Path | None) -> ReadResult | None:
+def _bulk_csv(data: bytes, name: str, digest: str, path: Path | None,
+              transcoded_from: str | None = None) -> ReadResult | None:
     """A big CSV that DuckDB can read as csv.reader would: UTF-8 (checked in full by DuckDB as it reads),
-    headers legible in UTF-8 so that no other encoding could be preferred, one record per line start."""
+    headers legible in UTF-8 so that no other encoding could be preferred, one record per line start.
+
+    transcoded_from: data is the UTF-8 re-encoding of a file decode_text read in that encoding (GBK …)."""
     bom = data.startswith(b"\xef\xbb\xbf")
     offset = 3 if bom else 0
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:8192]:
@@ -133,21 +136,21 @@ def _bulk_csv(data: bytes, name: str, digest: str, path: Path | None) -> ReadRes
         prefix = start[: start.rfind(b"\n") + 1].decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if len(prefix) < 20_000 or not (bom or any(hint in prefix[:20_000] for hint in _HEADER_HINTS)):
+    legible = bom or transcoded_from or any(hint in prefix[:20_000] for hint in _HEADER_HINTS)
+    if len(prefix) < 20_000 or not legible:
         return None
     delimiter = _sniff(prefix)
     head = _csv_rows(prefix, delimiter)
     if len(head) <= 40:
         return None
-    if path is None or Path(path).suffix.lower() not in (".csv", ".txt", ""):
+    encoding = "utf-8-sig" if bom else "utf-8"
+    if path is None or transcoded_from or Path(path).suffix.lower() not in (".csv", ".txt", ""):
         with tempfile.NamedTemporaryFile(prefix="devzone-", suffix=".csv", delete=False) as handle:
             handle.write(data)
-        path = Path(handle.name)
-        sheet = RawSheet(name, None, None, digest, "utf-8-sig" if bom else "utf-8",
-                         BulkCsv(path, delimiter, head[:40], data, "utf-8-sig" if bom else "utf-8"))
+        sheet = RawSheet(name, None, None, digest, transcoded_from or encoding,
+                         BulkCsv(Path(handle.name), delimiter, head[:40], data, encoding))
         weakref.finalize(sheet, os.unlink, handle.name)  # DuckDB reads it when the sheet is understood
         return ReadResult(sheets=[sheet])
-    encoding = "utf-8-sig" if bom else "utf-8"
     return ReadResult(sheets=[RawSheet(name, None, None, digest, encoding,
                                        BulkCsv(Path(path), delimiter, head[:40], data, encoding))])
 
@@ -196,6 +199,11 @@ def _read_csv(data: bytes, name: str, digest: str) -> ReadResult:
     text, encoding, problem = decode_text(data)
     if problem:
         return ReadResult(errors=[InputError(name, message=problem)])
+    if len(data) >= BULK_CSV_BYTES and encoding not in ("utf-8", "utf-8-sig"):
+        # GBK and the like: DuckDB reads UTF-8 only, so it gets the decoded text re-encoded in a temporary file.
+        bulk = _bulk_csv(text.encode("utf-8"), name, digest, None, transcoded_from=encoding)
+        if bulk is not None:
+            return bulk
     delimiter = _sniff(text)
     return ReadResult(sheets=[RawSheet(name, None, _csv_rows(text, delimiter), digest, encoding)])
 

@@ -58,7 +58,7 @@ def _expected(values, factor=1.0, label="签约项目数", code="signed_projects
 @pytest.mark.parametrize("big", [False, True], ids=["csv.reader", "duckdb read_csv"])
 def test_vectorised_numbers_match_parse_number(tmp_path, big):
     path = _long_csv(tmp_path / "long.csv", TRICKY, pad_to=2 * BULK_CSV_BYTES if big else 0)
-    assert (read_file(path).sheets[0].bulk_source is not None) == big
+    assert read_file(path).sheets[0].grid().read_by == ("read_csv" if big else "rows")
     batch, errors = parse_files([path])
     kept, refused = _expected(TRICKY)
     frame = batch.frames["values"]
@@ -108,7 +108,7 @@ def test_three_bad_rows_in_fifty_thousand_are_located(tmp_path):
     lines[49_999] = "太原高新区,去年,签约项目数,7,个,是"       # row 50000: not a year
     lines += ["合计,,签约项目数,999,个,", ",,,,,", "注：本表为快报数。"]
     path = write_csv(tmp_path / "fifty.csv", lines)
-    assert read_file(path).sheets[0].bulk_source is not None  # the DuckDB reader, not csv.reader
+    assert read_file(path).sheets[0].grid().read_by == "read_csv"  # the DuckDB reader, not csv.reader
     batch, errors = parse_files([path])
     assert sorted((e.row, e.column) for e in errors) == [(12_346, 1), (30_001, 4), (50_000, 2)]
     messages = {e.row: e.message for e in errors}
@@ -131,7 +131,8 @@ def test_bulk_read_falls_back_to_csv_reader_when_duckdb_would_read_differently(t
     raw = read_file(path).sheets[0]
     assert raw.bulk_source is not None
     grid = raw.grid()
-    assert grid.width == 7 and grid.con.execute("SELECT count(*) FROM grid").fetchone()[0] == 40_001
+    assert grid.read_by == "rows" and grid.width == 7
+    assert grid.con.execute("SELECT count(*) FROM grid").fetchone()[0] == 40_001
 
 
 def test_keep_rows_applies_the_row_rule_only_where_it_could_drop(tmp_path):
@@ -168,3 +169,16 @@ def test_xlsx_typed_cells_keep_their_scalar_meaning():
         (3, 3, "“签约项目数”：“True”不是数字 — 应为数值，如 1,234.56；缺失请填“—”"),
         (4, 3, "“签约项目数”：“2023-05-01 00:00:00”是日期，不是数字 — 应为数值，如 1,234.56；缺失请填“—”"),
     ]
+
+
+def test_big_gbk_file_is_transcoded_for_duckdb(tmp_path):
+    lines = ["2021年全省开发区主要指标", HEADER] + [f"{ZONES[i % 8]},{2001 + i % 20},签约项目数,{i},个,是"
+                                                   for i in range(60_000)]
+    lines[30_000] = "晋中经开区,2005,签约项目数,十二,个,是"
+    path = write_csv(tmp_path / "gbk.csv", lines, encoding="gbk")
+    raw = read_file(path).sheets[0]
+    assert raw.bulk_source is not None and raw.encoding in ("gb18030", "gbk") and raw.grid().read_by == "read_csv"
+    batch, errors = parse_files([path])
+    assert [(e.row, e.column) for e in errors] == [(30_001, 4)]
+    assert len(batch.frames["values"]) == 60_000 - 1
+    assert raw.cells[30_000] == ["晋中经开区", "2005", "签约项目数", "十二", "个", "是"]
