@@ -39,6 +39,12 @@ def _sql(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None)
     return result
 
 
+def _connect() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # a long read must not draw on the CLI's stderr
+    return con
+
+
 def _nonblank(column: str) -> str:
     return f"regexp_matches({column}, '[^{WHITESPACE}]')"
 
@@ -83,7 +89,7 @@ class Grid:
             return tag
 
         columns = [[encode(r[j]) if j < len(r) else None for r in rows] for j in range(width)]
-        con = duckdb.connect()
+        con = _connect()
         select = ", ".join(["unnest(?::BIGINT[]) AS row_number"] + [f"unnest(?::VARCHAR[]) AS c{j + 1}" for j in range(width)])
         _sql(con, f"CREATE TEMP TABLE grid AS SELECT {select}", [list(range(1, len(rows) + 1)), *columns])
         return cls(con, width, exotic)
@@ -93,7 +99,7 @@ class Grid:
         """DuckDB's own reader for a big UTF-8 file; None if it reads the file differently from csv.reader."""
         width = max((len(r) for r in head), default=0) or 1
         columns = "{" + ", ".join(f"'c{j + 1}': 'VARCHAR'" for j in range(width)) + "}"
-        con = duckdb.connect()
+        con = _connect()
         try:
             _sql(con, f"""CREATE TEMP TABLE grid_raw AS SELECT * FROM read_csv(?, header = false, auto_detect = false,
                             delim = ?, quote = '"', escape = '"', columns = {columns}, null_padding = true,
