@@ -3,9 +3,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openpyxl.utils import get_column_letter
-
 MAX_REPORTED_ERRORS = 300
+
+
+def get_column_letter(column: int) -> str:
+    """1 -> A, 27 -> AA, as Excel names columns (openpyxl's, without importing openpyxl)."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 @dataclass(frozen=True, order=True)

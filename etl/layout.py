@@ -66,14 +66,26 @@ class Table:
     header_row: int  # 1-based
     columns: dict[str, HeaderCell]  # canonical column key -> cell
     indicator_columns: list[tuple[HeaderCell, str]]  # (cell, indicator code) for wide sheets
-    rows: list[tuple[int, list[Any]]]  # (Excel row number, cells)
+    row_list: list[tuple[int, list[Any]]] | None = None  # (Excel row number, cells); see rows
     title_year: int | None = None
     title_as_of: dt.date | None = None  # "截至…" in the title
     units_line: list[str] = field(default_factory=list)
+    body: Any = None  # long/wide sheets: the data rows in bulk (etl.bulk.Body)
 
     @property
     def location(self) -> tuple[str, str | None]:
         return self.raw.file_name, self.raw.sheet
+
+    @property
+    def rows(self) -> list[tuple[int, list[Any]]]:
+        """The data rows one by one (long/wide sheets are processed in bulk; this is for inspection)."""
+        if self.row_list is None:
+            self.row_list = self.body.rows() if self.body is not None else []
+        return self.row_list
+
+    @property
+    def row_count(self) -> int:
+        return self.body.count if self.body is not None else len(self.rows)
 
 
 def cell_text(value: Any) -> str:
@@ -144,10 +156,11 @@ def understand(raw: RawSheet, errors: ErrorCollector) -> Table | None:
 
     A sheet with no content at all is skipped silently (None, no error): workbooks often carry empty sheets.
     """
-    if not any(cell_text(v) for row in raw.cells for v in row):
+    head = raw.head(HEADER_SCAN_ROWS)
+    if not any(cell_text(v) for row in head for v in row) and not _any_content(raw):
         return None
     best: tuple[int, int] | None = None  # (score, row index)
-    for index, row in enumerate(raw.cells[:HEADER_SCAN_ROWS]):
+    for index, row in enumerate(head):
         columns, indicator_columns, score = _classify_header(row)
         if _layout_of(columns, indicator_columns) and (best is None or score > best[0]):
             best = (score, index)
@@ -160,27 +173,25 @@ def understand(raw: RawSheet, errors: ErrorCollector) -> Table | None:
         errors.add(f"找不到可识别的表头（前 {HEADER_SCAN_ROWS} 行内）— 应为以下格式之一：{expected}", row=1)
         return None
     header_index = best[1]
-    columns, indicator_columns, _ = _classify_header(raw.cells[header_index])
+    columns, indicator_columns, _ = _classify_header(head[header_index])
     layout = _layout_of(columns, indicator_columns)
     if layout == LAYOUT_WIDE:
         extras = _wide_extras(columns)
         for cell, _code in extras:
             del columns[next(key for key, c in columns.items() if c is cell)]
         indicator_columns = sorted(indicator_columns + extras, key=lambda pair: pair[0].column)
-    table = Table(raw, layout, header_index + 1, columns, indicator_columns if layout == LAYOUT_WIDE else [], [])
-    _read_preamble(table, raw.cells[:header_index])
-    for index in range(header_index + 1, len(raw.cells)):
-        row = raw.cells[index]
-        texts = [cell_text(v) for v in row]
-        non_empty = [t for t in texts if t]
-        if not non_empty:
-            continue
-        if _FOOTNOTE.match(non_empty[0]) or (len(non_empty) == 1 and _UNITS_LINE.match(non_empty[0])):
-            continue
-        zone_cell = columns.get("zone")
-        if zone_cell and normalise_label(texts[zone_cell.column - 1] if zone_cell.column <= len(texts) else "") in _TOTAL_ROW:
-            continue
-        table.rows.append((index + 1, row))
+    table = Table(raw, layout, header_index + 1, columns, indicator_columns if layout == LAYOUT_WIDE else [])
+    _read_preamble(table, head[:header_index])
+    zone_cell = columns.get("zone")
+    zone_column = zone_cell.column if zone_cell else None
+    if layout in (LAYOUT_LONG, LAYOUT_WIDE):
+        from etl import bulk
+
+        table.body = bulk.keep_rows(raw.grid(), header_index + 1, zone_column,
+                                    lambda row: _dropped(row, zone_column), _first_may_drop, _total)
+    else:
+        table.row_list = [(index + 1, raw.cells[index]) for index in range(header_index + 1, len(raw.cells))
+                          if not _dropped(raw.cells[index], zone_column)]
     missing = [key for key in REQUIRED_COLUMNS[layout] if key not in columns]
     for key in missing:
         errors.add(
@@ -190,10 +201,36 @@ def understand(raw: RawSheet, errors: ErrorCollector) -> Table | None:
         )
     if missing:
         return None
-    if not table.rows:
+    if not table.row_count:
         errors.add("表头下没有数据行 — 应至少有一行数据", row=table.header_row)
         return None
     return table
+
+
+def _dropped(row: list[Any], zone_column: int | None) -> bool:
+    """Spacer, footnote, units-line and total rows are not data."""
+    texts = [cell_text(v) for v in row]
+    non_empty = [t for t in texts if t]
+    if not non_empty:
+        return True
+    if _FOOTNOTE.match(non_empty[0]) or (len(non_empty) == 1 and _UNITS_LINE.match(non_empty[0])):
+        return True
+    return bool(zone_column) and normalise_label(texts[zone_column - 1] if zone_column <= len(texts) else "") in _TOTAL_ROW
+
+
+def _first_may_drop(value: Any) -> bool:
+    text = cell_text(value)
+    return bool(_FOOTNOTE.match(text) or _UNITS_LINE.match(text))
+
+
+def _total(value: Any) -> bool:
+    return normalise_label(cell_text(value)) in _TOTAL_ROW
+
+
+def _any_content(raw: RawSheet) -> bool:
+    if raw.bulk_source is not None:
+        return raw.grid().any_content()
+    return any(cell_text(v) for row in raw.cells for v in row)
 
 
 def _read_preamble(table: Table, rows: list[list[Any]]) -> None:

@@ -12,10 +12,8 @@ import unicodedata
 from typing import Any
 
 import pandas as pd
-from openpyxl.utils.datetime import from_excel
-from rapidfuzz import process
 
-from etl import catalogue
+from etl import bulk, catalogue
 from etl.catalogue import normalise_label
 from etl.errors import ErrorCollector
 from etl.layout import (
@@ -78,6 +76,8 @@ def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
         return value, None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if 1 <= value < 100_000:  # an Excel serial day number left without a date format
+            from openpyxl.utils.datetime import from_excel
+
             return from_excel(value).date(), None
         return None, f"“{value}”不是日期"
     text = unicodedata.normalize("NFKC", str(value)).strip()
@@ -121,11 +121,33 @@ class ZoneResolver:
         zone_id = self.aliases.get(normalise_label(text))
         if zone_id:
             return zone_id, None
+        from rapidfuzz import process
+
         closest = [match for match, _score, _ in process.extract(text, self.display, limit=3)]
         return None, f"未知的开发区“{text[:40]}” — 最接近的已知名称：{'、'.join(closest)}"
 
 
-def _resolve_unit(indicator_code: str, explicit: str | None, units_line: list[str]) -> tuple[float, str | None]:
+def indicator_of(value: Any) -> tuple[str | None, str | None]:
+    """Indicator code for a cell, or the problem naming the closest catalogue names."""
+    raw = cell_text(value)
+    code = catalogue.indicator_aliases().get(normalise_label(raw))
+    if code is not None:
+        return code, None
+    from rapidfuzz import process
+
+    names = process.extract(raw, [i.name_zh for i in catalogue.indicators().values()], limit=3)
+    return None, f"未知的指标“{raw[:40]}” — 应为指标目录中的名称，最接近：{'、'.join(n for n, _s, _ in names)}"
+
+
+def amount_problem(label: str, indicator_code: str, raw: Any, problem: str) -> str:
+    """The message for a figure parse_number refused (problem as parse_number gave it)."""
+    if problem == "percent":
+        kind = catalogue.indicators()[indicator_code].kind
+        return f"“{label}”填写了百分比“{cell_text(raw)}” — 应为{_units_for(kind)}计的数值"
+    return f"“{label}”：{problem} — 应为数值，如 1,234.56；缺失请填“—”"
+
+
+def resolve_unit(indicator_code: str, explicit: str | None, units_line: list[str]) -> tuple[float, str | None]:
     """Factor to the canonical unit, or a problem. Header/unit-column unit first, then the 单位： line."""
     indicator = catalogue.indicators()[indicator_code]
     known = catalogue.units()
@@ -203,12 +225,9 @@ class Extractor:
         return None
 
     def indicator(self, row_number: int, row: list[Any]) -> str | None:
-        raw = cell_text(self.cell(row, "indicator"))
-        code = catalogue.indicator_aliases().get(normalise_label(raw))
-        if code is None:
-            names = process.extract(raw, [i.name_zh for i in catalogue.indicators().values()], limit=3)
-            self.fail(row_number, "indicator",
-                      f"未知的指标“{raw[:40]}” — 应为指标目录中的名称，最接近：{'、'.join(n for n, _s, _ in names)}")
+        code, problem = indicator_of(self.cell(row, "indicator"))
+        if problem:
+            self.fail(row_number, "indicator", problem)
         return code
 
     def synthetic(self, row_number: int, row: list[Any]) -> bool:
@@ -221,51 +240,14 @@ class Extractor:
                label: str, unit_column: int | None = None) -> tuple[float | None, bool]:
         """Parse one indicator figure into its canonical unit. Returns (value, ok)."""
         number, problem = parse_number(raw)
-        if problem == "percent":
-            self.fail(row_number, column, f"“{label}”填写了百分比“{cell_text(raw)}” — 应为{_units_for(catalogue.indicators()[indicator_code].kind)}计的数值")
-            return None, False
         if problem:
-            self.fail(row_number, column, f"“{label}”：{problem} — 应为数值，如 1,234.56；缺失请填“—”")
+            self.fail(row_number, column, amount_problem(label, indicator_code, raw, problem))
             return None, False
-        factor, unit_problem = _resolve_unit(indicator_code, explicit_unit, self.table.units_line)
+        factor, unit_problem = resolve_unit(indicator_code, explicit_unit, self.table.units_line)
         if unit_problem:
             self.fail(row_number, unit_column or column, unit_problem)
             return None, False
         return (None if number is None else to_canonical(number, factor)), True
-
-
-def extract_values(table: Table, errors: ErrorCollector, zones: ZoneResolver) -> pd.DataFrame:
-    """Long and wide statistics tables -> one row per (zone, year, indicator) with a value."""
-    ex = Extractor(table, errors, zones)
-    fallback_year = sheet_year(table)
-    records: list[dict[str, Any]] = []
-    for row_number, row in table.rows:
-        zone_id = ex.zone(row_number, row)
-        year = ex.year(row_number, row, fallback=fallback_year)
-        synthetic = ex.synthetic(row_number, row)
-        source = cell_text(ex.cell(row, "source")) or None
-        if table.layout == LAYOUT_LONG:
-            code = ex.indicator(row_number, row)
-            if code is None:
-                continue
-            value_header = table.columns["value"]
-            unit_text = cell_text(ex.cell(row, "unit"))
-            explicit = unit_text or value_header.unit
-            cells = [(value_header.column, ex.cell(row, "value"), code, explicit, catalogue.indicators()[code].name_zh,
-                      ex.column_of("unit") if unit_text else None)]
-        else:
-            cells = [
-                (header.column, row[header.column - 1] if header.column <= len(row) else None, code, header.unit,
-                 header.text, None)
-                for header, code in table.indicator_columns
-            ]
-        for column, raw, code, explicit, label, unit_column in cells:
-            value, ok = ex.amount(row_number, column, raw, code, explicit, label, unit_column)
-            if ok and value is not None and zone_id and year is not None:
-                records.append({"zone_id": zone_id, "year": year, "indicator": code, "value": value,
-                                "source": source, "is_synthetic": synthetic, "column": column,
-                                "year_column": ex.column_of("year"), **ex.provenance(row_number)})
-    return pd.DataFrame.from_records(records, columns=VALUE_COLUMNS)
 
 
 def extract_targets(table: Table, errors: ErrorCollector, zones: ZoneResolver) -> pd.DataFrame:
@@ -427,8 +409,8 @@ def extract_chain_links(table: Table, errors: ErrorCollector, zones: ZoneResolve
 
 
 EXTRACTORS = {
-    LAYOUT_LONG: ("values", extract_values),
-    LAYOUT_WIDE: ("values", extract_values),
+    LAYOUT_LONG: ("values", bulk.extract_values),  # column-at-a-time, see etl/bulk.py
+    LAYOUT_WIDE: ("values", bulk.extract_values),
     LAYOUT_TARGETS: ("targets", extract_targets),
     LAYOUT_ENTERPRISES: ("enterprises", extract_enterprises),
     LAYOUT_LEDGER: ("projects", extract_projects),

@@ -178,11 +178,16 @@ def parse_files(paths: list[Path | str]) -> tuple[Batch, list[InputError]]:
             errors += collector.errors
         if result.sheets and not file_tables and not any(e.file_name == Path(path).name for e in errors):
             errors.append(InputError(Path(path).name, message="文件中没有任何数据 — 应包含表头和数据行"))
-    frames = {
-        kind: pd.concat(parts[kind], ignore_index=True) if parts[kind] else pd.DataFrame(columns=_EMPTY[kind])
-        for kind in KINDS
-    }
+    frames = {kind: _concat(parts[kind], _EMPTY[kind]) for kind in KINDS}
     return Batch(frames, sheets), errors
+
+
+def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    if len(parts) == 1:  # a million-row sheet need not be copied
+        return parts[0].reset_index(drop=True)
+    return pd.concat(parts, ignore_index=True)
 
 
 def load_files(paths: list[Path | str], db_path: Path | str, *, dry_run: bool = False, fresh: bool = False,
@@ -211,7 +216,7 @@ def load_files(paths: list[Path | str], db_path: Path | str, *, dry_run: bool = 
         return result
     with write_lock(db_path, lock_timeout):
         base = None if fresh or not db_path.exists() else db_path
-        result.changes, result.diffs = _compare(batch, base)
+        result.changes, result.diffs = _compare(batch, base, detailed=dry_run)
         result.rules_changed = base is not None and _settings_changed(base, settings)
         if dry_run or (base is not None and not result.changed_anything):
             return result
@@ -297,8 +302,11 @@ def _stored_frame(kind: str, batch_frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _compare(batch: Batch, base: Path | None) -> tuple[dict[str, Change], dict[str, pd.DataFrame]]:
-    """What this batch adds and changes against the snapshot `base`: counts per kind, and one diff row per fact."""
+def _compare(batch: Batch, base: Path | None, *, detailed: bool = True
+             ) -> tuple[dict[str, Change], dict[str, pd.DataFrame]]:
+    """What this batch adds and changes against the snapshot `base`: counts per kind and the added/changed rows;
+    with detailed=True (a dry run, which people read) also one diff row per fact, unchanged ones included.
+    A real load skips the diff tables: on a million-row file only the changed rows are worth bringing back."""
     changes: dict[str, Change] = {}
     diffs: dict[str, pd.DataFrame] = {}
     con = open_read_only(base) if base else None
@@ -308,29 +316,35 @@ def _compare(batch: Batch, base: Path | None) -> tuple[dict[str, Change], dict[s
             keys, fields = _KEYS[kind], _FIELDS[kind]
             stored = None if con is None or new.empty else _stored_relation(con, _TABLES[kind], keys + fields)
             if stored is None:  # no snapshot yet, nothing incoming, or a snapshot from before this kind existed
-                joined = new.assign(**{f"old_{f}": None for f in fields}, is_new=True, is_changed=False,
-                                    changed_fields="")
-            else:
-                con.register("incoming", new)
-                joined = con.execute(
-                    f"""SELECT i.*, {', '.join(f's.{f} AS old_{f}' for f in fields)},
+                changes[kind] = Change(added=len(new), detail=new.assign(change="added"))
+                if detailed:
+                    diffs[kind] = diff_frame(kind, new.assign(**{f"old_{f}": None for f in fields},
+                                                              diff_status="added", changed_fields=""))
+                continue
+            con.register("incoming", new)
+            joined = con.execute(
+                f"""SELECT * FROM (
+                        SELECT i.*, {', '.join(f's.{f} AS old_{f}' for f in fields)},
                                s.{keys[0]} IS NULL AS is_new,
                                s.{keys[0]} IS NOT NULL AND ({_any_distinct(fields)}) AS is_changed,
                                CASE WHEN s.{keys[0]} IS NULL THEN '' ELSE {_changed_list(fields)} END
                                    AS changed_fields
-                        FROM incoming i LEFT JOIN {stored} s USING ({', '.join(keys)})"""
-                ).df()
-                con.unregister("incoming")
-            added, changed = int(joined["is_new"].sum()), int(joined["is_changed"].sum())
+                        FROM incoming i LEFT JOIN {stored} s USING ({', '.join(keys)}))
+                    {'' if detailed else 'WHERE is_new OR is_changed'}"""
+            ).df()
+            con.unregister("incoming")
+            is_new, is_changed = joined["is_new"].astype(bool), joined["is_changed"].astype(bool)
+            added, changed = int(is_new.sum()), int(is_changed.sum())
             status = pd.Series("unchanged", index=joined.index, dtype=object)
-            status[joined["is_new"].astype(bool)] = "added"
-            status[joined["is_changed"].astype(bool)] = "changed"
+            status[is_new] = "added"
+            status[is_changed] = "changed"
             joined["diff_status"] = status
-            detail = joined[joined["is_new"].astype(bool) | joined["is_changed"].astype(bool)].copy()
+            detail = joined[is_new | is_changed].copy()
             detail["change"] = detail["diff_status"]
-            changes[kind] = Change(added, changed, len(joined) - added - changed,
+            changes[kind] = Change(added, changed, len(new) - added - changed,
                                    detail.drop(columns=["is_new", "is_changed", "diff_status", "changed_fields"]))
-            diffs[kind] = diff_frame(kind, joined)
+            if detailed:
+                diffs[kind] = diff_frame(kind, joined)
     finally:
         if con is not None:
             con.close()
@@ -619,17 +633,22 @@ def _apply(con: duckdb.DuckDBPyConnection, kind: str, frame: pd.DataFrame, load_
     changed_or_new = f"""
         SELECT i.* FROM incoming i LEFT JOIN {table} s USING ({', '.join(keys)})
         WHERE s.{keys[0]} IS NULL OR {' OR '.join(f'i.{f} IS DISTINCT FROM s.{f}' for f in fields)}"""
-    con.execute(f"CREATE TEMP TABLE pending AS {changed_or_new}")
+    # An empty store (a first load): everything is new, so the incoming rows themselves are what is pending.
+    empty = not con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 1)").fetchone()[0]
+    pending = "VIEW" if empty else "TABLE"
+    con.execute(f"CREATE TEMP {pending} pending AS {'SELECT * FROM incoming' if empty else changed_or_new}")
     key_match = " AND ".join(f"s.{k} = p.{k}" for k in keys)
-    if kind == "values":
-        con.execute(f"""INSERT INTO value_history SELECT s.*, {load_id} FROM value_store s
-                        WHERE EXISTS (SELECT 1 FROM pending p WHERE {key_match})""")
-    con.execute(f"DELETE FROM {table} s WHERE EXISTS (SELECT 1 FROM pending p WHERE {key_match})")
-    select = ", ".join(f"p.{c}" for c in columns)
-    con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM pending p")
-    if kind == "projects":
-        con.execute(f"INSERT INTO project_history ({', '.join(columns)}) SELECT {select} FROM pending p")
-    con.execute("DROP TABLE pending")
+    # Nothing new or changed: leave the (possibly large) store and its history unscanned.
+    if con.execute("SELECT count(*) FROM (SELECT 1 FROM pending LIMIT 1)").fetchone()[0]:
+        if kind == "values":
+            con.execute(f"""INSERT INTO value_history SELECT s.*, {load_id} FROM value_store s
+                            WHERE EXISTS (SELECT 1 FROM pending p WHERE {key_match})""")
+        con.execute(f"DELETE FROM {table} s WHERE EXISTS (SELECT 1 FROM pending p WHERE {key_match})")
+        select = ", ".join(f"p.{c}" for c in columns)
+        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM pending p")
+        if kind == "projects":
+            con.execute(f"INSERT INTO project_history ({', '.join(columns)}) SELECT {select} FROM pending p")
+    con.execute(f"DROP {pending} pending")
     con.unregister("incoming")
 
 

@@ -7,14 +7,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
+import tempfile
+import weakref
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import charset_normalizer
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
 
 from etl.errors import InputError
 
@@ -24,13 +23,59 @@ _HEADER_HINTS = ("开发区", "指标", "项目", "企业", "年份", "园区", 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
+# CSV files at least this big are read by DuckDB (etl.bulk.Grid.from_csv) rather than csv.reader when they are
+# plain UTF-8 without blank lines; smaller ones are not worth a temporary file.
+BULK_CSV_BYTES = 1024 * 1024
+_PREFIX_BYTES = 256 * 1024
+
+
 @dataclass
+class BulkCsv:
+    """A big UTF-8 CSV for DuckDB to read: where it is, how it is split, and its first rows as csv.reader reads them."""
+
+    path: Path
+    delimiter: str
+    head: list[list[str]]
+    data: bytes
+    encoding: str
+
+
 class RawSheet:
-    file_name: str
-    sheet: str | None
-    cells: list[list[Any]]
-    sha256: str
-    encoding: str | None = None
+    """One sheet's cells. Big CSV files keep their cells on disk until something asks for them row by row."""
+
+    def __init__(self, file_name: str, sheet: str | None, cells: list[list[Any]] | None, sha256: str,
+                 encoding: str | None = None, bulk_source: BulkCsv | None = None):
+        self.file_name = file_name
+        self.sheet = sheet
+        self.sha256 = sha256
+        self.encoding = encoding
+        self.bulk_source = bulk_source
+        self._cells = cells
+        self._grid = None
+
+    @property
+    def cells(self) -> list[list[Any]]:
+        if self._cells is None:
+            source = self.bulk_source
+            text = source.data.decode("utf-8-sig" if source.encoding == "utf-8-sig" else "utf-8")
+            self._cells = _csv_rows(text, source.delimiter)
+        return self._cells
+
+    def head(self, count: int) -> list[list[Any]]:
+        if self._cells is None and self.bulk_source is not None:
+            return self.bulk_source.head[:count]
+        return self.cells[:count]
+
+    def grid(self):
+        """The cells as an etl.bulk.Grid (DuckDB), built once."""
+        if self._grid is None:
+            from etl.bulk import Grid
+
+            if self.bulk_source is not None and self._cells is None:
+                self._grid = Grid.from_csv(self.bulk_source.path, self.bulk_source.delimiter, self.bulk_source.head)
+            if self._grid is None:
+                self._grid = Grid.from_rows(self.cells)
+        return self._grid
 
 
 @dataclass
@@ -46,16 +91,16 @@ def read_file(path: Path | str, display_name: str | None = None) -> ReadResult:
         data = path.read_bytes()
     except OSError as exc:
         return ReadResult(errors=[InputError(name, message=f"无法读取文件（{exc.strerror}）— 应为可读的 .xlsx 或 .csv 文件")])
-    return read_bytes(data, name)
+    return read_bytes(data, name, path)
 
 
-def read_bytes(data: bytes, name: str) -> ReadResult:
+def read_bytes(data: bytes, name: str, path: Path | None = None) -> ReadResult:
     def fail(message: str) -> ReadResult:
         return ReadResult(errors=[InputError(name, message=message)])
 
     if len(data) > MAX_FILE_BYTES:
         return fail(f"文件过大（{len(data) // (1024 * 1024)} MB）— 单个文件应小于 {MAX_FILE_BYTES // (1024 * 1024)} MB")
-    if not data.strip():
+    if not data[:4096].strip() and not data.strip():  # (the prefix spares copying a big file)
         return fail("文件是空的 — 应包含表头和数据行")
     digest = hashlib.sha256(data).hexdigest()
     suffix = Path(name).suffix.lower()
@@ -65,6 +110,10 @@ def read_bytes(data: bytes, name: str) -> ReadResult:
         return fail("这是旧版 Excel/WPS 格式（.xls/.et），无法读取 — 请在 Excel 或 WPS 中“另存为” .xlsx 后再导入")
     if suffix in (".xlsx", ".xlsm") or data.startswith(b"PK\x03\x04"):
         return _read_xlsx(data, name, digest)
+    if len(data) >= BULK_CSV_BYTES:
+        bulk = _bulk_csv(data, name, digest, path)
+        if bulk is not None:
+            return bulk
     return _read_csv(data, name, digest)
 
 
@@ -72,7 +121,59 @@ def read_bytes(data: bytes, name: str) -> ReadResult:
 INSTRUCTION_SHEETS = frozenset({"填写说明", "填表说明", "填报说明", "使用说明", "说明", "Instructions"})
 
 
+def _bulk_csv(data: bytes, name: str, digest: str, path: Path | None,
+              transcoded_from: str | None = None) -> ReadResult | None:
+    """A big CSV that DuckDB can read as csv.reader would: UTF-8 (checked in full by DuckDB as it reads),
+    headers legible in UTF-8 so that no other encoding could be preferred, one record per line start.
+
+    transcoded_from: data is the UTF-8 re-encoding of a file decode_text read in that encoding (GBK …)."""
+    bom = data.startswith(b"\xef\xbb\xbf")
+    offset = 3 if bom else 0
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:8192]:
+        return None
+    if data.startswith((b"\n", b"\r"), offset) or data.find(b"\n\n") >= 0 or data.find(b"\n\r\n") >= 0:
+        return None  # blank lines: csv.reader counts them as rows, DuckDB does not
+    if data.count(b"\r") != data.count(b"\r\n"):
+        return None  # a carriage return that does not end a line (or ends one on its own)
+    start = data[offset:offset + _PREFIX_BYTES]
+    try:
+        prefix = start[: start.rfind(b"\n") + 1].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    legible = bom or transcoded_from or any(hint in prefix[:20_000] for hint in _HEADER_HINTS)
+    if len(prefix) < 20_000 or not legible:
+        return None
+    delimiter = _sniff(prefix)
+    head = _csv_rows(prefix, delimiter)
+    if len(head) <= 40:
+        return None
+    encoding = "utf-8-sig" if bom else "utf-8"
+    if path is None or transcoded_from or Path(path).suffix.lower() not in (".csv", ".txt", ""):
+        with tempfile.NamedTemporaryFile(prefix="devzone-", suffix=".csv", delete=False) as handle:
+            handle.write(data)
+        sheet = RawSheet(name, None, None, digest, transcoded_from or encoding,
+                         BulkCsv(Path(handle.name), delimiter, head[:40], data, encoding))
+        weakref.finalize(sheet, os.unlink, handle.name)  # DuckDB reads it when the sheet is understood
+        return ReadResult(sheets=[sheet])
+    return ReadResult(sheets=[RawSheet(name, None, None, digest, encoding,
+                                       BulkCsv(Path(path), delimiter, head[:40], data, encoding))])
+
+
+def _sniff(text: str) -> str:
+    try:
+        return csv.Sniffer().sniff(text[:4096], delimiters=",\t;").delimiter
+    except csv.Error:
+        return ","
+
+
+def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
+    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+
+
 def _read_xlsx(data: bytes, name: str, digest: str) -> ReadResult:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, EOFError):
@@ -102,13 +203,13 @@ def _read_csv(data: bytes, name: str, digest: str) -> ReadResult:
     text, encoding, problem = decode_text(data)
     if problem:
         return ReadResult(errors=[InputError(name, message=problem)])
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    return ReadResult(sheets=[RawSheet(name, None, rows, digest, encoding)])
+    if len(data) >= BULK_CSV_BYTES and encoding not in ("utf-8", "utf-8-sig"):
+        # GBK and the like: DuckDB reads UTF-8 only, so it gets the decoded text re-encoded in a temporary file.
+        bulk = _bulk_csv(text.encode("utf-8"), name, digest, None, transcoded_from=encoding)
+        if bulk is not None:
+            return bulk
+    delimiter = _sniff(text)
+    return ReadResult(sheets=[RawSheet(name, None, _csv_rows(text, delimiter), digest, encoding)])
 
 
 def decode_text(data: bytes) -> tuple[str, str | None, str | None]:
@@ -123,6 +224,14 @@ def decode_text(data: bytes) -> tuple[str, str | None, str | None]:
         return _strict(data, "utf-16", "utf-16")
     if b"\x00" in data[:8192]:
         return "", None, "文件含有二进制内容，不是文本 CSV — 应为 .csv（UTF-8 或 GBK 编码）或 .xlsx 文件"
+    try:  # legible UTF-8 wins whatever else is proposed (see the loop below), so ask no further
+        text = data.decode("utf-8")
+        if any(hint in text[:20_000] for hint in _HEADER_HINTS):
+            return text, "utf-8", None
+    except UnicodeDecodeError:
+        pass
+    import charset_normalizer
+
     candidates: list[str] = ["utf-8"]
     guess = charset_normalizer.from_bytes(data[:200_000], cp_isolation=["utf_8", "gb18030", "big5"]).best()
     if guess is not None:

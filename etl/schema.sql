@@ -10,10 +10,12 @@ CREATE TABLE IF NOT EXISTS load_log (
     load_id INTEGER, loaded_at TIMESTAMP, file_name VARCHAR, sheet VARCHAR, sha256 VARCHAR,
     rows INTEGER, status VARCHAR, loaded_by VARCHAR);
 -- provenance columns shared by every stored fact
+-- One row per (zone_id, year, indicator). No PRIMARY KEY index: with a million values, building it was most of
+-- a national load. The loader keeps the key unique: it refuses conflicting duplicates in a batch, stores the
+-- first of identical ones, and deletes a stored value before inserting its replacement (etl/publish.py _apply).
 CREATE TABLE IF NOT EXISTS value_store (
     zone_id VARCHAR, year INTEGER, indicator VARCHAR, value DOUBLE, source VARCHAR, is_synthetic BOOLEAN,
-    load_id INTEGER, file_name VARCHAR, sheet VARCHAR, row_number INTEGER, sha256 VARCHAR, loaded_at TIMESTAMP,
-    PRIMARY KEY (zone_id, year, indicator));
+    load_id INTEGER, file_name VARCHAR, sheet VARCHAR, row_number INTEGER, sha256 VARCHAR, loaded_at TIMESTAMP);
 CREATE TABLE IF NOT EXISTS value_history AS SELECT *, NULL::INTEGER AS superseded_by_load FROM value_store WITH NO DATA;
 CREATE TABLE IF NOT EXISTS project_store (
     project_id VARCHAR PRIMARY KEY, project_name VARCHAR, zone_id VARCHAR, investor VARCHAR,

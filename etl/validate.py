@@ -1,14 +1,16 @@
 """Rules every load must pass, as pandera schemas plus the cross-row rules pandera does not express.
 
+Indicator values and targets (millions of rows) are checked with column operations instead of pandera, with
+the messages pandera would give; pandera is imported only when the other kinds of fact are present.
 Failures come back as located InputErrors pointing at the cell to fix.
 """
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import cache
 
 import pandas as pd
-import pandera.pandas as pa
 
 from etl import catalogue
 from etl.errors import InputError
@@ -20,15 +22,20 @@ def last_year() -> int:
     return dt.date.today().year + 1
 
 
-def _year_check() -> pa.Check:
-    return pa.Check(lambda s: s.isna() | s.between(FIRST_YEAR, last_year()),
-                    error=f"年份超出范围 — 应在 {FIRST_YEAR} 至 {last_year()} 年之间")
+def _year_error() -> str:
+    return f"年份超出范围 — 应在 {FIRST_YEAR} 至 {last_year()} 年之间"
+
+
+def _year_check():
+    import pandera.pandas as pa
+
+    return pa.Check(lambda s: s.isna() | s.between(FIRST_YEAR, last_year()), error=_year_error())
 
 
 def _fractional_counts(frame: pd.DataFrame, value_column: str) -> list[InputError]:
     if frame.empty:
         return []
-    kinds = frame["indicator"].map(lambda code: catalogue.indicators()[code].kind)
+    kinds = frame["indicator"].map({code: i.kind for code, i in catalogue.indicators().items()})
     values = frame[value_column].astype(float)
     bad = frame[(kinds == "count") & values.notna() & (values != values.round())]
     return [InputError(row["file_name"], row["sheet"], int(row["row_number"]), _value_cell(row, value_column),
@@ -46,33 +53,44 @@ def show(value) -> str:
 _NON_NEGATIVE = "不能为负数 — 应为 0 或正数"
 
 
-def _figure_schema(value_column: str) -> pa.DataFrameSchema:
-    return pa.DataFrameSchema(
-        {
-            "year": pa.Column(int, _year_check(), coerce=True),
-            value_column: pa.Column(float, pa.Check.ge(0, error=_NON_NEGATIVE), nullable=True, coerce=True),
-        },
-    )
+def _figure_errors(frame: pd.DataFrame, value_column: str) -> list[InputError]:
+    """Years in range and figures not negative, as the pandera schema of old reported them."""
+    if frame.empty:
+        return []
+    years = frame["year"].astype("int64")
+    values = frame[value_column].astype(float)
+    errors = []
+    for mask, field, message in ((~years.between(FIRST_YEAR, last_year()), "year", _year_error()),
+                                 (values < 0, value_column, _NON_NEGATIVE)):
+        for _, row in frame[mask].iterrows():
+            errors.append(InputError(row["file_name"], row["sheet"], int(row["row_number"]), _value_cell(row, field),
+                                     f"“{show(row[field])}”{message}"))
+    return errors
 
 
-VALUE_SCHEMA = _figure_schema("value")
-TARGET_SCHEMA = _figure_schema("target")
-ENTERPRISE_SCHEMA = pa.DataFrameSchema({"recognised_year": pa.Column(int, _year_check(), coerce=True)})
-PROJECT_SCHEMA = pa.DataFrameSchema(
-    {
-        column: pa.Column(float, pa.Check.ge(0, error=_NON_NEGATIVE), nullable=True, coerce=True)
-        for column in ("total_investment", "projected_output", "projected_tax")
+@cache
+def _schemas() -> dict:
+    import pandera.pandas as pa
+
+    return {
+        "enterprises": pa.DataFrameSchema({"recognised_year": pa.Column(int, _year_check(), coerce=True)}),
+        "projects": pa.DataFrameSchema(
+            {column: pa.Column(float, pa.Check.ge(0, error=_NON_NEGATIVE), nullable=True, coerce=True)
+             for column in ("total_investment", "projected_output", "projected_tax")}),
     }
-)
+
 
 # Which spreadsheet column a failing field was read from, per frame.
 _VALUE_CELLS = {"year": "year_column", "value": "column", "target": "column", "recognised_year": "year_column"}
 
 
-def _schema_errors(frame: pd.DataFrame, schema: pa.DataFrameSchema,
+def _schema_errors(frame: pd.DataFrame, kind: str,
                    column_of: Callable[[pd.Series, str | None], int | None]) -> list[InputError]:
     if frame.empty:
         return []
+    import pandera.pandas as pa
+
+    schema = _schemas()[kind]
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
@@ -90,7 +108,7 @@ def _schema_errors(frame: pd.DataFrame, schema: pa.DataFrameSchema,
     return []
 
 
-def _message_for(check: str, schema: pa.DataFrameSchema, field: str | None) -> str:
+def _message_for(check: str, schema, field: str | None) -> str:
     checks = list(schema.checks)
     if field and field in schema.columns:
         checks += list(schema.columns[field].checks)
@@ -169,10 +187,10 @@ def validate(values: pd.DataFrame, targets: pd.DataFrame, enterprises: pd.DataFr
     def value_cell(row: pd.Series) -> int | None:
         return _value_cell(row, "value")
 
-    errors = _schema_errors(values, VALUE_SCHEMA, _value_cell)
-    errors += _schema_errors(targets, TARGET_SCHEMA, _value_cell)
-    errors += _schema_errors(enterprises, ENTERPRISE_SCHEMA, _value_cell)
-    errors += _schema_errors(projects, PROJECT_SCHEMA, _project_cell)
+    errors = _figure_errors(values, "value")
+    errors += _figure_errors(targets, "target")
+    errors += _schema_errors(enterprises, "enterprises", _value_cell)
+    errors += _schema_errors(projects, "projects", _project_cell)
     errors += _fractional_counts(values, "value") + _fractional_counts(targets, "target")
     errors += _conflicts(values, ["zone_id", "year", "indicator"], ["value"], "开发区-年份-指标", value_cell)
     errors += _conflicts(targets, ["zone_id", "year", "indicator"], ["target"], "目标", value_cell)

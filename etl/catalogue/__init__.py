@@ -9,13 +9,12 @@ from functools import cache
 
 from etl.paths import CATALOGUE_DIR, chain_segments_file, indicators_file, progress_rules_file, zones_file
 
+_QUOTE_MARKS = str.maketrans("", "", "\"'“”‘’「」《》")
+
 
 def normalise_label(text: object) -> str:
     """Fold a header or name for matching: NFKC, no whitespace or quote marks, parentheses unified."""
-    folded = unicodedata.normalize("NFKC", str(text))
-    for mark in ("\"", "'", "“", "”", "‘", "’", "「", "」", "《", "》"):
-        folded = folded.replace(mark, "")
-    return "".join(folded.split())
+    return "".join(unicodedata.normalize("NFKC", str(text)).translate(_QUOTE_MARKS).split())
 
 
 @dataclass(frozen=True)

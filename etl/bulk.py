@@ -1,0 +1,371 @@
+"""Long and wide statistics sheets, a column at a time: the cell grid lives in DuckDB, and every distinct
+zone name, year, flag, indicator, unit and odd number is judged once by the scalar rules in etl.normalise,
+then joined back. Errors carry the same messages and cells as the row-by-row rules would give.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from etl import catalogue
+from etl.errors import ErrorCollector
+
+# Every character str.strip()/str.split() treats as whitespace, as an RE2 class (tests/etl/test_bulk.py checks it).
+WHITESPACE = ("\\t\\n\\x{0b}\\x{0c}\\r\\x{1c}-\\x{1f} \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}"
+              "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}")
+# Numbers DuckDB's CAST reads exactly as parse_number does once commas and outer spaces are gone.
+FAST_NUMBER = " *[+-]?[0-9][0-9,]*(\\.[0-9]*)? *"
+_EXOTIC = "\x00"  # prefix of a cell that is not text (dates, booleans, numbers from .xlsx): see Grid.decode
+
+
+_TIMING = bool(os.environ.get("DEVZONE_ETL_TIMING"))
+
+
+def _sql(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> duckdb.DuckDBPyConnection:
+    """con.execute, timed on stderr when DEVZONE_ETL_TIMING is set (to see where a big load spends its time)."""
+    if not _TIMING:
+        return con.execute(query, params)
+    started = time.perf_counter()
+    result = con.execute(query, params)
+    print(f"[bulk] {time.perf_counter() - started:7.3f}s  {' '.join(query.split())[:110]}", file=sys.stderr)
+    return result
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # a long read must not draw on the CLI's stderr
+    return con
+
+
+def _nonblank(column: str) -> str:
+    return f"regexp_matches({column}, '[^{WHITESPACE}]')"
+
+
+class Grid:
+    """A sheet's cells in a DuckDB table `grid(row_number, c1 … cN)`, all text (NULL for an empty cell)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, width: int, exotic: list[Any] | None = None,
+                 read_by: str = "rows"):
+        self.con = con
+        self.width = width
+        self.exotic = exotic or []
+        self.read_by = read_by  # "read_csv" when DuckDB read the file itself, "rows" when given Python rows
+        self._names = 0
+
+    def col(self, column: int | None) -> str:
+        return f"c{column}" if column and 1 <= column <= self.width else "NULL"
+
+    def decode(self, text: str | None) -> Any:
+        if text and text[0] == _EXOTIC:
+            return self.exotic[int(text[1:])]
+        return text
+
+    def name(self, prefix: str) -> str:
+        self._names += 1
+        return f"{prefix}_{self._names}"
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[Sequence[Any]]) -> Grid:
+        width = max((len(r) for r in rows), default=0) or 1
+        exotic: list[Any] = []
+        tags: dict[tuple[type, Any], str] = {}
+
+        def encode(value: Any) -> str | None:
+            if value is None or isinstance(value, str):
+                return value
+            key = (type(value), value)
+            tag = tags.get(key)
+            if tag is None:
+                tag = tags[key] = f"{_EXOTIC}{len(exotic)}"
+                exotic.append(value)
+            return tag
+
+        columns = [[encode(r[j]) if j < len(r) else None for r in rows] for j in range(width)]
+        con = _connect()
+        select = ", ".join(["unnest(?::BIGINT[]) AS row_number"] + [f"unnest(?::VARCHAR[]) AS c{j + 1}" for j in range(width)])
+        _sql(con, f"CREATE TEMP TABLE grid AS SELECT {select}", [list(range(1, len(rows) + 1)), *columns])
+        return cls(con, width, exotic)
+
+    @classmethod
+    def from_csv(cls, path: Path, delimiter: str, head: list[list[str]]) -> Grid | None:
+        """DuckDB's own reader for a big UTF-8 file; None if it reads the file differently from csv.reader."""
+        width = max((len(r) for r in head), default=0) or 1
+        columns = "{" + ", ".join(f"'c{j + 1}': 'VARCHAR'" for j in range(width)) + "}"
+        con = _connect()
+        try:
+            _sql(con, f"""CREATE TEMP TABLE grid_raw AS SELECT * FROM read_csv(?, header = false, auto_detect = false,
+                            delim = ?, quote = '"', escape = '"', columns = {columns}, null_padding = true,
+                            strict_mode = true, encoding = 'utf-8')""", [str(path), delimiter])
+            _sql(con, "CREATE TEMP VIEW grid AS SELECT rowid + 1 AS row_number, * FROM grid_raw")
+            first = _sql(con, f"SELECT * EXCLUDE (row_number) FROM grid WHERE row_number <= {len(head)}"
+                                " ORDER BY row_number").fetchall()
+        except duckdb.Error:
+            con.close()
+            return None
+        padded = [tuple((r[j] if j < len(r) and r[j] != "" else None) for j in range(width)) for r in head]
+        if [tuple(r) for r in first] != padded:
+            con.close()
+            return None
+        return cls(con, width, read_by="read_csv")
+
+    def rows(self, where: str = "TRUE") -> list[tuple[int, list[Any]]]:
+        """(row number, cells), empty cells as None, padded to the grid's width."""
+        out = []
+        for record in _sql(self.con, f"SELECT * FROM grid WHERE {where} ORDER BY row_number").fetchall():
+            out.append((record[0], [self.decode(v) for v in record[1:]]))
+        return out
+
+    def first_nonblank(self) -> str:
+        whens = " ".join(f"WHEN {_nonblank(f'c{j}')} THEN c{j}" for j in range(1, self.width + 1))
+        return f"CASE {whens} END"
+
+    def any_content(self) -> bool:
+        return bool(_sql(self.con, f"SELECT count(*) FROM (SELECT 1 FROM grid WHERE {self.first_nonblank()} IS NOT NULL"
+                                     " LIMIT 1)").fetchone()[0])
+
+    def map_distinct(self, source: str, expression: str, fn: Callable[[Any], tuple],
+                     columns: dict[str, str]) -> tuple[str, dict[str, tuple]]:
+        """Apply fn once per distinct value of expression (NULL read as '') and store the results as a table
+        keyed by that text: k, *columns. Returns the table's name and the results by key."""
+        keys = [r[0] for r in _sql(self.con, f"SELECT DISTINCT coalesce({expression}, '') FROM {source}").fetchall()]
+        results = [fn(self.decode(k)) for k in keys]
+        return self.table_of(keys, results, columns), dict(zip(keys, results, strict=True))
+
+    def table_of(self, keys: list[Any], results: list[tuple], columns: dict[str, str], key_type: str = "VARCHAR") -> str:
+        name = self.name("m")
+        select = [f"unnest(?::{key_type}[]) AS k"] + [f"unnest(?::{t}[]) AS {c}" for c, t in columns.items()]
+        values = [list(column) for column in zip(*results, strict=True)] if results else [[] for _ in columns]
+        _sql(self.con, f"CREATE TEMP TABLE {name} AS SELECT {', '.join(select)}", [keys, *values])
+        return name
+
+
+class Body:
+    """The data rows of a long/wide sheet: the grid below the header without spacer, footnote and total rows."""
+
+    def __init__(self, grid: Grid, view: str, count: int):
+        self.grid = grid
+        self.view = view
+        self.count = count
+
+    def rows(self) -> list[tuple[int, list[Any]]]:
+        return self.grid.rows(f"row_number IN (SELECT row_number FROM {self.view})")
+
+
+def keep_rows(grid: Grid, header_row: int, zone_column: int | None,
+              dropped: Callable[[list[Any]], bool], first_may_drop: Callable[[Any], bool],
+              zone_may_drop: Callable[[Any], bool]) -> Body:
+    """Rows below the header minus those `dropped` (the row-by-row rule) rejects. That rule is applied only to
+    rows that could fail it: blank rows, rows whose first non-blank cell is a distinct value `first_may_drop`
+    accepts (a footnote or units line), rows whose zone cell is one `zone_may_drop` accepts (合计 …)."""
+    first, zone = grid.first_nonblank(), grid.col(zone_column)
+    below = f"FROM grid WHERE row_number > {header_row}"
+    # The first non-blank cell is nearly always in column 1: look further along only in rows whose column-1
+    # value is blank (as str.strip() sees it), so the whitespace test runs on distinct values, not every row.
+    pairs = _sql(grid.con, f"SELECT DISTINCT c1, {zone} {below}").fetchall()
+    blank = {p[0] for p in pairs if p[0] is None or not str(grid.decode(p[0])).strip()}
+    firsts, zones = {p[0] for p in pairs if p[0] not in blank}, {p[1] for p in pairs}
+    if blank:
+        firsts |= {r[0] for r in _sql(grid.con, f"SELECT DISTINCT {first} {below} AND (c1 IS NULL OR c1 IN"
+                                                 " (SELECT unnest(?::VARCHAR[])))", [[v for v in blank if v]]).fetchall()}
+    suspects = [v for v in firsts if v is not None and first_may_drop(grid.decode(v))]
+    totals = [v for v in zones if v is not None and zone_may_drop(grid.decode(v))]
+    drop: list[int] = []
+    if None in firsts or suspects or totals:
+        _sql(grid.con, "CREATE OR REPLACE TEMP TABLE suspects AS SELECT unnest(?::VARCHAR[]) AS v, unnest(?::VARCHAR[]) AS z",
+             [suspects + [None] * max(0, len(totals) - len(suspects)), totals + [None] * max(0, len(suspects) - len(totals))])
+        doubtful = (f"row_number IN (SELECT row_number {below} AND ({first} IS NULL"
+                    f" OR {first} IN (SELECT v FROM suspects) OR {zone} IN (SELECT z FROM suspects)))")
+        drop = [number for number, cells in grid.rows(doubtful) if dropped(cells)]
+    name = grid.name("dropped")
+    _sql(grid.con, f"CREATE TEMP TABLE {name} AS SELECT unnest(?::BIGINT[]) AS row_number", [drop])
+    view = grid.name("body")
+    _sql(grid.con, f"CREATE TEMP VIEW {view} AS SELECT * {below}"
+                   + (f" AND row_number NOT IN (SELECT row_number FROM {name})" if drop else ""))
+    count = _sql(grid.con, f"SELECT count(*) FROM {view}").fetchone()[0]
+    return Body(grid, view, count)
+
+
+# ---- values
+
+
+def canonical_sql(number: str, factor: str) -> tuple[str, str]:
+    """(value, needs_python): round(number × factor, 8) as Python's round() gives it, except where the
+    scaled product is too close to a half for a binary computation to be sure — those are redone in Python."""
+    product = f"({number} * {factor})"
+    scaled = f"({product} * 1e8)"
+    safe = f"(abs({product}) < 1e5 AND abs({scaled} - floor({scaled}) - 0.5) > 0.01)"
+    value = f"CASE WHEN {factor} = 1 THEN {number} WHEN {safe} THEN round({product}, 8) END"
+    return value, f"({factor} <> 1 AND NOT {safe})"
+
+
+def extract_values(table, errors: ErrorCollector, zones) -> pd.DataFrame:
+    """Long and wide statistics tables -> one row per (zone, year, indicator) with a value.
+
+    The same facts and the same located errors as judging each row in turn: a row's zone, year, 是否模拟 flag
+    and (long) indicator are checked on every row; its figure(s) only where the indicator is known; the unit
+    only where the figure reads as a number or is missing; a value is kept where everything holds.
+    """
+    from etl import normalise as n
+    from etl.layout import LAYOUT_LONG, cell_text, sheet_year
+
+    body: Body = table.body
+    grid, con, view = body.grid, body.grid.con, body.view
+    columns = table.columns
+    long = table.layout == LAYOUT_LONG
+
+    def column(key: str) -> int | None:
+        header = columns.get(key)
+        return header.column if header else None
+
+    def key(name: str) -> str:
+        return f"coalesce({grid.col(column(name))}, '')"
+
+    fallback = sheet_year(table)
+    has_year = "year" in columns
+
+    def year_of(raw: Any) -> tuple[int | None, str | None]:
+        if has_year:
+            year, problem = n.parse_year(raw)
+            if problem:
+                return None, f"{problem} — 应为四位年份，如 2021"
+            if year is not None:
+                return year, None
+        if fallback is not None:
+            return fallback, None
+        return None, "缺少年份 — 应在“年份”列填写，或在标题/工作表名中写明（如“2021年”）"
+
+    def zone_of(raw: Any) -> tuple[str | None, str | None]:
+        if n.is_missing(raw):
+            return None, "开发区名称为空 — 应填写开发区全称或简称"
+        return zones.resolve(raw)
+
+    def flag_of(raw: Any) -> tuple[bool, str | None]:
+        flag, problem = n.parse_flag(raw)
+        return flag, (f"{problem} — “是否模拟”应填“是”或“否”" if problem else None)
+
+    checks = [("zone", zone_of, {"zone_id": "VARCHAR", "msg": "VARCHAR"}),
+              ("year", year_of, {"year": "BIGINT", "msg": "VARCHAR"}),
+              ("synthetic", flag_of, {"flag": "BOOLEAN", "msg": "VARCHAR"})]
+    if long:
+        checks.append(("indicator", n.indicator_of, {"code": "VARCHAR", "msg": "VARCHAR"}))
+    maps, single = {}, {}  # single: the one result of a column holding the same text throughout (no join needed)
+    for name, fn, types in checks:
+        maps[name], results = grid.map_distinct(view, key(name), fn, types)
+        if len(results) == 1:
+            single[name] = next(iter(results.values()))
+        failing = [k for k, result in results.items() if result[1]]
+        if failing:  # every row holding a refused value is reported at that cell
+            for row_number, k in _sql(con, f"SELECT row_number, {key(name)} FROM {view} WHERE {key(name)}"
+                                           " IN (SELECT unnest(?::VARCHAR[])) ORDER BY row_number", [failing]).fetchall():
+                errors.add(results[k][1], row=row_number, column=column(name))
+    maps["source"], sources = grid.map_distinct(view, key("source"), lambda raw: (cell_text(raw) or None,),
+                                                {"source": "VARCHAR"})
+    if len(sources) == 1:
+        single["source"] = next(iter(sources.values()))
+
+    # One cell per figure: (row, spreadsheet column, indicator code, raw text, unit text) with the row's facts.
+    facts = f"row_number, {key('zone')} AS zk, {key('year')} AS yk, {key('synthetic')} AS sk, {key('source')} AS ok"
+    labels: dict[tuple[int, str], str] = {}
+    units: list[tuple[int, str, str, float, str | None, int]] = []  # col, code, unit text -> factor, problem, cell
+    if long:
+        header = columns["value"]
+        unit_column = column("unit")
+        cells_sql = (f"SELECT b.*, i.code FROM (SELECT {facts}, {header.column} AS col, {key('indicator')} AS ik,"
+                     f" coalesce({grid.col(header.column)}, '') AS raw, {key('unit')} AS unit_raw FROM {view}) b"
+                     f" JOIN {maps['indicator']} i ON i.k = b.ik AND i.code IS NOT NULL")
+        for code, unit_raw in _sql(con, f"SELECT DISTINCT code, unit_raw FROM ({cells_sql})").fetchall():
+            unit_text = cell_text(grid.decode(unit_raw))
+            factor, problem = n.resolve_unit(code, unit_text or header.unit, table.units_line)
+            units.append((header.column, code, unit_raw, factor, problem, unit_column if unit_text else header.column))
+            labels[(header.column, code)] = catalogue.indicators()[code].name_zh
+    else:
+        selects = []
+        for header, code in table.indicator_columns:
+            selects.append(f"SELECT {facts}, {header.column} AS col, coalesce({grid.col(header.column)}, '') AS raw,"
+                           f" '' AS unit_raw, '{code}' AS code FROM {view}")
+            factor, problem = n.resolve_unit(code, header.unit, table.units_line)
+            units.append((header.column, code, "", factor, problem, header.column))
+            labels[(header.column, code)] = header.text
+        cells_sql = " UNION ALL ".join(selects)
+    m_unit = grid.name("m_unit")
+    _sql(con, f"""CREATE TEMP TABLE {m_unit} AS SELECT unnest(?::BIGINT[]) AS col, unnest(?::VARCHAR[]) AS code,
+                  unnest(?::VARCHAR[]) AS unit_raw, unnest(?::DOUBLE[]) AS factor, unnest(?::VARCHAR[]) AS msg,
+                  unnest(?::BIGINT[]) AS unit_col""",
+         [list(c) for c in zip(*units, strict=True)] if units else [[]] * 6)
+    fast = f"(length(c.raw) <= 40 AND regexp_full_match(c.raw, '{FAST_NUMBER}'))"  # longer ones may overflow
+    m_number, numbers = grid.map_distinct(f"({cells_sql}) c", f"CASE WHEN c.raw <> '' AND NOT {fast} THEN c.raw END",
+                                          n.parse_number, {"number": "DOUBLE", "problem": "VARCHAR"})
+    number = (f"CASE WHEN c.raw = '' THEN NULL WHEN {fast} THEN CAST(replace(trim(c.raw), ',', '') AS DOUBLE)"
+              " ELSE m.number END")
+    problem = f"CASE WHEN c.raw = '' OR {fast} THEN NULL ELSE m.problem END"
+    parsed = f"""SELECT c.row_number, c.col, c.code, c.raw, c.zk, c.yk, c.sk, c.ok, {number} AS number,
+                        {problem} AS problem, u.factor, u.msg AS unit_msg, u.unit_col
+                 FROM ({cells_sql}) c LEFT JOIN {m_number} m ON m.k = c.raw
+                 LEFT JOIN {m_unit} u ON u.col = c.col AND u.code = c.code AND u.unit_raw = c.unit_raw"""
+    if any(result[1] for result in numbers.values()):
+        for row_number, col, code, raw, problem_text in _sql(
+                con, f"SELECT row_number, col, code, raw, problem FROM ({parsed}) WHERE problem IS NOT NULL").fetchall():
+            errors.add(n.amount_problem(labels[(col, code)], code, grid.decode(raw), problem_text),
+                       row=row_number, column=col)
+    if any(unit[4] for unit in units):
+        for row_number, unit_col, message in _sql(
+                con, f"SELECT row_number, unit_col, unit_msg FROM ({parsed}) WHERE problem IS NULL"
+                     " AND unit_msg IS NOT NULL").fetchall():
+            errors.add(message, row=row_number, column=unit_col)
+    value, needs_python = canonical_sql("p.number", "p.factor")
+    # Zone ids, codes and sources come back as categoricals (DuckDB ENUMs): a million short strings cost far
+    # more to build, to de-duplicate and to hand back to DuckDB than a million small integers.
+    enums = {}
+    for name, table_name, field in (("zone_id", maps["zone"], "zone_id"), ("source", maps["source"], "source"),
+                                    ("indicator", m_unit, "code")):
+        enums[name] = grid.name("enum")
+        _sql(con, f"CREATE TYPE {enums[name]} AS ENUM (SELECT DISTINCT {field} FROM {table_name}"
+                  f" WHERE {field} IS NOT NULL ORDER BY 1)")
+    flag, source, joins = "f.flag", "s.source", []
+    if "synthetic" in single:
+        flag = "true" if single["synthetic"][0] else "false"
+    else:
+        joins.append(f"JOIN {maps['synthetic']} f ON f.k = p.sk")
+    if "source" in single:
+        source = "NULL" if single["source"][0] is None else "'" + single["source"][0].replace("'", "''") + "'"
+    else:
+        joins.append(f"JOIN {maps['source']} s ON s.k = p.ok")
+    joins = "\n        ".join(joins)
+    converts = any(unit[3] != 1 for unit in units)  # only then can a value need Python's round()
+    extra = f", {needs_python} AS needs_python, p.number, p.factor" if converts else ""
+    frame = _sql(con, f"""
+        SELECT z.zone_id::{enums['zone_id']} AS zone_id, y.year, p.code::{enums['indicator']} AS indicator,
+               {value} AS value, {source}::{enums['source']} AS source, {flag} AS is_synthetic,
+               p.col AS "column", p.row_number{extra}
+        FROM ({parsed}) p
+        JOIN {maps['zone']} z ON z.k = p.zk AND z.zone_id IS NOT NULL
+        JOIN {maps['year']} y ON y.k = p.yk AND y.year IS NOT NULL
+        {joins}
+        WHERE p.problem IS NULL AND p.unit_msg IS NULL AND p.number IS NOT NULL
+        ORDER BY p.row_number, p.col""").df()
+    if converts:
+        redo = frame["needs_python"].to_numpy(dtype=bool)
+        if redo.any():
+            frame.loc[redo, "value"] = [n.to_canonical(x, f) for x, f in
+                                        zip(frame.loc[redo, "number"], frame.loc[redo, "factor"], strict=True)]
+        frame = frame.drop(columns=["needs_python", "number", "factor"])
+    file_name, sheet = table.location
+    frame["year_column"] = column("year")
+    for name, constant in (("file_name", file_name), ("sheet", sheet), ("sha256", table.raw.sha256)):
+        frame[name] = _constant(constant, len(frame))
+    return frame[n.VALUE_COLUMNS]
+
+
+def _constant(value: str | None, length: int) -> pd.Categorical | None:
+    """A column holding one text throughout, as a categorical (None stays None, as the row-wise frames had it)."""
+    if value is None:
+        return None
+    return pd.Categorical.from_codes(np.zeros(length, dtype=np.int8), categories=[value])
