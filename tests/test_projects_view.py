@@ -520,13 +520,32 @@ def test_intensity_by_chain(signed, raw):
     assert len(bars) == len(rows)
 
 
-def test_reported_vs_ledger_when_all_figures_come_from_the_ledger(comparison):
+def test_reported_vs_ledger_on_the_demo(comparison):
+    """The demo's wide sheet reports 预计年产值/预计利税 (equal to the ledger sums) for every year but 2021."""
     compared = pv.reported_vs_ledger(comparison, {"projected_output": "预计年产值", "projected_tax": "预计利税"}, "zh")
+    assert compared.any_reported and not any(compared.differs)
+    kinds = dict(zip(compared.table["年份"] + compared.table["指标"], compared.table["数值类型"], strict=True))
+    assert kinds["2021年预计年产值"] == "台账汇总（无报表数）" and kinds["2022年预计年产值"] == "报表数"
+    assert set(compared.table["差额（数值−台账）"]) == {"一致"}
+    assert compared.table["年份"].iloc[0] == pv.fmt.year(comparison["year"].max())  # newest first
+
+
+def test_reported_vs_ledger_when_all_figures_come_from_the_ledger(comparison):
+    ledger_only = comparison.assign(source=pv.LEDGER_SOURCE_TAG, value=comparison["ledger"])
+    compared = pv.reported_vs_ledger(ledger_only, {"projected_output": "预计年产值", "projected_tax": "预计利税"}, "zh")
     assert not compared.any_reported
     assert not any(compared.differs)
     assert set(compared.table["数值类型"]) == {"台账汇总（无报表数）"}
     assert set(compared.table["差额（数值−台账）"]) == {"一致"}
-    assert compared.table["年份"].iloc[0] == pv.fmt.year(comparison["year"].max())  # newest first
+
+
+def test_a_reported_figure_that_disagrees_with_the_ledger_is_flagged(comparison):
+    changed = comparison.copy()
+    row = changed.index[(changed["source"] != pv.LEDGER_SOURCE_TAG) & changed["value"].notna()][0]
+    changed.loc[row, "value"] = changed.loc[row, "ledger"] + 1.5
+    compared = pv.reported_vs_ledger(changed, {"projected_output": "预计年产值", "projected_tax": "预计利税"}, "zh")
+    assert sum(compared.differs) == 1
+    assert "+1.5亿元" in set(compared.table["差额（数值−台账）"])
 
 
 def test_reported_vs_ledger_highlights_differences():
@@ -649,7 +668,7 @@ def test_output_tax_screen(demo, ledger, comparison):
     assert screen.top.table["项目名称"].tolist() == pv.top_projects(pv.signed_projects(ledger), 2021)[
         "project_name"].tolist()
     assert screen.chains is not None and screen.intensity is not None
-    assert not screen.comparison.any_reported
+    assert screen.comparison.any_reported and not any(screen.comparison.differs)
     empty = pv.output_tax_screen(ledger.iloc[0:0], comparison.iloc[0:0], catalogue, place="某开发区", year=2021,
                                  measure="tax", period="all", lang="en")
     assert empty.empty and empty.years is None and empty.top is None
