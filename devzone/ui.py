@@ -44,7 +44,14 @@ KEY_RUN_SNAPSHOT = "snapshot_of_this_run"
 
 def begin_run() -> None:
     """Pin the snapshot for this script run, so every query of one page answers from the same file."""
-    st.session_state[KEY_RUN_SNAPSHOT] = db.reader().snapshot_id()
+    snapshot_reader = db.reader()
+    st.session_state[KEY_RUN_SNAPSHOT] = (str(snapshot_reader.path), snapshot_reader.snapshot_id())
+
+
+def _pinned_snapshot(db_path: str) -> str | None:
+    """This run's snapshot of `db_path`, if one was pinned (a pin taken on another file does not count)."""
+    pin = st.session_state.get(KEY_RUN_SNAPSHOT)
+    return pin[1] if isinstance(pin, tuple) and pin[0] == db_path else None
 
 
 def load(query_fn: Callable[..., pd.DataFrame], *args: object) -> pd.DataFrame:
@@ -57,7 +64,7 @@ def load(query_fn: Callable[..., pd.DataFrame], *args: object) -> pd.DataFrame:
         raise ValueError(f"{query_fn!r} is not a function of devzone.queries")
     snapshot_reader = db.reader()
     db_path = str(snapshot_reader.path)
-    pinned = st.session_state.get(KEY_RUN_SNAPSHOT)
+    pinned = _pinned_snapshot(db_path)
     if pinned is not None:
         try:
             return _cached_query(query_fn.__name__, db_path, pinned, args)
@@ -156,7 +163,7 @@ KEY_ZONE_DIRECTORY = "zone_directory_of_snapshot"
 
 def _zone_directory() -> state.ZoneDirectory:
     """Built once per snapshot and session: the sidebar, captions and export notes ask for it many times a run."""
-    pinned = st.session_state.get(KEY_RUN_SNAPSHOT)
+    pinned = st.session_state.get(KEY_RUN_SNAPSHOT)  # (path, snapshot): a pin on another file differs too
     remembered = st.session_state.get(KEY_ZONE_DIRECTORY)
     if pinned is not None and remembered is not None and remembered[0] == pinned:
         return remembered[1]
