@@ -6,6 +6,7 @@ hostile inputs through the real ETL. The browser half is tests/browser/test_host
 """
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -186,3 +187,119 @@ def test_plain_markdown():
     assert fmt.plain(XSS_MARKDOWN) == r"\*\*粗体\*\* \[链接\]\(javascript\:window\.\_\_xss=1\)"
     assert fmt.plain("盐湖高新区") == "盐湖高新区"
     assert fmt.plain(None) == fmt.MISSING
+
+
+# ---------------------------------------------------------------- exports: the names come back as typed
+
+@pytest.fixture(scope="module")
+def hostile_story(hostile_db):
+    from devzone.export import data as report_data
+    from devzone.export import story
+
+    load = report_data.direct_loader(hostile_db)
+    zone_year = report_data.gather(load, HOSTILE_ZONE_ID, int(YEAR))
+    return load, zone_year, story.zone_story(zone_year, "zh")
+
+
+def pptx_texts(data: bytes) -> list[str]:
+    from pptx import Presentation
+
+    texts = []
+    for slide in Presentation(io.BytesIO(data)).slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                texts.append(shape.text_frame.text)
+            if shape.has_table:
+                texts += [cell.text for row in shape.table.rows for cell in row.cells]
+            if shape.has_chart:
+                texts += [str(c) for plot in shape.chart.plots for c in plot.categories]
+                texts += [s.name for plot in shape.chart.plots for s in plot.series]
+        if slide.has_notes_slide:
+            texts.append(slide.notes_slide.notes_text_frame.text)
+    return texts
+
+
+def not_escaped(texts: list[str]) -> list[str]:
+    """Exports take names as they are: no HTML entity or markdown backslash from the screen's escaping."""
+    return [t for t in texts if "&lt;" in t or "&gt;" in t or "\\<" in t or "\\*" in t]
+
+
+def test_deck_shows_the_names_as_typed(hostile_story):
+    from devzone.export import deck
+
+    _, _, the_story = hostile_story
+    texts = pptx_texts(deck.render(the_story))
+    everything = "\n".join(texts)
+    assert HOSTILE_ZONE_SHORT in everything
+    assert not_escaped(texts) == []
+
+
+def test_workbook_shows_the_names_as_typed(hostile_story):
+    import openpyxl
+
+    from devzone.export import workbook
+
+    _, zone_year, the_story = hostile_story
+    book = openpyxl.load_workbook(io.BytesIO(workbook.zone_workbook(zone_year, the_story, "zh")))
+    cells = [str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row
+             if c.value is not None]
+    assert not_escaped(cells) == []
+    assert any(HOSTILE_ZONE_SHORT in c for c in cells)
+    assert {XSS_SCRIPT, XSS_IMG, XSS_MARKDOWN, XSS_LINK} <= set(cells), "the projects signed in 2025"
+    assert all(c.data_type != "f" for sheet in book.worksheets for row in sheet.iter_rows() for c in row)
+
+
+def test_summary_and_bulletin_show_the_names_as_typed(hostile_story):
+    from devzone.export import bulletin, deck, summary
+
+    load, _, the_story = hostile_story
+    paragraph = summary.paragraph(HOSTILE_ZONE_ID, int(YEAR), "zh", load=load)
+    assert not_escaped([paragraph, the_story.summary]) == []
+    month = bulletin.gather(load, "山西省", int(YEAR), 11)
+    texts = pptx_texts(deck.render(bulletin.bulletin_story(month, "zh", highlight=HOSTILE_ZONE_ID)))
+    assert HOSTILE_ZONE_SHORT in "\n".join(texts)
+    assert not_escaped(texts) == []
+
+
+def test_page_downloads_show_the_names_as_typed(hostile_db):
+    from devzone import tables
+
+    frame = pd.DataFrame({"项目名称": [XSS_SCRIPT, XSS_MARKDOWN, "=HYPERLINK(\"javascript:x\")"], "n": [1, 2, 3]})
+    book = __import__("openpyxl").load_workbook(io.BytesIO(tables.to_xlsx_bytes(
+        frame, notes=[("开发区", HOSTILE_ZONE_SHORT)])))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    values = [c.value for c in cells]
+    assert XSS_SCRIPT in values and XSS_MARKDOWN in values and HOSTILE_ZONE_SHORT in values
+    assert all(c.data_type != "f" for c in cells)  # formula neutralisation is kept
+    assert XSS_SCRIPT in tables.to_csv_bytes(frame).decode("utf-8-sig")
+
+
+def test_png_of_a_chart_with_hostile_names(hostile_story):
+    from tests.conftest import ARTIFACTS_DIR, chromium_path
+
+    if chromium_path() is None:
+        pytest.skip("no Chromium for kaleido")
+    from devzone.export import figures, images
+
+    _, _, the_story = hostile_story
+    chart = next(c for c in the_story.charts() if c.key == "ranking")
+    fig = figures.figure(chart)
+    drawn = images.presentation_figure(fig, title=chart.title + XSS_BOLD, caption="数据来源：" + XSS_LINK)
+    strings = []
+
+    def collect(value):
+        if isinstance(value, str):
+            strings.append(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                collect(v)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                collect(v)
+    collect(json.loads(drawn.to_json()))
+    assert leaks(strings, RAW_HTML) == []
+    assert any("&lt;script&gt;" in s for s in strings)  # the hostile zone is on the ranking, escaped
+    png = images.png_bytes(fig, title=chart.title + XSS_BOLD, caption="数据来源：" + XSS_LINK)
+    assert png.startswith(b"\x89PNG")
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS_DIR / "hostile_names_ranking.png").write_bytes(png)
