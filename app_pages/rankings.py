@@ -118,8 +118,8 @@ else:
             summary_column, chart_column = st.columns([1, 2], gap="large")
             with summary_column:
                 if bar.summary is not None:
-                    st.metric(fmt.plain(bar.summary.rank_label), bar.summary.rank, border=True)
-                    st.metric(fmt.plain(bar.summary.value_label), bar.summary.value, border=True)
+                    st.metric(bar.summary.rank_label, bar.summary.rank, border=True)
+                    st.metric(bar.summary.value_label, bar.summary.value, border=True)
                 st.markdown("##### " + t("rk.gap.title", lang))
                 for line in bar.gap_lines:
                     st.markdown(line)

@@ -270,8 +270,8 @@ def chosen_summary(part: pd.DataFrame, zone_id: str | None, zone_label: str, ind
         return None
     row = rows.iloc[0]
     n_ranked = int(row["n_ranked"]) if not fmt.is_missing(row["n_ranked"]) else 0
-    rank_label = t("rk.metric.rank", lang, zone=zone_label, n=n_ranked)
-    value_label = t("rk.metric.value", lang, zone=zone_label, indicator=indicator_name)
+    rank_label = t("rk.metric.rank", lang, zone=fmt.plain(zone_label), n=n_ranked)  # metric labels are markdown
+    value_label = t("rk.metric.value", lang, zone=fmt.plain(zone_label), indicator=indicator_name)
     if fmt.is_missing(row["rank"]):
         return Summary(rank_label, t("rk.unranked", lang), value_label, fmt.MISSING)
     return Summary(rank_label, _rank_short(row["rank"], row["tied"], lang), value_label,
