@@ -80,6 +80,7 @@ def wait_until_idle(page: Page) -> None:
 def open_page(page: Page, url: str, charts: int) -> None:
     page.goto(url)
     expect(page.get_by_test_id("stSidebar")).to_contain_text("<img src=x onerror=", timeout=60_000)
+    expect(page.get_by_test_id("stMain").locator("h1").first).to_be_visible(timeout=60_000)
     wait_until_idle(page)
     if charts:
         expect(page.locator(".js-plotly-plot .main-svg").nth(charts - 1)).to_be_attached(timeout=60_000)
