@@ -7,7 +7,7 @@ What the page shows is built once per snapshot and language (`snapshot_view`) an
 """
 import streamlit as st
 
-from devzone import charts, db, overview, queries, tables, ui
+from devzone import charts, db, fmt, overview, queries, tables, ui
 from devzone import quality_view as view
 from devzone.i18n import t
 
@@ -38,9 +38,10 @@ def selection_view(db_path: str, snapshot: str, zone_id: str, year: int, lang: s
     provenance = ui.load(queries.zone_year_provenance, zone_id, year)
     counted = (ui.load(queries.ledger_projects_counted, zone_id, year, indicator)
                if view.needs_projects(provenance, indicator) else None)
-    coverage_line = overview.selection_coverage(ui.load(queries.zone_year_values, zone_id, year),
-                                                ui.zone_label(zone_id), year, lang)
-    return coverage_line, view.build_selection(provenance, indicator, ui.zone_label(zone_id), year, counted, lang)
+    zone_label = fmt.plain(ui.zone_label(zone_id))  # the sentences below are markdown
+    coverage_line = overview.selection_coverage(ui.load(queries.zone_year_values, zone_id, year), zone_label, year,
+                                                lang)
+    return coverage_line, view.build_selection(provenance, indicator, zone_label, year, counted, lang)
 
 
 filters = ui.current_filters()
@@ -62,7 +63,7 @@ for row_start in range(0, len(metrics), 3):  # two rows of three: long values st
         column.metric(metric.label, metric.value, help=metric.help, border=True, height="stretch")
 
 built, coverage_figure, loads_table, catalogue_table = snapshot_view(*snapshot_key, lang)
-zone_label = ui.zone_label(filters.zone_id)
+zone_label = fmt.plain(ui.zone_label(filters.zone_id))  # only shown in markdown
 
 # ---------------------------------------------------------------- where the selected values come from
 st.subheader(t("dq.section.source", lang))

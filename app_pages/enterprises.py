@@ -10,7 +10,7 @@ its time on.
 """
 import streamlit as st
 
-from devzone import charts, db, queries, tables, ui
+from devzone import charts, db, fmt, queries, tables, ui
 from devzone import enterprise_view as view
 from devzone.i18n import t
 
@@ -67,7 +67,7 @@ if filters.zone_id is None or filters.year is None:
     st.stop()
 
 zone_id, year = filters.zone_id, filters.year
-zone = ui.zone_label(zone_id)
+zone = fmt.plain(ui.zone_label(zone_id))  # only ever shown in markdown (captions, headings, notes)
 indicators = list(view.enterprise_indicators(ui.load(queries.indicators))["indicator"])
 if KEY_INDICATOR not in st.session_state:  # first view of the page: the URL decides
     st.session_state[KEY_INDICATOR] = view.parse_choice(

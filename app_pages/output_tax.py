@@ -5,7 +5,7 @@ adds up to. Page parameters in the URL (besides zone/year/lang): `measure=output
 """
 import streamlit as st
 
-from devzone import db, queries, ui
+from devzone import db, fmt, queries, ui
 from devzone import projects_view as pv
 from devzone.i18n import t
 
@@ -61,9 +61,9 @@ seed_from_url(KEY_PERIOD, "period", lambda raw: pv.resolve_choice(raw, pv.PERIOD
 view = screen(db.reader().snapshot_id(), filters.zone_id, year, st.session_state[KEY_MEASURE] or "output",
               st.session_state[KEY_PERIOD] or pv.PERIOD_YEAR, lang)
 
-st.caption(t("output_tax.caption", lang, place=view.place, year=view.year_text))
+st.caption(t("output_tax.caption", lang, place=fmt.plain(view.place), year=view.year_text))
 if view.empty:
-    ui.empty_state("output_tax.empty_zone", lang, place=view.place)
+    ui.empty_state("output_tax.empty_zone", lang, place=fmt.plain(view.place))
     st.stop()
 if view.synthetic:
     ui.synthetic_banner(lang)
@@ -74,7 +74,7 @@ with st.container(horizontal=True, gap="small"):  # cards as wide as their numbe
         st.metric(headline.label, headline.value, delta=headline.delta, delta_color=headline.delta_color,
                   delta_description=headline.description(lang), help=headline.help, border=True, width="stretch",
                   height="stretch")
-st.caption(t("panel.source", lang, source=view.headline_source))
+st.caption(t("panel.source", lang, source=fmt.plain(view.headline_source)))
 
 # ---------------------------------------------------------------- by signing year
 st.subheader(t("output_tax.section.years", lang))
@@ -84,7 +84,7 @@ measure = st.segmented_control(
 ) or "output"
 mirror_to_url("measure", measure, "output")
 if view.years is None:
-    ui.empty_state("output_tax.no_figures", lang, place=view.place, measure=view.measure_name)
+    ui.empty_state("output_tax.no_figures", lang, place=fmt.plain(view.place), measure=view.measure_name)
 else:
     panel(view.years, lang)
 
@@ -92,7 +92,7 @@ else:
 st.subheader(t("output_tax.section.compare", lang))
 compared = view.comparison
 if compared.table.empty:
-    ui.empty_state("output_tax.no_figures", lang, place=view.place, measure=view.measure_name)
+    ui.empty_state("output_tax.no_figures", lang, place=fmt.plain(view.place), measure=view.measure_name)
 elif not compared.any_reported:  # nothing to compare: say so, keep the figures one click away
     st.info(t("output_tax.compare_ledger_only", lang), icon=":material/info:")
     with st.expander(t("output_tax.compare_all_years", lang), icon=":material/table:"):
@@ -117,7 +117,7 @@ period = st.segmented_control(
 ) or pv.PERIOD_YEAR
 mirror_to_url("period", period, pv.PERIOD_YEAR)
 if view.top is None:
-    ui.empty_state("output_tax.no_projects", lang, place=view.place, period=view.period_text,
+    ui.empty_state("output_tax.no_projects", lang, place=fmt.plain(view.place), period=view.period_text,
                    measure=view.measure_name)
     st.stop()
 panel(view.top, lang)

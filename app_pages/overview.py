@@ -8,7 +8,7 @@ import datetime as dt
 
 import streamlit as st
 
-from devzone import queries, scorecard, ui
+from devzone import fmt, queries, scorecard, ui
 from devzone.i18n import t
 
 # Cards of a fixed width flow across the page and wrap: four a row on a 1440-pixel screen, three on a
@@ -43,7 +43,7 @@ else:
     if view.synthetic:
         ui.synthetic_banner(lang)
     if not view.has_values:
-        ui.empty_state("ov.no_values", lang, zone=zone_label, year=year)
+        ui.empty_state("ov.no_values", lang, zone=fmt.plain(zone_label), year=year)
     st.caption(t("ov.cards_caption", lang))
 
     for category, group in view.groups:
@@ -54,11 +54,11 @@ else:
                     st.metric(
                         card.label, card.value,
                         delta=card.delta.text, delta_color=card.delta.color, delta_arrow=card.delta.arrow,
-                        delta_description=t("ov.yoy", lang), help=card.source_help,
+                        delta_description=t("ov.yoy", lang), help=fmt.plain(card.source_help),
                         chart_data=list(card.trend) or None, chart_type="line",
                     )
                     st.markdown(scorecard.card_rank_markdown(card))
-                    st.caption(card.source)
+                    st.caption(fmt.plain(card.source))
 
     with st.expander(t("ov.table.title", lang), icon=":material/table:"):
         st.dataframe(view.cards_table, hide_index=True, width="stretch")
@@ -81,4 +81,4 @@ else:
         st.subheader(t("ov.profile.title", lang))
         with st.container(border=True):
             st.markdown(view.profile)
-            st.caption(view.profile_source)
+            st.caption(fmt.plain(view.profile_source))

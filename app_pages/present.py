@@ -10,7 +10,7 @@ import time
 
 import streamlit as st
 
-from devzone import db, ui
+from devzone import db, fmt, ui
 from devzone.export import data as report_data
 from devzone.export import deck, figures, present, story, workbook
 from devzone.i18n import t
@@ -76,7 +76,7 @@ def show_chart(chart, axis_max, title) -> None:
 
 
 def show_bullets(bullets) -> None:
-    st.markdown("\n".join("- " + bullet for bullet in bullets))
+    st.markdown("\n".join("- " + fmt.plain(bullet) for bullet in bullets))
 
 
 def show_slide(slide) -> None:
@@ -85,30 +85,31 @@ def show_slide(slide) -> None:
             with st.container(key="slide-title", horizontal_alignment="center"):
                 if slide.synthetic:
                     st.badge(t("deck.synthetic", lang), icon=":material/science:", color="red")
-                st.title(slide.title)
-                st.subheader(slide.subtitle)
-                st.markdown(slide.text)
+                st.title(fmt.plain(slide.title))
+                st.subheader(fmt.plain(slide.subtitle))
+                st.markdown(fmt.plain(slide.text))
                 if slide.note:
-                    st.caption(slide.note)
+                    st.caption(fmt.plain(slide.note))
                 if slide.synthetic:
                     st.caption(t("deck.synthetic_title", lang))
         else:
             heading, mark = st.columns([6, 1], vertical_alignment="center")
-            heading.title(slide.title)
+            heading.title(fmt.plain(slide.title))
             if slide.synthetic:
                 mark.container(key="slide-mark", horizontal_alignment="right").badge(
                     t("deck.synthetic", lang), icon=":material/science:", color="red")
         if slide.note and slide.key != "title":
-            st.caption(slide.note)
+            st.caption(fmt.plain(slide.note))
         if slide.kpis:
             for row_start in range(0, len(slide.kpis), 3):
                 for column, kpi in zip(st.columns(3), slide.kpis[row_start:row_start + 3], strict=False):
                     arrow, colour = present.delta_style(kpi.direction)
                     with column.container(border=True):
-                        st.metric(kpi.label, kpi.value, delta=kpi.change, delta_arrow=arrow, delta_color=colour)
-                        st.caption(kpi.rank)
+                        st.metric(fmt.plain(kpi.label), kpi.value, delta=kpi.change, delta_arrow=arrow,
+                                  delta_color=colour)
+                        st.caption(fmt.plain(kpi.rank))
         if slide.text and slide.key != "title":
-            st.markdown(slide.text)
+            st.markdown(fmt.plain(slide.text))
         strip = bool(slide.bullets) and len(slide.bullets) <= 2 and bool(slide.charts or slide.table is not None)
         items = [("chart", (part, story.axis_max(chart) if part is not chart else None,
                             chart.title if len(slide.charts) > 1 else None))
@@ -130,7 +131,7 @@ def show_slide(slide) -> None:
                         show_bullets(item)
         if strip:
             show_bullets(slide.bullets)
-        st.caption(slide.source)
+        st.caption(fmt.plain(slide.source))
 
 
 st.html(present.SLIDE_CSS)

@@ -64,7 +64,7 @@ def screen(snapshot, zone_id, as_of, year, quarter, lang):
     scores = pv.quarter_scores(components, weights)
     groups = pv.weekly_groups(dispatch, alerts, lang)
     warnings = pv.warnings_table(alerts, previous, lang)
-    zone = ui.zone_label(zone_id)
+    zone = fmt.plain(ui.zone_label(zone_id))  # for the month and quarter sentences (markdown)
     officials = pv.levels_by_official(alerts, lang)
     level_names = {level: pv.level_label(level, lang) for level in pv.LEVELS}
     measures = {"signed": t("progress.col.signed_n", lang), "started": t("progress.col.started_n", lang),
@@ -131,7 +131,6 @@ if st.session_state.get(KEY_QUARTER) not in quarters:  # first run, or the day m
     st.session_state[KEY_QUARTER] = code if code in quarters else quarters[0]
 set_url(PARAM_QUARTER, st.session_state[KEY_QUARTER])
 
-zone = ui.zone_label(filters.zone_id)
 quarter_year, quarter = periods.parse_quarter(st.session_state[KEY_QUARTER])
 view = screen(db.snapshot_id(), filters.zone_id, as_of, quarter_year, quarter, lang)
 

@@ -5,7 +5,7 @@ Page parameters in the URL (besides zone/year/lang): `scope=zone|province`, `mea
 """
 import streamlit as st
 
-from devzone import db, queries, tables, ui
+from devzone import db, fmt, queries, tables, ui
 from devzone import projects_view as pv
 from devzone.i18n import t
 
@@ -104,7 +104,7 @@ measure = st.session_state[KEY_MEASURE] or "projects"  # the control itself is d
 snapshot = db.reader().snapshot_id()
 view = screen(snapshot, filters.zone_id, province, year, measure, lang)
 
-st.caption(t("projects.caption", lang, place=view.place, year=view.year_text))
+st.caption(t("projects.caption", lang, place=fmt.plain(view.place), year=view.year_text))
 if view.synthetic:
     ui.synthetic_banner(lang)
 
@@ -114,7 +114,7 @@ with st.container(horizontal=True, gap="small"):  # cards as wide as their numbe
         st.metric(headline.label, headline.value, delta=headline.delta, delta_color=headline.delta_color,
                   delta_description=headline.description(lang), help=headline.help, border=True, width="stretch",
                   height="stretch")
-st.caption(t("panel.source", lang, source=view.headline_source))
+st.caption(t("panel.source", lang, source=fmt.plain(view.headline_source)))
 if view.check is not None:
     if view.check.consistent:
         st.caption(view.check.message)
@@ -136,9 +136,9 @@ else:
 for container, period in zip(st.columns(2), ("quarter", "month"), strict=True):
     with container:
         if view.ledger_size == 0:
-            ui.empty_state("projects.empty_ledger", lang, place=view.place)
+            ui.empty_state("projects.empty_ledger", lang, place=fmt.plain(view.place))
         elif period not in view.periods:
-            ui.empty_state("projects.empty_year", lang, year=view.year_text, place=view.place)
+            ui.empty_state("projects.empty_year", lang, year=view.year_text, place=fmt.plain(view.place))
         else:
             panel(view.periods[period], lang)
 
@@ -149,12 +149,12 @@ for container, by in zip(st.columns(2), ("chain", "origin"), strict=True):
         if by in view.groups:
             panel(view.groups[by], lang)
         else:
-            ui.empty_state("projects.empty_year", lang, year=view.year_text, place=view.place)
+            ui.empty_state("projects.empty_year", lang, year=view.year_text, place=fmt.plain(view.place))
 
 # ---------------------------------------------------------------- pipeline
 st.subheader(t("projects.section.pipeline", lang))
 if view.pipeline is None:
-    ui.empty_state("projects.empty_ledger", lang, place=view.place)
+    ui.empty_state("projects.empty_ledger", lang, place=fmt.plain(view.place))
 else:
     panel(view.pipeline, lang)
     st.caption(view.pipeline_caption)
@@ -162,7 +162,7 @@ else:
 # ---------------------------------------------------------------- ledger and project detail
 st.subheader(t("projects.section.ledger", lang))
 if view.ledger_size == 0:
-    ui.empty_state("projects.empty_ledger", lang, place=view.place)
+    ui.empty_state("projects.empty_ledger", lang, place=fmt.plain(view.place))
     st.stop()
 
 seed_from_url(KEY_SEARCH, "q", pv.resolve_search)

@@ -8,7 +8,7 @@ Everything shown is prepared by devzone.ranking_view; this file only lays it out
 """
 import streamlit as st
 
-from devzone import queries, scorecard, state, ui
+from devzone import fmt, queries, scorecard, state, ui
 from devzone import ranking_view as rv
 from devzone.i18n import t
 
@@ -85,7 +85,7 @@ else:
     chosen_in_set = chosen in in_set
     chosen_label = ui.zone_label(chosen)
 
-    st.caption(t("rk.caption", lang, zone=chosen_label, year=rv.year_label(year, lang),
+    st.caption(t("rk.caption", lang, zone=fmt.plain(chosen_label), year=rv.year_label(year, lang),
                  scope=rv.filter_caption(levels, zone_types, len(in_set), lang)))
     if current.synthetic_any:
         ui.synthetic_banner(lang)
@@ -107,7 +107,7 @@ else:
         ui.empty_state("rk.empty_set", lang)
     else:
         if not chosen_in_set:
-            st.info(t("rk.chosen_outside", lang, zone=chosen_label), icon=":material/filter_alt:")
+            st.info(t("rk.chosen_outside", lang, zone=fmt.plain(chosen_label)), icon=":material/filter_alt:")
 
         # ------------------------------------------------ every zone ranked + gap analysis
         st.subheader(t("rk.section.bar", lang, indicator=label))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from devzone import fmt
+from devzone import charts, fmt
 from devzone.i18n import t, t_or
 
 PIPELINE = "pipeline"
@@ -166,7 +166,8 @@ def forest(links: pd.DataFrame, leader_projects: pd.DataFrame, lang: str) -> tup
 
 
 def _label(row: dict, lang: str, two_lines: bool) -> str:
-    name = row["name"]
+    """Plotly markup around the firm's name (escaped: names come from input files)."""
+    name = charts.plain(row["name"])
     if row["kind"] == LEADER:
         return f"<b>{name}</b><br><span style='font-size:12px'>{t('chains.tree.leader', lang)}</span>"
     if not two_lines:
@@ -174,7 +175,7 @@ def _label(row: dict, lang: str, two_lines: bool) -> str:
     parts = [relation_label(row["relation"], lang)]  # how it came (以企招企 / 以商招商) is the line's colour
     if row["kind"] == STOPPED:
         parts.append(t("chains.tree.stopped", lang))
-    detail = " · ".join(x for x in parts if x != fmt.MISSING)
+    detail = charts.plain(" · ".join(x for x in parts if x != fmt.MISSING))
     return f"{name}<br><span style='font-size:12px;color:#5D6D7E'>{detail}</span>" if detail else name
 
 
@@ -190,9 +191,10 @@ def _sum(frame: pd.DataFrame, column: str) -> float | None:
 
 
 def _leader_hover(leader: str, own: pd.DataFrame, links: pd.DataFrame, lang: str) -> str:
-    lines = [f"<b>{leader}</b>", t("chains.tree.leader", lang)]
+    """Plotly markup: every name in it is escaped (charts.plain)."""
+    lines = [f"<b>{charts.plain(leader)}</b>", t("chains.tree.leader", lang)]
     for _, p in own.iterrows():
-        lines.append(t("chains.hover.own_project", lang, project=p["project_name"],
+        lines.append(t("chains.hover.own_project", lang, project=charts.plain(p["project_name"]),
                        status=status_label(p["status"], lang), date=fmt.date(p["signed_date"], lang)))
     brought = links[links["status"].isin(SIGNED_STATUSES)]
     lines.append(t("chains.hover.brought", lang, firms=brought["partner"].nunique(), projects=len(brought)))
@@ -203,14 +205,14 @@ def _leader_hover(leader: str, own: pd.DataFrame, links: pd.DataFrame, lang: str
 
 def _partner_hover(partner: str, rows: pd.DataFrame, lang: str) -> str:
     first = rows.iloc[0]
-    lines = [f"<b>{partner}</b>",
-             t("chains.hover.relation", lang, relation=relation_label(first["relation"], lang),
-               mode=mode_label(first["mode"], lang))]
+    lines = [f"<b>{charts.plain(partner)}</b>",
+             t("chains.hover.relation", lang, relation=charts.plain(relation_label(first["relation"], lang)),
+               mode=charts.plain(mode_label(first["mode"], lang)))]
     if isinstance(first["introduced_by"], str):
-        lines.append(t("chains.hover.introduced_by", lang, firm=first["introduced_by"]))
+        lines.append(t("chains.hover.introduced_by", lang, firm=charts.plain(first["introduced_by"])))
     for _, p in rows.iterrows():
         if isinstance(p["project_name"], str):
-            lines.append(t("chains.hover.project", lang, project=p["project_name"],
+            lines.append(t("chains.hover.project", lang, project=charts.plain(p["project_name"]),
                            status=status_label(p["status"], lang), date=fmt.date(p["signed_date"], lang)))
     signed = rows[rows["status"].isin(SIGNED_STATUSES)]
     if len(signed):
@@ -322,14 +324,14 @@ def coverage_frame(coverage: pd.DataFrame, lang: str, chains_first: Iterable[str
         part["slot"] = range(len(part))
         frames.append(part)
     out = pd.concat(frames, ignore_index=True)
-    out["text"] = [
+    out["text"] = [  # plotly markup (`<br>`), the names escaped by _wrap
         t("chains.gap.cell", lang, segment=_wrap(seg), n=int(n)) if cov == "covered"
         else t("chains.gap.cell_pipeline", lang, segment=_wrap(seg)) if cov == "pipeline"
         else t("chains.gap.cell_gap", lang, segment=_wrap(seg))
         for seg, n, cov in zip(out["segment"], out["n_projects"], out["coverage"], strict=True)]
     out["hover"] = [
-        t("chains.gap.hover", lang, chain=c, position=position_label(p, lang), segment=s,
-          n=fmt.count(n, "个", lang), pipeline=fmt.count(k, "个", lang),
+        t("chains.gap.hover", lang, chain=charts.plain(c), position=position_label(p, lang),
+          segment=charts.plain(s), n=fmt.count(n, "个", lang), pipeline=fmt.count(k, "个", lang),
           coverage=t(f"chains.coverage.{cov}", lang))
         for c, p, s, n, k, cov in zip(out["chain"], out["position"], out["segment"], out["n_projects"],
                                       out["n_pipeline"], out["coverage"], strict=True)]
@@ -337,11 +339,11 @@ def coverage_frame(coverage: pd.DataFrame, lang: str, chains_first: Iterable[str
 
 
 def _wrap(name: str, width: int = 5) -> str:
-    """Long link names on two lines, so a chip stays narrow: `空调整机及<br>节能装备`."""
+    """Long link names on two lines, so a chip stays narrow: `空调整机及<br>节能装备` (plotly markup, escaped)."""
     if len(name) <= width:
-        return name
+        return charts.plain(name)
     half = (len(name) + 1) // 2
-    return name[:half] + "<br>" + name[half:]
+    return charts.plain(name[:half]) + "<br>" + charts.plain(name[half:])
 
 
 def coverage_table(coverage: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -5,7 +5,10 @@ enough for a projector; fonts that exist on the intranet machine (no web fonts).
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import inspect
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,6 +21,86 @@ PALETTE = ["#1F4E79", "#2E86C1", "#D68910", "#239B56", "#7D3C98", "#5D6D7E", "#A
            "#884EA0", "#2874A6", "#CA6F1E"]
 FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 BASE_FONT_SIZE = 15
+
+
+# ---------------------------------------------------------------- names as plain text (issue #7)
+# Plotly reads a subset of HTML in every text it draws (titles, tick labels, bar text, hover labels, legends,
+# annotations): `<b>`, `<a href>`, `<br>`, `<span style>`. Names come from input files, so every builder below
+# escapes `<` and `>` in all the text it is given (`plain_inputs`) before it adds markup of its own. The few
+# columns a view fills with markup of its own (`<br>` between lines, `<b>` around a name) are named in the
+# builder's `plain_inputs(...)`; the view escapes the names inside them with `plain`.
+
+_ANGLES = str.maketrans({"<": "&lt;", ">": "&gt;"})
+
+
+def plain(text: object) -> str:
+    """`<b>加粗</b>` -> `&lt;b&gt;加粗&lt;/b&gt;`: plotly shows it as typed. Idempotent."""
+    return str(text).translate(_ANGLES)
+
+
+def _needs_escape(value: object) -> bool:
+    return isinstance(value, str) and ("<" in value or ">" in value)
+
+
+def _plain_series(values: pd.Series) -> pd.Series:
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = values.cat.categories
+        if any(_needs_escape(c) for c in categories):
+            return values.cat.rename_categories([plain(c) if _needs_escape(c) else c for c in categories])
+        return values
+    if values.dtype != object and not pd.api.types.is_string_dtype(values.dtype):
+        return values
+    mask = values.map(_needs_escape).fillna(False).astype(bool)
+    return values.where(~mask, values[mask].map(plain)) if mask.any() else values
+
+
+def _plain_frame(frame: pd.DataFrame, markup_columns: set[str]) -> pd.DataFrame:
+    changed = {}
+    for position in range(frame.shape[1]):
+        if frame.columns[position] in markup_columns:
+            continue
+        escaped = _plain_series(frame.iloc[:, position])
+        if escaped is not frame.iloc[:, position]:
+            changed[position] = escaped
+    if not changed:
+        return frame
+    copy = frame.copy()
+    for position, escaped in changed.items():
+        copy.isetitem(position, escaped)
+    return copy
+
+
+def _plain_value(value: Any, markup_columns: set[str]) -> Any:
+    if isinstance(value, pd.DataFrame):
+        return _plain_frame(value, markup_columns)
+    if isinstance(value, pd.Series):
+        return _plain_series(value)
+    if _needs_escape(value):
+        return plain(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain_value(v, markup_columns) for v in value)
+    if isinstance(value, dict):
+        return {k: _plain_value(v, markup_columns) for k, v in value.items()}
+    return value
+
+
+def plain_inputs(*markup: str) -> Callable[[Callable[..., go.Figure]], Callable[..., go.Figure]]:
+    """Every text a builder is given (frames, series, labels, titles) arrives with `<` and `>` escaped, except the
+    frame columns named in `markup` — a parameter whose value names a column, or a column name — which the
+    caller fills with plotly markup and escaped names."""
+    def decorate(builder: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
+        signature = inspect.signature(builder)
+
+        @functools.wraps(builder)
+        def wrapper(*args: Any, **kwargs: Any) -> go.Figure:
+            bound = signature.bind(*args, **kwargs)
+            columns = {bound.arguments.get(name, name) for name in markup}
+            columns = {c for c in columns if isinstance(c, str)}
+            for name, value in bound.arguments.items():
+                bound.arguments[name] = _plain_value(value, columns)
+            return builder(*bound.args, **bound.kwargs)
+        return wrapper
+    return decorate
 
 
 def style(fig: go.Figure, *, title: str | None = None, height: int | None = None, legend: bool = True) -> go.Figure:
@@ -451,3 +534,13 @@ def zone_counts(frame: pd.DataFrame, *, label: str, key: str, chosen: object, me
     fig.update_xaxes(title=axis_title)
     fig.update_yaxes(title=None, tickfont={"size": BASE_FONT_SIZE - 2})
     return style(fig, title=title, height=max(360, 26 * len(frame) + 110))
+
+
+
+_MARKUP_COLUMNS = {"chain_tree": ("label", "hover"), "chain_coverage": ("text", "hover"),
+                   "rank_heatmap": ("rows", "columns"), "coverage_heatmap": ("hover",)}
+for _builder in (ranking_bar, trend, sparkline, bars, funnel, rank_heatmap, bump, donut, reported_vs_list, hbars,
+                 coverage_heatmap, period_columns, sorted_hbars, chain_tree, chain_coverage, level_bars,
+                 target_progress, zone_counts):
+    globals()[_builder.__name__] = plain_inputs(*_MARKUP_COLUMNS.get(_builder.__name__, ()))(_builder)
+del _builder

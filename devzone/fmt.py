@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -192,3 +193,20 @@ def year_span(years: Iterable[object], lang: str = "zh") -> str:
     if first == last:
         return year(first, lang)
     return f"{first}–{last}" if lang == "en" else f"{first}—{last}年"
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+
+
+def plain(text: object) -> str:
+    """A name (zone, project, firm…) to put into markdown: shown literally, never as markup.
+
+    Every character markdown, Streamlit's directives (`:red[…]`, `:material/…:`, `$…$`) or HTML could read
+    is backslash-escaped, so `**粗体**`, `[链接](javascript:…)` and `<b>` appear as typed. Also fine for a
+    whole sentence holding names when the sentence itself has no markdown of its own. Only for text that goes
+    into st.markdown / st.caption / titles / labels; data frames, plotly figures (devzone.charts escapes those)
+    and the exports take the name as it is.
+    """
+    if is_missing(text):
+        return MISSING
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))

@@ -282,12 +282,13 @@ def quiet_line(group: OfficialGroup, lang: str) -> str:
     """`其余 5个项目按计划推进、本周无变化：甲、乙…` (empty when there are none)."""
     if not group.quiet:
         return ""
-    names = ("、" if lang != "en" else ", ").join(group.quiet)
+    names = ("、" if lang != "en" else ", ").join(fmt.plain(name) for name in group.quiet)  # markdown
     return t("progress.week.quiet", lang, n=fmt.count(len(group.quiet), "个", lang), names=names)
 
 
 def group_heading(group: OfficialGroup, lang: str) -> str:
-    return t("progress.week.group", lang, official=group.official, n=fmt.count(group.projects, "个", lang),
+    """Markdown (the page puts it in bold): the official's name is escaped."""
+    return t("progress.week.group", lang, official=fmt.plain(group.official), n=fmt.count(group.projects, "个", lang),
              changed=fmt.count(group.changed, "个", lang), red=group.red, yellow=group.yellow)
 
 

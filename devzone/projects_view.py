@@ -447,12 +447,9 @@ def project_detail(row: Mapping[str, object], lang: str) -> ProjectDetail:
     )
 
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$])")
-
-
 def escape_markdown(text: str) -> str:
-    """Data shown through st.markdown must not turn into formatting (`*`, `|`, `$` …)."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+    """Data shown through st.markdown must not turn into formatting (`*`, `|`, `$` …): fmt.plain."""
+    return fmt.plain(text)
 
 
 def detail_heading(detail: ProjectDetail) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from devzone import fmt
+from devzone import charts, fmt
 from devzone.i18n import t, t_or
 
 LEDGER_SOURCE = "项目台账汇总"
@@ -75,7 +75,7 @@ def coverage(values: pd.DataFrame, zones: pd.DataFrame, years: Sequence[int], ca
             if missing:
                 separator = ", " if lang == "en" else "、"
                 hover += "<br>" + t("dq.cov.hover_missing", lang,
-                                    missing=separator.join(str(names[c]) for c in missing))
+                                    missing=separator.join(charts.plain(names[c]) for c in missing))
             rows.append({"zone_id": zone_id, "zone": labels[zone_id], "year": year, "n": n, "text": str(n),
                          "hover": hover})
             if missing:

@@ -270,8 +270,8 @@ def chosen_summary(part: pd.DataFrame, zone_id: str | None, zone_label: str, ind
         return None
     row = rows.iloc[0]
     n_ranked = int(row["n_ranked"]) if not fmt.is_missing(row["n_ranked"]) else 0
-    rank_label = t("rk.metric.rank", lang, zone=zone_label, n=n_ranked)
-    value_label = t("rk.metric.value", lang, zone=zone_label, indicator=indicator_name)
+    rank_label = t("rk.metric.rank", lang, zone=fmt.plain(zone_label), n=n_ranked)  # metric labels are markdown
+    value_label = t("rk.metric.value", lang, zone=fmt.plain(zone_label), indicator=indicator_name)
     if fmt.is_missing(row["rank"]):
         return Summary(rank_label, t("rk.unranked", lang), value_label, fmt.MISSING)
     return Summary(rank_label, _rank_short(row["rank"], row["tied"], lang), value_label,
@@ -428,9 +428,9 @@ def short_indicator_label(name: str, lang: str, width: int | None = None) -> str
             else:
                 line = f"{line} {word}".strip()
         lines.append(line)
-        return "<br>".join(lines)
+        return "<br>".join(charts.plain(x) for x in lines)
     width = width or 5
-    return "<br>".join(name[i:i + width] for i in range(0, len(name), width))
+    return "<br>".join(charts.plain(name[i:i + width]) for i in range(0, len(name), width))
 
 
 def heatmap_frame(rankings: pd.DataFrame, year: int | None, catalogue: pd.DataFrame, zone_order: Sequence[str],
@@ -445,7 +445,8 @@ def heatmap_frame(rankings: pd.DataFrame, year: int | None, catalogue: pd.DataFr
     part = part[part["zone_id"].isin(zone_position) & part["indicator"].isin(indicator_position)]
     part = part.assign(_z=part["zone_id"].map(zone_position), _i=part["indicator"].map(indicator_position))
     part = part.sort_values(["_z", "_i"])
-    rows = [f'<b><span style="color:{charts.HIGHLIGHT}">{label}</span></b>' if zone == chosen else label
+    rows = [f'<b><span style="color:{charts.HIGHLIGHT}">{charts.plain(label)}</span></b>'
+            if zone == chosen else charts.plain(label)  # plotly markup (charts.rank_heatmap): names escaped
             for zone, label in zip(part["zone_id"], part["short_name"], strict=True)]
     return pd.DataFrame({
         "row": rows,

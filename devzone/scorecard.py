@@ -411,7 +411,7 @@ def profile_lines(profile: pd.DataFrame, lang: str) -> list[tuple[str, str]]:
 
 
 def profile_markdown(profile: pd.DataFrame, lang: str) -> str:
-    return "  \n".join(t("ov.profile.line", lang, label=label, value=value)
+    return "  \n".join(t("ov.profile.line", lang, label=label, value=fmt.plain(value))
                        for label, value in profile_lines(profile, lang))
 
 
@@ -422,7 +422,8 @@ def profile_source(profile: pd.DataFrame, lang: str) -> str:
 
 
 def heading(zone_label: str, year: int, lang: str) -> str:
-    return t("ov.heading", lang, zone=zone_label, year=fmt.year(year, lang))
+    """Markdown (st.subheader): the zone name is escaped."""
+    return t("ov.heading", lang, zone=fmt.plain(zone_label), year=fmt.year(year, lang))
 
 
 def card_rank_markdown(card: Card) -> str:

@@ -242,7 +242,8 @@ def zone_caption(zone_id: str, lang: str) -> str:
     zone = load(queries.zones).set_index("zone_id").loc[zone_id]
     return t(
         "sidebar.zone_caption", lang,
-        zone_name=zone["zone_name"], city=zone["city"], level=zone["level"], zone_type=zone["zone_type"],
+        zone_name=fmt.plain(zone["zone_name"]), city=fmt.plain(zone["city"]), level=fmt.plain(zone["level"]),
+        zone_type=fmt.plain(zone["zone_type"]),
     )
 
 
@@ -270,7 +271,7 @@ def chart_panel(fig, table: pd.DataFrame, *, key: str, source: str, lang: str, s
     caption = t("panel.source", lang, source=source)
     if synthetic:
         caption += " " + t("panel.synthetic_mark", lang)
-    st.caption(caption)
+    st.caption(fmt.plain(caption))  # sources come from the input files: shown as typed
     with st.expander(t("panel.show_table", lang), icon=":material/table:"):
         st.dataframe(table, hide_index=True, width="stretch")
         left, middle, right = st.columns(3)
@@ -344,7 +345,7 @@ def render_targets_panel(zone_id: str | None, year: int | None, lang: str, *, as
         return
     parts = _targets_parts(db.reader().snapshot_id(), zone_id, int(year), as_of, lang)
     if parts is None:
-        empty_state("targets.empty", lang, zone=zone_label(zone_id), year=fmt.year(year, lang))
+        empty_state("targets.empty", lang, zone=fmt.plain(zone_label(zone_id)), year=fmt.year(year, lang))
         return
     st.markdown(parts["summary"])
     chart_panel(parts["figure"], parts["table"], key=key, source=t("targets.source", lang), lang=lang,

@@ -72,6 +72,43 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield path
 
 
+def _clear_catalogue_caches() -> None:
+    import etl.catalogue as catalogue
+
+    for value in vars(catalogue).values():
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database plus one zone whose names, projects, investors, 链主 and listed firms are hostile
+    (`<script>`, `<img onerror>`, markdown, `<b>`, `javascript:` links, 300 characters: tests/builders.py),
+    built through the real ETL. The zone register comes from `DEVZONE_ZONES_FILE` (zones.csv plus that zone),
+    set only while building; the environment is left as it was. The zones file stays beside the database."""
+    from etl.demo import DISPATCH_MARK, demo_sources
+    from etl.paths import REFERENCE_DIR
+    from etl.publish import load_files
+    from tests.builders import write_hostile_inputs
+
+    home = tmp_path_factory.mktemp("hostile_db")
+    zones_file, inputs = write_hostile_inputs(home / "inputs", REFERENCE_DIR / "zones.csv")
+    path = home / "devzone.duckdb"
+    sources = demo_sources()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DEVZONE_ZONES_FILE", str(zones_file))
+        _clear_catalogue_caches()
+        try:
+            load_files([p for p in sources if DISPATCH_MARK not in p.name] + inputs, path, fresh=True,
+                       loaded_by="hostile-names", kind="demo")
+            for weekly in (p for p in sources if DISPATCH_MARK in p.name):
+                load_files([weekly], path, loaded_by="hostile-names", kind="demo")
+        finally:
+            _clear_catalogue_caches()
+    assert path.is_file()
+    return path
+
+
 # ---------------------------------------------------------------- served app
 
 def _free_port() -> int:

@@ -44,7 +44,7 @@ def figure(chart: Chart, *, height: int | None = None, font_size: int = PRESENT_
         if axis_max is not None:
             fig.update_xaxes(range=[0, axis_max])
         crowded = len(chart.categories) > 12
-        fig.update_yaxes(tickmode="array", tickvals=list(chart.categories),
+        fig.update_yaxes(tickmode="array", tickvals=[charts.plain(c) for c in chart.categories],  # as drawn
                          tickfont={"size": font_size - 4 if crowded else font_size})
         fig.update_traces(textfont={"size": font_size - 4 if crowded else font_size})
     elif chart.kind == "column":
@@ -68,7 +68,7 @@ def figure(chart: Chart, *, height: int | None = None, font_size: int = PRESENT_
     if chart.kind != "bar":
         fig.update_xaxes(tickfont={"size": font_size})
     if title:
-        fig.update_layout(title={"text": title, "x": 0, "xanchor": "left", "font": {"size": font_size + 2}})
+        fig.update_layout(title={"text": charts.plain(title), "x": 0, "xanchor": "left", "font": {"size": font_size + 2}})
         fig.update_layout(margin={"t": 70})
     if height:
         fig.update_layout(height=height)

@@ -12,6 +12,8 @@ import warnings
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from devzone import charts
+
 # 1600×900 at scale 2 = 3200×1800 pixels: sharp on a 4K projector and in a printed report.
 WIDTH, HEIGHT, SCALE = 1600, 900, 2
 PRESENT_FONT_SIZE = 22
@@ -36,11 +38,11 @@ def presentation_figure(fig: go.Figure, *, font_size: int = PRESENT_FONT_SIZE, t
     current = copy.layout.font.size or 0
     copy.update_layout(font={"size": max(font_size, current)}, height=None, width=None)
     if title and not (copy.layout.title and copy.layout.title.text):
-        copy.update_layout(title={"text": title, "x": 0, "xref": "paper", "xanchor": "left",
+        copy.update_layout(title={"text": charts.plain(title), "x": 0, "xref": "paper", "xanchor": "left",
                                   "font": {"size": font_size + 6}})
         copy.update_layout(margin={"t": 90})
     if caption:
-        copy.add_annotation(text=caption, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
+        copy.add_annotation(text=charts.plain(caption), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
                             yshift=-70 if copy.data and copy.data[0].type != "pie" else -10, showarrow=False,
                             font={"size": font_size - 6, "color": "#5D6D7E"}, align="left")
         copy.update_layout(margin={"b": 110})
