@@ -10,26 +10,11 @@ import streamlit as st
 
 from devzone import ui
 from devzone.i18n import t
+from devzone.navigation import ADMIN_PAGES, PAGES
 
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 # A file, not ":material/…": Streamlit fetches material-icon favicons from a font CDN, unreachable on an intranet.
 FAVICON = Path(__file__).resolve().parent / "devzone" / "assets" / "favicon.png"
-# (page file, title key, icon). The first one is the landing page.
-PAGES = [
-    ("overview.py", "nav.overview", ":material/dashboard:"),
-    ("projects.py", "nav.projects", ":material/handshake:"),
-    ("enterprises.py", "nav.enterprises", ":material/factory:"),
-    ("output_tax.py", "nav.output_tax", ":material/payments:"),
-    ("rankings.py", "nav.rankings", ":material/leaderboard:"),
-    ("chains.py", "nav.chains", ":material/account_tree:"),
-    ("progress.py", "nav.progress", ":material/assignment_late:"),
-    ("data_quality.py", "nav.data_quality", ":material/fact_check:"),
-    ("present.py", "nav.present", ":material/slideshow:"),
-]
-# Listed for admins only (the page also checks the role itself on every run).
-ADMIN_PAGES = [
-    ("data_admin.py", "nav.data_admin", ":material/upload_file:"),
-]
 
 st.set_page_config(page_title=t("app.title"), page_icon=str(FAVICON), layout="wide")
 

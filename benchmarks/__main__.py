@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from benchmarks.serve import CHROMIUM_ARGS, REPO_ROOT, rss_mb, streamlit_server
+from devzone.navigation import url_path
 
 RESULTS = REPO_ROOT / "benchmarks" / "results.json"
 TARGETS = {"etl_vs_duckdb_read_csv": 3.0, "page_rerun_ms.demo": 100, "page_rerun_ms.national": 300,
@@ -33,7 +34,10 @@ QUICK = {"zones": 130, "years": 10, "projects": 5_000, "sessions": 10}
 
 
 def page_files() -> list[str]:
-    return sorted(p.name for p in (REPO_ROOT / "app_pages").glob("*.py"))
+    """Every page a viewer can open (the admin-only data page is not in a viewer's navigation)."""
+    from devzone.navigation import PAGES
+
+    return [file_name for file_name, _, _ in PAGES]
 
 
 def median_of(samples: list[float]) -> float:
@@ -122,7 +126,7 @@ def bench_browser(db: Path, repeat: int, work: Path) -> dict:
             with streamlit_server("dashboard.py", work / "app.log", env) as (app_url, _):
                 page = browser.new_page(viewport={"width": 1600, "height": 900})
                 for name in page_files():
-                    path = "" if name == "overview.py" else name.removesuffix(".py")  # the default page is at /
+                    path = url_path(name)
                     url = f"{app_url}/{path}?zone=X140802&year=2021"
                     _time_until_ready(page, url)
                     ready[name.removesuffix(".py")] = statistics.median(

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from dashboard import PAGES
+from devzone.navigation import PAGES, url_path
 from tests.conftest import in_ci
 
 try:
@@ -31,7 +31,7 @@ CHARTS_DRAWN = """() => {
 
 def page_paths() -> list[str]:
     """URL path of every page: the first (default) page is the site root."""
-    return ["" if i == 0 else file_name.removesuffix(".py") for i, (file_name, _, _) in enumerate(PAGES)]
+    return [url_path(file_name) for file_name, _, _ in PAGES]
 
 
 def test_every_page_draws_without_leaving_the_intranet(browser_page: Page, app_server: str) -> None:

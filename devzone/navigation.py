@@ -1,0 +1,25 @@
+"""The screens of the dashboard, in menu order: (page file in app_pages/, title key in i18n, icon).
+
+Kept apart from dashboard.py so that tests and benchmarks can list the pages without running the app.
+"""
+# The first one is the landing page (served at `/`); the others at `/<file stem>`.
+PAGES = [
+    ("overview.py", "nav.overview", ":material/dashboard:"),
+    ("projects.py", "nav.projects", ":material/handshake:"),
+    ("enterprises.py", "nav.enterprises", ":material/factory:"),
+    ("output_tax.py", "nav.output_tax", ":material/payments:"),
+    ("rankings.py", "nav.rankings", ":material/leaderboard:"),
+    ("chains.py", "nav.chains", ":material/account_tree:"),
+    ("progress.py", "nav.progress", ":material/assignment_late:"),
+    ("data_quality.py", "nav.data_quality", ":material/fact_check:"),
+    ("present.py", "nav.present", ":material/slideshow:"),
+]
+# Listed for admins only (the page also checks the role itself on every run).
+ADMIN_PAGES = [
+    ("data_admin.py", "nav.data_admin", ":material/upload_file:"),
+]
+
+
+def url_path(file_name: str) -> str:
+    """Where a page is served: the landing page at the root, the others at their file stem."""
+    return "" if file_name == PAGES[0][0] else file_name.removesuffix(".py")
