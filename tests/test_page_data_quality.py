@@ -326,9 +326,10 @@ def test_selection_survives_a_page_move(demo_db, tmp_path):
         (app_dir / "app_pages" / page.name).write_text(page.read_text(encoding="utf-8"), encoding="utf-8")
     (app_dir / "app_pages" / "probe.py").write_text(PROBE_PAGE, encoding="utf-8")
     source = (REPO_ROOT / "dashboard.py").read_text(encoding="utf-8")
-    probe_entry = '    ("probe.py", "nav.data_quality", ":material/science:"),\n'
-    registered = source.replace("PAGES = [\n", "PAGES = [\n" + probe_entry, 1)
-    assert registered != source, "dashboard.py no longer declares `PAGES = [` — update this test"
+    navigation_import = "from devzone.navigation import ADMIN_PAGES, PAGES\n"
+    probe_entry = 'PAGES = [("probe.py", "nav.data_quality", ":material/science:"), *PAGES]\n'
+    registered = source.replace(navigation_import, navigation_import + probe_entry, 1)
+    assert registered != source, "dashboard.py no longer imports PAGES from devzone.navigation — update this test"
     (app_dir / "dashboard.py").write_text(registered, encoding="utf-8")
 
     app = AppTest.from_file(str(app_dir / "dashboard.py"), default_timeout=TIMEOUT)

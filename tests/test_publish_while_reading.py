@@ -29,9 +29,10 @@ def probe_app(tmp_path: Path) -> Path:
     (app_dir / "app_pages").mkdir(parents=True)
     (app_dir / "app_pages" / "probe.py").write_text(PROBE_PAGE, encoding="utf-8")
     source = (REPO_ROOT / "dashboard.py").read_text(encoding="utf-8")
-    start = source.index("PAGES = [")
-    end = source.index("]\n", start) + 2
-    entry = source[:start] + 'PAGES = [("probe.py", "nav.overview", ":material/science:")]\n' + source[end:]
+    navigation_import = "from devzone.navigation import ADMIN_PAGES, PAGES\n"
+    assert navigation_import in source, "dashboard.py no longer imports PAGES from devzone.navigation"
+    entry = source.replace(navigation_import,
+                           navigation_import + 'PAGES = [("probe.py", "nav.overview", ":material/science:")]\n', 1)
     (app_dir / "dashboard.py").write_text(entry, encoding="utf-8")
     return app_dir / "dashboard.py"
 
