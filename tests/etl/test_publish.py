@@ -162,6 +162,9 @@ def test_kill_during_load_leaves_live_file_intact(tmp_path):
     while not list(tmp_path.glob(".d.duckdb.*.tmp")) and time.time() < deadline:
         time.sleep(0.02)
     assert list(tmp_path.glob(".d.duckdb.*.tmp")), "the load never started writing its snapshot"
+    time.sleep(0.3)  # well inside the (slowed) apply step
+    # Mid-load, the live file is untouched and open to readers (a load writing into it would hold its lock).
+    assert query(db, "SELECT value FROM indicator_values WHERE indicator='signed_investment'") == [(179.78,)]
     os.kill(process.pid, signal.SIGKILL)
     process.join()
     assert digest(db) == before
