@@ -33,10 +33,20 @@ _demo_build_lock = threading.Lock()
 
 # ---------------------------------------------------------------- cached queries
 
-@st.cache_data(show_spinner=False, max_entries=2000)
+@st.cache_resource(show_spinner=False, max_entries=2000)
 def _cached_query(query_name: str, db_path: str, snapshot: str, args: tuple) -> pd.DataFrame:
+    """One frame per snapshot and query, shared by every session: never handed out as is (see `load`).
+
+    Not st.cache_data: that pickles and unpickles the frame on every call, which at national scale (hundreds
+    of thousands of rows) costs more than the rest of a rerun."""
     query_fn = getattr(queries, query_name)
     return query_fn(db.reader(db_path).pinned(snapshot), *args)
+
+
+def _private(frame: pd.DataFrame) -> pd.DataFrame:
+    # pandas 3 copies on write: a shallow copy costs nothing, and whatever a page does to its copy (new
+    # columns, changed values, sorting in place) never reaches the shared frame.
+    return frame.copy(deep=False)
 
 
 KEY_RUN_SNAPSHOT = "snapshot_of_this_run"
@@ -67,13 +77,13 @@ def load(query_fn: Callable[..., pd.DataFrame], *args: object) -> pd.DataFrame:
     pinned = _pinned_snapshot(db_path)
     if pinned is not None:
         try:
-            return _cached_query(query_fn.__name__, db_path, pinned, args)
+            return _private(_cached_query(query_fn.__name__, db_path, pinned, args))
         except db.SnapshotChangedError:
             begin_run()
             st.rerun()
     for _ in range(_SNAPSHOT_RETRIES):
         try:
-            return _cached_query(query_fn.__name__, db_path, snapshot_reader.snapshot_id(), args)
+            return _private(_cached_query(query_fn.__name__, db_path, snapshot_reader.snapshot_id(), args))
         except db.SnapshotChangedError:
             continue  # a new file was swapped in between taking the id and querying: ask again
     raise db.DatabaseBusyError(snapshot_reader.path, "数据库文件在持续更新 / the file keeps changing")

@@ -4,6 +4,7 @@ import inspect
 import os
 
 import duckdb
+import pandas as pd
 import pytest
 
 from devzone import db, queries, ui
@@ -134,6 +135,20 @@ def test_ui_load_caches_per_snapshot_and_follows_a_swap(tmp_path, monkeypatch):
     os.replace(staged, live)
     second = ui.load(queries.snapshot_meta).set_index("key")["value"]
     assert second["marker"] == "11"
+    db.close_all()
+
+
+def test_ui_load_hands_out_frames_a_page_may_change(tmp_path, monkeypatch):
+    """The cached frame is shared by every session: what one page does to its copy reaches nobody else."""
+    live = build_scratch_db(tmp_path / "devzone.duckdb", marker=10)
+    monkeypatch.setenv("DEVZONE_DB", str(live))
+    mine = ui.load(queries.snapshot_meta)
+    pristine = mine.copy(deep=True)
+    mine["extra"] = 1
+    mine.iloc[0, 0] = "changed"
+    mine.loc[mine.index[-1], "value"] = "also changed"
+    theirs = ui.load(queries.snapshot_meta)
+    pd.testing.assert_frame_equal(theirs, pristine)
     db.close_all()
 
 
