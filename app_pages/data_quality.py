@@ -17,7 +17,8 @@ LOADS_SHOWN = 200
 
 @st.cache_resource(max_entries=50, show_spinner=False)
 def snapshot_view(db_path: str, snapshot: str, lang: str):
-    """(view.SnapshotView, coverage figure, load-history table, catalogue table) — shared, never modified."""
+    """(view.SnapshotView, (coverage figure, zones left out of it), load-history table, catalogue table) — shared,
+    never modified."""
     catalogue = ui.load(queries.indicators)
     loads = ui.load(queries.recent_loads, LOADS_SHOWN)
     built = view.build_snapshot(
@@ -25,11 +26,12 @@ def snapshot_view(db_path: str, snapshot: str, lang: str):
         years=[int(y) for y in ui.load(queries.years_available)["year"]], catalogue=catalogue,
         discrepancies=ui.load(queries.ledger_discrepancy_list), by_table=ui.load(queries.synthetic_rows_by_table),
         loads=loads, lang=lang)
-    figure = None
+    figure, left_out = None, 0
     if built.coverage.expected:
-        figure = charts.coverage_heatmap(built.coverage.cells, rows="zone", columns="year", value="n", text="text",
+        cells, left_out = view.coverage_chart_cells(built.coverage)
+        figure = charts.coverage_heatmap(cells, rows="zone", columns="year", value="n", text="text",
                                          hover="hover", max_value=len(catalogue))
-    return (built, figure, tables.load_history(loads, lang),
+    return (built, (figure, left_out), tables.load_history(loads, lang),
             tables.indicator_catalogue(ui.load(queries.indicator_coverage), lang))
 
 
@@ -62,7 +64,7 @@ for row_start in range(0, len(metrics), 3):  # two rows of three: long values st
     for column, metric in zip(st.columns(3), metrics[row_start:row_start + 3], strict=False):
         column.metric(metric.label, metric.value, help=metric.help, border=True, height="stretch")
 
-built, coverage_figure, loads_table, catalogue_table = snapshot_view(*snapshot_key, lang)
+built, (coverage_figure, zones_left_out), loads_table, catalogue_table = snapshot_view(*snapshot_key, lang)
 zone_label = fmt.plain(ui.zone_label(filters.zone_id))  # only shown in markdown
 
 # ---------------------------------------------------------------- where the selected values come from
@@ -107,6 +109,8 @@ if coverage_figure is None:
 else:
     st.markdown(built.coverage_summary)
     st.caption(t("dq.cov.legend", lang))
+    if zones_left_out:
+        st.caption(t("dq.cov.drawn", lang, drawn=view.COVERAGE_ZONES_DRAWN, left_out=zones_left_out))
     ui.chart_panel(coverage_figure, coverage.table, key="coverage", source=t("dq.cov.source", lang), lang=lang)
     if coverage.gaps.empty:
         st.markdown(t("dq.gaps.none", lang))

@@ -8,7 +8,7 @@ Everything shown is prepared by devzone.ranking_view; this file only lays it out
 """
 import streamlit as st
 
-from devzone import fmt, queries, scorecard, state, ui
+from devzone import fmt, queries, scorecard, ui
 from devzone import ranking_view as rv
 from devzone.i18n import t
 
@@ -55,7 +55,7 @@ if catalogue.empty or not years or year is None:
     ui.empty_state("ov.no_selection", lang)
 else:
     params = st.query_params
-    directory = state.ZoneDirectory.from_frame(zones)
+    directory = ui.zone_directory()
     codes = catalogue["indicator"].tolist()
     names = dict(zip(codes, catalogue["name_en" if lang == "en" else "name_zh"], strict=True))
     level_options = rv.ordered_options(zones["level"], rv.LEVEL_ORDER)
@@ -78,7 +78,7 @@ else:
                                    wrap=True)
 
     rankings = ui.load(queries.filtered_rankings, years[0], years[-1], tuple(levels), tuple(zone_types))
-    token = scorecard.fingerprint(rankings, catalogue)
+    token = (ui.run_snapshot(), years[0], years[-1], tuple(levels), tuple(zone_types))  # what `rankings` is made of
     label = names[indicator]
     current = build("scope", token, (rankings,), (year, indicator))
     in_set = list(current.zone_ids)

@@ -856,6 +856,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dq.section.synthetic": ("模拟数据占比", "Synthetic data"),
     "dq.synthetic": ("模拟", "synthetic"),
     "dq.real": ("真实", "real"),
+    "dq.cov.drawn": (
+        "图中只画出缺项最多的 {drawn} 个开发区，其余 {left_out} 个开发区见“查看数据表”。",
+        "The chart shows the {drawn} zones missing most; the other {left_out} are in the table.",
+    ),
     "dq.cov.summary": (
         "{zones}个开发区 × {years}年 × {indicators}项指标 = {expected}个数值位置：已有 {present}个（{share}），缺 {missing}个。"
         "缺失不等于0。",

@@ -95,6 +95,20 @@ def coverage(values: pd.DataFrame, zones: pd.DataFrame, years: Sequence[int], ca
                     present=int(cells["n"].sum()) if not cells.empty else 0)
 
 
+COVERAGE_ZONES_DRAWN = 60  # beyond this a heatmap row is thinner than its label: draw the zones with gaps
+
+
+def coverage_chart_cells(result: Coverage, limit: int = COVERAGE_ZONES_DRAWN) -> tuple[pd.DataFrame, int]:
+    """The heatmap's cells and how many zones were left out of it: every zone when there are few; otherwise
+    the `limit` zones missing most (in display order). The downloadable table keeps every zone."""
+    zones = list(dict.fromkeys(result.cells["zone_id"]))
+    if len(zones) <= limit:
+        return result.cells, 0
+    missing = result.cells.groupby("zone_id", sort=False)["n"].sum()
+    worst = set(missing.sort_values(kind="stable").index[:limit])
+    return result.cells[result.cells["zone_id"].isin(worst)], len(zones) - len(worst)
+
+
 def coverage_summary(result: Coverage, n_zones: int, n_years: int, n_indicators: int, lang: str) -> str:
     """`28个开发区 × 7年 × 11项指标 = 2,156个数值位置：已有 2,135个（99.0%），缺 21个。`"""
     share = result.present / result.expected if result.expected else float("nan")

@@ -84,6 +84,8 @@ def parse_indicator(raw: object, codes: Sequence[str]) -> str | None:
 
 def ordered_options(values: Iterable[object], order: Sequence[str]) -> list[str]:
     """Distinct values present, known ones in `order` first, others after in order of appearance."""
+    if isinstance(values, pd.Series):
+        values = values.drop_duplicates()  # a national zone list has thousands of rows and a handful of levels
     present = list(dict.fromkeys(str(v) for v in values if not fmt.is_missing(v)))
     return [v for v in order if v in present] + [v for v in present if v not in order]
 

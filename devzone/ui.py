@@ -58,6 +58,21 @@ def begin_run() -> None:
     st.session_state[KEY_RUN_SNAPSHOT] = (str(snapshot_reader.path), snapshot_reader.snapshot_id())
 
 
+def run_snapshot() -> str:
+    """The snapshot this run reads ("path|id"): with a query's arguments, an exact cache key for what is built
+    from its result (cheaper than hashing a national-scale frame)."""
+    pin = st.session_state.get(KEY_RUN_SNAPSHOT)
+    if not isinstance(pin, tuple):
+        begin_run()
+        pin = st.session_state[KEY_RUN_SNAPSHOT]
+    return f"{pin[0]}|{pin[1]}"
+
+
+def zone_directory() -> state.ZoneDirectory:
+    """The zones of this run's snapshot, with every name a URL may use for them."""
+    return _zone_directory()
+
+
 def _pinned_snapshot(db_path: str) -> str | None:
     """This run's snapshot of `db_path`, if one was pinned (a pin taken on another file does not count)."""
     pin = st.session_state.get(KEY_RUN_SNAPSHOT)

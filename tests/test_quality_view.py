@@ -260,3 +260,15 @@ def test_build_snapshot_and_selection(demo, catalogue):
     assert selection.projects_summary.startswith(f"计入的台账项目：{len(counted)}个")
     plain = view.build_selection(provenance, "national_incubators", "盐湖高新区", 2021, None, "zh")
     assert plain.projects is None and plain.projects_summary == "" and len(plain.table) == len(catalogue)
+
+
+def test_coverage_chart_draws_every_zone_when_few_and_the_worst_when_many():
+    zones = [f"Z{i:03d}" for i in range(100)]
+    cells = pd.DataFrame({"zone_id": zones * 2, "zone": zones * 2, "year": [2020] * 100 + [2021] * 100,
+                          "n": [11] * 200, "text": "", "hover": ""})
+    cells.loc[cells["zone_id"].isin(["Z007", "Z050"]), "n"] = 3  # the two zones missing most
+    result = view.Coverage(cells, pd.DataFrame(), pd.DataFrame(), expected=2200, present=int(cells["n"].sum()))
+    drawn, left_out = view.coverage_chart_cells(result, limit=2)
+    assert set(drawn["zone_id"]) == {"Z007", "Z050"} and left_out == 98
+    everything, none_left = view.coverage_chart_cells(result, limit=100)
+    assert len(everything) == 200 and none_left == 0
