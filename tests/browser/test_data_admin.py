@@ -6,18 +6,16 @@ Publishing changes the database, so this module serves the app on its own copy o
 """
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import quote
 
 import duckdb
 import pytest
 
+from benchmarks.serve import streamlit_server
 from devzone import auth, fmt
-from tests.conftest import REPO_ROOT, _free_port, _save_screenshot, _wait_until_healthy, in_ci
+from tests.conftest import _save_screenshot, in_ci
 
 try:
     from playwright.sync_api import Page, expect
@@ -59,26 +57,9 @@ def admin_server(demo_db, tmp_path_factory):
         shutil.copytree(kept, db_path.parent / ".snapshots" / db_path.stem)
     users_file = home / "users.toml"
     auth.write_users({ADMIN: auth.User(ADMIN, "admin", auth.hash_password(PASSWORD))}, users_file)
-    port = _free_port()
-    log_path = home / "streamlit.log"
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
-               "--server.port", str(port), "--server.headless", "true", "--server.fileWatcherType", "none",
-               "--browser.gatherUsageStats", "false"]
-    env = {**os.environ, "DEVZONE_DB": str(db_path), auth.USERS_FILE_ENV: str(users_file),
-           "DEVZONE_AUDIT_LOG": str(home / "audit.log")}
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(base_url, process, log_path)
+    env = {"DEVZONE_DB": str(db_path), auth.USERS_FILE_ENV: str(users_file), "DEVZONE_AUDIT_LOG": str(home / "audit.log")}
+    with streamlit_server("dashboard.py", home / "streamlit.log", env) as (base_url, _):
         yield base_url, db_path, home
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
 
 
 @pytest.fixture

@@ -6,14 +6,11 @@ Screenshots: tests/artifacts/test_hostile_*.png.
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
+from benchmarks.serve import streamlit_server
 from tests.builders import HOSTILE_ZONE_ID, XSS_LINK, XSS_SCRIPT
-from tests.conftest import REPO_ROOT, _free_port, _save_screenshot, _wait_until_healthy, in_ci
+from tests.conftest import REPO_ROOT, _save_screenshot, in_ci
 
 try:
     from playwright.sync_api import Page, expect
@@ -32,26 +29,10 @@ PAGES = [("", 0), ("projects", 4), ("enterprises", 2), ("output_tax", 2), ("rank
 @pytest.fixture(scope="module")
 def hostile_server(hostile_db, tmp_path_factory):
     home = tmp_path_factory.mktemp("hostile_server")
-    port = _free_port()
-    log_path = home / "streamlit.log"
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
-               "--server.port", str(port), "--server.headless", "true", "--server.fileWatcherType", "none",
-               "--browser.gatherUsageStats", "false"]
-    env = {**os.environ, "DEVZONE_DB": str(hostile_db), "DEVZONE_USERS_FILE": str(home / "users.toml"),
+    env = {"DEVZONE_DB": str(hostile_db), "DEVZONE_USERS_FILE": str(home / "users.toml"),
            "DEVZONE_AUDIT_LOG": str(home / "audit.log")}
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(base_url, process, log_path)
+    with streamlit_server("dashboard.py", home / "streamlit.log", env) as (base_url, _):
         yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
 
 
 @pytest.fixture
