@@ -5,13 +5,12 @@ adds up to. Page parameters in the URL (besides zone/year/lang): `measure=output
 """
 import streamlit as st
 
-from devzone import db, fmt, queries, ui
+from devzone import fmt, queries, ui
 from devzone import projects_view as pv
 from devzone.i18n import t
 
 KEY_MEASURE = "output_tax_measure"
 KEY_PERIOD = "output_tax_period"
-
 
 
 @st.cache_resource(max_entries=200, show_spinner=False)
@@ -28,25 +27,6 @@ def screen(snapshot, zone_id, year, measure, period, lang):
     )
 
 
-def seed_from_url(key, param, resolve):
-    """The first time a control is drawn its value comes from the URL, so a copied link reproduces the view."""
-    if key not in st.session_state:
-        st.session_state[key] = resolve(st.query_params.get(param))
-
-
-def mirror_to_url(param, value, default):
-    """Keep `?param=` equal to the control; the default value leaves the address clean."""
-    if value is None or value == default:
-        if param in st.query_params:
-            del st.query_params[param]
-    elif st.query_params.get(param) != value:
-        st.query_params[param] = value
-
-
-def panel(item, lang):
-    ui.chart_panel(item.figure, item.table, key=item.key, source=item.source, lang=lang, synthetic=item.synthetic)
-
-
 filters = ui.current_filters()
 lang = filters.lang
 year = filters.year
@@ -56,9 +36,9 @@ if filters.zone_id is None or year is None:
     ui.empty_state("pv.no_selection", lang)
     st.stop()
 
-seed_from_url(KEY_MEASURE, "measure", lambda raw: pv.resolve_choice(raw, pv.OUTPUT_MEASURES, "output"))
-seed_from_url(KEY_PERIOD, "period", lambda raw: pv.resolve_choice(raw, pv.PERIODS, pv.PERIOD_YEAR))
-view = screen(db.reader().snapshot_id(), filters.zone_id, year, st.session_state[KEY_MEASURE] or "output",
+ui.seed_from_url(KEY_MEASURE, "measure", lambda raw: pv.resolve_choice(raw, pv.OUTPUT_MEASURES, "output"))
+ui.seed_from_url(KEY_PERIOD, "period", lambda raw: pv.resolve_choice(raw, pv.PERIODS, pv.PERIOD_YEAR))
+view = screen(ui.run_snapshot(), filters.zone_id, year, st.session_state[KEY_MEASURE] or "output",
               st.session_state[KEY_PERIOD] or pv.PERIOD_YEAR, lang)
 
 st.caption(t("output_tax.caption", lang, place=fmt.plain(view.place), year=view.year_text))
@@ -82,11 +62,11 @@ measure = st.segmented_control(
     t("pv.measure", lang), pv.OUTPUT_MEASURES, format_func=lambda m: pv.output_measure_label(m, lang),
     key=KEY_MEASURE, required=True,
 ) or "output"
-mirror_to_url("measure", measure, "output")
+ui.mirror_to_url("measure", measure, "output")
 if view.years is None:
     ui.empty_state("output_tax.no_figures", lang, place=fmt.plain(view.place), measure=view.measure_name)
 else:
-    panel(view.years, lang)
+    ui.view_panel(view.years, lang)
 
 # ---------------------------------------------------------------- reported vs ledger
 st.subheader(t("output_tax.section.compare", lang))
@@ -115,19 +95,19 @@ period = st.segmented_control(
     t("output_tax.period", lang), pv.PERIODS, format_func=lambda p: pv.signing_period_label(p, year, lang),
     key=KEY_PERIOD, required=True,
 ) or pv.PERIOD_YEAR
-mirror_to_url("period", period, pv.PERIOD_YEAR)
+ui.mirror_to_url("period", period, pv.PERIOD_YEAR)
 if view.top is None:
     ui.empty_state("output_tax.no_projects", lang, place=fmt.plain(view.place), period=view.period_text,
                    measure=view.measure_name)
     st.stop()
-panel(view.top, lang)
+ui.view_panel(view.top, lang)
 
 left, right = st.columns(2)
 with left:
-    panel(view.chains, lang)
+    ui.view_panel(view.chains, lang)
 with right:
     if view.intensity is None:
         ui.empty_state("output_tax.no_intensity", lang)
     else:
-        panel(view.intensity, lang)
+        ui.view_panel(view.intensity, lang)
         st.caption(t("output_tax.intensity_caption", lang))

@@ -10,7 +10,7 @@ import time
 
 import streamlit as st
 
-from devzone import db, fmt, ui
+from devzone import fmt, ui
 from devzone.export import data as report_data
 from devzone.export import deck, figures, present, story, workbook
 from devzone.i18n import t
@@ -142,7 +142,7 @@ if filters.zone_id is None or filters.year is None:
     ui.empty_state("present.no_selection", lang)
     st.stop()
 
-story_key = (filters.zone_id, filters.year, lang, db.reader().snapshot_id(), dt.date.today().isoformat())
+story_key = (filters.zone_id, filters.year, lang, ui.run_snapshot(), dt.date.today().isoformat())
 zone_year, the_story = build_story(*story_key)
 if not story.has_data(zone_year):
     ui.empty_state("present.no_data", lang, zone=ui.zone_label(filters.zone_id), year=filters.year)

@@ -25,12 +25,6 @@ FIRST_DAY = dt.date(2000, 1, 1)
 QUARTERS_OFFERED = 12
 
 
-def seed_from_url(key, param, resolve):
-    """The first time a control is drawn its value comes from the URL, so a copied link reproduces the view."""
-    if key not in st.session_state:
-        st.session_state[key] = resolve(st.query_params.get(param))
-
-
 def set_url(param, value):
     if st.query_params.get(param) != value:
         st.query_params[param] = value
@@ -119,7 +113,7 @@ def day_from_url(raw):
     return day if day is not None and FIRST_DAY <= day <= last_day else today
 
 
-seed_from_url(KEY_AS_OF, PARAM_AS_OF, day_from_url)
+ui.seed_from_url(KEY_AS_OF, PARAM_AS_OF, day_from_url)
 as_of = st.date_input(t("progress.as_of", lang), key=KEY_AS_OF, min_value=FIRST_DAY, max_value=last_day,
                       format="YYYY-MM-DD", help=t("progress.as_of_help", lang), width=220) or today
 set_url(PARAM_AS_OF, as_of.isoformat())
@@ -140,7 +134,7 @@ for column, item in zip(st.columns(len(view["headline"])), view["headline"], str
     column.metric(item.label, item.value, help=item.help, border=True)
 st.caption(view["rules"])
 
-seed_from_url(KEY_VIEW, PARAM_VIEW, lambda raw: raw if raw in VIEWS else VIEWS[0])
+ui.seed_from_url(KEY_VIEW, PARAM_VIEW, lambda raw: raw if raw in VIEWS else VIEWS[0])
 section = st.segmented_control(t("progress.section", lang), VIEWS, key=KEY_VIEW, required=True,
                                format_func=lambda v: t("progress.tab." + v, lang),
                                label_visibility="collapsed") or VIEWS[0]

@@ -5,7 +5,7 @@ Page parameters in the URL (besides zone/year/lang): `scope=zone|province`, `mea
 """
 import streamlit as st
 
-from devzone import db, fmt, queries, tables, ui
+from devzone import fmt, queries, tables, ui
 from devzone import projects_view as pv
 from devzone.i18n import t
 
@@ -40,21 +40,6 @@ def ledger_view(snapshot, zone_arg, query, period, year, lang):
                           lang=lang, province=zone_arg is None)
 
 
-def seed_from_url(key, param, resolve):
-    """The first time a control is drawn its value comes from the URL, so a copied link reproduces the view."""
-    if key not in st.session_state:
-        st.session_state[key] = resolve(st.query_params.get(param))
-
-
-def mirror_to_url(param, value, default):
-    """Keep `?param=` equal to the control; the default value leaves the address clean."""
-    if value is None or value == "" or value == default:
-        if param in st.query_params:
-            del st.query_params[param]
-    elif st.query_params.get(param) != value:
-        st.query_params[param] = value
-
-
 def on_row_selected():
     """A row ticked in the ledger table opens its detail (runs before the script, so it may set the picker)."""
     selection = st.session_state.get(KEY_TABLE) or {}
@@ -78,10 +63,6 @@ def column_config(columns, lang):
     return config
 
 
-def panel(item, lang):
-    ui.chart_panel(item.figure, item.table, key=item.key, source=item.source, lang=lang, synthetic=item.synthetic)
-
-
 filters = ui.current_filters()
 lang = filters.lang
 year = filters.year
@@ -91,17 +72,17 @@ if filters.zone_id is None or year is None:
     ui.empty_state("pv.no_selection", lang)
     st.stop()
 
-seed_from_url(KEY_SCOPE, "scope", lambda raw: pv.resolve_choice(raw, pv.SCOPES, pv.SCOPE_ZONE))
-seed_from_url(KEY_MEASURE, "measure", lambda raw: pv.resolve_choice(raw, pv.PROJECT_MEASURES, "projects"))
+ui.seed_from_url(KEY_SCOPE, "scope", lambda raw: pv.resolve_choice(raw, pv.SCOPES, pv.SCOPE_ZONE))
+ui.seed_from_url(KEY_MEASURE, "measure", lambda raw: pv.resolve_choice(raw, pv.PROJECT_MEASURES, "projects"))
 scope = st.segmented_control(
     t("pv.scope", lang), pv.SCOPES, format_func=lambda s: pv.scope_label(s, lang), key=KEY_SCOPE, required=True,
     help=t("pv.scope_help", lang),
 ) or pv.SCOPE_ZONE
-mirror_to_url("scope", scope, pv.SCOPE_ZONE)
+ui.mirror_to_url("scope", scope, pv.SCOPE_ZONE)
 province = scope == pv.SCOPE_PROVINCE
 zone_arg = None if province else filters.zone_id
 measure = st.session_state[KEY_MEASURE] or "projects"  # the control itself is drawn further down
-snapshot = db.reader().snapshot_id()
+snapshot = ui.run_snapshot()
 view = screen(snapshot, filters.zone_id, province, year, measure, lang)
 
 st.caption(t("projects.caption", lang, place=fmt.plain(view.place), year=view.year_text))
@@ -127,11 +108,11 @@ measure = st.segmented_control(
     t("pv.measure", lang), pv.PROJECT_MEASURES, format_func=lambda m: pv.project_measure_label(m, lang),
     key=KEY_MEASURE, required=True,
 ) or "projects"
-mirror_to_url("measure", measure, "projects")
+ui.mirror_to_url("measure", measure, "projects")
 if view.trend is None:
     ui.empty_state("projects.no_totals", lang, measure=view.measure_name)
 else:
-    panel(view.trend, lang)
+    ui.view_panel(view.trend, lang)
 
 for container, period in zip(st.columns(2), ("quarter", "month"), strict=True):
     with container:
@@ -140,14 +121,14 @@ for container, period in zip(st.columns(2), ("quarter", "month"), strict=True):
         elif period not in view.periods:
             ui.empty_state("projects.empty_year", lang, year=view.year_text, place=fmt.plain(view.place))
         else:
-            panel(view.periods[period], lang)
+            ui.view_panel(view.periods[period], lang)
 
 # ---------------------------------------------------------------- by chain and by investor origin
 st.subheader(t("projects.section.structure", lang))
 for container, by in zip(st.columns(2), ("chain", "origin"), strict=True):
     with container:
         if by in view.groups:
-            panel(view.groups[by], lang)
+            ui.view_panel(view.groups[by], lang)
         else:
             ui.empty_state("projects.empty_year", lang, year=view.year_text, place=fmt.plain(view.place))
 
@@ -156,7 +137,7 @@ st.subheader(t("projects.section.pipeline", lang))
 if view.pipeline is None:
     ui.empty_state("projects.empty_ledger", lang, place=fmt.plain(view.place))
 else:
-    panel(view.pipeline, lang)
+    ui.view_panel(view.pipeline, lang)
     st.caption(view.pipeline_caption)
 
 # ---------------------------------------------------------------- ledger and project detail
@@ -165,8 +146,8 @@ if view.ledger_size == 0:
     ui.empty_state("projects.empty_ledger", lang, place=fmt.plain(view.place))
     st.stop()
 
-seed_from_url(KEY_SEARCH, "q", pv.resolve_search)
-seed_from_url(KEY_LEDGER, "ledger", lambda raw: pv.resolve_choice(raw, pv.PERIODS, pv.PERIOD_YEAR))
+ui.seed_from_url(KEY_SEARCH, "q", pv.resolve_search)
+ui.seed_from_url(KEY_LEDGER, "ledger", lambda raw: pv.resolve_choice(raw, pv.PERIODS, pv.PERIOD_YEAR))
 search_column, period_column = st.columns([3, 2], vertical_alignment="bottom")
 query = search_column.text_input(
     t("projects.search", lang), key=KEY_SEARCH, placeholder=t("projects.search_placeholder", lang),
@@ -176,8 +157,8 @@ period = period_column.segmented_control(
     t("projects.ledger_period", lang), pv.PERIODS, format_func=lambda p: pv.period_label(p, year, lang),
     key=KEY_LEDGER, required=True,
 ) or pv.PERIOD_YEAR
-mirror_to_url("q", query, "")
-mirror_to_url("ledger", period, pv.PERIOD_YEAR)
+ui.mirror_to_url("q", query, "")
+ui.mirror_to_url("ledger", period, pv.PERIOD_YEAR)
 
 ledger = ledger_view(snapshot, zone_arg, query, period, year, lang)
 detail_id = st.session_state.get(KEY_DETAIL)
@@ -215,7 +196,7 @@ detail_id = st.selectbox(
     t("projects.detail_pick", lang), options, format_func=lambda pid: ledger.labels.get(pid, pid), key=KEY_DETAIL,
     placeholder=t("projects.detail_placeholder", lang), filter_mode="contains",
 )
-mirror_to_url("project", detail_id, None)
+ui.mirror_to_url("project", detail_id, None)
 
 if detail_id is not None:
     detail = pv.project_detail(ui.load(queries.projects_ledger, zone_arg).set_index("project_id", drop=False)

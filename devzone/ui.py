@@ -314,6 +314,26 @@ def chart_panel(fig, table: pd.DataFrame, *, key: str, source: str, lang: str, s
                               on_click="ignore")
 
 
+def view_panel(item, lang: str) -> None:
+    """`chart_panel` for a view's prepared panel (anything with figure, table, key, source and synthetic)."""
+    chart_panel(item.figure, item.table, key=item.key, source=item.source, lang=lang, synthetic=item.synthetic)
+
+
+def seed_from_url(key: str, param: str, resolve: Callable[[str | None], object]) -> None:
+    """The first time a page control is drawn its value comes from the URL, so a copied link reproduces the view."""
+    if key not in st.session_state:
+        st.session_state[key] = resolve(st.query_params.get(param))
+
+
+def mirror_to_url(param: str, value: object, default: object = None) -> None:
+    """Keep `?param=` equal to a page control; an empty or default value leaves the address clean."""
+    if value is None or value == "" or value == default:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif st.query_params.get(param) != value:
+        st.query_params[param] = value
+
+
 def export_notes(source: str, lang: str, synthetic: bool = False) -> list[tuple[str, str]]:
     """What the 说明 sheet of a downloaded workbook says: the source and the filters of the view."""
     filters = current_filters()
