@@ -49,7 +49,7 @@ def selection_view(db_path: str, snapshot: str, zone_id: str, year: int, lang: s
 filters = ui.current_filters()
 lang = filters.lang
 summary = ui.load(queries.snapshot_summary)
-snapshot_key = (str(db.resolve_path()), db.snapshot_id())
+snapshot_key = ui.run_snapshot_key()
 
 st.title(t("nav.data_quality", lang))
 st.caption(overview.snapshot_caption(summary, db.resolve_path(), lang))

@@ -10,7 +10,7 @@ its time on.
 """
 import streamlit as st
 
-from devzone import charts, db, fmt, queries, tables, ui
+from devzone import charts, fmt, queries, tables, ui
 from devzone import enterprise_view as view
 from devzone.i18n import t
 
@@ -73,7 +73,7 @@ if KEY_INDICATOR not in st.session_state:  # first view of the page: the URL dec
     st.session_state[KEY_INDICATOR] = view.parse_choice(
         st.query_params.get(PARAM_INDICATOR), indicators,
         view.DEFAULT_INDICATOR if view.DEFAULT_INDICATOR in indicators else (indicators or [""])[0])
-snapshot_key = (str(db.resolve_path()), db.snapshot_id())
+snapshot_key = ui.run_snapshot_key()
 model, figures = page_model(*snapshot_key, zone_id, year, lang, st.session_state[KEY_INDICATOR])
 
 st.caption(t("ent.caption", lang, zone=zone, year=year))

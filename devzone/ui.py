@@ -58,14 +58,19 @@ def begin_run() -> None:
     st.session_state[KEY_RUN_SNAPSHOT] = (str(snapshot_reader.path), snapshot_reader.snapshot_id())
 
 
-def run_snapshot() -> str:
-    """The snapshot this run reads ("path|id"): with a query's arguments, an exact cache key for what is built
-    from its result (cheaper than hashing a national-scale frame)."""
+def run_snapshot_key() -> tuple[str, str]:
+    """(database path, snapshot id) this run reads: with a query's arguments, an exact cache key for what is
+    built from its result (cheaper than hashing a national-scale frame, and never the file swapped in mid-run)."""
     pin = st.session_state.get(KEY_RUN_SNAPSHOT)
     if not isinstance(pin, tuple):
         begin_run()
         pin = st.session_state[KEY_RUN_SNAPSHOT]
-    return f"{pin[0]}|{pin[1]}"
+    return pin
+
+
+def run_snapshot() -> str:
+    """`run_snapshot_key()` as one string ("path|id")."""
+    return "|".join(run_snapshot_key())
 
 
 def zone_directory() -> state.ZoneDirectory:
