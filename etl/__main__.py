@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
 from pathlib import Path
 
@@ -28,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--db", type=Path, default=None, help="数据库文件（默认 $DEVZONE_DB 或 data/devzone.duckdb）")
     load.add_argument("--dry-run", action="store_true", help="只检查并显示将发生的变化，不写入")
     load.add_argument("--by", default=None, help="记录在导入历史中的操作人（默认当前系统用户）")
+    load.add_argument("--json", action="store_true", help="以 JSON 输出读取说明、变化和错误（供脚本使用）")
     history = commands.add_parser("history", help="列出导入历史（最新在前）")
     history.add_argument("--db", type=Path, default=None)
     rollback = commands.add_parser("rollback", help="把数据恢复到某次导入后的状态（作为一次新的发布）")
@@ -141,7 +143,16 @@ def main(argv: list[str] | None = None) -> int:
         for line in rejected.report():
             print(line, file=sys.stderr)
         print(f"导入被拒绝：共 {len(rejected.errors)} 处错误，数据库未作任何改动。", file=sys.stderr)
+        if getattr(args, "json", False):
+            print(json.dumps(rejected.to_dict(), ensure_ascii=False, indent=1))
+        elif rejected.accounts:
+            print("读取情况：")
+            for line in (line for account in rejected.accounts for line in account.lines()):
+                print(line)
         return 1
+    if getattr(args, "json", False):
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1, default=str))
+        return 0
     for line in result.summary_lines():
         print(line)
     return 0

@@ -40,9 +40,16 @@ class InputError:
 class InputRejected(Exception):
     """Raised with every error found in one load; nothing is stored."""
 
-    def __init__(self, errors: list[InputError]):
+    def __init__(self, errors: list[InputError], accounts: list | None = None):
         self.errors = sorted(set(errors), key=_sort_key)
+        self.accounts = accounts or []  # etl.account.SheetAccount of each sheet read before the refusal
         super().__init__(f"{len(self.errors)} input error(s)")
+
+    def to_dict(self) -> dict:
+        return {"rejected": True,
+                "errors": [{"file": e.file_name, "sheet": e.sheet, "row": e.row, "column": e.column,
+                            "location": e.location(), "message": e.message} for e in self.errors],
+                "sheets": [account.to_dict() for account in self.accounts]}
 
     def report(self, limit: int = MAX_REPORTED_ERRORS) -> list[str]:
         lines = [str(e) for e in self.errors[:limit]]

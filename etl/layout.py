@@ -11,15 +11,16 @@ from etl import catalogue
 from etl.catalogue import normalise_label
 from etl.errors import ErrorCollector
 from etl.read import RawSheet
+from etl.rows import UNITS_LINE as _UNITS_LINE
+from etl.rows import dropped as _dropped
+from etl.rows import first_may_drop as _first_may_drop
+from etl.rows import is_total as _total
 
 HEADER_SCAN_ROWS = 30
 _UNIT_IN_HEADER = re.compile(r"^(?P<base>.*?)[（(](?P<unit>[^()（）]*)[)）]\s*$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年|$)")
-_UNITS_LINE = re.compile(r"^\s*(?:计量)?单位\s*[:：]\s*(?P<units>.+)$")
-_FOOTNOTE = re.compile(r"^\s*(注|备注|说明|数据来源|资料来源|填报|制表|审核|负责人|联系人)\s*[:：0-9１-９]")
 # "截至2025年12月" / "截至2026年11月21日" in a ledger title: the day the data describes.
 _AS_OF = re.compile(r"截[至止]\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
-_TOTAL_ROW = {"合计", "总计", "全省合计", "全市合计", "小计", "全省", "总数"}
 
 LAYOUT_LEDGER = "ledger"
 LAYOUT_CHAIN_LINKS = "chain_links"
@@ -205,26 +206,6 @@ def understand(raw: RawSheet, errors: ErrorCollector) -> Table | None:
         errors.add("表头下没有数据行 — 应至少有一行数据", row=table.header_row)
         return None
     return table
-
-
-def _dropped(row: list[Any], zone_column: int | None) -> bool:
-    """Spacer, footnote, units-line and total rows are not data."""
-    texts = [cell_text(v) for v in row]
-    non_empty = [t for t in texts if t]
-    if not non_empty:
-        return True
-    if _FOOTNOTE.match(non_empty[0]) or (len(non_empty) == 1 and _UNITS_LINE.match(non_empty[0])):
-        return True
-    return bool(zone_column) and normalise_label(texts[zone_column - 1] if zone_column <= len(texts) else "") in _TOTAL_ROW
-
-
-def _first_may_drop(value: Any) -> bool:
-    text = cell_text(value)
-    return bool(_FOOTNOTE.match(text) or _UNITS_LINE.match(text))
-
-
-def _total(value: Any) -> bool:
-    return normalise_label(cell_text(value)) in _TOTAL_ROW
 
 
 def _any_content(raw: RawSheet) -> bool:

@@ -24,6 +24,7 @@ import duckdb
 import pandas as pd
 
 from etl import catalogue, layout, snapshots
+from etl.account import SheetAccount
 from etl.errors import ErrorCollector, InputError, InputRejected
 from etl.normalise import (
     CHAIN_LINK_COLUMNS,
@@ -85,6 +86,7 @@ class FileRecord:
 class Batch:
     frames: dict[str, pd.DataFrame]
     sheets: list[SheetRecord]
+    accounts: list[SheetAccount] = field(default_factory=list)
 
 
 @dataclass
@@ -120,6 +122,7 @@ class LoadResult:
     kind: str = "load"  # load | rollback | demo
     rolled_back_to: int | None = None  # for kind == "rollback": the load whose data was restored
     loaded_by: str | None = None
+    accounts: list[SheetAccount] = field(default_factory=list)  # what was read from each sheet, and how
 
     @property
     def changed_anything(self) -> bool:
@@ -135,8 +138,11 @@ class LoadResult:
 
     def summary_lines(self) -> list[str]:
         names = _KIND_NAMES
-        lines = [f"{s.file_name}{':' + s.sheet if s.sheet else ''}：{layout.LAYOUT_NAMES[s.layout]}，{s.rows} 行"
-                 for s in self.sheets]
+        if self.accounts:
+            lines = [line for account in self.accounts for line in account.lines()]
+        else:
+            lines = [f"{s.file_name}{':' + s.sheet if s.sheet else ''}：{layout.LAYOUT_NAMES[s.layout]}，{s.rows} 行"
+                     for s in self.sheets]
         if self.kind == "rollback":
             lines.append(f"回滚到第 {self.rolled_back_to} 次导入后的数据")
         for kind, change in self.changes.items():
@@ -156,15 +162,29 @@ class LoadResult:
             lines.append("与库中数据完全相同，未作任何改动")
         return lines
 
+    def to_dict(self) -> dict:
+        """The account, the counts and (dry run) every changing figure, for `--json` and scripts."""
+        return {
+            "db": str(self.db_path), "dry_run": self.dry_run, "published": self.published, "load_id": self.load_id,
+            "kind": self.kind, "sheets": [account.to_dict() for account in self.accounts],
+            "changes": {kind: {"added": c.added, "changed": c.changed, "unchanged": c.unchanged, "removed": c.removed}
+                        for kind, c in self.changes.items()},
+            "diffs": {kind: json.loads(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
+                      for kind, frame in self.diffs.items() if frame is not None and not frame.empty},
+            "summary": self.summary_lines(),
+        }
+
 
 def parse_files(paths: list[Path | str]) -> tuple[Batch, list[InputError]]:
     zones = ZoneResolver()
     parts: dict[str, list[pd.DataFrame]] = {kind: [] for kind in KINDS}
     sheets: list[SheetRecord] = []
+    accounts: list[SheetAccount] = []
     errors: list[InputError] = []
     for path in paths:
         result = read_file(path)
         errors += result.errors
+        accounts += result.skipped
         file_tables = 0
         for raw in result.sheets:
             collector = ErrorCollector(raw.file_name, raw.sheet)
@@ -175,11 +195,12 @@ def parse_files(paths: list[Path | str]) -> tuple[Batch, list[InputError]]:
                 parts[kind].append(frame)
                 sheets.append(SheetRecord(raw.file_name, raw.sheet, raw.sha256, table.layout, len(frame)))
                 file_tables += 1
+            accounts.append(raw.account)
             errors += collector.errors
         if result.sheets and not file_tables and not any(e.file_name == Path(path).name for e in errors):
             errors.append(InputError(Path(path).name, message="文件中没有任何数据 — 应包含表头和数据行"))
     frames = {kind: _concat(parts[kind], _EMPTY[kind]) for kind in KINDS}
-    return Batch(frames, sheets), errors
+    return Batch(frames, sheets, accounts), errors
 
 
 def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
@@ -207,8 +228,9 @@ def load_files(paths: list[Path | str], db_path: Path | str, *, dry_run: bool = 
     if problem:
         errors.append(problem)
     if errors:
-        raise InputRejected(errors)
-    result = LoadResult(db_path, batch.sheets, dry_run=dry_run, files=files, kind=kind, loaded_by=loaded_by)
+        raise InputRejected(errors, batch.accounts)
+    result = LoadResult(db_path, batch.sheets, dry_run=dry_run, files=files, kind=kind, loaded_by=loaded_by,
+                        accounts=batch.accounts)
     if not dry_run:
         db_path.parent.mkdir(parents=True, exist_ok=True)
     elif not db_path.parent.exists():  # nothing to compare with and nowhere to lock: everything is new

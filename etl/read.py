@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from etl.account import SheetAccount
 from etl.errors import InputError
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -52,6 +53,8 @@ class RawSheet:
         self.bulk_source = bulk_source
         self._cells = cells
         self._grid = None
+        self.hidden_rows: frozenset[int] = frozenset()  # 1-based Excel rows the clerk hid: not data
+        self.account = SheetAccount(file_name, sheet)
 
     @property
     def cells(self) -> list[list[Any]]:
@@ -82,6 +85,7 @@ class RawSheet:
 class ReadResult:
     sheets: list[RawSheet] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    skipped: list[SheetAccount] = field(default_factory=list)  # sheets not loaded (hidden, 说明 …), with why
 
 
 def read_file(path: Path | str, display_name: str | None = None) -> ReadResult:
@@ -182,7 +186,11 @@ def _read_xlsx(data: bytes, name: str, digest: str) -> ReadResult:
         return ReadResult(errors=[InputError(name, message=f"无法解析 .xlsx 内容（{type(exc).__name__}）— 请用 Excel/WPS 打开后重新保存")])
     result = ReadResult()
     for worksheet in workbook.worksheets:
-        if worksheet.sheet_state != "visible" or worksheet.title.strip() in INSTRUCTION_SHEETS:
+        if worksheet.sheet_state != "visible":
+            result.skipped.append(SheetAccount(name, worksheet.title, skipped="隐藏工作表"))
+            continue
+        if worksheet.title.strip() in INSTRUCTION_SHEETS:
+            result.skipped.append(SheetAccount(name, worksheet.title, skipped="说明页"))
             continue
         cells = [
             list(row)

@@ -143,10 +143,11 @@ def test_keep_rows_applies_the_row_rule_only_where_it_could_drop(tmp_path):
 
     def dropped(cells):
         seen.append(cells)
-        from etl.layout import _dropped
+        from etl.rows import dropped as _dropped
         return _dropped(cells, 1)
 
-    from etl.layout import _first_may_drop, _total
+    from etl.rows import first_may_drop as _first_may_drop
+    from etl.rows import is_total as _total
     body = bulk.keep_rows(grid, 2, 1, dropped, _first_may_drop, _total)
     assert [n for n, _ in body.rows()] == [3, 9]
     assert len(seen) == 5  # blank, whitespace-only, 合计, units line, footnote — not the data rows
