@@ -278,7 +278,8 @@ def extract_values(table, errors: ErrorCollector, zones) -> pd.DataFrame:
     if long:
         header = columns["value"]
         unit_column = column("unit")
-        cells_sql = (f"SELECT b.*, i.code FROM (SELECT {facts}, {header.column} AS col, {key('indicator')} AS ik,"
+        cells_sql = (f"SELECT b.*, i.code FROM (SELECT {facts}, {header.column} AS col, 'value' AS role, 0 AS yoff,"
+                     f" {key('indicator')} AS ik,"
                      f" coalesce({grid.col(header.column)}, '') AS raw, {key('unit')} AS unit_raw FROM {view}) b"
                      f" JOIN {maps['indicator']} i ON i.k = b.ik AND i.code IS NOT NULL")
         for code, unit_raw in _sql(con, f"SELECT DISTINCT code, unit_raw FROM ({cells_sql})").fetchall():
@@ -289,7 +290,9 @@ def extract_values(table, errors: ErrorCollector, zones) -> pd.DataFrame:
     else:
         selects = []
         for header, code in table.indicator_columns:
-            selects.append(f"SELECT {facts}, {header.column} AS col, coalesce({grid.col(header.column)}, '') AS raw,"
+            role = getattr(header, "role", "value")
+            selects.append(f"SELECT {facts}, {header.column} AS col, '{role}' AS role,"
+                           f" {-1 if role == 'prior' else 0} AS yoff, coalesce({grid.col(header.column)}, '') AS raw,"
                            f" '' AS unit_raw, '{code}' AS code FROM {view}")
             factor, problem = n.resolve_unit(code, header.unit, table.units_line)
             units.append((header.column, code, "", factor, problem, header.column))
@@ -306,7 +309,7 @@ def extract_values(table, errors: ErrorCollector, zones) -> pd.DataFrame:
     number = (f"CASE WHEN c.raw = '' THEN NULL WHEN {fast} THEN CAST(replace(trim(c.raw), ',', '') AS DOUBLE)"
               " ELSE m.number END")
     problem = f"CASE WHEN c.raw = '' OR {fast} THEN NULL ELSE m.problem END"
-    parsed = f"""SELECT c.row_number, c.col, c.code, c.raw, c.zk, c.yk, c.sk, c.ok, {number} AS number,
+    parsed = f"""SELECT c.row_number, c.col, c.code, c.role, c.yoff, c.raw, c.zk, c.yk, c.sk, c.ok, {number} AS number,
                         {problem} AS problem, u.factor, u.msg AS unit_msg, u.unit_col
                  FROM ({cells_sql}) c LEFT JOIN {m_number} m ON m.k = c.raw
                  LEFT JOIN {m_unit} u ON u.col = c.col AND u.code = c.code AND u.unit_raw = c.unit_raw"""
@@ -342,7 +345,8 @@ def extract_values(table, errors: ErrorCollector, zones) -> pd.DataFrame:
     converts = any(unit[3] != 1 for unit in units)  # only then can a value need Python's round()
     extra = f", {needs_python} AS needs_python, p.number, p.factor" if converts else ""
     frame = _sql(con, f"""
-        SELECT z.zone_id::{enums['zone_id']} AS zone_id, y.year, p.code::{enums['indicator']} AS indicator,
+        SELECT z.zone_id::{enums['zone_id']} AS zone_id, y.year + p.yoff AS year, p.role,
+               p.code::{enums['indicator']} AS indicator,
                {value} AS value, {source}::{enums['source']} AS source, {flag} AS is_synthetic,
                p.col AS "column", p.row_number{extra}
         FROM ({parsed}) p
@@ -361,7 +365,8 @@ def extract_values(table, errors: ErrorCollector, zones) -> pd.DataFrame:
     frame["year_column"] = column("year")
     for name, constant in (("file_name", file_name), ("sheet", sheet), ("sha256", table.raw.sha256)):
         frame[name] = _constant(constant, len(frame))
-    return frame[n.VALUE_COLUMNS]
+    roles = [getattr(header, "role", "value") for header, _code in table.indicator_columns]
+    return frame[n.VALUE_COLUMNS + (["role"] if any(role != "value" for role in roles) else [])]
 
 
 def _constant(value: str | None, length: int) -> pd.Categorical | None:

@@ -1,4 +1,9 @@
-"""Find the header row under title and unit lines, drop footnotes and spacers, and tell which layout a sheet is."""
+"""Find the header under title and unit lines, tell which kind of table a sheet is and why, and keep its data rows.
+
+What a sheet says decides, never a guess: the header's words (`etl/headers.py`), the units it states and where
+(`etl/units.py`), the title and sheet name (targets vs actual values, the year, the period). What is ambiguous is
+refused with what to rename; every decision is written into the sheet's account (`etl/account.py`).
+"""
 from __future__ import annotations
 
 import calendar
@@ -7,20 +12,29 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from etl import catalogue
+from etl import catalogue, headers, units
 from etl.catalogue import normalise_label
 from etl.errors import ErrorCollector
+from etl.headers import PRIOR, TARGET, VALUE, HeaderCell, split_header  # noqa: F401 (split_header: public here)
 from etl.read import RawSheet
-from etl.rows import UNITS_LINE as _UNITS_LINE
+from etl.rows import UNITS_LINE as _UNITS_LINE  # noqa: F401
+from etl.rows import cell_text
 from etl.rows import dropped as _dropped
 from etl.rows import first_may_drop as _first_may_drop
 from etl.rows import is_total as _total
 
 HEADER_SCAN_ROWS = 30
-_UNIT_IN_HEADER = re.compile(r"^(?P<base>.*?)[（(](?P<unit>[^()（）]*)[)）]\s*$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年|$)")
 # "截至2025年12月" / "截至2026年11月21日" in a ledger title: the day the data describes.
 _AS_OF = re.compile(r"截[至止]\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
+_CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11,
+             "十二": 12}
+_MONTH = r"(\d{1,2}|十[一二]?|[一二三四五六七八九])"
+# A title about part of a year: 1—11月, 1-6月, 上半年, 前三季度, 一季度, 截至…年N月 (N < 12), a single month.
+_PART_YEAR = [re.compile(r"(?:19|20)\d{2}\s*年\s*(?:1|一)\s*(?:[—–\-－~～至到]+|月\s*[—–\-－~～至到]+)\s*" + _MONTH + r"\s*月"),
+              re.compile(r"截[至止]\s*(?:19|20)\d{2}\s*年\s*" + _MONTH + r"\s*月(?!\s*\d{1,2}\s*日)"),
+              re.compile(r"(?:19|20)\d{2}\s*年\s*" + _MONTH + r"\s*月(?![\s\d]*日)(?!\s*[—–\-－~～至到])")]
+_PART_WORDS = re.compile(r"(?:19|20)\d{2}\s*年\s*(上半年|下半年|前三季度|第?[一二三四1-4]季度)")
 
 LAYOUT_LEDGER = "ledger"
 LAYOUT_CHAIN_LINKS = "chain_links"
@@ -28,6 +42,7 @@ LAYOUT_ENTERPRISES = "enterprises"
 LAYOUT_TARGETS = "targets"
 LAYOUT_LONG = "long"
 LAYOUT_WIDE = "wide"
+LAYOUT_ZONE_REPORT = "zone_report"
 LAYOUT_NAMES = {
     LAYOUT_LEDGER: "项目台账",
     LAYOUT_CHAIN_LINKS: "链主关系",
@@ -35,6 +50,7 @@ LAYOUT_NAMES = {
     LAYOUT_TARGETS: "年度目标",
     LAYOUT_LONG: "长表（每行一个指标值）",
     LAYOUT_WIDE: "宽表（每行一个开发区）",
+    LAYOUT_ZONE_REPORT: "单个开发区指标表（每行一个指标）",
 }
 REQUIRED_COLUMNS = {
     LAYOUT_LEDGER: ("project_name", "zone"),
@@ -43,19 +59,13 @@ REQUIRED_COLUMNS = {
     LAYOUT_TARGETS: ("zone", "indicator", "target"),
     LAYOUT_LONG: ("zone", "indicator", "value"),
     LAYOUT_WIDE: ("zone",),
+    LAYOUT_ZONE_REPORT: ("indicator",),
 }
 COLUMN_LABELS = {
     "zone": "开发区", "year": "年份", "indicator": "指标", "value": "数值", "target": "目标值",
     "project_name": "项目名称", "chain_leader": "链主企业", "partner": "引进企业", "enterprise_name": "企业名称", "category": "认定类别", "recognised_year": "认定年份",
 }
-
-
-@dataclass
-class HeaderCell:
-    column: int  # 1-based
-    text: str
-    base: str  # folded, unit removed
-    unit: str | None
+_VALUE_LAYOUTS = (LAYOUT_LONG, LAYOUT_WIDE, LAYOUT_ZONE_REPORT, LAYOUT_TARGETS)
 
 
 @dataclass
@@ -64,14 +74,16 @@ class Table:
 
     raw: RawSheet
     layout: str
-    header_row: int  # 1-based
+    header_row: int  # 1-based: the last header row (data rows come after it)
     columns: dict[str, HeaderCell]  # canonical column key -> cell
-    indicator_columns: list[tuple[HeaderCell, str]]  # (cell, indicator code) for wide sheets
+    indicator_columns: list[tuple[HeaderCell, str]]  # (cell, indicator code) for wide sheets; cell.role says which
     row_list: list[tuple[int, list[Any]]] | None = None  # (Excel row number, cells); see rows
     title_year: int | None = None
     title_as_of: dt.date | None = None  # "截至…" in the title
-    units_line: list[str] = field(default_factory=list)
+    units_line: list[str] = field(default_factory=list)  # the unit stated above the header, one per kind
     body: Any = None  # long/wide sheets: the data rows in bulk (etl.bulk.Body)
+    zone_in_title: str | None = None  # zone report: the zone_id its title names
+    role_columns: list[HeaderCell] = field(default_factory=list)  # zone report: 本年 / 上年同期 / 目标 columns
 
     @property
     def location(self) -> tuple[str, str | None]:
@@ -89,38 +101,66 @@ class Table:
         return self.body.count if self.body is not None else len(self.rows)
 
 
-def cell_text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+@dataclass
+class HeaderRead:
+    columns: dict[str, HeaderCell] = field(default_factory=dict)
+    indicators: list[tuple[HeaderCell, str]] = field(default_factory=list)
+    companions: list[HeaderCell] = field(default_factory=list)
+    unknown: list[HeaderCell] = field(default_factory=list)
+    role_columns: list[HeaderCell] = field(default_factory=list)  # 本年累计 / 上年同期 without an indicator above
+    last_index: int = 0  # 0-based index of the last header row
+    two_rows: bool = False
+
+    @property
+    def score(self) -> int:
+        return len(self.columns) + len(self.indicators)
 
 
-def split_header(text: str) -> tuple[str, str | None]:
-    flat = "".join(str(text).split())
-    match = _UNIT_IN_HEADER.match(flat)
-    if match and match.group("base"):
-        return normalise_label(match.group("base")), match.group("unit").strip() or None
-    return normalise_label(flat), None
-
-
-def _classify_header(cells: list[Any]) -> tuple[dict[str, HeaderCell], list[tuple[HeaderCell, str]], int]:
+def _read_header(head: list[list[Any]], index: int) -> HeaderRead:
     synonyms = catalogue.column_synonyms()
-    indicator_aliases = catalogue.indicator_aliases()
-    columns: dict[str, HeaderCell] = {}
-    indicator_columns: list[tuple[HeaderCell, str]] = []
-    for index, value in enumerate(cells):
-        text = cell_text(value)
-        if not text:
+    aliases = catalogue.indicator_aliases()
+    row = head[index]
+    sub = head[index + 1] if index + 1 < len(head) else []
+    read = HeaderRead(last_index=index)
+    if sub and headers.is_sub_header_row(sub):
+        pairs = headers.combine_two_rows(row, sub)
+        if any(split_header(top)[0] in aliases for top, below in pairs if below):
+            read.two_rows, read.last_index = True, index + 1
+    if not read.two_rows:
+        pairs = [(cell_text(v), None) for v in row]
+    for j, (top, below) in enumerate(pairs):
+        if not top and not below:
             continue
-        base, unit = split_header(text)
-        cell = HeaderCell(index + 1, text, base, unit)
+        base, unit = split_header(top) if top else ("", None)
+        role = headers.sub_role(below) if below else None
+        if below and unit is None:
+            unit = split_header(below)[1]
+        text = f"{top}·{below}" if below and below != top else top
+        cell = HeaderCell(j + 1, text, base, unit)
         key = synonyms.get(base)
-        if key and key not in columns:
-            columns[key] = cell
-        elif base in indicator_aliases:
-            indicator_columns.append((cell, indicator_aliases[base]))
-    return columns, indicator_columns, len(columns) + len(indicator_columns)
+        if base in aliases and (key is None or key in read.columns or role is not None):
+            if role == "skip":
+                read.companions.append(cell)
+                continue
+            cell.role = role if role in (VALUE, PRIOR, TARGET) else VALUE
+            read.indicators.append((cell, aliases[base]))
+        elif key and key not in read.columns:
+            read.columns[key] = cell
+        elif headers.target_indicator(base):
+            cell.role = TARGET
+            read.indicators.append((cell, headers.target_indicator(base)))
+        elif headers.sub_role(top) in (VALUE, PRIOR, TARGET):
+            cell.role = headers.sub_role(top)
+            read.role_columns.append(cell)
+        elif headers.is_companion(base) or (top and headers.sub_role(top) == "skip"):
+            read.companions.append(cell)
+        else:
+            read.unknown.append(cell)
+    return read
 
 
-def _layout_of(columns: dict[str, HeaderCell], indicator_columns: list) -> str | None:
+def _layout_of(read: HeaderRead) -> str | None:
+    columns = read.columns
     if "partner" in columns and "chain_leader" in columns:  # before the ledger: it may name the project too
         return LAYOUT_CHAIN_LINKS
     if "project_name" in columns:
@@ -129,9 +169,13 @@ def _layout_of(columns: dict[str, HeaderCell], indicator_columns: list) -> str |
         return LAYOUT_ENTERPRISES
     if "target" in columns and "indicator" in columns:
         return LAYOUT_TARGETS
+    if "indicator" in columns and "value" in columns and "zone" in columns:
+        return LAYOUT_LONG
+    if "indicator" in columns and "zone" not in columns and ("value" in columns or read.role_columns):
+        return LAYOUT_ZONE_REPORT
     if "indicator" in columns and "value" in columns:
         return LAYOUT_LONG
-    if "zone" in columns and (indicator_columns or _wide_extras(columns)):
+    if "zone" in columns and (read.indicators or _wide_extras(columns)):
         return LAYOUT_WIDE
     return None
 
@@ -152,52 +196,111 @@ def _year_in(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _no_header_message(head: list[list[Any]]) -> str:
+    """What was seen (the row with most text cells) and, per cell, the nearest names we know."""
+    from rapidfuzz import process
+
+    rows = [[cell_text(v) for v in row if cell_text(v) and not isinstance(v, (int, float))] for row in head]
+    seen = max(rows, key=len, default=[])
+    expected = "；".join(
+        f"{name}需含“{'、'.join(COLUMN_LABELS.get(c, c) for c in REQUIRED_COLUMNS[key])}”"
+        + ("及指标列" if key == LAYOUT_WIDE else "")
+        for key, name in LAYOUT_NAMES.items() if key not in (LAYOUT_CHAIN_LINKS, LAYOUT_ZONE_REPORT))
+    message = f"找不到可识别的表头（前 {HEADER_SCAN_ROWS} 行内）— 应为以下格式之一：{expected}"
+    if seen:
+        known = sorted(set(catalogue.column_synonyms()) | set(catalogue.indicator_aliases()))
+        hints = []
+        for text in seen[:8]:
+            base = split_header(text)[0]
+            nearest = [] if base in known else [
+                m for m, score, _ in process.extract(base, known, limit=2) if score >= 50]
+            hints.append(f"“{text[:20]}”" + (f"（最接近：{'、'.join(nearest)}）" if nearest else ""))
+        message += "。看到的表头：" + "、".join(hints)
+    return message
+
+
+def _context(head: list[list[Any]], header_index: int, sheet: str | None) -> str:
+    texts = [cell_text(v) for row in head[:header_index] for v in row if cell_text(v)]
+    return normalise_label(" ".join(dict.fromkeys(texts)) + " " + (sheet or ""))
+
+
+def _part_year(context: str) -> str | None:
+    for pattern in _PART_YEAR:
+        for match in pattern.finditer(context):
+            month = match.group(1)
+            number = _CN_MONTH.get(month) or (int(month) if month.isdigit() else 12)
+            if number < 12:
+                return match.group(0)
+    match = _PART_WORDS.search(context)
+    return match.group(0) if match else None
+
+
+def _zone_in(text: str) -> str | None:
+    folded = normalise_label(text)
+    found = [(len(alias), zone_id) for alias, zone_id in catalogue.zone_aliases().items()
+             if len(alias) >= 4 and alias in folded and not alias.startswith("X1")]
+    return max(found)[1] if found else None
+
+
 def understand(raw: RawSheet, errors: ErrorCollector) -> Table | None:
     """Return the sheet as a Table, or None (with errors added) when it cannot be read as any layout.
 
     A sheet with no content at all is skipped silently (None, no error): workbooks often carry empty sheets.
     """
+    account = raw.account
     head = raw.head(HEADER_SCAN_ROWS)
     if not any(cell_text(v) for row in head for v in row) and not _any_content(raw):
+        account.skipped = "空白工作表"
         return None
-    best: tuple[int, int] | None = None  # (score, row index)
-    for index, row in enumerate(head):
-        columns, indicator_columns, score = _classify_header(row)
-        if _layout_of(columns, indicator_columns) and (best is None or score > best[0]):
-            best = (score, index)
+    best: HeaderRead | None = None
+    for index in range(len(head)):
+        read = _read_header(head, index)
+        if _layout_of(read) and (best is None or read.score > best.score):
+            best = read
     if best is None:
-        expected = "；".join(
-            f"{name}需含“{'、'.join(COLUMN_LABELS.get(c, c) for c in REQUIRED_COLUMNS[key])}”"
-            + ("及指标列" if key == LAYOUT_WIDE else "")
-            for key, name in LAYOUT_NAMES.items() if key != LAYOUT_CHAIN_LINKS
-        )
-        errors.add(f"找不到可识别的表头（前 {HEADER_SCAN_ROWS} 行内）— 应为以下格式之一：{expected}", row=1)
+        errors.add(_no_header_message(head), row=1)
         return None
-    header_index = best[1]
-    columns, indicator_columns, _ = _classify_header(head[header_index])
-    layout = _layout_of(columns, indicator_columns)
+    read = best
+    header_index = read.last_index - (1 if read.two_rows else 0)
+    context = _context(head, header_index, raw.sheet)
+    layout = _layout_of(read)
+    columns = read.columns
     if layout == LAYOUT_WIDE:
         extras = _wide_extras(columns)
         for cell, _code in extras:
             del columns[next(key for key, c in columns.items() if c is cell)]
-        indicator_columns = sorted(indicator_columns + extras, key=lambda pair: pair[0].column)
-    table = Table(raw, layout, header_index + 1, columns, indicator_columns if layout == LAYOUT_WIDE else [])
+        read.indicators = sorted(read.indicators + extras, key=lambda pair: pair[0].column)
+    table = Table(raw, layout, read.last_index + 1, columns, read.indicators if layout == LAYOUT_WIDE else [])
+    table.role_columns = read.role_columns
+    account.header_row = table.header_row
     _read_preamble(table, head[:header_index])
+    failed = len(errors.errors)
+    layout = _decide_kind(table, read, context, errors)
+    if len(errors.errors) > failed:
+        return None
+    _read_units(table, read, head, errors)
+    if layout in _VALUE_LAYOUTS:
+        _check_columns(table, read, head, context, errors)
+        _check_period(table, context, errors)
+    if len(errors.errors) > failed:
+        return None
+    account.layout, account.layout_name = table.layout, LAYOUT_NAMES[table.layout]
+    _account_columns(table, read)
     zone_cell = columns.get("zone")
     zone_column = zone_cell.column if zone_cell else None
-    if layout in (LAYOUT_LONG, LAYOUT_WIDE):
+    if table.layout in (LAYOUT_LONG, LAYOUT_WIDE):
         from etl import bulk
 
-        table.body = bulk.keep_rows(raw.grid(), header_index + 1, zone_column,
+        table.body = bulk.keep_rows(raw.grid(), table.header_row, zone_column,
                                     lambda row: _dropped(row, zone_column), _first_may_drop, _total)
     else:
-        table.row_list = [(index + 1, raw.cells[index]) for index in range(header_index + 1, len(raw.cells))
+        table.row_list = [(index + 1, raw.cells[index]) for index in range(table.header_row, len(raw.cells))
                           if not _dropped(raw.cells[index], zone_column)]
-    missing = [key for key in REQUIRED_COLUMNS[layout] if key not in columns]
+    missing = [key for key in REQUIRED_COLUMNS[table.layout] if key not in columns]
     for key in missing:
         errors.add(
-            f"缺少必需列“{COLUMN_LABELS.get(key, key)}” — {LAYOUT_NAMES[layout]}应包含"
-            f"“{'、'.join(COLUMN_LABELS.get(c, c) for c in REQUIRED_COLUMNS[layout])}”列",
+            f"缺少必需列“{COLUMN_LABELS.get(key, key)}” — {LAYOUT_NAMES[table.layout]}应包含"
+            f"“{'、'.join(COLUMN_LABELS.get(c, c) for c in REQUIRED_COLUMNS[table.layout])}”列",
             row=table.header_row,
         )
     if missing:
@@ -205,7 +308,137 @@ def understand(raw: RawSheet, errors: ErrorCollector) -> Table | None:
     if not table.row_count:
         errors.add("表头下没有数据行 — 应至少有一行数据", row=table.header_row)
         return None
+    account.rows = table.row_count
     return table
+
+
+def _decide_kind(table: Table, read: HeaderRead, context: str, errors: ErrorCollector) -> str:
+    """Targets or actual values: the header's own words first, then the title and sheet name; else refuse."""
+    account = table.raw.account
+    says_target = headers.context_says(context, "target_context")
+    says_actual = headers.context_says(context, "actual_context")
+    layout = table.layout
+    reasons = {LAYOUT_LEDGER: "表头含“项目名称”", LAYOUT_ENTERPRISES: "表头含“企业名称”",
+               LAYOUT_CHAIN_LINKS: "表头含“链主企业”“引进企业”", LAYOUT_TARGETS: "表头含“目标值”"}
+    account.reason = reasons.get(layout, "")
+    if layout == LAYOUT_WIDE:
+        explicit = any(cell.role != VALUE for cell, _ in table.indicator_columns) or read.two_rows
+        account.reason = "表头为开发区名称加指标列" + ("（两行表头）" if read.two_rows else "")
+        if not explicit and says_target and says_actual:
+            errors.add(f"无法判断本表是目标还是完成数：标题/工作表名“{context[:40]}”既有“目标/计划”又有“完成”字样 — 请在"
+                       "表头写明（如“签约项目数（目标）”），或把目标与完成数分成两张表", row=table.header_row)
+        elif not explicit and says_target:
+            for cell, _code in table.indicator_columns:
+                cell.role = TARGET
+            account.reason = f"标题/工作表名含“目标/计划”字样，读作年度目标（{context[:30]}）"
+    elif layout == LAYOUT_LONG:
+        account.reason = "表头含“开发区”“指标”“数值”"
+        if says_target and says_actual:
+            errors.add(f"无法判断本表是目标还是完成数：标题/工作表名“{context[:40]}”既有“目标/计划”又有“完成”字样 — 目标请用"
+                       "“目标值”列，完成数请用“数值”列", row=table.header_row)
+        elif says_target:
+            table.columns["target"] = table.columns.pop("value")
+            table.layout = LAYOUT_TARGETS
+            account.reason = f"标题/工作表名含“目标/计划”字样，“数值”列读作目标值（{context[:30]}）"
+    elif layout == LAYOUT_ZONE_REPORT:
+        table.zone_in_title = _zone_in(context)
+        account.reason = "表头含“指标名称”而无开发区列，开发区取自标题"
+        if table.zone_in_title is None:
+            errors.add(f"本表每行一个指标、没有开发区列，但标题“{context[:40]}”中找不到开发区名称 — 请在标题中写明开发区"
+                       "（如“盐湖高新区2025年主要指标完成情况”），或加一列“开发区”", row=table.header_row)
+        if "value" in table.columns and not table.role_columns:
+            cell = table.columns["value"]
+            cell.role = TARGET if says_target and not says_actual else VALUE
+            table.role_columns = [cell]
+    return table.layout
+
+
+def _read_units(table: Table, read: HeaderRead, head: list[list[Any]], errors: ErrorCollector) -> None:
+    """The units above the header, a units row right below it, and the header's own units: agreeing, or refused."""
+    account = table.raw.account
+    header_index = read.last_index - (1 if read.two_rows else 0)
+    marks = units.preamble_units(head[:header_index])
+    chosen, clashes = units.by_kind(marks)
+    for first, other in clashes:
+        errors.add(f"单位说明不一致：{first.describe()}为{first.unit}，{other.describe()}为{other.unit} — 请只保留正确的一处",
+                   row=other.row, column=other.column)
+    table.units_line = [mark.unit for mark in chosen.values()]
+    for kind, mark in chosen.items():
+        account.units.append(f"{units.KIND_NAMES.get(kind, kind)}：{mark.unit}（{mark.describe()}）")
+    below = head[read.last_index + 1] if read.last_index + 1 < len(head) else None
+    per_column = units.unit_row(below) if below else None
+    cells = [c for c, _ in table.indicator_columns] + list(table.columns.values()) + table.role_columns
+    if per_column:
+        table.header_row += 1
+        account.units.append(f"表头下第 {table.header_row} 行逐列注明单位")
+        for cell in cells:
+            unit = per_column.get(cell.column)
+            if unit and cell.unit and units.known_unit(cell.unit) and unit != cell.unit:
+                errors.add(f"表头“{cell.text}”注明{cell.unit}，下一行注明{unit} — 请只保留正确的一处",
+                           row=table.header_row, column=cell.column)
+            elif unit:
+                cell.unit = unit
+    for cell in cells:
+        unit = units.known_unit(cell.unit) if cell.unit else None
+        mark = chosen.get(unit.kind) if unit else None
+        if unit and mark and catalogue.units()[mark.unit].factor != unit.factor:
+            errors.add(f"表头“{cell.text}”的单位为{unit.name}，与{mark.describe()}的{mark.unit}不一致 — 请核对后只保留正确的"
+                       "单位（改表头括号内的单位或单位行）", row=table.header_row - (1 if per_column else 0),
+                       column=cell.column)
+
+
+def _check_columns(table: Table, read: HeaderRead, head: list[list[Any]], context: str,
+                   errors: ErrorCollector) -> None:
+    """Unknown headers over numbers are refused; generic money headers need a table about signed projects."""
+    header_row = read.last_index + 1
+    sample = head[read.last_index + 1:]
+    for cell, _code in list(table.indicator_columns) + [(c, None) for c in table.columns.values()]:
+        problem = headers.generic_money_problem(cell.base, context)
+        if problem and (_code in ("signed_investment", None) and cell.base in headers.words()["generic_money"]):
+            errors.add(problem, row=header_row, column=cell.column)
+    if table.layout == LAYOUT_ZONE_REPORT:
+        return
+    from rapidfuzz import process
+
+    names = [i.name_zh for i in catalogue.indicators().values()]
+    for cell in read.unknown:
+        values = [row[cell.column - 1] if cell.column <= len(row) else None for row in sample]
+        if headers.looks_numeric(values):
+            nearest = "、".join(n for n, _s, _ in process.extract(cell.base, names, limit=2))
+            errors.add(f"无法识别的列“{cell.text[:30]}”含数值 — 请把表头改为指标目录中的名称（最接近：{nearest}），或删去此列"
+                       "（同比、增长率、完成率、占比、排名、序号、备注列会自动跳过）", row=header_row, column=cell.column)
+
+
+def _check_period(table: Table, context: str, errors: ErrorCollector) -> None:
+    part = _part_year(context)
+    if part and "year" not in table.columns or part and table.layout == LAYOUT_ZONE_REPORT:
+        errors.add(f"标题/工作表名“{part}”表明本表是部分月份的累计数 — 指标目录只收全年数，不能当作全年数据导入；请报送全年"
+                   "（1—12月）数据", row=1)
+    if table.layout in (LAYOUT_WIDE, LAYOUT_LONG, LAYOUT_TARGETS) and "year" not in table.columns:
+        from_sheet = _sheet_name_year(table.raw.sheet)
+        if from_sheet and table.title_year and from_sheet != table.title_year:
+            errors.add(f"工作表名“{table.raw.sheet}”为 {from_sheet} 年，标题为 {table.title_year} 年 — 请改正其一，使年份一致",
+                       row=1)
+
+
+def _account_columns(table: Table, read: HeaderRead) -> None:
+    account = table.raw.account
+    indicators = catalogue.indicators()
+    labels = {**COLUMN_LABELS, "unit": "单位", "source": "来源", "synthetic": "是否模拟", "project_id": "项目编号"}
+    entries = []
+    for cell, code in table.indicator_columns:
+        entries.append((cell, f"→ {indicators[code].name_zh}（{headers.ROLE_NAMES[cell.role]}"
+                              f"{'，' + cell.unit if cell.unit else ''}）"))
+    for key, cell in table.columns.items():
+        entries.append((cell, f"→ {labels.get(key, key)}"))
+    for cell in table.role_columns:
+        entries.append((cell, f"→ {headers.ROLE_NAMES[cell.role]}"))
+    for cell in read.companions:
+        entries.append((cell, "跳过：同比/增长率/完成率/占比/排名/序号等辅助列"))
+    for cell in read.unknown:
+        entries.append((cell, "跳过：未识别（非数值列）"))
+    for cell, outcome in sorted(entries, key=lambda e: e[0].column):
+        account.column(cell.column, cell.text, outcome)
 
 
 def _any_content(raw: RawSheet) -> bool:
@@ -218,16 +451,21 @@ def _read_preamble(table: Table, rows: list[list[Any]]) -> None:
     for row in rows:
         for value in row:
             text = cell_text(value)
-            if not text:
+            if not text or units.units_in_cell(text) and not _YEAR.search(text):
                 continue
-            units = _UNITS_LINE.match(text)
-            if units:
-                table.units_line = [u for u in re.split(r"[、，,/；;\s]+", units.group("units")) if u]
-            else:
-                if table.title_year is None:
-                    table.title_year = _year_in(text)
-                if table.title_as_of is None:
-                    table.title_as_of = title_as_of(text)
+            if table.title_year is None:
+                table.title_year = _year_in(text)
+            if table.title_as_of is None:
+                table.title_as_of = title_as_of(text)
+
+
+def _sheet_name_year(sheet: str | None) -> int | None:
+    if not sheet:
+        return None
+    name = sheet.strip()
+    if re.fullmatch(r"(?:19|20)\d{2}(?:年.*)?", name) or _year_in(name):
+        return _year_in(name) or int(name[:4])
+    return None
 
 
 def sheet_year(table: Table) -> int | None:

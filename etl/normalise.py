@@ -15,6 +15,7 @@ import pandas as pd
 
 from etl import bulk, catalogue
 from etl.catalogue import normalise_label
+from etl.cells import MISSING_TOKENS, is_missing, parse_number  # noqa: F401 (used by etl.bulk as n.*)
 from etl.errors import ErrorCollector
 from etl.layout import (
     LAYOUT_CHAIN_LINKS,
@@ -28,43 +29,11 @@ from etl.layout import (
     sheet_year,
 )
 
-MISSING_TOKENS = frozenset({"", "—", "——", "-", "--", "－", "–", "/", "／", "\\", "NA", "N/A", "n/a", "null", "None", "nan", "…"})
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _TRUE = {"是", "y", "yes", "true", "1", "模拟", "模拟数据"}
 _FALSE = {"否", "n", "no", "false", "0", "实际", "真实", ""}
 PROVENANCE = ["file_name", "sheet", "row_number", "sha256"]
-
-
-def is_missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and value != value:
-        return True
-    return isinstance(value, str) and value.strip() in MISSING_TOKENS
-
-
-def parse_number(value: Any) -> tuple[float | None, str | None]:
-    """Return (number or None if missing, problem). `12.5%` gives 12.5 with a problem for the caller to judge."""
-    if is_missing(value):
-        return None, None
-    if isinstance(value, bool):
-        return None, f"“{value}”不是数字"
-    if isinstance(value, (int, float)):
-        return float(value), None
-    if isinstance(value, (dt.date, dt.datetime)):
-        return None, f"“{value}”是日期，不是数字"
-    text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "").replace(" ", "")
-    percent = text.endswith("%")
-    try:
-        number = float(text.rstrip("%"))
-    except ValueError:
-        return None, f"“{str(value).strip()[:40]}”不是数字"
-    if number != number or number in (float("inf"), float("-inf")):
-        return None, f"“{str(value).strip()[:40]}”不是数字"
-    if percent:
-        return number, "percent"
-    return number, None
 
 
 def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
