@@ -86,6 +86,9 @@ class SheetAccount:
         for note in self.columns:
             lines.append(f"  {note.letter} 列“{note.header}” {note.outcome}")
         for reason, rows in _group_rows(self.skipped_rows):
+            said = [n for n in self.skipped_rows if n.reason == reason]
+            if len(said) <= 3 and all(n.text for n in said):
+                rows = "、".join(f"{n.row}（{n.text[:30]}）" for n in said)
             lines.append(f"  跳过{reason}：第 {rows} 行")
         lines.extend(f"  {note}" for note in self.notes)
         return lines

@@ -84,6 +84,13 @@ class Table:
     body: Any = None  # long/wide sheets: the data rows in bulk (etl.bulk.Body)
     zone_in_title: str | None = None  # zone report: the zone_id its title names
     role_columns: list[HeaderCell] = field(default_factory=list)  # zone report: 本年 / 上年同期 / 目标 columns
+    title: str | None = None  # the first text above the header that is not a unit line
+
+    def said_where(self) -> str:
+        """`标题“…”、工作表名“…”`: where a table names itself, for messages."""
+        parts = ([f"标题“{self.title[:40]}”"] if self.title else []) + (
+            [f"工作表名“{self.raw.sheet}”"] if self.raw.sheet else [])
+        return "、".join(parts) or "标题"
 
     @property
     def location(self) -> tuple[str, str | None]:
@@ -273,6 +280,7 @@ def understand(raw: RawSheet, errors: ErrorCollector) -> Table | None:
     table = Table(raw, layout, read.last_index + 1, columns, read.indicators if layout == LAYOUT_WIDE else [])
     table.role_columns = read.role_columns
     account.header_row = table.header_row
+    account.layout_name = LAYOUT_NAMES[layout]
     _read_preamble(table, head[:header_index])
     failed = len(errors.errors)
     layout = _decide_kind(table, read, context, errors)
@@ -325,26 +333,26 @@ def _decide_kind(table: Table, read: HeaderRead, context: str, errors: ErrorColl
         explicit = any(cell.role != VALUE for cell, _ in table.indicator_columns) or read.two_rows
         account.reason = "表头为开发区名称加指标列" + ("（两行表头）" if read.two_rows else "")
         if not explicit and says_target and says_actual:
-            errors.add(f"无法判断本表是目标还是完成数：标题/工作表名“{context[:40]}”既有“目标/计划”又有“完成”字样 — 请在"
+            errors.add(f"无法判断本表是目标还是完成数：{table.said_where()}既有“目标/计划”又有“完成”字样 — 请在"
                        "表头写明（如“签约项目数（目标）”），或把目标与完成数分成两张表", row=table.header_row)
         elif not explicit and says_target:
             for cell, _code in table.indicator_columns:
                 cell.role = TARGET
-            account.reason = f"标题/工作表名含“目标/计划”字样，读作年度目标（{context[:30]}）"
+            account.reason = f"{table.said_where()}含“目标/计划”字样，读作年度目标"
     elif layout == LAYOUT_LONG:
         account.reason = "表头含“开发区”“指标”“数值”"
         if says_target and says_actual:
-            errors.add(f"无法判断本表是目标还是完成数：标题/工作表名“{context[:40]}”既有“目标/计划”又有“完成”字样 — 目标请用"
+            errors.add(f"无法判断本表是目标还是完成数：{table.said_where()}既有“目标/计划”又有“完成”字样 — 目标请用"
                        "“目标值”列，完成数请用“数值”列", row=table.header_row)
         elif says_target:
             table.columns["target"] = table.columns.pop("value")
             table.layout = LAYOUT_TARGETS
-            account.reason = f"标题/工作表名含“目标/计划”字样，“数值”列读作目标值（{context[:30]}）"
+            account.reason = f"{table.said_where()}含“目标/计划”字样，“数值”列读作目标值"
     elif layout == LAYOUT_ZONE_REPORT:
         table.zone_in_title = _zone_in(context)
         account.reason = "表头含“指标名称”而无开发区列，开发区取自标题"
         if table.zone_in_title is None:
-            errors.add(f"本表每行一个指标、没有开发区列，但标题“{context[:40]}”中找不到开发区名称 — 请在标题中写明开发区"
+            errors.add(f"本表每行一个指标、没有开发区列，但{table.said_where()}中找不到开发区名称 — 请在标题中写明开发区"
                        "（如“盐湖高新区2025年主要指标完成情况”），或加一列“开发区”", row=table.header_row)
         if "value" in table.columns and not table.role_columns:
             cell = table.columns["value"]
@@ -424,7 +432,7 @@ def _check_period(table: Table, context: str, errors: ErrorCollector) -> None:
 def _account_columns(table: Table, read: HeaderRead) -> None:
     account = table.raw.account
     indicators = catalogue.indicators()
-    labels = {**COLUMN_LABELS, "unit": "单位", "source": "来源", "synthetic": "是否模拟", "project_id": "项目编号"}
+    labels = {**catalogue.column_labels(), **COLUMN_LABELS}
     entries = []
     for cell, code in table.indicator_columns:
         entries.append((cell, f"→ {indicators[code].name_zh}（{headers.ROLE_NAMES[cell.role]}"
@@ -453,6 +461,8 @@ def _read_preamble(table: Table, rows: list[list[Any]]) -> None:
             text = cell_text(value)
             if not text or units.units_in_cell(text) and not _YEAR.search(text):
                 continue
+            if table.title is None:
+                table.title = text
             if table.title_year is None:
                 table.title_year = _year_in(text)
             if table.title_as_of is None:

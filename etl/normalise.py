@@ -24,6 +24,7 @@ from etl.layout import (
     LAYOUT_LONG,
     LAYOUT_TARGETS,
     LAYOUT_WIDE,
+    LAYOUT_ZONE_REPORT,
     Table,
     cell_text,
     sheet_year,
@@ -241,6 +242,37 @@ def extract_targets(table: Table, errors: ErrorCollector, zones: ZoneResolver) -
     return pd.DataFrame.from_records(records, columns=TARGET_COLUMNS)
 
 
+def extract_zone_report(table: Table, errors: ErrorCollector, zones: ZoneResolver) -> pd.DataFrame:
+    """A zone's own report: one indicator a row, 本年累计 / 上年同期 columns, the zone and year in the title."""
+    ex = Extractor(table, errors, zones)
+    year = sheet_year(table)
+    if year is None:
+        ex.fail(table.header_row, None, "缺少年份 — 请在标题中写明年份（如“盐湖高新区2025年主要指标完成情况”）")
+        return pd.DataFrame(columns=VALUE_COLUMNS + ["role"])
+    records = []
+    for row_number, row in table.rows:
+        name = cell_text(ex.cell(row, "indicator"))
+        if is_missing(name):
+            continue
+        code = catalogue.indicator_aliases().get(normalise_label(name))
+        if code is None:  # a zone's report lists more than the catalogue holds: say so, store nothing of it
+            figures = [row[h.column - 1] for h in table.role_columns if h.column <= len(row)]
+            heading = all(is_missing(v) for v in figures)
+            table.raw.account.skip_row(row_number, "分类标题" if heading else "目录外指标", name)
+            continue
+        unit_text = cell_text(ex.cell(row, "unit"))
+        for header in table.role_columns:
+            raw = row[header.column - 1] if header.column <= len(row) else None
+            value, ok = ex.amount(row_number, header.column, raw, code, unit_text or header.unit, header.text,
+                                  ex.column_of("unit") if unit_text else None)
+            if ok and value is not None:
+                records.append({"zone_id": table.zone_in_title, "year": year - (1 if header.role == "prior" else 0),
+                                "indicator": code, "value": value, "source": None, "is_synthetic": False,
+                                "column": header.column, "year_column": None, "role": header.role,
+                                **ex.provenance(row_number)})
+    return pd.DataFrame.from_records(records, columns=VALUE_COLUMNS + ["role"])
+
+
 def extract_enterprises(table: Table, errors: ErrorCollector, zones: ZoneResolver) -> pd.DataFrame:
     ex = Extractor(table, errors, zones)
     categories = catalogue.enterprise_categories()
@@ -380,6 +412,7 @@ def extract_chain_links(table: Table, errors: ErrorCollector, zones: ZoneResolve
 EXTRACTORS = {
     LAYOUT_LONG: ("values", bulk.extract_values),  # column-at-a-time, see etl/bulk.py
     LAYOUT_WIDE: ("values", bulk.extract_values),
+    LAYOUT_ZONE_REPORT: ("values", extract_zone_report),
     LAYOUT_TARGETS: ("targets", extract_targets),
     LAYOUT_ENTERPRISES: ("enterprises", extract_enterprises),
     LAYOUT_LEDGER: ("projects", extract_projects),

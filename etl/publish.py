@@ -87,6 +87,7 @@ class Batch:
     frames: dict[str, pd.DataFrame]
     sheets: list[SheetRecord]
     accounts: list[SheetAccount] = field(default_factory=list)
+    priors: pd.DataFrame | None = None  # 上年同期 figures, taken where nothing else gives that year (_take_priors)
 
 
 @dataclass
@@ -181,6 +182,7 @@ def parse_files(paths: list[Path | str]) -> tuple[Batch, list[InputError]]:
     sheets: list[SheetRecord] = []
     accounts: list[SheetAccount] = []
     errors: list[InputError] = []
+    priors: list[pd.DataFrame] = []
     for path in paths:
         result = read_file(path)
         errors += result.errors
@@ -192,6 +194,10 @@ def parse_files(paths: list[Path | str]) -> tuple[Batch, list[InputError]]:
             if table is not None:
                 kind, extract = EXTRACTORS[table.layout]
                 frame = extract(table, collector, zones)
+                if "role" in frame.columns:  # a values sheet may carry targets and last year's figures too
+                    parts["targets"].append(_as_targets(frame[frame["role"] == "target"]))
+                    priors.append(frame[frame["role"] == "prior"].drop(columns="role"))
+                    frame = frame[frame["role"] == "value"].drop(columns="role")
                 parts[kind].append(frame)
                 sheets.append(SheetRecord(raw.file_name, raw.sheet, raw.sha256, table.layout, len(frame)))
                 file_tables += 1
@@ -200,7 +206,42 @@ def parse_files(paths: list[Path | str]) -> tuple[Batch, list[InputError]]:
         if result.sheets and not file_tables and not any(e.file_name == Path(path).name for e in errors):
             errors.append(InputError(Path(path).name, message="文件中没有任何数据 — 应包含表头和数据行"))
     frames = {kind: _concat(parts[kind], _EMPTY[kind]) for kind in KINDS}
-    return Batch(frames, sheets, accounts), errors
+    return Batch(frames, sheets, accounts, _concat(priors, VALUE_COLUMNS)), errors
+
+
+def _as_targets(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.rename(columns={"value": "target"})[TARGET_COLUMNS].reset_index(drop=True)
+
+
+def _take_priors(batch: Batch, base: Path | None) -> None:
+    """上年同期 figures fill the year before only where nothing says otherwise: a value of this batch or of the
+    live database wins, and a prior that contradicts it is reported in the sheet's account, never stored."""
+    priors = batch.priors
+    if priors is None or priors.empty:
+        return
+    keys = ["zone_id", "year", "indicator"]
+    known = batch.frames["values"][keys + ["value"]].astype({"zone_id": str, "indicator": str})
+    if base is not None:
+        con = open_read_only(base)
+        try:
+            stored = con.execute("SELECT zone_id, year, indicator, value FROM value_store").df()
+        finally:
+            con.close()
+        known = pd.concat([known, stored.astype({"zone_id": str, "indicator": str})], ignore_index=True)
+    known = known.drop_duplicates(keys, keep="first")
+    priors = priors.astype({"zone_id": str, "indicator": str}).drop_duplicates(keys, keep="first")
+    joined = priors.merge(known, on=keys, how="left", suffixes=("", "_known"))
+    by_place = {(a.file_name, a.sheet): a for a in batch.accounts}
+    names = {code: i.name_zh for code, i in catalogue.indicators().items()}
+    for row in joined[joined["value_known"].notna()].itertuples(index=False):
+        if abs(row.value - row.value_known) > 1e-6 * max(1.0, abs(row.value_known)):
+            account = by_place.get((row.file_name, row.sheet))
+            if account is not None:
+                account.note(f"第 {row.row_number} 行“{names.get(row.indicator, row.indicator)}”上年同期数 {row.value:g}"
+                             f" 与已有的 {row.year} 年数据 {row.value_known:g} 不一致 — 未采用上年同期数，请核对")
+    fresh = joined[joined["value_known"].isna()].drop(columns="value_known")
+    if not fresh.empty:
+        batch.frames["values"] = pd.concat([batch.frames["values"], fresh[VALUE_COLUMNS]], ignore_index=True)
 
 
 def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
@@ -223,6 +264,8 @@ def load_files(paths: list[Path | str], db_path: Path | str, *, dry_run: bool = 
     db_path = Path(db_path)
     files = [file_record(p) for p in paths if Path(p).is_file()]
     batch, errors = parse_files(paths)
+    if not errors:
+        _take_priors(batch, db_path if db_path.exists() and not fresh else None)
     errors += validate(*(batch.frames[kind] for kind in KINDS))
     settings, problem = _progress_settings()
     if problem:

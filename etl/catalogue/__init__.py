@@ -67,6 +67,13 @@ def units() -> dict[str, Unit]:
 
 
 @cache
+def column_labels() -> dict[str, str]:
+    """Canonical column key -> its first spelling in columns.toml (how the account names it)."""
+    with open(CATALOGUE_DIR / "columns.toml", "rb") as handle:
+        return {key: spellings[0] for key, spellings in tomllib.load(handle).items()}
+
+
+@cache
 def column_synonyms() -> dict[str, str]:
     """Folded header spelling -> canonical column key (see columns.toml)."""
     with open(CATALOGUE_DIR / "columns.toml", "rb") as handle:

@@ -1,0 +1,191 @@
+"""Tables laid out the way offices lay them out (tests/fixtures/make_office_layouts.py): what each stores, read
+back through the SQL views, or the exact located refusal with the database left byte-identical."""
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.errors import InputRejected
+from etl.publish import load_files
+from tests.builders import write_csv
+
+LAYOUTS = Path(__file__).resolve().parents[1] / "fixtures" / "office" / "layouts"
+SALT_LAKE, TAIYUAN = "X140802", "G142005"
+
+
+def values(db: Path) -> dict[tuple[str, int, str], float]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("SELECT zone_id, year, indicator, value FROM indicator_values").fetchall()
+    return {(z, y, i): v for z, y, i, v in rows}
+
+
+def targets(db: Path) -> dict[tuple[str, int, str], float]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("SELECT zone_id, year, indicator, target FROM annual_targets").fetchall()
+    return {(z, y, i): v for z, y, i, v in rows}
+
+
+@pytest.fixture
+def live_db(tmp_path) -> Path:
+    db = tmp_path / "live.duckdb"
+    load_files([write_csv(tmp_path / "seed.csv", ["开发区,年份,签约项目数", "晋城经开区,2019,8"])], db)
+    return db
+
+
+def refused(name: str, db: Path) -> list[str]:
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    with pytest.raises(InputRejected) as caught:
+        load_files([LAYOUTS / name], db)
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    return [str(e) for e in caught.value.errors]
+
+
+@pytest.mark.parametrize("name", ["unit_amount_label.xlsx", "unit_parenthesised.xlsx", "unit_two_kinds.csv",
+                                  "unit_with_reporting_body.xlsx", "unit_in_title.xlsx", "unit_title_row_right.xlsx"])
+def test_every_way_of_writing_wan_yuan_converts(name, live_db):
+    load_files([LAYOUTS / name], live_db)
+    stored = values(live_db)
+    assert stored[(SALT_LAKE, 2021, "signed_investment")] == 179.78
+    assert stored[(TAIYUAN, 2021, "signed_investment")] == 200
+    assert stored[(SALT_LAKE, 2021, "signed_projects")] == 36
+
+
+def test_measure_unit_yi_yuan_is_kept(live_db):
+    load_files([LAYOUTS / "unit_measure_yi.xlsx"], live_db)
+    assert values(live_db)[(SALT_LAKE, 2021, "signed_investment")] == 179.78
+
+
+def test_where_the_unit_was_found_is_in_the_account(live_db):
+    result = load_files([LAYOUTS / "unit_with_reporting_body.xlsx"], live_db, dry_run=True)
+    (account,) = result.accounts
+    assert account.units == ["金额：万元（A2“填报单位：运城市商务局　　单位：万元”）"]
+    assert account.layout == "wide" and account.header_row == 3 and account.rows == 2
+
+
+def test_header_unit_and_unit_line_that_disagree_name_both_cells(live_db):
+    assert refused("unit_clash.xlsx", live_db) == [
+        "unit_clash.xlsx:2021:3:C: 表头“签约项目总投资（万元）”的单位为万元，与A2“单位：亿元”的亿元不一致 — 请核对后只保留正确的单位"
+        "（改表头括号内的单位或单位行）"]
+
+
+def test_certain_synonyms_are_read(live_db):
+    load_files([LAYOUTS / "synonyms_certain.xlsx"], live_db)
+    stored = values(live_db)
+    assert stored[(SALT_LAKE, 2021, "signed_investment")] == 179.78
+    assert stored[(SALT_LAKE, 2021, "started_projects")] == 12
+
+
+def test_generic_investment_in_a_started_projects_table_is_refused_with_the_rename(live_db):
+    (message,) = refused("started_table_generic_money.xlsx", live_db)
+    assert message.startswith("started_table_generic_money.xlsx:2021:3:C: 表头“总投资”含义不明")
+    assert "请把表头改为“签约项目总投资”" in message
+
+
+def test_unknown_numeric_column_is_an_error_naming_the_header(live_db):
+    (message,) = refused("unknown_numeric_column.xlsx", live_db)
+    assert message.startswith("unknown_numeric_column.xlsx:2021:2:C: 无法识别的列“固定资产投资”含数值")
+
+
+def test_companion_columns_are_skipped_and_reported(live_db):
+    result = load_files([LAYOUTS / "companion_columns.xlsx"], live_db)
+    outcomes = {note.letter: note.outcome for note in result.accounts[0].columns}
+    assert outcomes["A"].startswith("跳过") and outcomes["D"].startswith("跳过") and outcomes["E"].startswith("跳过")
+    assert outcomes["C"] == "→ 签约项目数（本年数）"
+    assert values(live_db)[(SALT_LAKE, 2021, "signed_projects")] == 36
+    assert not any(key[2] != "signed_projects" for key in values(live_db))
+
+
+def test_a_target_breakdown_goes_to_targets_not_values(live_db):
+    load_files([LAYOUTS / "targets_wide.xlsx"], live_db)
+    assert targets(live_db) == {(SALT_LAKE, 2022, "signed_projects"): 40, (SALT_LAKE, 2022, "signed_investment"): 200,
+                                (TAIYUAN, 2022, "signed_projects"): 60, (TAIYUAN, 2022, "signed_investment"): 300}
+    assert not any(year == 2022 for _z, year, _i in values(live_db))
+
+
+def test_a_target_or_actual_table_is_refused_and_asks(live_db):
+    (message,) = refused("targets_or_actual.xlsx", live_db)
+    assert message.startswith("targets_or_actual.xlsx:Sheet1:3: 无法判断本表是目标还是完成数：标题“2022年各开发区目标任务完成情况”")
+
+
+@pytest.mark.parametrize("name", ["two_row_header.xlsx", "two_row_header.csv"])
+def test_two_row_header_takes_this_year_and_last_year_and_skips_growth(name, live_db):
+    result = load_files([LAYOUTS / name], live_db)
+    stored = values(live_db)
+    assert stored[(SALT_LAKE, 2021, "signed_projects")] == 36 and stored[(SALT_LAKE, 2020, "signed_projects")] == 30
+    assert stored[(SALT_LAKE, 2021, "signed_investment")] == 179.78
+    assert stored[(SALT_LAKE, 2020, "signed_investment")] == 150.5
+    assert sum(1 for n in result.accounts[0].columns if n.outcome.startswith("跳过")) == 2
+
+
+def test_last_years_figure_never_overwrites_what_is_stored(live_db, tmp_path):
+    load_files([write_csv(tmp_path / "y2020.csv", ["开发区,年份,签约项目数", "盐湖高新区,2020,31"])], live_db)
+    result = load_files([LAYOUTS / "two_row_header.csv"], live_db)
+    assert values(live_db)[(SALT_LAKE, 2020, "signed_projects")] == 31
+    notes = result.accounts[0].notes
+    assert any("上年同期数 30 与已有的 2020 年数据 31 不一致" in note for note in notes), notes
+
+
+def test_zone_report_with_indicators_as_rows(live_db):
+    result = load_files([LAYOUTS / "zone_report_year.xlsx"], live_db)
+    stored = values(live_db)
+    assert stored[(SALT_LAKE, 2021, "signed_projects")] == 36
+    assert stored[(SALT_LAKE, 2021, "signed_investment")] == 179.78
+    assert stored[(SALT_LAKE, 2020, "signed_investment")] == 150.5
+    assert stored[(SALT_LAKE, 2021, "high_tech_enterprises")] == 52
+    skipped = {(n.row, n.reason) for n in result.accounts[0].skipped_rows}
+    assert {(3, "分类标题"), (6, "目录外指标")} <= skipped
+
+
+def test_zone_report_of_eleven_months_is_refused_with_why(live_db):
+    (message,) = refused("zone_report_eleven_months.xlsx", live_db)
+    assert message.startswith("zone_report_eleven_months.xlsx:主要指标:1: 标题/工作表名“2025年1—11月”表明本表是部分月份的累计数")
+
+
+def test_a_sheet_per_year_loads_each_into_its_year(live_db):
+    load_files([LAYOUTS / "sheets_per_year.xlsx"], live_db)
+    stored = values(live_db)
+    assert stored[(SALT_LAKE, 2019, "signed_investment")] == 100
+    assert stored[(SALT_LAKE, 2020, "signed_investment")] == 120
+
+
+def test_sheet_name_and_title_that_disagree_on_the_year_are_refused(live_db):
+    assert refused("sheet_title_year_clash.xlsx", live_db) == [
+        "sheet_title_year_clash.xlsx:2024:1: 工作表名“2024”为 2024 年，标题为 2025 年 — 请改正其一，使年份一致"]
+
+
+@pytest.mark.parametrize("number", [1, 2, 3])
+def test_zone_column_spellings(number, live_db):
+    load_files([LAYOUTS / f"zone_header_{number}.xlsx"], live_db)
+    assert values(live_db)[(SALT_LAKE, 2021, "signed_projects")] == 36
+
+
+def test_no_header_lists_what_it_saw_and_the_nearest_names(live_db):
+    (message,) = refused("no_header.xlsx", live_db)
+    assert "看到的表头：“2021年情况”" not in message
+    assert "“项目个数”（最接近：" in message and "“投资额度”（最接近：" in message
+
+
+def test_json_account_from_the_cli(live_db):
+    result = subprocess.run([sys.executable, "-m", "etl", "load", str(LAYOUTS / "zone_report_year.xlsx"), "--db",
+                             str(live_db), "--dry-run", "--json"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    (sheet,) = report["sheets"]
+    assert sheet["layout"] == "zone_report" and sheet["sheet"] == "主要指标"
+    assert {"letter": "C", "header": "本年累计"}.items() <= next(c for c in sheet["columns"] if c["letter"] == "C").items()
+    changed = {(d["zone_code"] if "zone_code" in d else d.get("zone_id"), d.get("year")) for d in report["diffs"]["values"]}
+    assert len(changed) == 2 and report["dry_run"] is True
+
+
+def test_json_refusal_from_the_cli(live_db):
+    result = subprocess.run([sys.executable, "-m", "etl", "load", str(LAYOUTS / "unit_clash.xlsx"), "--db",
+                             str(live_db), "--json"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["rejected"] and report["errors"][0]["location"] == "unit_clash.xlsx:2021:3:C"
