@@ -292,7 +292,9 @@ def understand(raw: RawSheet, errors: ErrorCollector) -> Table | None:
         _check_period(table, context, errors)
     if len(errors.errors) > failed:
         return None
-    account.layout, account.layout_name = table.layout, LAYOUT_NAMES[table.layout]
+    account.layout = table.layout
+    if table.layout != LAYOUT_WIDE or not account.layout_name:
+        account.layout_name = LAYOUT_NAMES[table.layout]
     _account_columns(table, read)
     zone_cell = columns.get("zone")
     zone_column = zone_cell.column if zone_cell else None
@@ -339,6 +341,7 @@ def _decide_kind(table: Table, read: HeaderRead, context: str, errors: ErrorColl
             for cell, _code in table.indicator_columns:
                 cell.role = TARGET
             account.reason = f"{table.said_where()}含“目标/计划”字样，读作年度目标"
+            account.layout_name = "年度目标（宽表，每行一个开发区）"
     elif layout == LAYOUT_LONG:
         account.reason = "表头含“开发区”“指标”“数值”"
         if says_target and says_actual:
