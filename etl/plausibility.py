@@ -36,6 +36,9 @@ _PROJECT_UNIT = "亿元"
 class OutliersUnconfirmed(InputRejected):
     """A real load with suspect figures that nobody confirmed; nothing is stored."""
 
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "outliers_unconfirmed": True}
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -151,22 +154,23 @@ def _stored_sql(con: duckdb.DuckDBPyConnection) -> str:
     parts = []
     for table, column in (("value_store", "value"), ("target_store", "target")):
         if table in present:
-            parts.append(f"SELECT zone_id, indicator AS series, {column} AS value, year, NULL::VARCHAR AS project_name"
-                         f" FROM {table}")
+            parts.append(f"SELECT zone_id, indicator AS series, {column} AS value, year, NULL::VARCHAR AS project_name,"
+                         f" '{column}:' || year AS key FROM {table}")
     if "project_store" in present:
-        parts += [f"SELECT zone_id, 'project.{f}', {f}, NULL::INTEGER, project_name FROM project_store"
+        parts += [f"SELECT zone_id, 'project.{f}', {f}, NULL::INTEGER, project_name, project_id FROM project_store"
                   for f in PROJECT_FIELDS]
     return " UNION ALL ".join(parts) if parts else _NO_STORED
 
 
 _NO_STORED = ("SELECT NULL::VARCHAR AS zone_id, NULL::VARCHAR AS series, NULL::DOUBLE AS value,"
-              " NULL::INTEGER AS year, NULL::VARCHAR AS project_name WHERE false")
+              " NULL::INTEGER AS year, NULL::VARCHAR AS project_name, NULL::VARCHAR AS key WHERE false")
 
 # Candidates are the stored figures and, for the batch, one entry per fact key (zone·year·measure, or project):
 # a figure is never compared with itself or with a copy of itself sent in another sheet of the same batch.
+# A figure the snapshot already holds unchanged was accepted (or confirmed) before and is not asked about again.
 _QUERY = """
 WITH stored AS (
-    SELECT zone_id, series, value, year, project_name FROM ({stored}) s
+    SELECT zone_id, series, value, year, project_name, key FROM ({stored}) s
     WHERE value > 0 AND series IN (SELECT DISTINCT series FROM plaus_facts)),
 candidates AS (
     SELECT zone_id, series, value, year, project_name, NULL::VARCHAR AS place, NULL::VARCHAR AS key FROM stored
@@ -206,7 +210,9 @@ judged AS (
     FROM plaus_facts f JOIN plaus_limits l USING (series)
     LEFT JOIN own USING (fid) LEFT JOIN others USING (fid)
     LEFT JOIN smallest s ON s.zone_id = f.zone_id AND s.series = f.series)
-SELECT * FROM judged WHERE above_own OR above_others OR above_ceiling OR below_own
+SELECT * FROM judged j WHERE (above_own OR above_others OR above_ceiling OR below_own)
+    AND NOT EXISTS (SELECT 1 FROM stored s WHERE s.zone_id = j.zone_id AND s.series = j.series AND s.key = j.key
+                    AND s.value = j.value)
 ORDER BY file_name, sheet NULLS FIRST, row_number, col, series
 """
 
