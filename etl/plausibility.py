@@ -246,7 +246,8 @@ def _error(row: dict, limits: Thresholds, projects: pd.DataFrame) -> InputError:
         origin = _origin(row, "low")
         text = (f"{head}仅为该区历年最小非零值 {number(row['low_ref'])} {unit}（{origin}）的 1/{times(row['low_ref'] / value)}"
                 f" — {_shrink_cause(row['low_ref'] / value, limits)}")
-    return InputError(row["file_name"], row["sheet"] or None, _int(row["row_number"]), column, f"{text}；{CONFIRM_HINT}")
+    sheet = row["sheet"] if _present(row["sheet"]) else None
+    return InputError(row["file_name"], sheet, _int(row["row_number"]), column, f"{text}；{CONFIRM_HINT}")
 
 
 def _origin(row: dict, prefix: str) -> str:
