@@ -258,3 +258,10 @@ def test_cli_refuses_then_loads_with_confirm_outliers(tmp_path, history_db, caps
     assert "疑似异常值 1 处，已确认无误：" in capsys.readouterr().out
     assert query(history_db, "SELECT value FROM indicator_values WHERE zone_id = ? AND year = 2021"
                              " AND indicator = 'signed_investment'", [YANHU]) == [(1797800.0,)]
+
+
+def test_a_csv_outlier_loaded_beside_a_workbook_has_no_sheet(tmp_path, history_db):
+    """Frames of csv (no sheet) and xlsx files concatenated: the csv's sheet is NaN there, not a sheet name."""
+    files = [long_csv(tmp_path, "c.csv", [("盐湖高新区", 2022, 1797800)]), wide_2021(tmp_path, 1797800)]
+    outliers = load_files(files, history_db, dry_run=True).outliers
+    assert [(e.sheet, e.location()) for e in outliers] == [("2021", "a.xlsx:2021:5:D"), (None, "c.csv:2:D")]
