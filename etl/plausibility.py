@@ -111,7 +111,8 @@ def find_outliers(frames: dict[str, pd.DataFrame], con: duckdb.DuckDBPyConnectio
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE plaus_facts AS SELECT row_number() OVER () AS fid, * FROM"
                     f" ({_facts_sql(registered)})")
-        flagged = con.execute(_QUERY.format(stored=_stored_sql(con) if stored else _NO_STORED)).df()
+        flagged = con.execute(_QUERY.format(stored=_stored_sql(con) if stored else _NO_STORED,
+                                            place=_place("r.file_name", "r.sheet", "r.row_number"))).df()
         total = len(flagged)
     finally:
         con.execute("DROP TABLE IF EXISTS temp.plaus_facts")
@@ -136,14 +137,14 @@ def _facts_sql(registered: dict) -> str:
             parts.append(f"""SELECT '{measure}' AS measure, zone_id::VARCHAR AS zone_id, indicator::VARCHAR AS series,
                 {column}::DOUBLE AS value, year::INTEGER AS year, NULL::VARCHAR AS project_name,
                 '{measure}:' || year AS key, file_name::VARCHAR AS file_name, sheet::VARCHAR AS sheet,
-                row_number::INTEGER AS row_number, "column"::INTEGER AS col, NULL::BIGINT AS src,
-                {_place()} AS place FROM {table} WHERE {column} IS NOT NULL""")
+                row_number::INTEGER AS row_number, "column"::INTEGER AS col, NULL::BIGINT AS src
+                FROM {table} WHERE {column} IS NOT NULL""")
     if "plaus_projects" in registered:
         for field in PROJECT_FIELDS:
             parts.append(f"""SELECT 'project' AS measure, zone_id::VARCHAR AS zone_id, 'project.{field}' AS series,
                 {field}::DOUBLE AS value, NULL::INTEGER AS year, project_name::VARCHAR AS project_name,
                 project_id::VARCHAR AS key, file_name::VARCHAR AS file_name, sheet::VARCHAR AS sheet,
-                row_number::INTEGER AS row_number, NULL::INTEGER AS col, _src::BIGINT AS src, {_place()} AS place
+                row_number::INTEGER AS row_number, NULL::INTEGER AS col, _src::BIGINT AS src
                 FROM plaus_projects WHERE {field} IS NOT NULL""")
     return " UNION ALL ".join(parts)
 
@@ -173,13 +174,15 @@ WITH stored AS (
     SELECT zone_id, series, value, year, project_name, key FROM ({stored}) s
     WHERE value > 0 AND series IN (SELECT DISTINCT series FROM plaus_facts)),
 candidates AS (
-    SELECT zone_id, series, value, year, project_name, NULL::VARCHAR AS place, NULL::VARCHAR AS key FROM stored
+    SELECT zone_id, series, value, year, project_name, NULL::BIGINT AS rep, NULL::VARCHAR AS key FROM stored
     UNION ALL
-    SELECT zone_id, series, max(value), arg_max(year, value), arg_max(project_name, value), arg_max(place, value), key
+    SELECT zone_id, series, max(value), arg_max(year, value), arg_max(project_name, value), arg_max(fid, value), key
     FROM plaus_facts WHERE value > 0 GROUP BY zone_id, series, key),
-zone_top AS (
-    SELECT *, row_number() OVER (PARTITION BY zone_id, series ORDER BY value DESC, place NULLS FIRST) AS rk
-    FROM candidates QUALIFY rk <= 2),
+zone_top AS (  -- where a batch figure came from is spelled out for these few rows only
+    SELECT t.*, CASE WHEN r.fid IS NOT NULL THEN {place} END AS place FROM (
+        SELECT *, row_number() OVER (PARTITION BY zone_id, series ORDER BY value DESC, rep NULLS FIRST) AS rk
+        FROM candidates QUALIFY rk <= 2) t
+    LEFT JOIN plaus_facts r ON r.fid = t.rep),
 province_top AS (
     SELECT *, row_number() OVER (PARTITION BY series ORDER BY value DESC, zone_id) AS zrk,
            count(*) OVER (PARTITION BY series) AS zones_with_figures
