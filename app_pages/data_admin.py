@@ -37,7 +37,6 @@ upload_tab, history_tab, templates_tab, audit_tab = st.tabs(
      t("admin.tab.audit", lang)])
 
 
-
 def show_accounts(outcome: view.Outcome) -> None:
     """Per sheet, what the ETL read (etl/account.py): an expander holding a plain-text table."""
     if not outcome.accounts:
