@@ -5,7 +5,9 @@ anything else is drawn: a viewer who types the address gets a refusal and no upl
 
 A publish is a second, deliberate click: 「发布」 is enabled only after a successful dry run of exactly the
 files now in the uploader (the dry runs are kept in the session, keyed by the files' names and SHA-256).
-Loading goes through the ETL's `load_files`, the code path of `python -m etl load`.
+Loading goes through the ETL's `load_files`, the code path of `python -m etl load`. When the dry run finds
+suspect magnitudes (etl/plausibility.py), 「发布」 also needs the box “确认异常值无误，仍然发布” ticked; the ETL
+refuses an unconfirmed publish by itself. After every check, what the ETL read from each sheet is shown.
 """
 import streamlit as st
 
@@ -34,6 +36,18 @@ upload_tab, history_tab, templates_tab, audit_tab = st.tabs(
     [t("admin.tab.upload", lang), t("admin.tab.history", lang), t("admin.tab.templates", lang),
      t("admin.tab.audit", lang)])
 
+
+def show_accounts(outcome: view.Outcome) -> None:
+    """Per sheet, what the ETL read (etl/account.py): an expander holding a plain-text table."""
+    if not outcome.accounts:
+        return
+    st.subheader(t("admin.account.title", lang))
+    st.caption(t("admin.account.caption", lang))
+    for account in outcome.accounts:
+        with st.expander(view.account_label(account, lang)):
+            st.dataframe(view.account_table(account, lang), hide_index=True, width="stretch")
+
+
 # ---------------------------------------------------------------- upload, check, publish
 with upload_tab:
     files = st.file_uploader(t("admin.upload.label", lang), type=["xlsx", "csv"], accept_multiple_files=True,
@@ -51,13 +65,16 @@ with upload_tab:
         with st.spinner(t("admin.checking", lang)):
             dry_runs[key] = view.check(uploads, db_path, identity.name, identity.role)
     checked = dry_runs.get(key) if uploads and not problems else None
+    confirm_key = view.outliers_key(key)  # the checkbox is drawn below; its tick is known from the start of the run
+    outliers_confirmed = bool(st.session_state.get(confirm_key)) and bool(checked and checked.outliers)
     publish_clicked = publish_column.button(
-        t("admin.publish", lang), type="primary", disabled=not (checked and checked.ok),
+        t("admin.publish", lang), type="primary", disabled=not view.can_publish(checked, outliers_confirmed),
         icon=":material/publish:", width="stretch", help=t("admin.publish_help", lang))
 
-    if publish_clicked and checked is not None and checked.ok:  # never trust the disabled state alone
+    if publish_clicked and view.can_publish(checked, outliers_confirmed):  # never trust the disabled state alone
         with st.spinner(t("admin.publishing", lang)):
-            published = view.publish(uploads, db_path, identity.name, identity.role)
+            published = view.publish(uploads, db_path, identity.name, identity.role,
+                                     confirm_outliers=outliers_confirmed)
         if published.ok:
             dry_runs.pop(key, None)
             st.session_state[KEY_NOTICE] = view.publish_notice(published, lang)
@@ -75,12 +92,22 @@ with upload_tab:
         st.dataframe(view.error_table(checked.errors, lang), hide_index=True, width="stretch",
                      column_config={name: st.column_config.TextColumn(width=width)
                                     for name, width in view.error_column_widths(lang).items()})
+        show_accounts(checked)
     elif checked is not None and checked.status == "failed":
         st.error(t("admin.failed", lang, detail=checked.detail), icon=":material/error:")
     elif checked is not None:
         result = checked.result
         st.success(t("admin.check_ok", lang), icon=":material/task_alt:")
         st.markdown(view.sheets_markdown(result, lang))
+        if checked.outliers:
+            st.subheader(t("admin.outliers.title", lang))
+            st.warning(t("admin.outliers.found", lang, n=len(checked.outliers)), icon=":material/warning:")
+            st.dataframe(view.error_table(checked.outliers, lang), hide_index=True, width="stretch",
+                         column_config={name: st.column_config.TextColumn(width=width)
+                                        for name, width in view.error_column_widths(lang).items()})
+            st.checkbox(t("admin.outliers.confirm", lang), key=confirm_key, help=t("admin.outliers.confirm_help", lang))
+            if not outliers_confirmed:
+                st.caption(t("admin.outliers.blocked", lang))
         if not result.changed_anything:
             st.info(t("admin.nothing_to_publish", lang), icon=":material/info:")
         st.subheader(t("admin.preview.counts", lang))
@@ -102,6 +129,7 @@ with upload_tab:
             st.markdown(t("admin.preview.no_projects", lang))
         else:
             st.dataframe(projects, hide_index=True, width="stretch")
+        show_accounts(checked)
 
 # ---------------------------------------------------------------- history and rollback
 with history_tab:

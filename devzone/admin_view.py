@@ -105,10 +105,16 @@ class Outcome:
     errors: list = field(default_factory=list)  # etl.errors.InputError
     error_lines: list[str] = field(default_factory=list)
     detail: str = ""
+    accounts: list = field(default_factory=list)  # etl.account.SheetAccount: what was read, also when refused
 
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+    @property
+    def outliers(self) -> list:
+        """Suspect magnitudes of a dry run (etl/plausibility.py): publishing them needs a confirmation."""
+        return list(getattr(self.result, "outliers", None) or [])
 
 
 def _audit_files(uploads: Sequence[Upload]) -> list[dict[str, str]]:
@@ -121,8 +127,10 @@ def _audit(action: str, user: str, role: str, outcome: Outcome, files: list[dict
                  detail=detail or outcome.detail, path=audit.audit_log_path(db_path))
 
 
-def _run_load(uploads: Sequence[Upload], db_path: Path, user: str, *, dry_run: bool) -> Outcome:
+def _run_load(uploads: Sequence[Upload], db_path: Path, user: str, *, dry_run: bool,
+              confirm_outliers: bool = False) -> Outcome:
     from etl.errors import InputRejected
+    from etl.plausibility import OutliersUnconfirmed
     from etl.publish import PublishBusy, load_files
 
     key = batch_key(uploads)
@@ -131,16 +139,22 @@ def _run_load(uploads: Sequence[Upload], db_path: Path, user: str, *, dry_run: b
             if dry_run:
                 result = load_files(paths, db_path, dry_run=True, loaded_by=user)
             else:
-                result = load_files(paths, db_path, dry_run=False, loaded_by=user, lock_timeout=PUBLISH_LOCK_TIMEOUT)
+                result = load_files(paths, db_path, dry_run=False, loaded_by=user, lock_timeout=PUBLISH_LOCK_TIMEOUT,
+                                    confirm_outliers=confirm_outliers)
     except InputRejected as rejected:
+        what = "unconfirmed outliers" if isinstance(rejected, OutliersUnconfirmed) else "errors"
         return Outcome("rejected", key, errors=list(rejected.errors), error_lines=rejected.report(),
-                       detail=f"{len(rejected.errors)} errors")
+                       detail=f"{len(rejected.errors)} {what}", accounts=list(rejected.accounts))
     except PublishBusy as busy:
         return Outcome("busy", key, detail=str(busy))
     except Exception as exc:  # noqa: BLE001 - told to the admin and recorded; the live file is untouched
         return Outcome("failed", key, detail=f"{type(exc).__name__}: {exc}")
-    detail = f"load {result.load_id}" if getattr(result, "published", False) else ""
-    return Outcome("ok", key, result=result, detail=detail)
+    parts = [f"load {result.load_id}"] if getattr(result, "published", False) else []
+    outliers = len(getattr(result, "outliers", None) or [])
+    if outliers:
+        parts.append(f"{outliers} outliers confirmed" if getattr(result, "outliers_confirmed", False)
+                     else f"{outliers} outliers")
+    return Outcome("ok", key, result=result, detail="; ".join(parts), accounts=list(getattr(result, "accounts", [])))
 
 
 def check(uploads: Sequence[Upload], db_path: Path, user: str, role: str) -> Outcome:
@@ -150,9 +164,11 @@ def check(uploads: Sequence[Upload], db_path: Path, user: str, role: str) -> Out
     return outcome
 
 
-def publish(uploads: Sequence[Upload], db_path: Path, user: str, role: str) -> Outcome:
-    """「发布」: the same files for real (waits at most PUBLISH_LOCK_TIMEOUT s for another publish)."""
-    outcome = _run_load(uploads, db_path, user, dry_run=False)
+def publish(uploads: Sequence[Upload], db_path: Path, user: str, role: str, *,
+            confirm_outliers: bool = False) -> Outcome:
+    """「发布」: the same files for real (waits at most PUBLISH_LOCK_TIMEOUT s for another publish). Suspect
+    magnitudes refuse it unless confirm_outliers (the page's checkbox); the audit detail says they were confirmed."""
+    outcome = _run_load(uploads, db_path, user, dry_run=False, confirm_outliers=confirm_outliers)
     _audit("publish", user, role, outcome, _audit_files(uploads), db_path)
     return outcome
 
@@ -200,6 +216,63 @@ def error_column_widths(lang: str) -> dict[str, str]:
     return {t("admin.err.file", lang): "medium", t("admin.err.sheet", lang): "small",
             t("admin.err.row", lang): "small", t("admin.err.column", lang): "small",
             t("admin.err.message", lang): "large"}
+
+
+def can_publish(checked: Outcome | None, outliers_confirmed: bool) -> bool:
+    """「发布」 needs a successful dry run of these files, and a ticked box if it found suspect figures."""
+    return bool(checked and checked.ok and (outliers_confirmed or not checked.outliers))
+
+
+def outliers_key(key: str) -> str:
+    """The confirmation checkbox's key: one per batch, so other files never inherit a tick."""
+    return "admin_confirm_outliers_" + key[:16]
+
+
+def account_label(account, lang: str) -> str:
+    """An expander's label (markdown): the sheet, how it was read, its rows — names escaped."""
+    place = fmt.plain(account.place)
+    if account.skipped:
+        return t("admin.account.skipped_label", lang, place=place, reason=fmt.plain(account.skipped))
+    layout = account.layout_name or account.layout or t("admin.account.unrecognised", lang)
+    return t("admin.account.label", lang, place=place, layout=fmt.plain(layout), rows=account.rows)
+
+
+def account_table(account, lang: str) -> pd.DataFrame:
+    """What the ETL recorded for one sheet, one line per fact (plain text in a data frame: names stay inert)."""
+    rows: list[tuple[str, str]] = []
+    if account.skipped:
+        rows.append((t("admin.account.skipped", lang), account.skipped))
+    elif account.layout or account.layout_name or account.reason:
+        layout = account.layout_name or account.layout or t("admin.account.unrecognised", lang)
+        rows.append((t("admin.account.layout", lang), layout + (f"（{account.reason}）" if account.reason else "")))
+    if account.header_row:
+        rows.append((t("admin.account.header_row", lang), str(account.header_row)))
+    if not account.skipped:
+        rows.append((t("admin.account.rows", lang), str(account.rows)))
+    rows += [(t("admin.account.units", lang), unit) for unit in account.units]
+    rows += [(t("admin.account.column", lang, letter=note.letter, header=note.header), note.outcome)
+             for note in account.columns]
+    rows += [(t("admin.account.skipped_rows", lang, reason=reason), numbers)
+             for reason, numbers in _skipped_rows(account.skipped_rows)]
+    rows += [(t("admin.account.note", lang), note) for note in account.notes]
+    return pd.DataFrame(rows, columns=[t("admin.account.aspect", lang), t("admin.account.detail", lang)])
+
+
+def _skipped_rows(notes: Sequence) -> list[tuple[str, str]]:
+    """[(reason, "3、7–9")]: rows skipped for one reason, runs shown as ranges."""
+    by_reason: dict[str, list[int]] = {}
+    for note in notes:
+        by_reason.setdefault(note.reason, []).append(note.row)
+    out = []
+    for reason, numbers in by_reason.items():
+        runs: list[list[int]] = []
+        for row in sorted(set(numbers)):
+            if runs and row == runs[-1][-1] + 1:
+                runs[-1].append(row)
+            else:
+                runs.append([row])
+        out.append((reason, "、".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)))
+    return out
 
 
 def counts_table(result, lang: str) -> pd.DataFrame:

@@ -1455,3 +1455,41 @@ STRINGS.update({
         "This version of the importer provides no templates.",
     ),
 })
+
+# ---------------------------------------------------------------- 数据管理: suspect magnitudes and what was read
+STRINGS.update({
+    "admin.outliers.title": ("疑似异常值", "Suspect figures"),
+    "admin.outliers.found": (
+        "{n} 处数值的量级远超以往或其他开发区，可能填错了单位。请逐条核对；确认无误后勾选下方的确认框再发布。",
+        "{n} figures are far larger (or smaller) than before or than other zones: perhaps a wrong unit. Check "
+        "each one; tick the box below to publish them anyway.",
+    ),
+    "admin.outliers.confirm": ("确认异常值无误，仍然发布", "These figures are right; publish anyway"),
+    "admin.outliers.confirm_help": (
+        "勾选后发布会在导入历史和审计日志中记下您已确认这些数值。",
+        "Publishing then records in the load history and the audit log that you confirmed these figures.",
+    ),
+    "admin.outliers.blocked": (
+        "存在疑似异常值：核对后勾选“确认异常值无误，仍然发布”才能发布。",
+        "There are suspect figures: check them and tick “These figures are right; publish anyway” to publish.",
+    ),
+    "admin.account.title": ("读取情况", "What was read"),
+    "admin.account.caption": (
+        "每个工作表按什么格式读取、单位从哪里得知、每列如何处理、跳过了哪些行。",
+        "For each sheet: how it was read, where its units came from, what became of each column, which rows "
+        "were skipped (details in Chinese, as the ETL records them).",
+    ),
+    "admin.account.label": ("{place}：{layout}，数据 {rows} 行", "{place}: {layout}, {rows} data rows"),
+    "admin.account.skipped_label": ("{place}：未导入（{reason}）", "{place}: not loaded ({reason})"),
+    "admin.account.unrecognised": ("未识别", "not recognised"),
+    "admin.account.aspect": ("项目", "Aspect"),
+    "admin.account.detail": ("内容", "Detail"),
+    "admin.account.layout": ("读作", "Read as"),
+    "admin.account.header_row": ("表头行", "Header row"),
+    "admin.account.rows": ("数据行数", "Data rows"),
+    "admin.account.units": ("单位", "Units"),
+    "admin.account.column": ("{letter} 列“{header}”", "Column {letter} “{header}”"),
+    "admin.account.skipped_rows": ("跳过的行（{reason}）", "Skipped rows ({reason})"),
+    "admin.account.skipped": ("未导入", "Not loaded"),
+    "admin.account.note": ("说明", "Note"),
+})

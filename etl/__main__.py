@@ -1,6 +1,6 @@
 """The CLI of the data contract.
 
-    python -m etl load PATH [PATH ...] [--db DB] [--dry-run] [--by NAME]
+    python -m etl load PATH [PATH ...] [--db DB] [--dry-run] [--by NAME] [--json] [--confirm-outliers]
     python -m etl build-demo [--db DB]
     python -m etl history [--db DB]
     python -m etl rollback LOAD_ID [--db DB] [--by NAME] [--dry-run]
@@ -18,6 +18,7 @@ from pathlib import Path
 
 from etl.errors import InputRejected
 from etl.paths import default_db_path
+from etl.plausibility import OutliersUnconfirmed
 from etl.publish import PublishBusy
 
 
@@ -30,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--dry-run", action="store_true", help="只检查并显示将发生的变化，不写入")
     load.add_argument("--by", default=None, help="记录在导入历史中的操作人（默认当前系统用户）")
     load.add_argument("--json", action="store_true", help="以 JSON 输出读取说明、变化和错误（供脚本使用）")
+    load.add_argument("--confirm-outliers", action="store_true",
+                      help="确认疑似异常值（量级远超以往，见 etl/catalogue/plausibility.toml）无误，仍然发布")
     history = commands.add_parser("history", help="列出导入历史（最新在前）")
     history.add_argument("--db", type=Path, default=None)
     rollback = commands.add_parser("rollback", help="把数据恢复到某次导入后的状态（作为一次新的发布）")
@@ -135,14 +138,19 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             from etl.publish import load_files
 
-            result = load_files(args.paths, db, dry_run=args.dry_run, loaded_by=args.by or _user())
+            result = load_files(args.paths, db, dry_run=args.dry_run, loaded_by=args.by or _user(),
+                                confirm_outliers=args.confirm_outliers)
     except PublishBusy as busy:
         print(str(busy), file=sys.stderr)
         return 1
     except InputRejected as rejected:
         for line in rejected.report():
             print(line, file=sys.stderr)
-        print(f"导入被拒绝：共 {len(rejected.errors)} 处错误，数据库未作任何改动。", file=sys.stderr)
+        if isinstance(rejected, OutliersUnconfirmed):
+            print(f"导入被拒绝：{len(rejected.errors)} 处疑似异常值未经确认，数据库未作任何改动。"
+                  "核对无误后加 --confirm-outliers 重新导入。", file=sys.stderr)
+        else:
+            print(f"导入被拒绝：共 {len(rejected.errors)} 处错误，数据库未作任何改动。", file=sys.stderr)
         if getattr(args, "json", False):
             print(json.dumps(rejected.to_dict(), ensure_ascii=False, indent=1))
         elif rejected.accounts:

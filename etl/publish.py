@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import catalogue, layout, snapshots
+from etl import catalogue, layout, plausibility, snapshots
 from etl.account import SheetAccount
 from etl.errors import ErrorCollector, InputError, InputRejected
 from etl.normalise import (
@@ -124,6 +124,8 @@ class LoadResult:
     rolled_back_to: int | None = None  # for kind == "rollback": the load whose data was restored
     loaded_by: str | None = None
     accounts: list[SheetAccount] = field(default_factory=list)  # what was read from each sheet, and how
+    outliers: list[InputError] = field(default_factory=list)  # suspect magnitudes (etl/plausibility.py)
+    outliers_confirmed: bool = False  # published with outliers because someone confirmed them
 
     @property
     def changed_anything(self) -> bool:
@@ -153,6 +155,10 @@ class LoadResult:
                              f"未变 {change.unchanged}")
         if self.rules_changed:
             lines.append("项目推进规则或产业链环节配置已更改，将随本次导入生效")
+        if self.outliers:
+            done = "，已确认无误" if self.outliers_confirmed else "，发布前须确认（--confirm-outliers）"
+            lines.append(f"疑似异常值 {len(self.outliers)} 处{done}：")
+            lines.extend(f"  {error}" for error in self.outliers)
         if self.dry_run:
             lines.append("试运行（--dry-run）：数据库未作任何改动")
         elif self.published and self.kind == "rollback":
@@ -172,6 +178,9 @@ class LoadResult:
                         for kind, c in self.changes.items()},
             "diffs": {kind: json.loads(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
                       for kind, frame in self.diffs.items() if frame is not None and not frame.empty},
+            "outliers": [{"location": e.location(), "file": e.file_name, "sheet": e.sheet, "row": e.row,
+                          "column": e.column, "message": e.message} for e in self.outliers],
+            "outliers_confirmed": self.outliers_confirmed,
             "summary": self.summary_lines(),
         }
 
@@ -253,13 +262,16 @@ def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
 
 
 def load_files(paths: list[Path | str], db_path: Path | str, *, dry_run: bool = False, fresh: bool = False,
-               loaded_by: str | None = None, lock_timeout: float | None = None, kind: str = "load") -> LoadResult:
+               loaded_by: str | None = None, lock_timeout: float | None = None, kind: str = "load",
+               confirm_outliers: bool = False) -> LoadResult:
     """Load files as one all-or-nothing batch. Raises InputRejected (and touches nothing) on any error.
 
     fresh=True builds the new snapshot from an empty database instead of the live one (used by build-demo).
     dry_run=True compares with the live snapshot and fills result.diffs (value_diff, project_diff, …) but
     writes nothing. lock_timeout: seconds to wait for another publish to finish (None = wait as long as it
     takes); raises PublishBusy when it runs out. kind is recorded in the `loads` table (load | demo).
+    Suspect magnitudes (etl/plausibility.py) are listed in result.outliers; a real load with any raises
+    plausibility.OutliersUnconfirmed (an InputRejected) unless confirm_outliers=True.
     """
     db_path = Path(db_path)
     files = [file_record(p) for p in paths if Path(p).is_file()]
@@ -277,10 +289,14 @@ def load_files(paths: list[Path | str], db_path: Path | str, *, dry_run: bool = 
     if not dry_run:
         db_path.parent.mkdir(parents=True, exist_ok=True)
     elif not db_path.parent.exists():  # nothing to compare with and nowhere to lock: everything is new
+        result.outliers = _outliers(batch, None)
         result.changes, result.diffs = _compare(batch, None)
         return result
     with write_lock(db_path, lock_timeout):
         base = None if fresh or not db_path.exists() else db_path
+        result.outliers = _outliers(batch, base)
+        if result.outliers and not dry_run:
+            _confirm_outliers(result, batch, confirm_outliers)
         result.changes, result.diffs = _compare(batch, base, detailed=dry_run)
         result.rules_changed = base is not None and _settings_changed(base, settings)
         if dry_run or (base is not None and not result.changed_anything):
@@ -288,6 +304,31 @@ def load_files(paths: list[Path | str], db_path: Path | str, *, dry_run: bool = 
         result.load_id = _publish(batch, base, db_path, loaded_by, result, fresh=fresh)
         result.published = True
     return result
+
+
+def _outliers(batch: Batch, base: Path | None) -> list[InputError]:
+    """The batch's suspect magnitudes against the snapshot `base` (read-only) and its own other rows."""
+    try:
+        limits = plausibility.thresholds()
+    except (OSError, ValueError, TypeError) as exc:  # tomllib.TOMLDecodeError is a ValueError
+        problem = InputError(plausibility.THRESHOLDS_FILE.name, message=f"配置文件无法使用：{exc} — 请按文件中的说明修改")
+        raise InputRejected([problem], batch.accounts) from None
+    con = open_read_only(base) if base else duckdb.connect(":memory:")
+    try:
+        return plausibility.find_outliers(batch.frames, con, stored=base is not None, limits=limits)
+    finally:
+        con.close()
+
+
+def _confirm_outliers(result: LoadResult, batch: Batch, confirmed: bool) -> None:
+    """Refuse a real load with unconfirmed outliers; a confirmed one says so in the account of each sheet."""
+    if not confirmed:
+        raise plausibility.OutliersUnconfirmed(result.outliers, batch.accounts)
+    result.outliers_confirmed = True
+    for account in batch.accounts:
+        mine = [e for e in result.outliers if (e.file_name, e.sheet) == (account.file_name, account.sheet)]
+        if mine:
+            account.note(f"疑似异常值 {len(mine)} 处，已由{result.loaded_by or '操作人'}确认无误后发布")
 
 
 def file_record(path: Path | str) -> FileRecord:
@@ -615,7 +656,7 @@ def _publish(batch: Batch, base: Path | None, db_path: Path, loaded_by: str | No
                 _apply(con, kind, batch.frames[kind], load_id, loaded_at)
             snapshot_id = uuid.uuid4().hex
             record_load(con, load_id, kind=result.kind, loaded_at=loaded_at, loaded_by=loaded_by,
-                        files=files_json(result.files, batch.sheets), changes=result.changes,
+                        files=files_json(result.files, batch.sheets, result), changes=result.changes,
                         snapshot_id=snapshot_id)
             con.execute("INSERT OR REPLACE INTO snapshot_meta VALUES ('snapshot_id', ?), ('published_at', ?),"
                         " ('load_id', ?)", [snapshot_id, loaded_at.isoformat(), str(load_id)])
@@ -643,12 +684,14 @@ def next_load_id(con: duckdb.DuckDBPyConnection) -> int:
                        " (SELECT max(load_id) FROM loads)), 0) + 1").fetchone()[0]
 
 
-def files_json(files: list[FileRecord], sheets: list[SheetRecord]) -> str:
+def files_json(files: list[FileRecord], sheets: list[SheetRecord], result: LoadResult | None = None) -> str:
     records = []
     for record in files:
         records.append({"name": record.name, "sha256": record.sha256, "size": record.size,
                         "sheets": [s.sheet for s in sheets if s.file_name == record.name and s.sheet],
                         "rows": sum(s.rows for s in sheets if s.file_name == record.name)})
+        if result is not None and result.outliers_confirmed:  # who vouched for which suspect figures
+            records[-1]["confirmed_outliers"] = [str(e) for e in result.outliers if e.file_name == record.name]
     return json.dumps(records, ensure_ascii=False)
 
 

@@ -355,3 +355,97 @@ def test_logout_hides_the_page_again(env):
     button(app, "退出登录").click().run()
     assert "数据管理" not in nav_titles(app)
     assert env.audit()[-1]["action"] == "logout"
+
+
+# ---------------------------------------------------------------- suspect magnitudes and the account of each sheet
+
+INVESTMENT = "signed_investment"
+
+
+def investment_csv(value: float, zone: str = ZONE, year: int = YEAR) -> bytes:
+    return f"开发区,年份,指标,数值,单位\n{zone},{year},签约项目总投资,{value:g},亿元\n".encode()
+
+
+def test_suspect_figures_need_the_checkbox_and_the_confirmation_is_recorded(env):
+    old = env.value(indicator=INVESTMENT)
+    app = admin_on_page()
+    upload_and_check(app, [("万元当亿元.csv", investment_csv(3_000_000), "text/csv")])
+    assert_ran_cleanly(app)
+    assert any("1 处数值的量级远超以往或其他开发区" in w.value for w in app.warning)
+    outliers = table_with(app, "问题")
+    assert list(zip(outliers["文件"], outliers["行"], outliers["列"], strict=True)) == [("万元当亿元.csv", "2", "D")]
+    assert "“签约项目总投资”为 3,000,000 亿元，是该区历年最大值" in outliers["问题"][0]
+    assert "疑似把万元当作亿元填报" in outliers["问题"][0]
+    box = next(c for c in app.checkbox if c.label == "确认异常值无误，仍然发布")
+    assert not box.value and button(app, "发布").disabled
+
+    from devzone import admin_view
+
+    before = hashlib.sha256(env.db_path.read_bytes()).hexdigest()
+    uploads = [admin_view.Upload("万元当亿元.csv", investment_csv(3_000_000))]
+    refused = admin_view.publish(uploads, env.db_path, ADMIN, "admin")  # the page's call without the tick
+    assert (refused.status, refused.detail) == ("rejected", "1 unconfirmed outliers") and refused.accounts
+    assert hashlib.sha256(env.db_path.read_bytes()).hexdigest() == before
+    assert env.value(indicator=INVESTMENT) == old
+
+    next(c for c in app.checkbox if c.label == "确认异常值无误，仍然发布").check().run()
+    assert not button(app, "发布").disabled
+    button(app, "发布").click().run()
+    assert_ran_cleanly(app)
+    assert any("已发布" in s.value for s in app.success)
+    assert env.value(indicator=INVESTMENT) == 3_000_000
+    published = env.audit()[-1]
+    assert (published["action"], published["result"]) == ("publish", "ok")
+    assert published["detail"].endswith("; 1 outliers confirmed")
+    files = json.loads(env.table("loads").sort_values("load_id").iloc[-1]["files"])
+    assert files[0]["confirmed_outliers"][0].startswith("万元当亿元.csv:2:D: “签约项目总投资”为 3,000,000 亿元")
+
+
+def test_a_check_without_suspect_figures_shows_no_checkbox(env):
+    app = admin_on_page()
+    upload_and_check(app, [("a.csv", investment_csv(env.value(indicator=INVESTMENT) + 1), "text/csv")])
+    assert_ran_cleanly(app)
+    assert not app.checkbox and not button(app, "发布").disabled
+
+
+def account_expanders(app: AppTest):
+    return [e for e in app.expander if e.dataframe and "数据行数" in list(e.dataframe[0].value["项目"])]
+
+
+def test_the_account_of_each_sheet_is_shown_as_plain_text(env):
+    from tests.builders import XSS_MARKDOWN
+
+    name = f"{XSS_MARKDOWN}.csv"
+    app = admin_on_page()
+    upload_and_check(app, [(name, long_csv(env.value() + 1), "text/csv")])
+    assert_ran_cleanly(app)
+    assert "读取情况" in [h.value for h in app.subheader]
+    [expander] = account_expanders(app)
+    assert expander.label.startswith(fmt.plain(name) + "：")  # escaped: the markdown in the name stays inert
+    table = expander.dataframe[0].value
+    assert list(table.columns) == ["项目", "内容"]
+    assert dict(zip(table["项目"], table["内容"], strict=True))["数据行数"] == str(
+        next(s for s in app.session_state["admin_dry_runs"].values()).accounts[0].rows)
+
+
+def test_the_account_is_shown_after_a_refusal_too(env):
+    bad = "开发区,年份,指标,数值,单位\n盐湖高新区,2022,签约项目数,很多,个\n".encode()
+    app = admin_on_page()
+    upload_and_check(app, [("有错误的表.csv", bad, "text/csv")])
+    assert any("检查未通过" in e.value for e in app.error)
+    [expander] = account_expanders(app)
+    assert expander.label.startswith(fmt.plain("有错误的表.csv") + "：")
+
+
+def test_the_suspect_figures_and_the_account_in_english(env):
+    app = AppTest.from_file(ENTRYPOINT, default_timeout=TIMEOUT)
+    app.query_params["lang"] = "en"
+    app.run()
+    log_in(app, ADMIN, ADMIN_PASSWORD, label="Log in")
+    app.switch_page(PAGE).run()
+    app.file_uploader[0].set_value([("a.csv", investment_csv(3_000_000), "text/csv")]).run()
+    button(app, "Check (dry run)").click().run()
+    assert_ran_cleanly(app)
+    assert {"Suspect figures", "What was read"} <= {h.value for h in app.subheader}
+    assert [c.label for c in app.checkbox] == ["These figures are right; publish anyway"]
+    assert button(app, "Publish").disabled

@@ -1,0 +1,322 @@
+"""The magnitude check: figures 10⁴× too big (万元 typed into a 亿元 sheet) are stopped before a leader sees them.
+
+Every numeric fact of a load — indicator values, targets, and each project's total_investment / projected_output /
+projected_tax — is compared with (a) the zone's own largest earlier figure for that indicator (stored, or another
+row of the same zone in this batch), (b) the largest figure any other zone has (stored plus this batch), (c) an
+absolute ceiling, and, for money, (d) the zone's smallest earlier non-zero stored figure (亿元 typed as 万元).
+A suspect figure comes back as a located InputError naming the likely cause; load_files lists them on a dry run
+and refuses a real load unless the outliers are confirmed (`--confirm-outliers`, the page's checkbox).
+
+The thresholds live in etl/catalogue/plausibility.toml rather than in new indicators.csv columns: an extended
+catalogue (DEVZONE_INDICATORS_FILE, e.g. the national benchmark's) knows nothing of them and is still protected by
+the per-kind defaults there, the ledger's per-project limits are not indicators, and TOML lets every number carry
+the comment that justifies it. All comparisons run in one DuckDB query over the batch and the snapshot.
+"""
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl import catalogue
+from etl.errors import InputError, InputRejected
+from etl.paths import CATALOGUE_DIR
+
+THRESHOLDS_FILE = CATALOGUE_DIR / "plausibility.toml"
+MAX_LISTED = 1000  # a whole sheet typed in the wrong unit gives one message per cell; more would bury the rest
+CONFIRM_HINT = "请核对单位，确认无误请勾选“确认异常值无误，仍然发布”或加 --confirm-outliers"
+PROJECT_FIELDS = {"total_investment": "总投资", "projected_output": "预计年产值", "projected_tax": "预计利税"}
+_PROJECT_UNIT = "亿元"
+
+
+class OutliersUnconfirmed(InputRejected):
+    """A real load with suspect figures that nobody confirmed; nothing is stored."""
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "outliers_unconfirmed": True}
+
+
+@dataclass(frozen=True)
+class Limits:
+    ratio: float
+    floor: float
+    ceiling: float | None
+    shrink_ratio: float | None = None
+    shrink_history: int = 3
+    spread_zones: int = 3  # other zones with a figure needed before (b) means anything
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    series: dict[str, Limits]  # indicator code, or "project.<field>"
+    money_tolerance: float
+    count_tolerance: float
+
+
+def thresholds(path: Path | None = None) -> Thresholds:
+    """The limits of every indicator of the catalogue and of the ledger's money columns. ValueError if unusable."""
+    path = path or THRESHOLDS_FILE
+    with open(path, "rb") as handle:
+        table = tomllib.load(handle)
+    defaults, listed = table.get("default", {}), table.get("indicator", {})
+    series = {}
+    for code, indicator in catalogue.indicators().items():
+        series[code] = _limits({**defaults.get(indicator.kind, {}), **listed.get(code, {})}, f"{path.name}: {code}")
+    for field in PROJECT_FIELDS:
+        spec = {**defaults.get("money", {}), "shrink_ratio": None, **table.get("project", {}).get(field, {})}
+        series["project." + field] = _limits(spec, f"{path.name}: project.{field}")
+    cause = table.get("cause", {})
+    return Thresholds(series, float(cause.get("money_tolerance", 3.0)), float(cause.get("count_tolerance", 1.5)))
+
+
+def _limits(spec: dict, where: str) -> Limits:
+    ratio, floor, ceiling = spec.get("ratio", 100), spec.get("floor", 0), spec.get("ceiling")
+    shrink, history, zones = spec.get("shrink_ratio"), spec.get("shrink_history", 3), spec.get("spread_zones", 3)
+    numbers = [ratio, floor] + [x for x in (ceiling, shrink) if x is not None]
+    if (not all(isinstance(x, (int, float)) and x >= 0 for x in numbers) or ratio <= 1
+            or not isinstance(history, int) or not isinstance(zones, int)):
+        raise ValueError(f"{where}：ratio 应为大于 1 的数，floor / ceiling / shrink_ratio 应为非负数，"
+                         "shrink_history / spread_zones 应为整数")
+    return Limits(float(ratio), float(floor), None if ceiling is None else float(ceiling),
+                  None if shrink is None else float(shrink), history, zones)
+
+
+# ---- the query
+
+def find_outliers(frames: dict[str, pd.DataFrame], con: duckdb.DuckDBPyConnection, *, stored: bool,
+                  limits: Thresholds | None = None) -> list[InputError]:
+    """Suspect figures of a parsed batch (frames as etl.publish.parse_files gives them), located at their cells.
+
+    con: a connection whose default catalog is the live snapshot (stored=True) or any connection (stored=False).
+    """
+    limits = limits or thresholds()
+    values, targets, projects = (frames.get(k, pd.DataFrame()) for k in ("values", "targets", "projects"))
+    if values.empty and targets.empty and projects.empty:
+        return []
+    limit_rows = pd.DataFrame([{"series": s, **vars(lim)} for s, lim in limits.series.items()])
+    registered = {"plaus_limits": limit_rows}
+    if not values.empty:
+        registered["plaus_values"] = values
+    if not targets.empty:
+        registered["plaus_targets"] = targets
+    if not projects.empty:
+        registered["plaus_projects"] = projects.drop(columns=["cell_columns"], errors="ignore").assign(
+            _src=range(len(projects)))
+    for name, frame in registered.items():
+        con.register(name, frame)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE plaus_facts AS SELECT row_number() OVER () AS fid, * FROM"
+                    f" ({_facts_sql(registered)})")
+        flagged = con.execute(_QUERY.format(stored=_stored_sql(con) if stored else _NO_STORED,
+                                            place=_place("r.file_name", "r.sheet", "r.row_number"))).df()
+        total = len(flagged)
+    finally:
+        con.execute("DROP TABLE IF EXISTS temp.plaus_facts")
+        for name in registered:
+            con.unregister(name)
+    errors = [_error(row, limits, projects) for row in flagged.head(MAX_LISTED).to_dict("records")]
+    if total > MAX_LISTED:
+        errors.append(InputError(str(flagged.iloc[MAX_LISTED]["file_name"]),
+                                 message=f"……另有 {total - MAX_LISTED} 个数值同样疑似异常（共 {total} 个）— {CONFIRM_HINT}"))
+    return errors
+
+
+def _place(file: str = "file_name", sheet: str = "sheet", row: str = "row_number") -> str:
+    return f"{file}::VARCHAR || coalesce(':' || {sheet}::VARCHAR, '') || ':' || {row}::VARCHAR"
+
+
+def _facts_sql(registered: dict) -> str:
+    """One row per incoming figure: measure, zone_id, series, value, year, project_name, key, where it is."""
+    parts = []
+    for measure, table, column in (("value", "plaus_values", "value"), ("target", "plaus_targets", "target")):
+        if table in registered:
+            parts.append(f"""SELECT '{measure}' AS measure, zone_id::VARCHAR AS zone_id, indicator::VARCHAR AS series,
+                {column}::DOUBLE AS value, year::INTEGER AS year, NULL::VARCHAR AS project_name,
+                '{measure}:' || year AS key, file_name::VARCHAR AS file_name, sheet::VARCHAR AS sheet,
+                row_number::INTEGER AS row_number, "column"::INTEGER AS col, NULL::BIGINT AS src
+                FROM {table} WHERE {column} IS NOT NULL""")
+    if "plaus_projects" in registered:
+        for field in PROJECT_FIELDS:
+            parts.append(f"""SELECT 'project' AS measure, zone_id::VARCHAR AS zone_id, 'project.{field}' AS series,
+                {field}::DOUBLE AS value, NULL::INTEGER AS year, project_name::VARCHAR AS project_name,
+                project_id::VARCHAR AS key, file_name::VARCHAR AS file_name, sheet::VARCHAR AS sheet,
+                row_number::INTEGER AS row_number, NULL::INTEGER AS col, _src::BIGINT AS src
+                FROM plaus_projects WHERE {field} IS NOT NULL""")
+    return " UNION ALL ".join(parts)
+
+
+def _stored_sql(con: duckdb.DuckDBPyConnection) -> str:
+    present = {row[0] for row in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database()").fetchall()}
+    parts = []
+    for table, column in (("value_store", "value"), ("target_store", "target")):
+        if table in present:
+            parts.append(f"SELECT zone_id, indicator AS series, {column} AS value, year, NULL::VARCHAR AS project_name,"
+                         f" '{column}:' || year AS key FROM {table}")
+    if "project_store" in present:
+        parts += [f"SELECT zone_id, 'project.{f}', {f}, NULL::INTEGER, project_name, project_id FROM project_store"
+                  for f in PROJECT_FIELDS]
+    return " UNION ALL ".join(parts) if parts else _NO_STORED
+
+
+_NO_STORED = ("SELECT NULL::VARCHAR AS zone_id, NULL::VARCHAR AS series, NULL::DOUBLE AS value,"
+              " NULL::INTEGER AS year, NULL::VARCHAR AS project_name, NULL::VARCHAR AS key WHERE false")
+
+# Candidates are the stored figures and, for the batch, one entry per fact key (zone·year·measure, or project):
+# a figure is never compared with itself or with a copy of itself sent in another sheet of the same batch.
+# A figure the snapshot already holds unchanged was accepted (or confirmed) before and is not asked about again.
+_QUERY = """
+WITH stored AS (
+    SELECT zone_id, series, value, year, project_name, key FROM ({stored}) s
+    WHERE value > 0 AND series IN (SELECT DISTINCT series FROM plaus_facts)),
+candidates AS (
+    SELECT zone_id, series, value, year, project_name, NULL::BIGINT AS rep, NULL::VARCHAR AS key FROM stored
+    UNION ALL
+    SELECT zone_id, series, max(value), arg_max(year, value), arg_max(project_name, value), arg_max(fid, value), key
+    FROM plaus_facts WHERE value > 0 GROUP BY zone_id, series, key),
+zone_top AS (  -- where a batch figure came from is spelled out for these few rows only
+    SELECT t.*, CASE WHEN r.fid IS NOT NULL THEN {place} END AS place FROM (
+        SELECT *, row_number() OVER (PARTITION BY zone_id, series ORDER BY value DESC, rep NULLS FIRST) AS rk
+        FROM candidates QUALIFY rk <= 2) t
+    LEFT JOIN plaus_facts r ON r.fid = t.rep),
+province_top AS (
+    SELECT *, row_number() OVER (PARTITION BY series ORDER BY value DESC, zone_id) AS zrk,
+           count(*) OVER (PARTITION BY series) AS zones_with_figures
+    FROM zone_top WHERE rk = 1 QUALIFY zrk <= 2),
+own AS (
+    SELECT f.fid, t.value AS own_ref, t.year AS own_year, t.project_name AS own_name, t.place AS own_place
+    FROM plaus_facts f JOIN zone_top t ON t.zone_id = f.zone_id AND t.series = f.series
+        AND t.key IS DISTINCT FROM f.key
+    QUALIFY row_number() OVER (PARTITION BY f.fid ORDER BY t.rk) = 1),
+others AS (
+    SELECT f.fid, t.value AS other_ref, t.zone_id AS other_zone, t.year AS other_year,
+           t.project_name AS other_name, t.place AS other_place, t.zones_with_figures - 1 AS other_zones
+    FROM plaus_facts f JOIN province_top t ON t.series = f.series AND t.zone_id <> f.zone_id
+    QUALIFY row_number() OVER (PARTITION BY f.fid ORDER BY t.zrk) = 1),
+smallest AS (
+    SELECT zone_id, series, count(*) AS low_n, min(value) AS low_ref, arg_min(year, value) AS low_year,
+           arg_min(project_name, value) AS low_name
+    FROM stored GROUP BY zone_id, series),
+judged AS (
+    SELECT f.*, own.* EXCLUDE (fid), others.* EXCLUDE (fid), s.low_n, s.low_ref, s.low_year, s.low_name,
+           l.ratio, l.floor, l.ceiling, l.shrink_ratio,
+           own_ref IS NOT NULL AND f.value > l.ratio * greatest(own_ref, l.floor) AS above_own,
+           other_ref IS NOT NULL AND other_zones >= l.spread_zones
+               AND f.value > l.ratio * greatest(other_ref, l.floor) AS above_others,
+           l.ceiling IS NOT NULL AND f.value > l.ceiling AS above_ceiling,
+           l.shrink_ratio IS NOT NULL AND f.value > 0 AND s.low_n >= l.shrink_history
+               AND f.value * l.shrink_ratio < s.low_ref AS below_own
+    FROM plaus_facts f JOIN plaus_limits l USING (series)
+    LEFT JOIN own USING (fid) LEFT JOIN others USING (fid)
+    LEFT JOIN smallest s ON s.zone_id = f.zone_id AND s.series = f.series)
+SELECT * FROM judged j WHERE (above_own OR above_others OR above_ceiling OR below_own)
+    AND NOT EXISTS (SELECT 1 FROM stored s WHERE s.zone_id = j.zone_id AND s.series = j.series AND s.key = j.key
+                    AND s.value = j.value)
+ORDER BY file_name, sheet NULLS FIRST, row_number, col, series
+"""
+
+
+# ---- the message a clerk reads
+
+def _error(row: dict, limits: Thresholds, projects: pd.DataFrame) -> InputError:
+    if row["measure"] == "project":
+        field = row["series"].removeprefix("project.")
+        what, unit, kind = f"项目“{row['project_name']}”的“{PROJECT_FIELDS[field]}”", _PROJECT_UNIT, "money"
+        column = (projects.iloc[int(row["src"])]["cell_columns"] or {}).get(field) if "cell_columns" in projects else None
+        zone_history, per = "该区项目最大值", "单个项目"
+    else:
+        indicator = catalogue.indicators()[row["series"]]
+        what = f"“{indicator.name_zh}”" + ("目标值" if row["measure"] == "target" else "")
+        unit, kind, column = indicator.unit, indicator.kind, _int(row["col"])
+        zone_history, per = "该区历年最大值", "每区每年"
+    value = row["value"]
+    head = f"{what}为 {number(value)} {unit}，"
+    if row["above_own"] or row["above_others"]:
+        own = bool(row["above_own"])
+        ref = row["own_ref"] if own else row["other_ref"]
+        origin = _origin(row, "own" if own else "other")
+        label = zone_history if own else "其他开发区最大值"
+        text = f"{head}是{label} {number(ref)} {unit}（{origin}）的 {times(value / ref)} 倍 — "
+        text += _cause(value / ref, kind, limits, fallback="数值远超以往" if own else "数值远超其他开发区")
+    elif row["above_ceiling"]:
+        text = f"{head}超过{per}上限 {number(row['ceiling'])} {unit}（{THRESHOLDS_FILE.name}）— "
+        text += _ceiling_cause(value, row["ceiling"], kind)
+    else:
+        origin = _origin(row, "low")
+        text = (f"{head}仅为该区历年最小非零值 {number(row['low_ref'])} {unit}（{origin}）的 1/{times(row['low_ref'] / value)}"
+                f" — {_shrink_cause(row['low_ref'] / value, limits)}")
+    sheet = row["sheet"] if _present(row["sheet"]) else None
+    return InputError(row["file_name"], sheet, _int(row["row_number"]), column, f"{text}；{CONFIRM_HINT}")
+
+
+def _origin(row: dict, prefix: str) -> str:
+    parts = []
+    if prefix == "other":
+        zone = row["other_zone"]
+        parts.append(_zone_names().get(zone, zone))
+    year, name = row.get(f"{prefix}_year"), row.get(f"{prefix}_name")
+    if _present(year):
+        parts.append(f"{int(year)}年")
+    if _present(name):
+        parts.append(f"项目“{name}”")
+    place = row.get(f"{prefix}_place")
+    where = f"本批 {place}" if _present(place) else "已入库"
+    return " ".join(parts) + ("，" if parts else "") + where
+
+
+def _cause(ratio: float, kind: str, limits: Thresholds, fallback: str) -> str:
+    power = math.log10(ratio)
+    if kind == "money":
+        tolerance = math.log10(limits.money_tolerance)
+        if abs(power - 4) <= tolerance:
+            return "疑似把万元当作亿元填报"
+        if abs(power - 8) <= tolerance:
+            return "疑似把元当作亿元填报"
+        return fallback
+    digits = round(power)
+    if digits >= 1 and abs(power - digits) <= math.log10(limits.count_tolerance):
+        return f"疑似多填了 {digits} 位数"
+    return fallback
+
+
+def _ceiling_cause(value: float, ceiling: float, kind: str) -> str:
+    if kind != "money":
+        return "疑似多填了位数"
+    if value / 1e4 <= ceiling:
+        return "疑似把万元当作亿元填报"
+    if value / 1e8 <= ceiling:
+        return "疑似把元当作亿元填报"
+    return "数值超出合理范围"
+
+
+def _shrink_cause(ratio: float, limits: Thresholds) -> str:
+    if abs(math.log10(ratio) - 4) <= math.log10(limits.money_tolerance):
+        return "疑似把亿元当作万元填报"
+    return "数值远低于以往"
+
+
+def number(value: float) -> str:
+    """1797800.0 -> 1,797,800; 179.78 -> 179.78; 0.0017978 -> 0.001798."""
+    if abs(value) >= 1:
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{value:.4g}"
+
+
+def times(ratio: float) -> str:
+    return f"{ratio:,.0f}" if ratio >= 10 else f"{ratio:.1f}"
+
+
+def _present(value) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value)) and value is not pd.NA
+
+
+def _int(value) -> int | None:
+    return int(value) if _present(value) else None
+
+
+def _zone_names() -> dict[str, str]:
+    return {z["zone_id"]: z["zone_name"] for z in catalogue.zones()}
