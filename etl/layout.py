@@ -12,9 +12,7 @@ from etl.catalogue import normalise_label
 from etl.errors import ErrorCollector
 from etl.read import RawSheet
 from etl.rows import UNITS_LINE as _UNITS_LINE
-from etl.rows import dropped as _dropped
-from etl.rows import first_may_drop as _first_may_drop
-from etl.rows import is_total as _total
+from etl.rows import pick as _pick_rows
 
 HEADER_SCAN_ROWS = 30
 _UNIT_IN_HEADER = re.compile(r"^(?P<base>.*?)[（(](?P<unit>[^()（）]*)[)）]\s*$")
@@ -72,6 +70,8 @@ class Table:
     title_as_of: dt.date | None = None  # "截至…" in the title
     units_line: list[str] = field(default_factory=list)
     body: Any = None  # long/wide sheets: the data rows in bulk (etl.bulk.Body)
+    skipped: list = field(default_factory=list)  # etl.rows.SkippedRow: the rows below the header left out, and why
+    more: list[Table] = field(default_factory=list)  # further tables on the same sheet (a second title and header)
 
     @property
     def location(self) -> tuple[str, str | None]:
@@ -185,14 +185,7 @@ def understand(raw: RawSheet, errors: ErrorCollector) -> Table | None:
     _read_preamble(table, head[:header_index])
     zone_cell = columns.get("zone")
     zone_column = zone_cell.column if zone_cell else None
-    if layout in (LAYOUT_LONG, LAYOUT_WIDE):
-        from etl import bulk
-
-        table.body = bulk.keep_rows(raw.grid(), header_index + 1, zone_column,
-                                    lambda row: _dropped(row, zone_column), _first_may_drop, _total)
-    else:
-        table.row_list = [(index + 1, raw.cells[index]) for index in range(header_index + 1, len(raw.cells))
-                          if not _dropped(raw.cells[index], zone_column)]
+    _pick_rows(table, zone_column, errors)  # table.body or table.row_list, table.skipped, table.more
     missing = [key for key in REQUIRED_COLUMNS[layout] if key not in columns]
     for key in missing:
         errors.add(
