@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import catalogue, layout, snapshots
+from etl import catalogue, layout, snapshots, totals
 from etl.account import SheetAccount
 from etl.errors import ErrorCollector, InputError, InputRejected
 from etl.normalise import (
@@ -191,7 +191,7 @@ def parse_files(paths: list[Path | str]) -> tuple[Batch, list[InputError]]:
             table = layout.understand(raw, collector)
             if table is not None:
                 kind, extract = EXTRACTORS[table.layout]
-                frame = extract(table, collector, zones)
+                frame = totals.extract_checked(extract, table, collector, zones)  # and any further tables on it
                 parts[kind].append(frame)
                 sheets.append(SheetRecord(raw.file_name, raw.sheet, raw.sha256, table.layout, len(frame)))
                 file_tables += 1
