@@ -18,7 +18,7 @@ from etl import normalise as n
 from etl.account import column_letter
 from etl.errors import ErrorCollector
 from etl.layout import LAYOUT_LEDGER, LAYOUT_LONG, LAYOUT_WIDE, Table, cell_text
-from etl.rows import GRAND, HIDDEN, PART, TOTAL, fold, total_kind
+from etl.rows import GRAND, HIDDEN, PART, TOTAL, total_kind
 
 
 def extract_checked(extract: Callable, table: Table, errors: ErrorCollector, zones) -> pd.DataFrame:
@@ -55,11 +55,12 @@ def check(table: Table, frame: pd.DataFrame, errors: ErrorCollector) -> None:
         return
     account = table.raw.account
     zone = table.columns.get("zone")
+    zone_column = zone.column if zone else None
     boundaries = [table.header_row] + [row.row for row in totals]
     rows_of_data = frame["row_number"]
     checked = []
     for index, total in enumerate(totals):
-        kind = _kind(total.cells, zone.column if zone else None)
+        kind = _kind(total.cells, zone_column)
         if kind == PART:
             continue
         low = table.header_row if kind == GRAND else boundaries[index]
@@ -68,34 +69,39 @@ def check(table: Table, frame: pd.DataFrame, errors: ErrorCollector) -> None:
         span = (low, total.row)
         if kind == GRAND and not covered.any():  # 全省合计 written first, above the zones
             covered = rows_of_data > total.row
-            later = [row.row for row in totals[index + 1:] if _kind(row.cells, zone.column if zone else None) == GRAND]
+            later = [row.row for row in totals[index + 1:] if _kind(row.cells, zone_column) == GRAND]
             if later:
                 covered &= rows_of_data < later[0]
             scope = "下方各行合计"
             span = (total.row, later[0] if later else math.inf)
         if not covered.any():
-            account.note(f"第 {total.row} 行{fold(total.text)[:10]}未核对：其所合计的范围内没有数据行")
+            account.note(f"第 {total.row} 行“{_label(total.cells, zone_column)}”未核对：其所合计的范围内没有数据行")
             continue
         part = frame[covered]
         year, problem = _year(table, total.cells, part)
         if problem:
-            account.note(f"第 {total.row} 行{fold(total.text)[:10]}未核对：{problem}")
+            account.note(f"第 {total.row} 行“{_label(total.cells, zone_column)}”未核对：{problem}")
             continue
         if year is not None:
             part = part[part["year"] == year]
         hidden = [row.cells for row in table.skipped if row.reason == HIDDEN and span[0] < row.row < span[1]]
-        for figure in _figures(table, total):
-            if _compare(figure, part, hidden, errors, scope, account):
-                checked.append(total.row)
+        results = [_compare(figure, part, hidden, errors, scope, account) for figure in _figures(table, total)]
+        if results and all(results):
+            checked.append(total.row)
     if checked:
         rows = "、".join(str(r) for r in dict.fromkeys(checked))
         account.note(f"合计行核对相符：第 {rows} 行")
 
 
 def _kind(cells: list[Any], zone_column: int | None) -> str | None:
+    return total_kind(_label(cells, zone_column))
+
+
+def _label(cells: list[Any], zone_column: int | None) -> str:
+    """The text that makes the row a total: its zone cell, or its first filled cell when the zone cell is empty."""
     if zone_column and zone_column <= len(cells) and cell_text(cells[zone_column - 1]):
-        return total_kind(cells[zone_column - 1])
-    return next((total_kind(v) for v in cells if cell_text(v)), None)
+        return cell_text(cells[zone_column - 1])
+    return next((cell_text(v) for v in cells if cell_text(v)), "")
 
 
 def _year(table: Table, cells: list[Any], part: pd.DataFrame) -> tuple[int | None, str | None]:
