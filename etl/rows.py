@@ -20,6 +20,7 @@ from etl.paths import CATALOGUE_DIR
 from etl.read import RawSheet
 
 UNITS_LINE = re.compile(r"^\s*(?:计量)?单位\s*[:：]\s*(?P<units>.+)$")
+_REMARK = re.compile(r"\([^()]*\)$|\([^()]*\)(?=:$)")  # "（签字）", "（万元）" after NFKC
 _NOTE_FOLLOWER = re.compile(r"[:.、,;\d]")
 # A line continuing a note or a signature ("1.本表为快报数", "（2）…", "2025年1月10日"): a footer only below one.
 _CONTINUATION = re.compile(r"^(?:\(?\d{1,2}[).、]|\(\d{1,2}\)|[一二三四五六七八九十]{1,2}[、.]|"
@@ -56,8 +57,8 @@ def is_footer_label(value: Any) -> bool:
 
 
 def is_bare_footer_label(value: Any) -> bool:
-    """"填表人：" / "联系电话" on its own: the value is in the next cell."""
-    return fold(value).rstrip(":") in _rules()["footer_labels"]
+    """"填表人：" / "联系电话" / "单位负责人（签字）：" on its own: the value is in the next cell."""
+    return _REMARK.sub("", fold(value)).rstrip(":") in _rules()["footer_labels"]
 
 
 def is_note(value: Any) -> bool:
@@ -93,6 +94,16 @@ def is_zone_header(value: Any) -> bool:
     return catalogue.column_synonyms().get(fold(value)) == "zone"
 
 
+def is_header_word(value: Any) -> bool:
+    """A column header ("开发区", "项目名称", "签约项目数（个）"), as a repeated header row holds in its zone cell."""
+    text = _REMARK.sub("", fold(value))
+    return text in catalogue.column_synonyms() or text in catalogue.indicator_aliases()
+
+
+def _is_header_row(texts: list[str]) -> bool:
+    return any(is_zone_header(t) for t in texts) and sum(map(is_header_word, texts)) >= 2
+
+
 def _footer_start(value: Any) -> str | None:
     if is_note(value):
         return NOTE
@@ -118,7 +129,7 @@ def row_reason(row: list[Any], zone_column: int | None) -> str | None:
         return start
     if total_kind(zone) or (not zone and total_kind(first)):
         return TOTAL
-    if zone and is_zone_header(zone):
+    if (is_header_word(zone) if zone else is_header_word(first)) and _is_header_row(texts):
         return HEADER
     if not zone or _CONTINUATION.match(fold(zone)):
         return MAYBE_FOOTER
@@ -141,12 +152,13 @@ def dropped(row: list[Any], zone_column: int | None) -> bool:
 def first_may_drop(value: Any) -> bool:
     """Could a row whose first non-blank cell holds this value be dropped? (bulk pre-filter)"""
     text = cell_text(value)
-    return bool(_footer_start(text) or UNITS_LINE.match(text) or total_kind(text) or _CONTINUATION.match(fold(text)))
+    return bool(_footer_start(text) or UNITS_LINE.match(text) or total_kind(text) or _CONTINUATION.match(fold(text))
+                or is_header_word(text))
 
 
 def is_total(value: Any) -> bool:
     """Could a row whose zone cell holds this value be dropped? (bulk pre-filter; blank zone cells always are)"""
-    return bool(total_kind(value) or _footer_start(value) or is_zone_header(value) or _CONTINUATION.match(fold(value)))
+    return bool(total_kind(value) or _footer_start(value) or is_header_word(value) or _CONTINUATION.match(fold(value)))
 
 
 @dataclass
@@ -245,7 +257,7 @@ def _second_table(table, skipped: list[SkippedRow]) -> tuple[int, str] | None:
 
 
 def _is_title(text: str) -> bool:
-    return not (fold(text) in catalogue.zone_aliases() or _footer_start(text) or total_kind(text) or is_zone_header(text))
+    return not (fold(text) in catalogue.zone_aliases() or _footer_start(text) or total_kind(text) or is_header_word(text))
 
 
 def _cells_between(raw, first: int, last: int) -> list[tuple[int, list[Any]]]:
