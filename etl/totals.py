@@ -181,7 +181,7 @@ def _compare(figure: _Figure, part: pd.DataFrame, hidden: list[list[Any]], error
         return True
     label = "合计" if not scope.startswith("第") else "小计"
     errors.add(f"{label}行第 {figure.row} 行 {column_letter(figure.column)} 列为 {figure.shown}，{scope} "
-               f"{total:.{figure.decimals}f} — 请核对合计或各行数据", row=figure.row, column=figure.column)
+               f"{total:{',' if ',' in figure.shown else ''}.{figure.decimals}f} — 请核对合计或各行数据", row=figure.row, column=figure.column)
     return False
 
 
