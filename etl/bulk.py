@@ -150,23 +150,30 @@ class Grid:
 class Body:
     """The data rows of a long/wide sheet: the grid below the header without spacer, footnote and total rows."""
 
-    def __init__(self, grid: Grid, view: str, count: int):
+    def __init__(self, grid: Grid, view: str, count: int, skipped: list | None = None):
         self.grid = grid
         self.view = view
         self.count = count
+        self.skipped = skipped or []  # what `settle` returned: the rows left out, in sheet order
 
     def rows(self) -> list[tuple[int, list[Any]]]:
         return self.grid.rows(f"row_number IN (SELECT row_number FROM {self.view})")
 
 
 def keep_rows(grid: Grid, header_row: int, zone_column: int | None,
-              dropped: Callable[[list[Any]], bool], first_may_drop: Callable[[Any], bool],
-              zone_may_drop: Callable[[Any], bool]) -> Body:
-    """Rows below the header minus those `dropped` (the row-by-row rule) rejects. That rule is applied only to
-    rows that could fail it: blank rows, rows whose first non-blank cell is a distinct value `first_may_drop`
-    accepts (a footnote or units line), rows whose zone cell is one `zone_may_drop` accepts (合计 …)."""
+              dropped: Callable[[list[Any]], Any], first_may_drop: Callable[[Any], bool],
+              zone_may_drop: Callable[[Any], bool], *, also: Sequence[int] = (),
+              settle: Callable[[list[tuple[int, list[Any]]]], list] | None = None,
+              last_row: int | None = None) -> Body:
+    """Rows below the header (up to last_row) minus those `dropped` (the row-by-row rule) rejects. That rule is
+    applied only to rows that could fail it: blank rows, rows whose first non-blank cell is a distinct value
+    `first_may_drop` accepts (a footnote or units line), rows whose zone cell is blank or one `zone_may_drop`
+    accepts (合计 …), and the rows listed in `also` (hidden rows).
+
+    With `settle`, the doubtful rows go to it together, in sheet order, as (row number, cells); it returns the rows
+    to leave out, as objects with a `.row` (a rule that looks at the rows around, like a footer's continuation)."""
     first, zone = grid.first_nonblank(), grid.col(zone_column)
-    below = f"FROM grid WHERE row_number > {header_row}"
+    below = f"FROM grid WHERE row_number > {header_row}" + (f" AND row_number <= {last_row}" if last_row else "")
     # The first non-blank cell is nearly always in column 1: look further along only in rows whose column-1
     # value is blank (as str.strip() sees it), so the whitespace test runs on distinct values, not every row.
     pairs = _sql(grid.con, f"SELECT DISTINCT c1, {zone} {below}").fetchall()
@@ -177,20 +184,30 @@ def keep_rows(grid: Grid, header_row: int, zone_column: int | None,
                                                  " (SELECT unnest(?::VARCHAR[])))", [[v for v in blank if v]]).fetchall()}
     suspects = [v for v in firsts if v is not None and first_may_drop(grid.decode(v))]
     totals = [v for v in zones if v is not None and zone_may_drop(grid.decode(v))]
+    if zone_column and settle is not None:  # a blank zone cell: a footer's continuation, or a total in 序号
+        totals += [v for v in zones if v is not None and not str(grid.decode(v)).strip()]
+    blank_zone = zone_column is not None and settle is not None and None in zones
     drop: list[int] = []
-    if None in firsts or suspects or totals:
+    skipped: list = []
+    if None in firsts or suspects or totals or also or blank_zone:
         _sql(grid.con, "CREATE OR REPLACE TEMP TABLE suspects AS SELECT unnest(?::VARCHAR[]) AS v, unnest(?::VARCHAR[]) AS z",
              [suspects + [None] * max(0, len(totals) - len(suspects)), totals + [None] * max(0, len(suspects) - len(totals))])
         doubtful = (f"row_number IN (SELECT row_number {below} AND ({first} IS NULL"
-                    f" OR {first} IN (SELECT v FROM suspects) OR {zone} IN (SELECT z FROM suspects)))")
-        drop = [number for number, cells in grid.rows(doubtful) if dropped(cells)]
+                    f" OR {first} IN (SELECT v FROM suspects) OR {zone} IN (SELECT z FROM suspects)"
+                    + (f" OR {zone} IS NULL" if blank_zone else "")
+                    + (f" OR row_number IN ({', '.join(str(int(n)) for n in also)})" if also else "") + "))")
+        if settle is None:
+            drop = [number for number, cells in grid.rows(doubtful) if dropped(cells)]
+        else:
+            skipped = settle(grid.rows(doubtful))
+            drop = [row.row for row in skipped]
     name = grid.name("dropped")
     _sql(grid.con, f"CREATE TEMP TABLE {name} AS SELECT unnest(?::BIGINT[]) AS row_number", [drop])
     view = grid.name("body")
     _sql(grid.con, f"CREATE TEMP VIEW {view} AS SELECT * {below}"
                    + (f" AND row_number NOT IN (SELECT row_number FROM {name})" if drop else ""))
     count = _sql(grid.con, f"SELECT count(*) FROM {view}").fetchone()[0]
-    return Body(grid, view, count)
+    return Body(grid, view, count, skipped)
 
 
 # ---- values

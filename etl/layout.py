@@ -19,9 +19,7 @@ from etl.headers import PRIOR, TARGET, VALUE, HeaderCell, split_header  # noqa: 
 from etl.read import RawSheet
 from etl.rows import UNITS_LINE as _UNITS_LINE  # noqa: F401
 from etl.rows import cell_text
-from etl.rows import dropped as _dropped
-from etl.rows import first_may_drop as _first_may_drop
-from etl.rows import is_total as _total
+from etl.rows import pick as _pick_rows
 
 HEADER_SCAN_ROWS = 30
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年|$)")
@@ -82,6 +80,8 @@ class Table:
     title_as_of: dt.date | None = None  # "截至…" in the title
     units_line: list[str] = field(default_factory=list)  # the unit stated above the header, one per kind
     body: Any = None  # long/wide sheets: the data rows in bulk (etl.bulk.Body)
+    skipped: list = field(default_factory=list)  # etl.rows.SkippedRow: the rows below the header left out, and why
+    more: list[Table] = field(default_factory=list)  # further tables on the same sheet (a second title and header)
     zone_in_title: str | None = None  # zone report: the zone_id its title names
     role_columns: list[HeaderCell] = field(default_factory=list)  # zone report: 本年 / 上年同期 / 目标 columns
     title: str | None = None  # the first text above the header that is not a unit line
@@ -298,14 +298,7 @@ def understand(raw: RawSheet, errors: ErrorCollector) -> Table | None:
     _account_columns(table, read)
     zone_cell = columns.get("zone")
     zone_column = zone_cell.column if zone_cell else None
-    if table.layout in (LAYOUT_LONG, LAYOUT_WIDE):
-        from etl import bulk
-
-        table.body = bulk.keep_rows(raw.grid(), table.header_row, zone_column,
-                                    lambda row: _dropped(row, zone_column), _first_may_drop, _total)
-    else:
-        table.row_list = [(index + 1, raw.cells[index]) for index in range(table.header_row, len(raw.cells))
-                          if not _dropped(raw.cells[index], zone_column)]
+    _pick_rows(table, zone_column, errors)  # table.body or table.row_list, table.skipped, table.more
     missing = [key for key in REQUIRED_COLUMNS[table.layout] if key not in columns]
     for key in missing:
         errors.add(
@@ -318,7 +311,6 @@ def understand(raw: RawSheet, errors: ErrorCollector) -> Table | None:
     if not table.row_count:
         errors.add("表头下没有数据行 — 应至少有一行数据", row=table.header_row)
         return None
-    account.rows = table.row_count
     return table
 
 

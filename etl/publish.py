@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import catalogue, layout, plausibility, snapshots
+from etl import catalogue, layout, plausibility, snapshots, totals
 from etl.account import SheetAccount
 from etl.errors import ErrorCollector, InputError, InputRejected
 from etl.normalise import (
@@ -202,7 +202,7 @@ def parse_files(paths: list[Path | str]) -> tuple[Batch, list[InputError]]:
             table = layout.understand(raw, collector)
             if table is not None:
                 kind, extract = EXTRACTORS[table.layout]
-                frame = extract(table, collector, zones)
+                frame = totals.extract_checked(extract, table, collector, zones)  # and any further tables on it
                 if "role" in frame.columns:  # a values sheet may carry targets and last year's figures too
                     parts["targets"].append(_as_targets(frame[frame["role"] == "target"]))
                     priors.append(frame[frame["role"] == "prior"].drop(columns="role"))
