@@ -85,6 +85,7 @@ class Table:
     zone_in_title: str | None = None  # zone report: the zone_id its title names
     role_columns: list[HeaderCell] = field(default_factory=list)  # zone report: 本年 / 上年同期 / 目标 columns
     title: str | None = None  # the first text above the header that is not a unit line
+    title_row: int = 1
 
     def said_where(self) -> str:
         """`标题“…”、工作表名“…”`: where a table names itself, for messages."""
@@ -421,7 +422,7 @@ def _check_period(table: Table, context: str, errors: ErrorCollector) -> None:
         from_sheet = _sheet_name_year(table.raw.sheet)
         if from_sheet and table.title_year and from_sheet != table.title_year:
             errors.add(f"工作表名“{table.raw.sheet}”为 {from_sheet} 年，标题为 {table.title_year} 年 — 请改正其一，使年份一致",
-                       row=1)
+                       row=table.title_row)
 
 
 def _account_columns(table: Table, read: HeaderRead) -> None:
@@ -451,13 +452,13 @@ def _any_content(raw: RawSheet) -> bool:
 
 
 def _read_preamble(table: Table, rows: list[list[Any]]) -> None:
-    for row in rows:
+    for number, row in enumerate(rows, 1):
         for value in row:
             text = cell_text(value)
             if not text or units.units_in_cell(text) and not _YEAR.search(text):
                 continue
             if table.title is None:
-                table.title = text
+                table.title, table.title_row = text, number
             if table.title_year is None:
                 table.title_year = _year_in(text)
             if table.title_as_of is None:

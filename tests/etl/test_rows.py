@@ -211,5 +211,4 @@ def test_second_table_year_against_the_sheet_name_is_refused(tmp_path):
         ["开发区", "签约项目数"], ["盐湖高新区", 40]]})
     _, errors = parse_files([path])
     assert [str(e) for e in errors] == [
-        "w.xlsx:2024:4: 第 4 行起是另一张表（“2025年开发区招商情况”），标题年份 2025 与工作表名“2024”的年份 2024 不符"
-        " — 请把第二张表移到单独的工作表"]
+        "w.xlsx:2024:4: 工作表名“2024”为 2024 年，标题为 2025 年 — 请改正其一，使年份一致"]
