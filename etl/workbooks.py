@@ -328,8 +328,9 @@ def _link_text(value: Any) -> Any:
 def _header_rows(columns) -> list[list[Any]]:
     import pandas as pd
 
-    if isinstance(columns, pd.RangeIndex):
-        return []
+    texts = [str(_link_text(c)) for c in columns]
+    if isinstance(columns, pd.RangeIndex) or texts == [str(i) for i in range(len(texts))]:
+        return []  # no <thead>: pandas numbered the columns
     if isinstance(columns, pd.MultiIndex):
         return [[_link_text(c[level]) for c in columns] for level in range(columns.nlevels)]
     return [[_link_text(c) for c in columns]]

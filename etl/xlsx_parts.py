@@ -79,7 +79,7 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: Limits) -> 
 
 _SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
 _REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
-_ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
+_ATTR = re.compile(rb'(?<![\w:.-])([\w:.-]+)\s*=\s*"([^"]*)"')
 
 
 def _attrs(tag: bytes) -> dict[str, str]:
@@ -293,7 +293,7 @@ def _formulas(piece: bytes, pat: _Patterns) -> list[Formula]:
 
 # -- .ods ---------------------------------------------------------------------------------------------------
 
-_ODS_TOKEN = re.compile(rb"<table:table-row\b[^>]*>|<table:table-column\b[^>]*>|<table:table\b[^>]*>|</table:table>")
+_ODS_TOKEN = re.compile(rb"<table:table-row\b[^>]*>|<table:table-column\b[^>]*>|<table:table[\s>][^>]*>|</table:table>")
 
 
 def scan_ods(archive: zipfile.ZipFile, limit: Limits) -> dict[str, tuple[set[int], set[int]]]:
