@@ -171,12 +171,9 @@ def _read_calamine(data: bytes, name: str, digest: str, suffix: str, *, archive:
             if errors:
                 result.errors += errors
                 continue
-            raw.hidden_rows, raw.hidden_columns = frozenset(scan.hidden_rows), frozenset(scan.hidden_columns)
+            _set_hidden(raw, scan.hidden_rows, scan.hidden_columns)
         elif ods_hidden and sheet in ods_hidden:
-            rows, columns = ods_hidden[sheet]
-            raw.hidden_rows = frozenset(r for r in rows if r <= len(cells))
-            width = max((len(r) for r in cells), default=0)
-            raw.hidden_columns = frozenset(c for c in columns if c <= width)
+            _set_hidden(raw, *ods_hidden[sheet])
         if not any(v is not None for row in raw.cells for v in row):
             result.skipped.append(SheetAccount(name, sheet, skipped="空白工作表"))
             continue
@@ -188,6 +185,13 @@ def _read_calamine(data: bytes, name: str, digest: str, suffix: str, *, archive:
         result.errors.append(InputError(name, message=f"工作簿中没有可导入的工作表（{kinds}）— 数据应放在一个可见的、"
                                                       "含表头和数据行的工作表中"))
     return result
+
+
+def _set_hidden(raw: RawSheet, rows: set[int], columns: set[int]) -> None:
+    """Only those within the grid ("hide columns E to XFD" is one <col> element)."""
+    width = max((len(r) for r in raw.cells), default=0)
+    raw.hidden_rows = frozenset(r for r in rows if r <= len(raw.cells))
+    raw.hidden_columns = frozenset(c for c in columns if c <= width)
 
 
 def _sheet_cells(workbook, sheet: str, limit: xlsx_parts.Limits,

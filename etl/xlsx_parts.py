@@ -243,7 +243,6 @@ def scan_sheet(archive: zipfile.ZipFile, part: str, sheet: str, limit: Limits) -
     if scan.merged_cells > limit.max_merged_cells:
         raise TooBig(f"工作表“{sheet}”的合并单元格共覆盖 {scan.merged_cells:,} 个单元格，超过上限 {limit.max_merged_cells:,}"
                      " — 请取消整行/整列或大片区域的合并后保存再导入")
-    scan.hidden_columns = {c for c in scan.hidden_columns if c <= max(scan.max_column, 1)}
     return scan
 
 
@@ -309,7 +308,7 @@ def scan_ods(archive: zipfile.ZipFile, limit: Limits) -> dict[str, tuple[set[int
             if token.startswith(b"<table:table-row"):
                 count = int(a.get("number-rows-repeated", "1"))
                 if name is not None and a.get("visibility") in ("collapse", "filter"):
-                    out[name][0].update(range(row + 1, row + 1 + min(count, 1 << 20)))
+                    out[name][0].update(range(row + 1, row + 1 + min(count, 1 << 16)))
                 row += count
             elif token.startswith(b"<table:table-column"):
                 count = int(a.get("number-columns-repeated", "1"))
