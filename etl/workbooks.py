@@ -71,12 +71,12 @@ def read_zip(data: bytes, name: str, digest: str, suffix: str) -> ReadResult:
         return _fail(name, not_valid(suffix))
     limit = xlsx_parts.limits()
     try:
-        xlsx_parts.check_zip(archive, limit)
+        parts = xlsx_parts.sheet_parts(archive) if kind == "xlsx" else {}
+        xlsx_parts.check_zip(archive, limit, frozenset(parts.values()))
     except xlsx_parts.TooBig as exc:
         return _fail(name, str(exc))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return _fail(name, not_valid(suffix))
-    parts = xlsx_parts.sheet_parts(archive) if kind == "xlsx" else {}
     ods_hidden = {}
     if kind == "ods":
         try:

@@ -48,13 +48,21 @@ def _mb(size: int) -> str:
     return f"{size / (1 << 20):,.0f} MB"
 
 
-def check_zip(archive: zipfile.ZipFile, limit: Limits) -> None:
-    """Raise TooBig if any member inflates beyond the limits. Inflating everything once costs ~0.1 s per 100 MB."""
+def check_zip(archive: zipfile.ZipFile, limit: Limits, streamed_later: frozenset[str] = frozenset()) -> None:
+    """Raise TooBig if any member inflates beyond the limits (~0.1 s per 100 MB). Members in streamed_later (the
+    sheets scan_sheet reads) count here by their declared size: zipfile stops there and a longer stream then fails
+    its CRC check, so the declared size is what they can inflate to."""
     total = 0
     for info in archive.infolist():
         size = 0
-        for block in _inflate(archive, info, limit):
-            size += len(block)
+        if info.filename in streamed_later:
+            size = info.file_size
+            if size > limit.max_member_bytes:
+                raise TooBig(f"压缩包成员“{info.filename}”解压后超过 {_mb(limit.max_member_bytes)}"
+                             " — 文件过大或异常：请删除多余内容，或把数据分成几个文件后再导入")
+        else:
+            for block in _inflate(archive, info, limit):
+                size += len(block)
         total += size
         if total > limit.max_total_bytes:
             raise TooBig(f"解压后总大小超过 {_mb(limit.max_total_bytes)}（可能是压缩炸弹或异常文件）"
