@@ -1,4 +1,4 @@
-"""Read .csv / .xlsx files into raw cell grids that remember their spreadsheet coordinates.
+"""Read .csv / .xlsx / .xls / .et / .ods / .xlsb files into raw cell grids that remember their spreadsheet coordinates.
 
 Row i of `RawSheet.cells` is the row a person sees as i + 1 in Excel/WPS; column j is letter j + 1.
 """
@@ -10,7 +10,6 @@ import io
 import os
 import tempfile
 import weakref
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,6 +53,7 @@ class RawSheet:
         self._cells = cells
         self._grid = None
         self.hidden_rows: frozenset[int] = frozenset()  # 1-based Excel rows the clerk hid: not data
+        self.hidden_columns: frozenset[int] = frozenset()  # 1-based (A = 1) columns the clerk hid
         self.account = SheetAccount(file_name, sheet)
 
     @property
@@ -108,12 +108,22 @@ def read_bytes(data: bytes, name: str, path: Path | None = None) -> ReadResult:
         return fail("文件是空的 — 应包含表头和数据行")
     digest = hashlib.sha256(data).hexdigest()
     suffix = Path(name).suffix.lower()
-    if suffix not in (".xlsx", ".xlsm", ".xls", ".et", ".csv", ".txt", ""):
-        return fail(f"不支持的文件类型“{suffix}” — 应为 .xlsx 或 .csv")
-    if data.startswith(_OLE2_MAGIC) or suffix in (".xls", ".et"):
-        return fail("这是旧版 Excel/WPS 格式（.xls/.et），无法读取 — 请在 Excel 或 WPS 中“另存为” .xlsx 后再导入")
-    if suffix in (".xlsx", ".xlsm") or data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data, name, digest)
+    if suffix not in SPREADSHEET_SUFFIXES + TEXT_SUFFIXES:
+        return fail(f"不支持的文件类型“{suffix}” — 应为 .xlsx、.xls、.et、.ods、.xlsb 或 .csv")
+    # What the bytes are decides how they are read, whatever the name says (an .xls may be an .xlsx or HTML).
+    from etl import workbooks  # (it imports this module for RawSheet)
+
+    if data.startswith(b"PK\x03\x04"):
+        return workbooks.read_zip(data, name, digest, suffix)
+    if data.startswith(_OLE2_MAGIC):
+        return workbooks.read_ole2(data, name, digest, suffix)
+    markup = workbooks.markup_kind(data)
+    if markup == "spreadsheetml":
+        return fail("这是 Excel 2003 XML 表格（SpreadsheetML），无法读取 — 请在 Excel/WPS 中打开，“另存为” .xlsx 后再导入")
+    if markup == "html":
+        return workbooks.read_html(data, name, digest)
+    if suffix in SPREADSHEET_SUFFIXES and b"\x00" in data[:8192]:
+        return fail(workbooks.not_valid(suffix))
     if len(data) >= BULK_CSV_BYTES:
         bulk = _bulk_csv(data, name, digest, path)
         if bulk is not None:
@@ -121,8 +131,8 @@ def read_bytes(data: bytes, name: str, path: Path | None = None) -> ReadResult:
     return _read_csv(data, name, digest)
 
 
-# Sheets that explain how to fill a workbook (our templates carry one) are not data.
-INSTRUCTION_SHEETS = frozenset({"填写说明", "填表说明", "填报说明", "使用说明", "说明", "Instructions"})
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".et", ".ods")
+TEXT_SUFFIXES = (".csv", ".txt", "")
 
 
 def _bulk_csv(data: bytes, name: str, digest: str, path: Path | None,
@@ -172,39 +182,6 @@ def _sniff(text: str) -> str:
 
 def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
     return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-
-
-def _read_xlsx(data: bytes, name: str, digest: str) -> ReadResult:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, EOFError):
-        return ReadResult(errors=[InputError(name, message="不是有效的 .xlsx 文件（文件损坏、被截断或并非 Excel 表格）— 请用 Excel/WPS 打开确认后重新保存")])
-    except Exception as exc:  # openpyxl raises assorted errors on damaged XML inside a valid zip
-        return ReadResult(errors=[InputError(name, message=f"无法解析 .xlsx 内容（{type(exc).__name__}）— 请用 Excel/WPS 打开后重新保存")])
-    result = ReadResult()
-    for worksheet in workbook.worksheets:
-        if worksheet.sheet_state != "visible":
-            result.skipped.append(SheetAccount(name, worksheet.title, skipped="隐藏工作表"))
-            continue
-        if worksheet.title.strip() in INSTRUCTION_SHEETS:
-            result.skipped.append(SheetAccount(name, worksheet.title, skipped="说明页"))
-            continue
-        cells = [
-            list(row)
-            for row in worksheet.iter_rows(
-                min_row=1, min_col=1, max_row=worksheet.max_row, max_col=worksheet.max_column, values_only=True
-            )
-        ]
-        for merged in worksheet.merged_cells.ranges:
-            top_left = cells[merged.min_row - 1][merged.min_col - 1]
-            for r in range(merged.min_row - 1, merged.max_row):
-                for c in range(merged.min_col - 1, merged.max_col):
-                    cells[r][c] = top_left
-        result.sheets.append(RawSheet(name, worksheet.title, cells, digest))
-    return result
 
 
 def _read_csv(data: bytes, name: str, digest: str) -> ReadResult:
