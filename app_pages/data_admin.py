@@ -50,7 +50,7 @@ def show_accounts(outcome: view.Outcome) -> None:
 
 # ---------------------------------------------------------------- upload, check, publish
 with upload_tab:
-    files = st.file_uploader(t("admin.upload.label", lang), type=["xlsx", "csv"], accept_multiple_files=True,
+    files = st.file_uploader(t("admin.upload.label", lang), type=view.UPLOAD_TYPES, accept_multiple_files=True,
                              key=KEY_UPLOADER, help=t("admin.upload.help", lang, limit=max_mb))
     uploads = view.uploads_from(files)
     problems = view.upload_problems(uploads, lang, max_mb)

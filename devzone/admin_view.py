@@ -20,8 +20,11 @@ from openpyxl.utils import get_column_letter
 
 from devzone import audit, fmt
 from devzone.i18n import t, t_or
+from etl.account import group_rows
 
-ALLOWED_SUFFIXES = (".xlsx", ".csv")
+# What the ETL reads (etl/read.py): every spreadsheet format offices send, and CSV/TXT text.
+ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".et", ".ods", ".csv", ".txt")
+UPLOAD_TYPES = [suffix.lstrip(".") for suffix in ALLOWED_SUFFIXES]
 MAX_UPLOAD_MB = 20  # the app's rule; .streamlit/config.toml server.maxUploadSize says the same to the browser
 STATUS_ORDER = ("changed", "added", "removed", "unchanged")
 PUBLISH_LOCK_TIMEOUT = 10.0
@@ -253,26 +256,9 @@ def account_table(account, lang: str) -> pd.DataFrame:
     rows += [(t("admin.account.column", lang, letter=note.letter, header=note.header), note.outcome)
              for note in account.columns]
     rows += [(t("admin.account.skipped_rows", lang, reason=reason), numbers)
-             for reason, numbers in _skipped_rows(account.skipped_rows)]
+             for reason, numbers in group_rows(account.skipped_rows)]
     rows += [(t("admin.account.note", lang), note) for note in account.notes]
     return pd.DataFrame(rows, columns=[t("admin.account.aspect", lang), t("admin.account.detail", lang)])
-
-
-def _skipped_rows(notes: Sequence) -> list[tuple[str, str]]:
-    """[(reason, "3、7–9")]: rows skipped for one reason, runs shown as ranges."""
-    by_reason: dict[str, list[int]] = {}
-    for note in notes:
-        by_reason.setdefault(note.reason, []).append(note.row)
-    out = []
-    for reason, numbers in by_reason.items():
-        runs: list[list[int]] = []
-        for row in sorted(set(numbers)):
-            if runs and row == runs[-1][-1] + 1:
-                runs[-1].append(row)
-            else:
-                runs.append([row])
-        out.append((reason, "、".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)))
-    return out
 
 
 def counts_table(result, lang: str) -> pd.DataFrame:

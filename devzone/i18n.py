@@ -1282,7 +1282,8 @@ STRINGS.update({
     "admin.tab.history": ("导入历史与回滚", "History & rollback"),
     "admin.tab.templates": ("模板下载", "Templates"),
     "admin.tab.audit": ("审计日志", "Audit log"),
-    "admin.upload.label": ("选择要导入的文件（可多选，.xlsx / .csv）", "Files to load (several allowed, .xlsx / .csv)"),
+    "admin.upload.label": ("选择要导入的文件（可多选，.xlsx / .xls / .et / .ods / .xlsb / .csv）",
+                           "Files to load (several allowed, .xlsx / .xls / .et / .ods / .xlsb / .csv)"),
     "admin.upload.help": (
         "每个文件不超过 {limit} MB。一次上传的全部文件作为一批检查和发布：任一文件有错，全部不发布。",
         "At most {limit} MB per file. All files of one upload are checked and published as one batch: "
@@ -1293,8 +1294,8 @@ STRINGS.update({
         "{name} is {size} MB, over the {limit} MB limit. Split it or remove unrelated sheets.",
     ),
     "admin.upload.bad_type": (
-        "{name} 不是 .xlsx 或 .csv 文件（.xls 请先另存为 .xlsx）。",
-        "{name} is not an .xlsx or .csv file (save .xls files as .xlsx first).",
+        "{name} 不是可导入的表格文件 — 应为 .xlsx、.xls、.et、.ods、.xlsb 或 .csv。",
+        "{name} is not a spreadsheet we can load — use .xlsx, .xls, .et, .ods, .xlsb or .csv.",
     ),
     "admin.upload.bad_name": ("文件名 {name} 不可用，请改名后再上传。", "The file name {name} cannot be used; rename it."),
     "admin.upload.duplicate": ("有两个文件都叫 {name}，请改名后再上传。", "Two files are named {name}; rename one."),

@@ -85,7 +85,7 @@ class SheetAccount:
             lines.append("  单位：" + "；".join(self.units))
         for note in self.columns:
             lines.append(f"  {note.letter} 列“{note.header}” {note.outcome}")
-        for reason, rows in _group_rows(self.skipped_rows):
+        for reason, rows in group_rows(self.skipped_rows):
             said = [n for n in self.skipped_rows if n.reason == reason]
             if len(said) <= 3 and all(n.text for n in said):
                 rows = "、".join(f"{n.row}（{n.text[:30]}）" for n in said)
@@ -94,7 +94,7 @@ class SheetAccount:
         return lines
 
 
-def _group_rows(notes: list[RowNote]) -> list[tuple[str, str]]:
+def group_rows(notes: list[RowNote]) -> list[tuple[str, str]]:  # also the 数据管理 page's
     """[(reason, "3、7–9、12")] in first-seen order of reasons: long runs of hidden rows read as ranges."""
     by_reason: dict[str, list[int]] = {}
     for note in notes:

@@ -221,3 +221,37 @@ def test_admin_publishes_then_rolls_back_and_the_overview_shows_the_old_value(pa
 
     page.goto(f"{base_url}/?zone={ZONE_ID}&year={YEAR}")
     expect(metric(page, "签约项目数")).to_have_text(fmt.count(old, "个"), timeout=60_000)
+
+
+def test_an_old_excel_file_loads_through_the_page_with_its_account(page: Page, admin_server):
+    """An Excel 97–2003 .xls as an office sends it (title, 单位：万元 line): checked, its account shown, published."""
+    base_url, db_path, _home = admin_server
+    upload = Path(__file__).resolve().parents[1] / "fixtures" / "office" / "formats" / "wide.xls"
+    page.goto(base_url)
+    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
+    wait_until_idle(page)
+    log_in_and_open_data_admin(page)
+    main = page.get_by_test_id("stMain")
+    main.locator("input[type=file]").set_input_files(str(upload))
+    expect(main).to_contain_text("wide.xls")
+    wait_until_idle(page)
+    main.get_by_role("button", name="检查（试运行）").click()
+    expect(main).to_contain_text("检查通过", timeout=60_000)
+    wait_until_idle(page)
+    account = main.get_by_test_id("stExpander").filter(has_text="wide.xls:2021")
+    expect(account).to_contain_text("宽表")
+    account.get_by_text("wide.xls:2021").first.click()
+    rows = grid_rows(page, account.get_by_test_id("stDataFrame"))
+    assert any("万元" in row and "A2" in row for row in rows), rows  # where the unit was found
+    _save_screenshot(page, "test_data_admin-xls-account")
+    main.get_by_role("button", name="发布").click()
+    expect(main).to_contain_text("已发布", timeout=60_000)
+    wait_until_idle(page)
+    assert page.locator(ERROR_BOX).count() == 0
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        stored = con.execute("SELECT value FROM indicator_values WHERE zone_id = ? AND year = 2021 "
+                             "AND indicator = 'signed_investment'", [ZONE_ID]).fetchone()[0]
+    finally:
+        con.close()
+    assert stored == 17.978  # 179,780 万元 as the sheet says
