@@ -116,6 +116,7 @@ class HeaderRead:
     companions: list[HeaderCell] = field(default_factory=list)
     unknown: list[HeaderCell] = field(default_factory=list)
     role_columns: list[HeaderCell] = field(default_factory=list)  # 本年累计 / 上年同期 without an indicator above
+    hidden: list[HeaderCell] = field(default_factory=list)  # columns the clerk hid: not read
     last_index: int = 0  # 0-based index of the last header row
     two_rows: bool = False
 
@@ -273,6 +274,7 @@ def understand(raw: RawSheet, errors: ErrorCollector) -> Table | None:
     context = _context(head, header_index, raw.sheet)
     layout = _layout_of(read)
     columns = read.columns
+    _drop_hidden_columns(read, raw.hidden_columns)
     if layout == LAYOUT_WIDE:
         extras = _wide_extras(columns)
         for cell, _code in extras:
@@ -313,6 +315,17 @@ def understand(raw: RawSheet, errors: ErrorCollector) -> Table | None:
         errors.add("表头下没有数据行 — 应至少有一行数据", row=table.header_row)
         return None
     return table
+
+
+def _drop_hidden_columns(read: HeaderRead, hidden: frozenset[int]) -> None:
+    """Columns the clerk hid are left out like hidden rows (key columns such as 开发区 stay: the table needs them)."""
+    if not hidden:
+        return
+    read.hidden = [cell for cell, _ in read.indicators if cell.column in hidden]
+    read.hidden += [cell for cell in read.companions + read.unknown + read.role_columns if cell.column in hidden]
+    read.indicators = [(cell, code) for cell, code in read.indicators if cell.column not in hidden]
+    for name in ("companions", "unknown", "role_columns"):
+        setattr(read, name, [cell for cell in getattr(read, name) if cell.column not in hidden])
 
 
 def _decide_kind(table: Table, read: HeaderRead, context: str, errors: ErrorCollector) -> str:
@@ -441,6 +454,8 @@ def _account_columns(table: Table, read: HeaderRead) -> None:
         entries.append((cell, "跳过：同比/增长率/完成率/占比/排名/序号等辅助列"))
     for cell in read.unknown:
         entries.append((cell, "跳过：未识别（非数值列）"))
+    for cell in read.hidden:
+        entries.append((cell, "跳过：隐藏列"))
     for cell, outcome in sorted(entries, key=lambda e: e[0].column):
         account.column(cell.column, cell.text, outcome)
 

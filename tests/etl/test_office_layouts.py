@@ -189,3 +189,19 @@ def test_json_refusal_from_the_cli(live_db):
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert report["rejected"] and report["errors"][0]["location"] == "unit_clash.xlsx:2021:3:C"
+
+
+def test_a_hidden_column_is_left_out_and_said(live_db, tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "2021"
+    for row in (["开发区名称", "签约项目数", "签约项目总投资"], ["盐湖高新区", 36, 9999]):
+        sheet.append(row)
+    sheet.column_dimensions["C"].hidden = True
+    workbook.save(tmp_path / "hidden_column.xlsx")
+    result = load_files([tmp_path / "hidden_column.xlsx"], live_db)
+    assert (SALT_LAKE, 2021, "signed_investment") not in values(live_db)
+    assert values(live_db)[(SALT_LAKE, 2021, "signed_projects")] == 36
+    assert {n.letter: n.outcome for n in result.accounts[0].columns}["C"] == "跳过：隐藏列"
