@@ -185,7 +185,7 @@ def understand(raw: RawSheet, errors: ErrorCollector) -> Table | None:
     _read_preamble(table, head[:header_index])
     zone_cell = columns.get("zone")
     zone_column = zone_cell.column if zone_cell else None
-    if layout in (LAYOUT_LONG, LAYOUT_WIDE):
+    if layout in (LAYOUT_LONG, LAYOUT_WIDE, LAYOUT_LEDGER):  # big sheets: see etl/bulk.py, etl/ledger.py
         from etl import bulk
 
         table.body = bulk.keep_rows(raw.grid(), header_index + 1, zone_column,
