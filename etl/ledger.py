@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from etl import bulk, catalogue
@@ -157,8 +156,11 @@ def extract_projects(table: Table, errors: ErrorCollector, zones) -> pd.DataFram
     selects.append(f"nullif({explicit}, '') AS explicit_id")
 
     keep = f"{zone}.zone_id IS NOT NULL AND {name_sql} <> ''" + "".join(f" AND NOT ({r})" for r in refused)
-    frame = _sql(con, f"SELECT {', '.join(selects)} FROM {view} b {text.joins('b')} {' '.join(joins)}"
-                      f" WHERE {keep} ORDER BY b.row_number").df()
+    frame = con.sql(f"SELECT {', '.join(selects)} FROM {view} b {text.joins('b')} {' '.join(joins)}"
+                    f" WHERE {keep} ORDER BY b.row_number").to_arrow_table()
+    # Through Arrow, texts become pandas' own string columns and dates datetime.date objects (None when missing),
+    # as the row-by-row extractor had them, without a Python object per text cell on the way.
+    frame = frame.to_pandas()
     for key in redo:  # the few products too close to a half for the SQL rounding: Python's round() decides
         flags = frame.pop(f"redo_{key}").to_numpy(dtype=bool)
         numbers = frame.pop(f"number_{key}")
@@ -171,23 +173,11 @@ def extract_projects(table: Table, errors: ErrorCollector, zones) -> pd.DataFram
     if derive.any():
         frame.loc[derive, "project_id"] = [project_id_for(z, p) for z, p in
                                            zip(frame["zone_id"][derive], frame["project_name"][derive], strict=True)]
-    for key in LEDGER_DATES + PROGRESS_DATES:
-        frame[key] = _as_dates(frame[key])
     file_name, sheet = table.location
     frame["file_name"], frame["sheet"], frame["sha256"] = file_name, sheet, table.raw.sha256
     cells = {key: column(key) for key in [*LEDGER_MONEY, *LEDGER_DATES, *PROGRESS_DATES, "project_name"]}
     frame["cell_columns"] = [cells] * len(frame)
     return frame[n.PROJECT_COLUMNS + EXTRA_COLUMNS].reset_index(drop=True)
-
-
-def _as_dates(series: pd.Series) -> pd.Series:
-    """DuckDB DATEs as the datetime.date objects (None when missing) the row-by-row extractor gave."""
-    values = pd.to_datetime(series)
-    out = np.full(len(values), None, dtype=object)
-    present = values.notna().to_numpy()
-    if present.any():
-        out[present] = values[present].dt.date.to_numpy()
-    return pd.Series(out, index=series.index, dtype=object)
 
 
 def _factor(header, unit_of: str, units_line: list[str]) -> float:
