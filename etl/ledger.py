@@ -14,7 +14,7 @@ import pandas as pd
 from etl import bulk, catalogue
 from etl.bulk import FAST_NUMBER, WHITESPACE, Grid, _sql, canonical_sql
 from etl.catalogue import normalise_label
-from etl.errors import ErrorCollector
+from etl.errors import ErrorCollector, InputError
 from etl.layout import Table, cell_text
 
 LEDGER_TEXT = ["investor", "investor_origin", "chain", "chain_leader", "lead_official", "note"]
@@ -259,3 +259,36 @@ def _body(table: Table) -> tuple[Grid, str]:
     _sql(grid.con, "CREATE TEMP VIEW ledger_rows AS SELECT n.n AS row_number, g.* EXCLUDE (row_number)"
                    " FROM grid g JOIN numbers n ON n.i = g.row_number")
     return grid, "ledger_rows"
+
+
+def match_stored(projects: pd.DataFrame, con, stored: str) -> tuple[pd.DataFrame, list[InputError]]:
+    """Projects sent without 项目编号 take the id of the stored project with the same zone and name (names
+    compared as normalise_label folds them), whatever id it was stored under; a name shared by two stored
+    projects of the zone is an error naming both. `stored`: the project store (a relation on `con`)."""
+    if projects.empty or "id_given" not in projects or projects["id_given"].all():
+        return projects, []
+    unnamed = projects[~projects["id_given"].to_numpy(dtype=bool)]
+    rows = con.execute(f"SELECT zone_id, project_name, project_id FROM {stored} WHERE zone_id IN"
+                       " (SELECT unnest(?::VARCHAR[])) ORDER BY project_id",
+                       [unnamed["zone_id"].unique().tolist()]).fetchall()
+    ids: dict[tuple[str, str], list[str]] = {}
+    for zone_id, name, project_id in rows:
+        ids.setdefault((zone_id, normalise_label(name or "")), []).append(project_id)
+    found, errors = [], []
+    zone_names = {z["zone_id"]: z["zone_name"] for z in catalogue.zones()}
+    for index, row in zip(unnamed.index, unnamed[["zone_id", "project_name", "project_id"]].itertuples(index=False),
+                          strict=True):
+        matches = ids.get((row.zone_id, normalise_label(row.project_name)), [])
+        if len(matches) == 1:
+            if matches[0] != row.project_id:
+                found.append((index, matches[0]))
+        elif matches:
+            place = projects.loc[index]
+            errors.append(InputError(place["file_name"], place["sheet"], int(place["row_number"]),
+                                     (place["cell_columns"] or {}).get("project_name"),
+                                     f"项目“{row.project_name[:40]}”在库中{zone_names.get(row.zone_id, row.zone_id)}有"
+                                     f" {len(matches)} 个同名项目（编号 {'、'.join(matches)}）— 请在“项目编号”列填写其中一个编号"))
+    if found and not errors:
+        projects = projects.copy()
+        projects.loc[[i for i, _ in found], "project_id"] = [project_id for _, project_id in found]
+    return projects, errors

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import catalogue, layout, snapshots
+from etl import catalogue, layout, ledger, snapshots
 from etl.account import SheetAccount
 from etl.errors import ErrorCollector, InputError, InputRejected
 from etl.normalise import (
@@ -37,11 +37,11 @@ from etl.normalise import (
 )
 from etl.paths import SCHEMA_SQL
 from etl.read import read_file
-from etl.validate import validate
+from etl.validate import project_conflicts, validate
 
 KINDS = ("values", "targets", "enterprises", "projects", "chain_links")
 _EMPTY = {"values": VALUE_COLUMNS, "targets": TARGET_COLUMNS, "enterprises": ENTERPRISE_COLUMNS,
-          "projects": PROJECT_COLUMNS + ["cell_columns"], "chain_links": CHAIN_LINK_COLUMNS}
+          "projects": PROJECT_COLUMNS + ledger.EXTRA_COLUMNS, "chain_links": CHAIN_LINK_COLUMNS}
 # What identifies a stored fact, and what about it may change between loads.
 _KEYS = {"values": ["zone_id", "year", "indicator"], "targets": ["zone_id", "year", "indicator"],
          "enterprises": ["zone_id", "enterprise_name", "category"], "projects": ["project_id"],
@@ -238,6 +238,8 @@ def load_files(paths: list[Path | str], db_path: Path | str, *, dry_run: bool = 
         return result
     with write_lock(db_path, lock_timeout):
         base = None if fresh or not db_path.exists() else db_path
+        if base is not None:
+            _match_projects(batch, base)
         result.changes, result.diffs = _compare(batch, base, detailed=dry_run)
         result.rules_changed = base is not None and _settings_changed(base, settings)
         if dry_run or (base is not None and not result.changed_anything):
@@ -245,6 +247,26 @@ def load_files(paths: list[Path | str], db_path: Path | str, *, dry_run: bool = 
         result.load_id = _publish(batch, base, db_path, loaded_by, result, fresh=fresh)
         result.published = True
     return result
+
+
+def _match_projects(batch: Batch, base: Path) -> None:
+    """Projects without 项目编号 take the ids they are stored under (etl.ledger.match_stored); raises
+    InputRejected, before anything is written, when a name is ambiguous or the matching makes two rows one."""
+    projects = batch.frames["projects"]
+    if projects.empty or projects["id_given"].all():
+        return
+    con = open_read_only(base)
+    try:
+        stored = _stored_relation(con, _TABLES["projects"], ["project_id", "zone_id", "project_name"])
+        if stored is None:
+            return
+        matched, errors = ledger.match_stored(projects, con, stored)
+    finally:
+        con.close()
+    errors += project_conflicts(matched)
+    if errors:
+        raise InputRejected(errors, batch.accounts)
+    batch.frames["projects"] = matched
 
 
 def file_record(path: Path | str) -> FileRecord:

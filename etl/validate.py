@@ -192,6 +192,16 @@ def _negative_money(projects: pd.DataFrame) -> list[InputError]:
     return errors
 
 
+_PROJECT_FIELDS = ["project_name", "zone_id", "total_investment", "signed_date", "started_date", "production_date",
+                   "status", "projected_output", "projected_tax"]
+
+
+def project_conflicts(projects: pd.DataFrame) -> list[InputError]:
+    """Rows of one load with the same 项目编号 but different content (also run again once publish has matched
+    projects without 项目编号 to stored ones)."""
+    return _conflicts(projects, ["project_id"], _PROJECT_FIELDS, "项目编号", lambda row: None)
+
+
 def validate(values: pd.DataFrame, targets: pd.DataFrame, enterprises: pd.DataFrame,
              projects: pd.DataFrame, chain_links: pd.DataFrame | None = None) -> list[InputError]:
     def value_cell(row: pd.Series) -> int | None:
@@ -204,9 +214,7 @@ def validate(values: pd.DataFrame, targets: pd.DataFrame, enterprises: pd.DataFr
     errors += _fractional_counts(values, "value") + _fractional_counts(targets, "target")
     errors += _conflicts(values, ["zone_id", "year", "indicator"], ["value"], "开发区-年份-指标", value_cell)
     errors += _conflicts(targets, ["zone_id", "year", "indicator"], ["target"], "目标", value_cell)
-    project_fields = ["project_name", "zone_id", "total_investment", "signed_date", "started_date",
-                      "production_date", "status", "projected_output", "projected_tax"]
-    errors += _conflicts(projects, ["project_id"], project_fields, "项目编号", lambda row: None)
+    errors += project_conflicts(projects)
     errors += _date_order(projects)
     if chain_links is not None:
         errors += _conflicts(chain_links, ["zone_id", "chain_leader", "partner"],
