@@ -31,8 +31,11 @@ EXTRA_COLUMNS = ["cell_columns", "id_given"]
 
 
 def project_id_for(zone_id: str, project_name: str) -> str:
-    digest = hashlib.sha1(f"{zone_id}|{normalise_label(project_name)}".encode()).hexdigest()
-    return "P" + digest[:12].upper()
+    return _hashed_id(zone_id, normalise_label(project_name))
+
+
+def _hashed_id(zone_id: str, name_key: str) -> str:
+    return "P" + hashlib.sha1(f"{zone_id}|{name_key}".encode()).hexdigest()[:12].upper()
 
 
 def status_from_dates(production: Any, started: Any, signed: Any) -> str:
@@ -171,8 +174,9 @@ def extract_projects(table: Table, errors: ErrorCollector, zones) -> pd.DataFram
     frame["project_id"] = frame.pop("explicit_id")
     derive = ~frame["id_given"].to_numpy(dtype=bool)
     if derive.any():
-        frame.loc[derive, "project_id"] = [project_id_for(z, p) for z, p in
-                                           zip(frame["zone_id"][derive], frame["project_name"][derive], strict=True)]
+        names = normalise_labels(frame["project_name"][derive].tolist())
+        frame.loc[derive, "project_id"] = [_hashed_id(z, name) for z, name in
+                                           zip(frame["zone_id"][derive], names, strict=True)]
     file_name, sheet = table.location
     frame["file_name"], frame["sheet"], frame["sha256"] = file_name, sheet, table.raw.sha256
     cells = {key: column(key) for key in [*LEDGER_MONEY, *LEDGER_DATES, *PROGRESS_DATES, "project_name"]}
@@ -267,28 +271,35 @@ def match_stored(projects: pd.DataFrame, con, stored: str) -> tuple[pd.DataFrame
     projects of the zone is an error naming both. `stored`: the project store (a relation on `con`)."""
     if projects.empty or "id_given" not in projects or projects["id_given"].all():
         return projects, []
-    unnamed = projects[~projects["id_given"].to_numpy(dtype=bool)]
-    rows = con.execute(f"SELECT zone_id, project_name, project_id FROM {stored} WHERE zone_id IN"
-                       " (SELECT unnest(?::VARCHAR[])) ORDER BY project_id",
-                       [unnamed["zone_id"].unique().tolist()]).fetchall()
-    ids: dict[tuple[str, str], list[str]] = {}
-    for zone_id, name, project_id in rows:
-        ids.setdefault((zone_id, normalise_label(name or "")), []).append(project_id)
-    found, errors = [], []
+    unnamed = projects.loc[~projects["id_given"].to_numpy(dtype=bool), ["zone_id", "project_name", "project_id"]]
+    known = con.execute(f"SELECT zone_id, project_name, project_id FROM {stored} WHERE zone_id IN"
+                        " (SELECT unnest(?::VARCHAR[])) ORDER BY project_id",
+                        [unnamed["zone_id"].unique().tolist()]).df()
+    known["name_key"] = normalise_labels(known["project_name"].fillna("").tolist())
+    incoming = unnamed.assign(name_key=normalise_labels(unnamed["project_name"].tolist()), at=unnamed.index)
+    shared = known.duplicated(["zone_id", "name_key"], keep=False).to_numpy()
+    matched = incoming.merge(known[~shared].drop(columns="project_name"), on=["zone_id", "name_key"],
+                             suffixes=("", "_stored"))
+    ambiguous = incoming.merge(known[shared].drop(columns="project_name"), on=["zone_id", "name_key"],
+                               suffixes=("", "_stored"))
+    errors = []
     zone_names = {z["zone_id"]: z["zone_name"] for z in catalogue.zones()}
-    for index, row in zip(unnamed.index, unnamed[["zone_id", "project_name", "project_id"]].itertuples(index=False),
-                          strict=True):
-        matches = ids.get((row.zone_id, normalise_label(row.project_name)), [])
-        if len(matches) == 1:
-            if matches[0] != row.project_id:
-                found.append((index, matches[0]))
-        elif matches:
-            place = projects.loc[index]
-            errors.append(InputError(place["file_name"], place["sheet"], int(place["row_number"]),
-                                     (place["cell_columns"] or {}).get("project_name"),
-                                     f"项目“{row.project_name[:40]}”在库中{zone_names.get(row.zone_id, row.zone_id)}有"
-                                     f" {len(matches)} 个同名项目（编号 {'、'.join(matches)}）— 请在“项目编号”列填写其中一个编号"))
-    if found and not errors:
+    for at, group in ambiguous.groupby("at", sort=True):
+        place, ids = projects.loc[at], group["project_id_stored"].tolist()
+        errors.append(InputError(place["file_name"], place["sheet"], int(place["row_number"]),
+                                 (place["cell_columns"] or {}).get("project_name"),
+                                 f"项目“{place['project_name'][:40]}”在库中{zone_names.get(place['zone_id'], place['zone_id'])}"
+                                 f"有 {len(ids)} 个同名项目（编号 {'、'.join(ids)}）— 请在“项目编号”列填写其中一个编号"))
+    moved = matched[matched["project_id"] != matched["project_id_stored"]]
+    if len(moved) and not errors:
         projects = projects.copy()
-        projects.loc[[i for i, _ in found], "project_id"] = [project_id for _, project_id in found]
+        projects.loc[moved["at"].to_numpy(), "project_id"] = moved["project_id_stored"].to_numpy()
     return projects, errors
+
+
+def normalise_labels(texts: list[str]) -> list[str]:
+    """normalise_label of each text, in one pass over them all: NUL is left alone by NFKC (a starter that
+    composes with nothing), by the quote-mark table and by the whitespace split, so it can part the texts."""
+    if any("\x00" in text for text in texts):
+        return [normalise_label(text) for text in texts]
+    return normalise_label("\x00".join(texts)).split("\x00") if texts else []

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from etl import layout, read
+from etl.catalogue import normalise_label
 from etl.errors import ErrorCollector, InputRejected
-from etl.ledger import extract_projects
+from etl.ledger import extract_projects, normalise_labels
 from etl.normalise import ZoneResolver
 from etl.publish import load_files
 from tests.builders import LEDGER_HEADER, ledger_row, write_csv, write_xlsx
@@ -157,3 +158,9 @@ def test_values_as_the_row_rules_give_them(tmp_path):
     assert derived["project_id"].startswith("P") and not derived["id_given"] and frame.iloc[1]["id_given"]
     assert frame.iloc[12]["status"] == "签约"  # no status written: from the dates (签约 only)
     assert frame.iloc[11]["note"] == "备注"
+
+
+def test_names_folded_together_as_one_by_one():
+    names = ["", " ", "ＡＢＣ　项目", "\u0301开头的重音", "e", "\u0301", "“引号”《书名》'x'", "a\x1cb\x85c", "ﬁ①㍿", "甲 项目 "]
+    assert normalise_labels(names) == [normalise_label(n) for n in names]
+    assert normalise_labels(["a\x00 b", "c d"]) == ["a\x00b", "cd"]
