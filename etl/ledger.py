@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from etl import bulk, catalogue
+from etl.account import SheetAccount
 from etl.bulk import FAST_NUMBER, WHITESPACE, Grid, _sql, canonical_sql
 from etl.catalogue import normalise_label
 from etl.errors import ErrorCollector, InputError
@@ -146,6 +147,7 @@ def extract_projects(table: Table, errors: ErrorCollector, zones) -> pd.DataFram
     if column("status"):
         status = join_map("status", status_of, {"status": "VARCHAR", "msg": "VARCHAR"})
         refused.append(f"{status}.msg IS NOT NULL")
+        _note_statuses(table, grid, view, raw("status"), status_of)
         selects.append(f"CASE WHEN {status}.msg IS NOT NULL THEN NULL ELSE coalesce({status}.status, {by_dates}) END"
                        " AS status")
     else:
@@ -174,6 +176,8 @@ def extract_projects(table: Table, errors: ErrorCollector, zones) -> pd.DataFram
     frame["project_id"] = frame.pop("explicit_id")
     derive = ~frame["id_given"].to_numpy(dtype=bool)
     if derive.any():
+        table.raw.account.note(f"{int(derive.sum())} 个项目未填“项目编号”：按所属开发区和项目名称识别"
+                               "（与库中同名项目对应，否则生成 P 开头的编号）")
         names = normalise_labels(frame["project_name"][derive].tolist())
         frame.loc[derive, "project_id"] = [_hashed_id(z, name) for z, name in
                                            zip(frame["zone_id"][derive], names, strict=True)]
@@ -182,6 +186,24 @@ def extract_projects(table: Table, errors: ErrorCollector, zones) -> pd.DataFram
     cells = {key: column(key) for key in [*LEDGER_MONEY, *LEDGER_DATES, *PROGRESS_DATES, "project_name"]}
     frame["cell_columns"] = [cells] * len(frame)
     return frame[n.PROJECT_COLUMNS + EXTRA_COLUMNS].reset_index(drop=True)
+
+
+def _note_statuses(table: Table, grid: Grid, view: str, raw_status: str, status_of) -> None:
+    """In the sheet's account: statuses read through a synonym, and blank ones inferred from the dates."""
+    counts = _sql(grid.con, f"SELECT {raw_status} AS k, count(*) FROM {view} GROUP BY ALL ORDER BY 1").fetchall()
+    synonyms, blank = [], 0
+    for key, count in counts:
+        written = cell_text(grid.decode(key))
+        status, problem = status_of(grid.decode(key))
+        if not written:
+            blank += count
+        elif status and not problem and written != status:
+            synonyms.append(f"“{written[:20]}”→{status}（{count} 行）")
+    if synonyms:
+        table.raw.account.note("项目状态按同义词读取：" + "、".join(synonyms))
+    if blank:
+        table.raw.account.note(f"{blank} 行未填项目状态：按日期推定（有投产日期为投产，有开工日期为开工，"
+                               "有签约日期为签约，否则在谈）")
 
 
 def _factor(header, unit_of: str, units_line: list[str]) -> float:
@@ -265,10 +287,12 @@ def _body(table: Table) -> tuple[Grid, str]:
     return grid, "ledger_rows"
 
 
-def match_stored(projects: pd.DataFrame, con, stored: str) -> tuple[pd.DataFrame, list[InputError]]:
+def match_stored(projects: pd.DataFrame, con, stored: str,
+                 accounts: list[SheetAccount]) -> tuple[pd.DataFrame, list[InputError]]:
     """Projects sent without 项目编号 take the id of the stored project with the same zone and name (names
     compared as normalise_label folds them), whatever id it was stored under; a name shared by two stored
-    projects of the zone is an error naming both. `stored`: the project store (a relation on `con`)."""
+    projects of the zone is an error naming both. `stored`: the project store (a relation on `con`); the
+    sheets' accounts say how many took a stored id."""
     if projects.empty or "id_given" not in projects or projects["id_given"].all():
         return projects, []
     unnamed = projects.loc[~projects["id_given"].to_numpy(dtype=bool), ["zone_id", "project_name", "project_id"]]
@@ -294,6 +318,11 @@ def match_stored(projects: pd.DataFrame, con, stored: str) -> tuple[pd.DataFrame
     if len(moved) and not errors:
         projects = projects.copy()
         projects.loc[moved["at"].to_numpy(), "project_id"] = moved["project_id_stored"].to_numpy()
+        places = projects.loc[moved["at"].to_numpy(), ["file_name", "sheet"]].fillna("")
+        for account in accounts:
+            count = int(((places["file_name"] == account.file_name) & (places["sheet"] == (account.sheet or ""))).sum())
+            if count:
+                account.note(f"{count} 个未填“项目编号”的项目按开发区和项目名称对应到库中已有项目，沿用其编号")
     return projects, errors
 
 

@@ -260,7 +260,7 @@ def _match_projects(batch: Batch, base: Path) -> None:
         stored = _stored_relation(con, _TABLES["projects"], ["project_id", "zone_id", "project_name"])
         if stored is None:
             return
-        matched, errors = ledger.match_stored(projects, con, stored)
+        matched, errors = ledger.match_stored(projects, con, stored, batch.accounts)
     finally:
         con.close()
     errors += project_conflicts(matched)

@@ -49,6 +49,7 @@ def test_resent_without_ids_updates_the_projects_stored_under_their_ids(tmp_path
 
     result = load_files([week2], db)
     assert (result.changes["projects"].added, result.changes["projects"].changed) == (0, 1)
+    assert "  3 个未填“项目编号”的项目按开发区和项目名称对应到库中已有项目，沿用其编号" in result.summary_lines()
     assert query(db, "SELECT project_id, zone_id, status FROM projects ORDER BY project_id") == [
         ("TY-001", "G142005", "签约"), ("YH-001", "X140802", "签约"), ("YH-002", "X140802", "开工")]
 
@@ -91,9 +92,11 @@ def test_a_name_stored_twice_in_a_zone_is_refused_naming_both_ids(tmp_path):
     ("已终止", "终止"), ("终止", "终止"), ("停建", "终止")])
 def test_status_synonyms(tmp_path, written, status):
     db = tmp_path / "d.duckdb"
-    load_files([write_xlsx(tmp_path / "l.xlsx", {"台账": [LEDGER_HEADER, ledger_row("A", "甲项目", status=written)]})],
-               db)
+    result = load_files([write_xlsx(tmp_path / "l.xlsx", {"台账": [LEDGER_HEADER, ledger_row("A", "甲项目", status=written)]})],
+                        db)
     assert query(db, "SELECT status FROM projects") == [(status,)]
+    notes = [note for account in result.accounts for note in account.notes]
+    assert (f"项目状态按同义词读取：“{written}”→{status}（1 行）" in notes) == (written != status)
 
 
 def ledger_lines(count: int) -> list[list[str]]:
