@@ -167,3 +167,27 @@ def test_names_folded_together_as_one_by_one():
     names = ["", " ", "ＡＢＣ　项目", "\u0301开头的重音", "e", "\u0301", "“引号”《书名》'x'", "a\x1cb\x85c", "ﬁ①㍿", "甲 项目 "]
     assert normalise_labels(names) == [normalise_label(n) for n in names]
     assert normalise_labels(["a\x00 b", "c d"]) == ["a\x00b", "cd"]
+
+
+def test_cells_that_are_not_text_in_the_workbook_read_as_their_text(tmp_path):
+    path = write_xlsx(tmp_path / "l.xlsx", {"台账": [LEDGER_HEADER, ledger_row(7, 2024, investor=12345),
+                                                    ledger_row(" A-8 ", " 乙项目 ", investor=" 某公司 ")]})
+    frame, errors = extracted(read.read_file(path).sheets[0])
+    assert errors == []
+    assert frame[["project_id", "project_name", "investor"]].values.tolist() == [
+        ["7", "2024", "12345"], ["A-8", "乙项目", "某公司"]]
+
+
+def test_rows_handed_over_one_by_one_give_what_the_bulk_body_gives(tmp_path):
+    """A layout that lists the rows itself (no bulk body) is read the same, row numbers included."""
+    rows = ledger_lines(30)
+    rows[3][7] = "明天"  # row 5
+    raw = read.read_bytes(csv_bytes(rows), "l.csv").sheets[0]
+    bulk_frame, bulk_errors = extracted(raw)
+    errors = ErrorCollector(raw.file_name, raw.sheet)
+    table = layout.understand(raw, errors)
+    table.row_list, table.body = [r for r in table.body.rows() if r[0] % 2], None
+    listed = extract_projects(table, errors, ZoneResolver())
+    assert listed.drop(columns="cell_columns").equals(
+        bulk_frame[bulk_frame["row_number"] % 2 == 1].reset_index(drop=True).drop(columns="cell_columns"))
+    assert sorted(errors.errors) == [e for e in bulk_errors if e.row % 2] != []
