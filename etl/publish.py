@@ -339,9 +339,15 @@ def swap_in(tmp_path: Path, db_path: Path, load_id: int) -> None:
 
 
 def _stored_frame(kind: str, batch_frame: pd.DataFrame) -> pd.DataFrame:
-    frame = batch_frame.drop_duplicates(_KEYS[kind], keep="first")[_KEYS[kind] + _FIELDS[kind] + _PROVENANCE[1:-1]]
-    if kind == "projects":
-        for column in _DATE_FIELDS:
+    columns = _KEYS[kind] + _FIELDS[kind] + _PROVENANCE[1:-1]
+    if kind != "projects":
+        return batch_frame.drop_duplicates(_KEYS[kind], keep="first")[columns]
+    # A 200,000-row ledger is not copied when it holds each project once and its dates are datetime.date
+    # objects already (etl.ledger gives them so): only other frames have their dates converted.
+    duplicated = batch_frame.duplicated(_KEYS[kind], keep="first")
+    frame = batch_frame[~duplicated][columns] if duplicated.any() else batch_frame[columns]
+    for column in _DATE_FIELDS:
+        if pd.api.types.infer_dtype(frame[column], skipna=True) != "date":
             frame[column] = pd.to_datetime(frame[column]).dt.date
     return frame
 
@@ -702,9 +708,17 @@ def _apply(con: duckdb.DuckDBPyConnection, kind: str, frame: pd.DataFrame, load_
         if kind == "values":
             con.execute(f"""INSERT INTO value_history SELECT s.*, {load_id} FROM value_store s
                             WHERE EXISTS (SELECT 1 FROM pending p WHERE {key_match})""")
-        con.execute(f"DELETE FROM {table} s WHERE EXISTS (SELECT 1 FROM pending p WHERE {key_match})")
         select = ", ".join(f"p.{c}" for c in columns)
-        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM pending p")
+        if kind == "projects" and not empty:
+            # Stored projects are updated in place: deleting and re-inserting 200,000 primary keys in one
+            # transaction costs DuckDB seconds at COMMIT (its index), an UPDATE of the other columns does not.
+            assignments = ", ".join(f"{c} = p.{c}" for c in fields + _PROVENANCE)
+            con.execute(f"UPDATE {table} s SET {assignments} FROM pending p WHERE {key_match}")
+            con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM pending p"
+                        f" WHERE NOT EXISTS (SELECT 1 FROM {table} s WHERE {key_match})")
+        else:
+            con.execute(f"DELETE FROM {table} s WHERE EXISTS (SELECT 1 FROM pending p WHERE {key_match})")
+            con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM pending p")
         if kind == "projects":
             con.execute(f"INSERT INTO project_history ({', '.join(columns)}) SELECT {select} FROM pending p")
     con.execute(f"DROP {pending} pending")
