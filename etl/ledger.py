@@ -39,16 +39,6 @@ def _hashed_id(zone_id: str, name_key: str) -> str:
     return "P" + hashlib.sha1(f"{zone_id}|{name_key}".encode()).hexdigest()[:12].upper()
 
 
-def status_from_dates(production: Any, started: Any, signed: Any) -> str:
-    if production:
-        return "投产"
-    if started:
-        return "开工"
-    if signed:
-        return "签约"
-    return "在谈"
-
-
 def extract_projects(table: Table, errors: ErrorCollector, zones) -> pd.DataFrame:
     from etl import normalise as n
 
@@ -64,13 +54,13 @@ def extract_projects(table: Table, errors: ErrorCollector, zones) -> pd.DataFram
         col = grid.col(column(key))
         return f"coalesce({alias + '.' if alias and col != 'NULL' else ''}{col}, '')"
 
-    def report(key: str, results: dict[str, tuple], message_at: int = 1) -> None:
-        """Every row whose cell in column `key` holds a value its rule refused, at that cell."""
-        failing = [k for k, result in results.items() if result[message_at]]
+    def report(key: str, results: dict[str, tuple]) -> None:
+        """Every row whose cell in column `key` holds a value its rule refused (result[1]), at that cell."""
+        failing = [k for k, result in results.items() if result[1]]
         if failing:
             for row_number, k in _sql(con, f"SELECT row_number, {raw(key)} FROM {view} WHERE {raw(key)}"
                                            " IN (SELECT unnest(?::VARCHAR[]))", [failing]).fetchall():
-                errors.add(results[k][message_at], row=row_number, column=column(key))
+                errors.add(results[k][1], row=row_number, column=column(key))
 
     def zone_of(value: Any) -> tuple[str | None, str | None]:
         if n.is_missing(value):
