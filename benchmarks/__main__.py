@@ -6,6 +6,8 @@ Measures, each against a baseline taken in the same run, and writes benchmarks/r
   browser_ready_ratio                      navigation → every chart drawn, per page, vs a bare one-chart page
   sessions_50_rss_mb                       server RSS with N concurrent browser sessions open (50 in a full run)
   deck_10_slides_s                         building a 10-slide PowerPoint deck
+  ledger_csv_200k_s, ledger_resend_200k_s, ledger_xlsx_200k_s, ledger_xlsx_vs_csv, ledger_*_rss_mb,
+  wide_xlsx_26k_s                          project ledgers and a wide sheet end to end (benchmarks/ledger.py)
 Medians of several runs: these shared machines are noisy.
 """
 from __future__ import annotations
@@ -23,12 +25,13 @@ from pathlib import Path
 
 import duckdb
 
+from benchmarks import ledger
 from benchmarks.serve import CHROMIUM_ARGS, REPO_ROOT, rss_mb, streamlit_server
 from devzone.navigation import url_path
 
 RESULTS = REPO_ROOT / "benchmarks" / "results.json"
 TARGETS = {"etl_vs_duckdb_read_csv": 3.0, "page_rerun_ms.demo": 100, "page_rerun_ms.national": 300,
-           "browser_ready_ratio": 1.3, "sessions_50_rss_mb": 1024, "deck_10_slides_s": 5.0}
+           "browser_ready_ratio": 1.3, "sessions_50_rss_mb": 1024, "deck_10_slides_s": 5.0, **ledger.TARGETS}
 FULL = {"zones": 2600, "years": 10, "projects": 200_000, "sessions": 50}
 QUICK = {"zones": 130, "years": 10, "projects": 5_000, "sessions": 6}
 
@@ -185,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--quick", action="store_true", help="smaller data, under two minutes")
     parser.add_argument("--repeat", type=int, default=None, help="runs per measure (default 3; 1 with --quick)")
-    parser.add_argument("--skip", default="", help="comma list of: etl,pages,browser,sessions,deck")
+    parser.add_argument("--skip", default="", help="comma list of: etl,ledger,pages,browser,sessions,deck")
     args = parser.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
     if args.repeat is None:
@@ -204,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
         if "etl" not in skip:
             etl, national_db = bench_etl(work, size, args.repeat, national_env)
             results.update(etl)
+        if "ledger" not in skip:
+            results.update(ledger.bench_ledger(work, ledger.QUICK if args.quick else ledger.FULL, args.repeat,
+                                               REPO_ROOT))
         if "pages" not in skip:
             reruns = 3 if args.quick else max(5, args.repeat)  # --quick stays under two minutes
             results["page_rerun_ms"] = {"demo": bench_pages(demo_db, reruns)}
@@ -221,10 +227,23 @@ def main(argv: list[str] | None = None) -> int:
             deck = bench_deck(args.repeat, demo_db)
             results["deck_10_slides_s"] = deck.get("seconds")
             results["deck"] = deck
+    results = _with_skipped_kept(results, bool(skip))
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print_table(results)
     print(f"\nwritten: {RESULTS}")
     return 0
+
+
+def _with_skipped_kept(results: dict, partial: bool) -> dict:
+    """A run with --skip keeps the previous file's measures it did not take, and says which and from when."""
+    if not partial or not RESULTS.exists():
+        return results
+    previous = json.loads(RESULTS.read_text(encoding="utf-8"))
+    previous.pop("carried_over", None)
+    kept = {key: value for key, value in previous.items() if key not in results}
+    if not kept:
+        return results
+    return {**results, **kept, "carried_over": {"measured_at": previous.get("measured_at"), "keys": sorted(kept)}}
 
 
 def print_table(results: dict) -> None:
@@ -244,6 +263,9 @@ def print_table(results: dict) -> None:
     add(f"sessions_{sessions.get('sessions', 50)}_rss_mb (all rendered: {sessions.get('all_rendered')})",
         results.get("sessions_50_rss_mb"), TARGETS["sessions_50_rss_mb"])
     add("deck_10_slides_s", results.get("deck_10_slides_s"), TARGETS["deck_10_slides_s"])
+    for name in ("ledger_csv_200k_s", "ledger_resend_200k_s", "ledger_xlsx_200k_s", "ledger_xlsx_vs_csv",
+                 "ledger_csv_200k_rss_mb", "ledger_resend_200k_rss_mb", "ledger_xlsx_200k_rss_mb", "wide_xlsx_26k_s"):
+        add(name, results.get(name), TARGETS.get(name))
     widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
     for row in rows:
         print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))

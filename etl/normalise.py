@@ -6,14 +6,13 @@ column) so that validation can point at the cell a person must fix.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import unicodedata
 from typing import Any
 
 import pandas as pd
 
-from etl import bulk, catalogue
+from etl import bulk, catalogue, ledger
 from etl.catalogue import normalise_label
 from etl.cells import MISSING_TOKENS, is_missing, parse_number  # noqa: F401 (used by etl.bulk as n.*)
 from etl.errors import ErrorCollector
@@ -29,6 +28,7 @@ from etl.layout import (
     cell_text,
     sheet_year,
 )
+from etl.ledger import PROGRESS_DATES
 
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
@@ -296,72 +296,6 @@ def extract_enterprises(table: Table, errors: ErrorCollector, zones: ZoneResolve
     return pd.DataFrame.from_records(records, columns=ENTERPRISE_COLUMNS)
 
 
-LEDGER_TEXT = ["investor", "investor_origin", "chain", "chain_leader", "lead_official", "note"]
-LEDGER_MONEY = {"total_investment": "signed_investment", "projected_output": "projected_output",
-                "projected_tax": "projected_tax"}
-LEDGER_DATES = ["signed_date", "started_date", "production_date"]
-# Optional progress columns (周调度): the plan, and the day the row was last updated (else the title's 截至 date).
-PROGRESS_DATES = ["planned_production_date", "updated_date"]
-
-
-def project_id_for(zone_id: str, project_name: str) -> str:
-    digest = hashlib.sha1(f"{zone_id}|{normalise_label(project_name)}".encode()).hexdigest()
-    return "P" + digest[:12].upper()
-
-
-def extract_projects(table: Table, errors: ErrorCollector, zones: ZoneResolver) -> pd.DataFrame:
-    ex = Extractor(table, errors, zones)
-    statuses = catalogue.project_statuses()
-    records = []
-    for row_number, row in table.rows:
-        name = cell_text(ex.cell(row, "project_name"))
-        zone_id = ex.zone(row_number, row)
-        if not name:
-            ex.fail(row_number, "project_name", "项目名称为空 — 应填写项目名称")
-        record: dict[str, Any] = {"project_name": name, "zone_id": zone_id}
-        for key in LEDGER_TEXT:
-            record[key] = cell_text(ex.cell(row, key)) or None
-        ok = True
-        for key, unit_of in LEDGER_MONEY.items():
-            header = table.columns.get(key)
-            if header is None:
-                record[key] = None
-                continue
-            record[key], cell_ok = ex.amount(row_number, header.column, ex.cell(row, key), unit_of, header.unit, header.text)
-            ok &= cell_ok
-        for key in LEDGER_DATES + PROGRESS_DATES:
-            record[key], problem = parse_date(ex.cell(row, key))
-            if problem:
-                ex.fail(row_number, key, f"{problem} — 应为日期，如 2021-11-15、2021/11/15 或 2021年11月15日")
-                ok = False
-        if record["updated_date"] is None:
-            record["updated_date"] = table.title_as_of
-        raw_status = cell_text(ex.cell(row, "status"))
-        record["status"] = statuses.get(normalise_label(raw_status)) if raw_status else _status_from_dates(record)
-        if record["status"] is None:
-            ex.fail(row_number, "status", f"未知的项目状态“{raw_status[:20]}” — 应为 在谈/签约/开工/投产/终止")
-            ok = False
-        record["is_synthetic"] = ex.synthetic(row_number, row)
-        explicit_id = cell_text(ex.cell(row, "project_id"))
-        record["project_id"] = explicit_id or (project_id_for(zone_id, name) if zone_id and name else None)
-        record.update(ex.provenance(row_number))
-        record["cell_columns"] = {key: ex.column_of(key)
-                                  for key in [*LEDGER_MONEY, *LEDGER_DATES, *PROGRESS_DATES, "project_name"]}
-        if ok and zone_id and name:
-            records.append(record)
-    return pd.DataFrame.from_records(records, columns=PROJECT_COLUMNS + ["cell_columns"])
-
-
-def _status_from_dates(record: dict[str, Any]) -> str:
-    if record.get("production_date"):
-        return "投产"
-    if record.get("started_date"):
-        return "开工"
-    if record.get("signed_date"):
-        return "签约"
-    return "在谈"
-
-
 VALUE_COLUMNS = ["zone_id", "year", "indicator", "value", "source", "is_synthetic", "column", "year_column", *PROVENANCE]
 TARGET_COLUMNS = ["zone_id", "year", "indicator", "target", "is_synthetic", "column", "year_column", *PROVENANCE]
 ENTERPRISE_COLUMNS = ["zone_id", "enterprise_name", "category", "recognised_year", "is_synthetic", "year_column",
@@ -415,6 +349,6 @@ EXTRACTORS = {
     LAYOUT_ZONE_REPORT: ("values", extract_zone_report),
     LAYOUT_TARGETS: ("targets", extract_targets),
     LAYOUT_ENTERPRISES: ("enterprises", extract_enterprises),
-    LAYOUT_LEDGER: ("projects", extract_projects),
+    LAYOUT_LEDGER: ("projects", ledger.extract_projects),  # column-at-a-time, see etl/ledger.py
     LAYOUT_CHAIN_LINKS: ("chain_links", extract_chain_links),
 }

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import catalogue, layout, plausibility, snapshots, totals
+from etl import catalogue, layout, ledger, plausibility, snapshots, totals
 from etl.account import SheetAccount
 from etl.errors import ErrorCollector, InputError, InputRejected
 from etl.normalise import (
@@ -37,11 +37,11 @@ from etl.normalise import (
 )
 from etl.paths import SCHEMA_SQL
 from etl.read import read_file
-from etl.validate import validate
+from etl.validate import project_conflicts, validate
 
 KINDS = ("values", "targets", "enterprises", "projects", "chain_links")
 _EMPTY = {"values": VALUE_COLUMNS, "targets": TARGET_COLUMNS, "enterprises": ENTERPRISE_COLUMNS,
-          "projects": PROJECT_COLUMNS + ["cell_columns"], "chain_links": CHAIN_LINK_COLUMNS}
+          "projects": PROJECT_COLUMNS + ledger.EXTRA_COLUMNS, "chain_links": CHAIN_LINK_COLUMNS}
 # What identifies a stored fact, and what about it may change between loads.
 _KEYS = {"values": ["zone_id", "year", "indicator"], "targets": ["zone_id", "year", "indicator"],
          "enterprises": ["zone_id", "enterprise_name", "category"], "projects": ["project_id"],
@@ -294,6 +294,8 @@ def load_files(paths: list[Path | str], db_path: Path | str, *, dry_run: bool = 
         return result
     with write_lock(db_path, lock_timeout):
         base = None if fresh or not db_path.exists() else db_path
+        if base is not None:
+            _match_projects(batch, base)
         result.outliers = _outliers(batch, base)
         if result.outliers and not dry_run:
             _confirm_outliers(result, batch, confirm_outliers)
@@ -329,6 +331,26 @@ def _confirm_outliers(result: LoadResult, batch: Batch, confirmed: bool) -> None
         mine = [e for e in result.outliers if (e.file_name, e.sheet) == (account.file_name, account.sheet)]
         if mine:
             account.note(f"疑似异常值 {len(mine)} 处，已由{result.loaded_by or '操作人'}确认无误后发布")
+
+
+def _match_projects(batch: Batch, base: Path) -> None:
+    """Projects without 项目编号 take the ids they are stored under (etl.ledger.match_stored); raises
+    InputRejected, before anything is written, when a name is ambiguous or the matching makes two rows one."""
+    projects = batch.frames["projects"]
+    if projects.empty or projects["id_given"].all():
+        return
+    con = open_read_only(base)
+    try:
+        stored = _stored_relation(con, _TABLES["projects"], ["project_id", "zone_id", "project_name"])
+        if stored is None:
+            return
+        matched, errors = ledger.match_stored(projects, con, stored, batch.accounts)
+    finally:
+        con.close()
+    errors += project_conflicts(matched)
+    if errors:
+        raise InputRejected(errors, batch.accounts)
+    batch.frames["projects"] = matched
 
 
 def file_record(path: Path | str) -> FileRecord:
@@ -401,9 +423,15 @@ def swap_in(tmp_path: Path, db_path: Path, load_id: int) -> None:
 
 
 def _stored_frame(kind: str, batch_frame: pd.DataFrame) -> pd.DataFrame:
-    frame = batch_frame.drop_duplicates(_KEYS[kind], keep="first")[_KEYS[kind] + _FIELDS[kind] + _PROVENANCE[1:-1]]
-    if kind == "projects":
-        for column in _DATE_FIELDS:
+    columns = _KEYS[kind] + _FIELDS[kind] + _PROVENANCE[1:-1]
+    if kind != "projects":
+        return batch_frame.drop_duplicates(_KEYS[kind], keep="first")[columns]
+    # A 200,000-row ledger is not copied when it holds each project once and its dates are datetime.date
+    # objects already (etl.ledger gives them so): only other frames have their dates converted.
+    duplicated = batch_frame.duplicated(_KEYS[kind], keep="first")
+    frame = batch_frame[~duplicated][columns] if duplicated.any() else batch_frame[columns]
+    for column in _DATE_FIELDS:
+        if pd.api.types.infer_dtype(frame[column], skipna=True) != "date":
             frame[column] = pd.to_datetime(frame[column]).dt.date
     return frame
 
@@ -428,6 +456,10 @@ def _compare(batch: Batch, base: Path | None, *, detailed: bool = True
                                                               diff_status="added", changed_fields=""))
                 continue
             con.register("incoming", new)
+            if kind == "projects" and not detailed:  # a real load: the counts are all it reports
+                changes[kind] = _project_counts(con, stored, len(new))
+                con.unregister("incoming")
+                continue
             joined = con.execute(
                 f"""SELECT * FROM (
                         SELECT i.*, {', '.join(f's.{f} AS old_{f}' for f in fields)},
@@ -455,6 +487,17 @@ def _compare(batch: Batch, base: Path | None, *, detailed: bool = True
         if con is not None:
             con.close()
     return changes, diffs
+
+
+def _project_counts(con: duckdb.DuckDBPyConnection, stored: str, incoming: int) -> Change:
+    """Added and changed projects counted in DuckDB: a 200,000-row weekly ledger whose every row changed need
+    not come back to Python (Change.detail stays None)."""
+    keys, fields = _KEYS["projects"], _FIELDS["projects"]
+    added, changed = con.execute(
+        f"""SELECT count(*) FILTER (WHERE s.{keys[0]} IS NULL),
+                   count(*) FILTER (WHERE s.{keys[0]} IS NOT NULL AND ({_any_distinct(fields)}))
+            FROM incoming i LEFT JOIN {stored} s USING ({', '.join(keys)})""").fetchall()[0]
+    return Change(added, changed, incoming - added - changed)
 
 
 def _any_distinct(fields: list[str], new: str = "i", old: str = "s") -> str:
@@ -751,9 +794,17 @@ def _apply(con: duckdb.DuckDBPyConnection, kind: str, frame: pd.DataFrame, load_
         if kind == "values":
             con.execute(f"""INSERT INTO value_history SELECT s.*, {load_id} FROM value_store s
                             WHERE EXISTS (SELECT 1 FROM pending p WHERE {key_match})""")
-        con.execute(f"DELETE FROM {table} s WHERE EXISTS (SELECT 1 FROM pending p WHERE {key_match})")
         select = ", ".join(f"p.{c}" for c in columns)
-        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM pending p")
+        if kind == "projects" and not empty:
+            # Stored projects are updated in place: deleting and re-inserting 200,000 primary keys in one
+            # transaction costs DuckDB seconds at COMMIT (its index), an UPDATE of the other columns does not.
+            assignments = ", ".join(f"{c} = p.{c}" for c in fields + _PROVENANCE)
+            con.execute(f"UPDATE {table} s SET {assignments} FROM pending p WHERE {key_match}")
+            con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM pending p"
+                        f" WHERE NOT EXISTS (SELECT 1 FROM {table} s WHERE {key_match})")
+        else:
+            con.execute(f"DELETE FROM {table} s WHERE EXISTS (SELECT 1 FROM pending p WHERE {key_match})")
+            con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM pending p")
         if kind == "projects":
             con.execute(f"INSERT INTO project_history ({', '.join(columns)}) SELECT {select} FROM pending p")
     con.execute(f"DROP {pending} pending")

@@ -210,7 +210,7 @@ def pick(table, zone_column: int | None, errors) -> None:
 
 def _keep(table, zone_column: int | None, last_row: int | None) -> list[SkippedRow]:
     from etl import bulk
-    from etl.layout import LAYOUT_LONG, LAYOUT_WIDE
+    from etl.layout import LAYOUT_LEDGER, LAYOUT_LONG, LAYOUT_WIDE
 
     raw = table.raw
     hidden = raw.hidden_rows
@@ -218,7 +218,7 @@ def _keep(table, zone_column: int | None, last_row: int | None) -> list[SkippedR
     def judge(rows: list[tuple[int, list[Any]]]) -> list[SkippedRow]:
         return settle([(n, HIDDEN if n in hidden else row_reason(cells, zone_column), cells) for n, cells in rows])
 
-    if table.layout in (LAYOUT_LONG, LAYOUT_WIDE):
+    if table.layout in (LAYOUT_LONG, LAYOUT_WIDE, LAYOUT_LEDGER):  # big sheets: see etl/bulk.py, etl/ledger.py
         also = sorted(n for n in hidden if n > table.header_row and (last_row is None or n <= last_row))
         table.body = bulk.keep_rows(raw.grid(), table.header_row, zone_column, lambda row: dropped(row, zone_column),
                                     first_may_drop, is_total, also=also, settle=judge, last_row=last_row)

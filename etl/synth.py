@@ -136,6 +136,14 @@ def _write_ledger(path: Path, register, year_range, count: int, rnd: random.Rand
     sheet = workbook.create_sheet("项目台账")
     sheet.append(["全国开发区项目台账（合成数据）"])
     sheet.append(LEDGER_HEADER)
+    for row in ledger_rows(register, year_range, count, rnd):
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def ledger_rows(register, year_range, count: int, rnd: random.Random):
+    """The rows of a synthetic project ledger (LEDGER_HEADER), dates as datetime.date or None."""
     years = list(year_range)
     for index in range(count):
         zone = register[index % len(register)]
@@ -144,9 +152,7 @@ def _write_ledger(path: Path, register, year_range, count: int, rnd: random.Rand
         started = signed + dt.timedelta(days=rnd.randint(10, 200)) if status in ("开工", "投产") else None
         produced = started + dt.timedelta(days=rnd.randint(90, 700)) if status == "投产" else None
         investment = round(rnd.lognormvariate(1.0, 0.9), 2)
-        sheet.append([f"{zone['zone_id']}-{index:07d}", f"{rnd.choice(CHAINS)}项目{index}", zone["zone_name"],
-                      f"合成投资企业{index % 9973}有限公司", rnd.choice(PROVINCES)[:2], rnd.choice(CHAINS), investment,
-                      signed, started, produced, status, round(investment * rnd.uniform(0.5, 3), 2),
-                      round(investment * rnd.uniform(300, 1200), 2), None, f"负责人{index % 97}", "是"])
-    workbook.save(path)
-    return path
+        yield [f"{zone['zone_id']}-{index:07d}", f"{rnd.choice(CHAINS)}项目{index}", zone["zone_name"],
+               f"合成投资企业{index % 9973}有限公司", rnd.choice(PROVINCES)[:2], rnd.choice(CHAINS), investment,
+               signed, started, produced, status, round(investment * rnd.uniform(0.5, 3), 2),
+               round(investment * rnd.uniform(300, 1200), 2), None, f"负责人{index % 97}", "是"]

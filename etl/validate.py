@@ -74,9 +74,6 @@ def _schemas() -> dict:
 
     return {
         "enterprises": pa.DataFrameSchema({"recognised_year": pa.Column(int, _year_check(), coerce=True)}),
-        "projects": pa.DataFrameSchema(
-            {column: pa.Column(float, pa.Check.ge(0, error=_NON_NEGATIVE), nullable=True, coerce=True)
-             for column in ("total_investment", "projected_output", "projected_tax")}),
     }
 
 
@@ -124,10 +121,6 @@ def _value_cell(row: pd.Series, field: str | None) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-def _project_cell(row: pd.Series, field: str | None) -> int | None:
-    return (row["cell_columns"] or {}).get(field or "")
-
-
 def _where(row: pd.Series) -> str:
     sheet = f":{row['sheet']}" if row["sheet"] else ""
     return f"{row['file_name']}{sheet}:{int(row['row_number'])}"
@@ -164,22 +157,49 @@ def _scalar_na(value) -> bool:
 
 
 def _date_order(projects: pd.DataFrame) -> list[InputError]:
-    errors = []
+    """签约 ≤ 开工 ≤ 投产 and a plausible 签约 year, judged a column at a time; only failing rows are visited."""
+    if projects.empty:
+        return []
     pairs = [("signed_date", "started_date", "开工日期早于签约日期"),
              ("started_date", "production_date", "投产日期早于开工日期"),
              ("started_date", "planned_production_date", "计划投产日期早于开工日期")]
-    for _, row in projects.iterrows():
-        for earlier, later, problem in pairs:
-            if row.get(earlier) and row.get(later) and row[later] < row[earlier]:
-                errors.append(InputError(row["file_name"], row["sheet"], int(row["row_number"]),
-                                         _project_cell(row, later),
-                                         f"{problem}（{row[earlier]} → {row[later]}）— 应为 签约 ≤ 开工 ≤ 投产"))
-        signed = row["signed_date"]
-        if signed and not FIRST_YEAR <= signed.year <= last_year():
+    days = {column: pd.to_datetime(projects[column]) for column in
+            {"signed_date", "started_date", "production_date", "planned_production_date"}}
+    errors = []
+
+    def located(mask, field: str, message) -> None:
+        for row in projects[mask.to_numpy(dtype=bool)].to_dict("records"):
             errors.append(InputError(row["file_name"], row["sheet"], int(row["row_number"]),
-                                     _project_cell(row, "signed_date"),
-                                     f"签约日期 {signed} 超出范围 — 应在 {FIRST_YEAR} 至 {last_year()} 年之间"))
+                                     (row["cell_columns"] or {}).get(field), message(row)))
+
+    for earlier, later, problem in pairs:
+        located(days[later] < days[earlier], later,  # NaT on either side compares False
+                lambda row, e=earlier, lt=later, p=problem: f"{p}（{row[e]} → {row[lt]}）— 应为 签约 ≤ 开工 ≤ 投产")
+    years = days["signed_date"].dt.year
+    located(years.notna() & ~years.between(FIRST_YEAR, last_year()), "signed_date",
+            lambda row: f"签约日期 {row['signed_date']} 超出范围 — 应在 {FIRST_YEAR} 至 {last_year()} 年之间")
     return errors
+
+
+def _negative_money(projects: pd.DataFrame) -> list[InputError]:
+    """Money figures of projects are not negative (as the pandera schema of old reported them)."""
+    errors = []
+    for field in ("total_investment", "projected_output", "projected_tax"):
+        negative = pd.to_numeric(projects[field], errors="coerce") < 0
+        for row in projects[negative.to_numpy(dtype=bool)].to_dict("records"):
+            errors.append(InputError(row["file_name"], row["sheet"], int(row["row_number"]),
+                                     (row["cell_columns"] or {}).get(field), f"“{show(row[field])}”{_NON_NEGATIVE}"))
+    return errors
+
+
+_PROJECT_FIELDS = ["project_name", "zone_id", "total_investment", "signed_date", "started_date", "production_date",
+                   "status", "projected_output", "projected_tax"]
+
+
+def project_conflicts(projects: pd.DataFrame) -> list[InputError]:
+    """Rows of one load with the same 项目编号 but different content (also run again once publish has matched
+    projects without 项目编号 to stored ones)."""
+    return _conflicts(projects, ["project_id"], _PROJECT_FIELDS, "项目编号", lambda row: None)
 
 
 def validate(values: pd.DataFrame, targets: pd.DataFrame, enterprises: pd.DataFrame,
@@ -190,13 +210,11 @@ def validate(values: pd.DataFrame, targets: pd.DataFrame, enterprises: pd.DataFr
     errors = _figure_errors(values, "value")
     errors += _figure_errors(targets, "target")
     errors += _schema_errors(enterprises, "enterprises", _value_cell)
-    errors += _schema_errors(projects, "projects", _project_cell)
+    errors += _negative_money(projects)
     errors += _fractional_counts(values, "value") + _fractional_counts(targets, "target")
     errors += _conflicts(values, ["zone_id", "year", "indicator"], ["value"], "开发区-年份-指标", value_cell)
     errors += _conflicts(targets, ["zone_id", "year", "indicator"], ["target"], "目标", value_cell)
-    project_fields = ["project_name", "zone_id", "total_investment", "signed_date", "started_date",
-                      "production_date", "status", "projected_output", "projected_tax"]
-    errors += _conflicts(projects, ["project_id"], project_fields, "项目编号", lambda row: None)
+    errors += project_conflicts(projects)
     errors += _date_order(projects)
     if chain_links is not None:
         errors += _conflicts(chain_links, ["zone_id", "chain_leader", "partner"],

@@ -1,0 +1,193 @@
+"""Project ledgers: the column-at-a-time extractor (etl/ledger.py), re-sent ledgers without 项目编号, status synonyms."""
+import csv
+import hashlib
+import io
+
+import duckdb
+import pandas as pd
+import pytest
+
+from etl import layout, read
+from etl.catalogue import normalise_label
+from etl.errors import ErrorCollector, InputRejected
+from etl.ledger import extract_projects, normalise_labels
+from etl.normalise import ZoneResolver
+from etl.publish import load_files
+from tests.builders import LEDGER_HEADER, ledger_row, write_csv, write_xlsx
+
+
+def query(db, sql):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def without_id(row):
+    """A ledger row as sent by an office whose sheet has no 项目编号 column."""
+    return row[1:]
+
+
+def test_resent_without_ids_updates_the_projects_stored_under_their_ids(tmp_path):
+    db = tmp_path / "d.duckdb"
+    rows = [ledger_row("YH-001", "甲项目", signed="2024-01-05"), ledger_row("YH-002", "乙项目", signed="2024-02-01"),
+            ledger_row("TY-001", "甲项目", zone="太原高新区", signed="2024-03-01")]
+    load_files([write_xlsx(tmp_path / "w1.xlsx", {"台账": [LEDGER_HEADER, *rows]})], db)
+    resent = [without_id(r) for r in rows]
+    resent[1] = without_id(ledger_row("", "乙项目", signed="2024-02-01", started="2024-04-01", status="开工"))
+    week2 = write_xlsx(tmp_path / "w2.xlsx", {"台账": [LEDGER_HEADER[1:], *resent]})
+
+    dry = load_files([week2], db, dry_run=True)
+    diff = dry.project_diff.set_index("project_id")
+    assert diff["status"].to_dict() == {"YH-002": "changed", "YH-001": "unchanged", "TY-001": "unchanged"}
+    assert "项目：新增 0，更新 1，未变 2" in dry.summary_lines()
+
+    result = load_files([week2], db)
+    assert (result.changes["projects"].added, result.changes["projects"].changed) == (0, 1)
+    assert "  3 个未填“项目编号”的项目按开发区和项目名称对应到库中已有项目，沿用其编号" in result.summary_lines()
+    assert query(db, "SELECT project_id, zone_id, status FROM projects ORDER BY project_id") == [
+        ("TY-001", "G142005", "签约"), ("YH-001", "X140802", "签约"), ("YH-002", "X140802", "开工")]
+
+
+def test_resent_names_differing_in_spaces_and_width_match_the_stored_project(tmp_path):
+    db = tmp_path / "d.duckdb"
+    header = LEDGER_HEADER[1:]
+    load_files([write_xlsx(tmp_path / "w1.xlsx", {"台账": [header, without_id(ledger_row("", "ABC 新材料项目（一期）"))]})],
+               db)
+    load_files([write_xlsx(tmp_path / "w0.xlsx", {"台账": [LEDGER_HEADER, ledger_row("YH-9", "丙项目")]})], db)
+    stored = query(db, "SELECT project_id FROM projects WHERE project_name LIKE 'ABC%'")
+    week2 = write_xlsx(tmp_path / "w2.xlsx", {"台账": [
+        header, without_id(ledger_row("", " ＡＢＣ新材料　项目(一期) ", status="开工")),
+        without_id(ledger_row("", "丙 项目", status="投产"))]})
+    result = load_files([week2], db)
+    assert (result.changes["projects"].added, result.changes["projects"].changed) == (0, 2)
+    assert query(db, "SELECT project_id, status FROM projects ORDER BY project_id") == sorted(
+        [(stored[0][0], "开工"), ("YH-9", "投产")])
+
+
+def test_a_name_stored_twice_in_a_zone_is_refused_naming_both_ids(tmp_path):
+    db = tmp_path / "d.duckdb"
+    load_files([write_xlsx(tmp_path / "w1.xlsx", {"台账": [
+        LEDGER_HEADER, ledger_row("YH-1", "甲项目"), ledger_row("YH-2", "甲 项目", investment=1)]})], db)
+    before = digest(db)
+    week2 = write_csv(tmp_path / "w2.csv", [",".join(LEDGER_HEADER[1:]),
+                                            ",".join(str(v or "") for v in without_id(ledger_row("", "乙项目"))),
+                                            ",".join(str(v or "") for v in without_id(ledger_row("", "甲项目")))])
+    with pytest.raises(InputRejected) as caught:
+        load_files([week2], db)
+    assert [str(e) for e in caught.value.errors] == [
+        "w2.csv:3:A: 项目“甲项目”在库中运城盐湖高新技术产业开发区有 2 个同名项目（编号 YH-1、YH-2）"
+        "— 请在“项目编号”列填写其中一个编号"]
+    assert digest(db) == before
+
+
+@pytest.mark.parametrize(("written", "status"), [
+    ("已签约未开工", "签约"), ("竣工投产", "投产"), ("已投产", "投产"), ("建成投产", "投产"), ("前期", "在谈"),
+    ("前期工作", "在谈"), ("洽谈中", "在谈"), ("在谈", "在谈"), ("在建", "开工"), ("续建", "开工"), ("新开工", "开工"),
+    ("已终止", "终止"), ("终止", "终止"), ("停建", "终止")])
+def test_status_synonyms(tmp_path, written, status):
+    db = tmp_path / "d.duckdb"
+    result = load_files([write_xlsx(tmp_path / "l.xlsx", {"台账": [LEDGER_HEADER, ledger_row("A", "甲项目", status=written)]})],
+                        db)
+    assert query(db, "SELECT status FROM projects") == [(status,)]
+    notes = [note for account in result.accounts for note in account.notes]
+    assert (f"项目状态按同义词读取：“{written}”→{status}（1 行）" in notes) == (written != status)
+
+
+def ledger_lines(count: int) -> list[list[str]]:
+    """A ledger with something for every rule: 万元 to convert, Excel-less text dates, blanks, status words."""
+    statuses = ["签约", "在建", "", "竣工投产", "前期"]
+    rows = []
+    for i in range(count):
+        rows.append([f"ID-{i}" if i % 3 else "", f"项目{i}", "盐湖高新区" if i % 2 else "太原高新区", f"投资方{i % 7}", "",
+                     "装备制造", f"{i * 37 % 100000:,}", f"2023-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
+                     f"2024年{i % 12 + 1}月{i % 28 + 1}日" if i % 4 else "", "", statuses[i % 5],
+                     str(round(i * 0.37, 2)), f"{i % 901}.5", "", f"负责人{i % 5}", " 备注 " if i % 11 == 0 else ""])
+    return rows
+
+
+def csv_bytes(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(LEDGER_HEADER)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("gbk")
+
+
+def extracted(raw):
+    errors = ErrorCollector(raw.file_name, raw.sheet)
+    table = layout.understand(raw, errors)
+    return extract_projects(table, errors, ZoneResolver()), sorted(errors.errors)
+
+
+def test_big_csv_read_by_duckdb_gives_what_small_files_give(tmp_path):
+    """A GBK ledger over 1 MB is read by DuckDB (etl.bulk.Grid.from_csv), a small one by csv.reader: the
+    projects and messages are the same, row for row, and a bad cell deep in the big file is located."""
+    rows = ledger_lines(12_000)
+    rows[9_000][7] = "2023-02-30"
+    rows[9_001][6] = "12%"
+    big = read.read_bytes(csv_bytes(rows), "big.csv").sheets[0]
+    assert big.bulk_source is not None
+    big_frame, big_errors = extracted(big)
+    assert [str(e) for e in big_errors] == [
+        "big.csv:9002:H: 日期“2023-02-30”不存在 — 应为日期，如 2021-11-15、2021/11/15 或 2021年11月15日",
+        "big.csv:9003:G: “总投资（万元）”填写了百分比“12%” — 应为亿元/千万元/百万元/万元/元计的数值"]
+    assert len(big_frame) == 12_000 - 2
+    for start in (0, 5_000, 8_990):
+        chunk = rows[start:start + 20]
+        small_frame, small_errors = extracted(read.read_bytes(csv_bytes(chunk), "big.csv").sheets[0])
+        part = big_frame[big_frame["row_number"].between(start + 2, start + 21)].reset_index(drop=True)
+        part = part.assign(row_number=part["row_number"] - start)
+        assert part.drop(columns=["cell_columns", "sha256"]).equals(small_frame.drop(columns=["cell_columns", "sha256"]))
+        assert [(e.row + start, e.column, e.message) for e in small_errors] == [
+            (e.row, e.column, e.message) for e in big_errors if start + 2 <= e.row <= start + 21]
+
+
+def test_values_as_the_row_rules_give_them(tmp_path):
+    rows = ledger_lines(13)
+    frame, errors = extracted(read.read_bytes(csv_bytes(rows), "l.csv").sheets[0])
+    assert errors == []
+    first = frame.iloc[1].to_dict()  # row 3: 项目1
+    assert (first["project_id"], first["zone_id"], first["total_investment"], first["status"]) == (
+        "ID-1", "X140802", 0.0037, "开工")
+    assert str(first["signed_date"]) == "2023-02-02" and str(first["started_date"]) == "2024-02-02"
+    assert first["projected_tax"] == 0.00015 and first["projected_output"] == 0.37 and pd.isna(first["note"])
+    derived = frame.iloc[0]
+    assert derived["project_id"].startswith("P") and not derived["id_given"] and frame.iloc[1]["id_given"]
+    assert frame.iloc[12]["status"] == "签约"  # no status written: from the dates (签约 only)
+    assert frame.iloc[11]["note"] == "备注"
+
+
+def test_names_folded_together_as_one_by_one():
+    names = ["", " ", "ＡＢＣ　项目", "\u0301开头的重音", "e", "\u0301", "“引号”《书名》'x'", "a\x1cb\x85c", "ﬁ①㍿", "甲 项目 "]
+    assert normalise_labels(names) == [normalise_label(n) for n in names]
+    assert normalise_labels(["a\x00 b", "c d"]) == ["a\x00b", "cd"]
+
+
+def test_cells_that_are_not_text_in_the_workbook_read_as_their_text(tmp_path):
+    path = write_xlsx(tmp_path / "l.xlsx", {"台账": [LEDGER_HEADER, ledger_row(7, 2024, investor=12345),
+                                                    ledger_row(" A-8 ", " 乙项目 ", investor=" 某公司 ")]})
+    frame, errors = extracted(read.read_file(path).sheets[0])
+    assert errors == []
+    assert frame[["project_id", "project_name", "investor"]].values.tolist() == [
+        ["7", "2024", "12345"], ["A-8", "乙项目", "某公司"]]
+
+
+def test_rows_handed_over_one_by_one_give_what_the_bulk_body_gives(tmp_path):
+    """A layout that lists the rows itself (no bulk body) is read the same, row numbers included."""
+    rows = ledger_lines(30)
+    rows[3][7] = "明天"  # row 5
+    raw = read.read_bytes(csv_bytes(rows), "l.csv").sheets[0]
+    bulk_frame, bulk_errors = extracted(raw)
+    errors = ErrorCollector(raw.file_name, raw.sheet)
+    table = layout.understand(raw, errors)
+    table.row_list, table.body = [r for r in table.body.rows() if r[0] % 2], None
+    listed = extract_projects(table, errors, ZoneResolver())
+    assert listed.drop(columns="cell_columns").equals(
+        bulk_frame[bulk_frame["row_number"] % 2 == 1].reset_index(drop=True).drop(columns="cell_columns"))
+    assert sorted(errors.errors) == [e for e in bulk_errors if e.row % 2] != []
