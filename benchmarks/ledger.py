@@ -33,7 +33,9 @@ def timed_load(path: Path, db: Path, env: dict[str, str], cwd: Path) -> tuple[fl
     rusage alone, where RUSAGE_CHILDREN would give the largest of every child so far)."""
     started = time.perf_counter()
     with open(db.with_suffix(".log"), "wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "etl", "load", str(path), "--db", str(db)], cwd=cwd,
+        # synthetic figures jump more from year to year than real ones: the check runs, the clerk's "yes" is given
+        process = subprocess.Popen([sys.executable, "-m", "etl", "load", str(path), "--db", str(db),
+                                     "--confirm-outliers"], cwd=cwd,
                                    env=env, stdout=log, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started

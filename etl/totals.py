@@ -18,6 +18,7 @@ from etl import normalise as n
 from etl.account import column_letter
 from etl.errors import ErrorCollector
 from etl.layout import LAYOUT_LEDGER, LAYOUT_LONG, LAYOUT_WIDE, Table, cell_text
+from etl.ledger import LEDGER_MONEY
 from etl.rows import GRAND, HIDDEN, PART, TOTAL, total_kind
 
 
@@ -151,7 +152,7 @@ def _figures(table: Table, total) -> list[_Figure]:
         add(value, code, unit, lambda f: f.loc[f["indicator"].astype(str) == code, "value"],
             lambda row: _hidden_long(table, row, code))
     else:
-        for key, code in n.LEDGER_MONEY.items():
+        for key, code in LEDGER_MONEY.items():
             header = table.columns.get(key)
             if header is not None:
                 add(header.column, code, header.unit, lambda f, k=key: f[k],
