@@ -90,10 +90,10 @@ def target_indicator(base: str) -> str | None:
 
 
 def is_sub_header_row(row: list[Any]) -> bool:
-    """A row of 本年 / 上年同期 / 同比 labels under the indicator names (at least two, at least one a figure)."""
-    roles = [sub_role(cell_text(v)) for v in row if cell_text(v)]
+    """A row of 本年 / 上年同期 / 同比 labels under the indicator names (mostly known words, at least one a figure)."""
+    roles = [sub_role(cell_text(v)) for v in row if cell_text(v) and not isinstance(v, (int, float))]
     known = [r for r in roles if r]
-    return len(known) >= 2 and any(r in (VALUE, PRIOR, TARGET) for r in known)
+    return bool(roles) and len(known) * 2 >= len(roles) and any(r in (VALUE, PRIOR, TARGET) for r in known)
 
 
 def combine_two_rows(top: list[Any], sub: list[Any]) -> list[tuple[str, str | None]]:

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from etl import catalogue, headers, units
+from etl.account import column_letter
 from etl.catalogue import normalise_label
+from etl.cells import parse_number
 from etl.errors import ErrorCollector
 from etl.headers import PRIOR, TARGET, VALUE, HeaderCell, split_header  # noqa: F401 (split_header: public here)
 from etl.read import RawSheet
@@ -140,8 +142,13 @@ def _read_header(head: list[list[Any]], index: int) -> HeaderRead:
     for j, (top, below) in enumerate(pairs):
         if not top and not below:
             continue
+        if below == top:  # one header cell merged down over both rows
+            below = None
         base, unit = split_header(top) if top else ("", None)
         role = headers.sub_role(below) if below else None
+        if read.two_rows and below and role is None and base in aliases:  # 本月 / 其中… under an indicator
+            read.unknown.append(HeaderCell(j + 1, f"{top}·{below}", base, unit))
+            continue
         if below and unit is None:
             unit = split_header(below)[1]
         text = f"{top}·{below}" if below and below != top else top
@@ -299,6 +306,9 @@ def understand(raw: RawSheet, errors: ErrorCollector) -> Table | None:
     if table.layout != LAYOUT_WIDE or not account.layout_name:
         account.layout_name = LAYOUT_NAMES[table.layout]
     _account_columns(table, read)
+    _check_merged_figures(table, errors)
+    if len(errors.errors) > failed:
+        return None
     zone_cell = columns.get("zone")
     zone_column = zone_cell.column if zone_cell else None
     _pick_rows(table, zone_column, errors)  # table.body or table.row_list, table.skipped, table.more
@@ -424,6 +434,27 @@ def _check_columns(table: Table, read: HeaderRead, head: list[list[Any]], contex
             nearest = "、".join(n for n, _s, _ in process.extract(cell.base, names, limit=2))
             errors.add(f"无法识别的列“{cell.text[:30]}”含数值 — 请把表头改为指标目录中的名称（最接近：{nearest}），或删去此列"
                        "（同比、增长率、完成率、占比、排名、序号、备注列会自动跳过）", row=header_row, column=cell.column)
+
+
+_FIGURE_KEYS = ("value", "target", "total_investment", "projected_output", "projected_tax")
+
+
+def _check_merged_figures(table: Table, errors: ErrorCollector) -> None:
+    """A number merged over several data cells belongs to none of them alone: copying it into each would count
+    it twice (or give one indicator another's figure). Refused, located; merged labels (zone, 合计) are fine."""
+    figures = {cell.column for cell, _ in table.indicator_columns} | {cell.column for cell in table.role_columns}
+    figures |= {cell.column for key, cell in table.columns.items() if key in _FIGURE_KEYS}
+    for top, left, bottom, right in table.raw.merged_ranges:
+        if bottom <= table.header_row or (top == bottom and left == right):
+            continue
+        if not figures & set(range(left, right + 1)):
+            continue
+        value = table.raw.cells[top - 1][left - 1] if left <= len(table.raw.cells[top - 1]) else None
+        number, problem = parse_number(value)
+        if number is not None and problem in (None, "percent"):
+            span = f"{column_letter(left)}{top}:{column_letter(right)}{bottom}"
+            errors.add(f"数值“{cell_text(value)}”是合并单元格 {span}，无法判断属于哪一行/哪一列 — 请取消合并，把数值只填在"
+                       "它所属的单元格中", row=top, column=left)
 
 
 def _check_period(table: Table, context: str, errors: ErrorCollector) -> None:

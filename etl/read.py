@@ -52,6 +52,7 @@ class RawSheet:
         self.bulk_source = bulk_source
         self._cells = cells
         self._grid = None
+        self.merged_ranges: list[tuple[int, int, int, int]] = []  # 1-based (top, left, bottom, right), filled
         self.hidden_rows: frozenset[int] = frozenset()  # 1-based Excel rows the clerk hid: not data
         self.hidden_columns: frozenset[int] = frozenset()  # 1-based (A = 1) columns the clerk hid
         self.account = SheetAccount(file_name, sheet)

@@ -177,8 +177,9 @@ def _read_calamine(data: bytes, name: str, digest: str, suffix: str, *, archive:
         if not any(v is not None for row in raw.cells for v in row):
             result.skipped.append(SheetAccount(name, sheet, skipped="空白工作表"))
             continue
+        raw.merged_ranges = merged
         if merged:
-            raw.account.note(f"合并单元格 {merged} 处，已按左上角的值填满")
+            raw.account.note(f"合并单元格 {len(merged)} 处，已按左上角的值填满")
         result.sheets.append(raw)
     if not result.sheets and not result.errors:
         kinds = "、".join(sorted({a.skipped for a in result.skipped if a.skipped})) or "无工作表"
@@ -195,7 +196,7 @@ def _set_hidden(raw: RawSheet, rows: set[int], columns: set[int]) -> None:
 
 
 def _sheet_cells(workbook, sheet: str, limit: xlsx_parts.Limits,
-                 scan: xlsx_parts.SheetScan | None) -> tuple[list[list[Any]], int]:
+                 scan: xlsx_parts.SheetScan | None) -> tuple[list[list[Any]], list[tuple[int, int, int, int]]]:
     """The sheet's cells from A1, merged ranges filled."""
     source = workbook.get_sheet_by_name(sheet)
     end = source.end
@@ -224,12 +225,13 @@ def _clean(row: list[Any]) -> list[Any]:
     return out
 
 
-def _fill_merged(cells: list[list[Any]], ranges: list, sheet: str, limit: xlsx_parts.Limits) -> int:
+def _fill_merged(cells: list[list[Any]], ranges: list, sheet: str,
+                 limit: xlsx_parts.Limits) -> list[tuple[int, int, int, int]]:
     """Each merged cell takes its range's top-left value, within the grid (a range reaching row 1048576 does
-    not make rows). Returns how many ranges were filled."""
+    not make rows). Returns the ranges filled as 1-based (top, left, bottom, right)."""
     height = len(cells)
     width = len(cells[0]) if cells else 0
-    filled = 0
+    filled = []
     for (top, left), (bottom, right) in ranges:
         if top >= height or left >= width:
             continue
@@ -241,7 +243,7 @@ def _fill_merged(cells: list[list[Any]], ranges: list, sheet: str, limit: xlsx_p
         value = cells[top][left]
         for r in range(top, bottom + 1):
             cells[r][left:right + 1] = [value] * (right - left + 1)
-        filled += 1
+        filled.append((top + 1, left + 1, bottom + 1, right + 1))
     return filled
 
 

@@ -205,3 +205,45 @@ def test_a_hidden_column_is_left_out_and_said(live_db, tmp_path):
     assert (SALT_LAKE, 2021, "signed_investment") not in values(live_db)
     assert values(live_db)[(SALT_LAKE, 2021, "signed_projects")] == 36
     assert {n.letter: n.outcome for n in result.accounts[0].columns}["C"] == "跳过：隐藏列"
+
+
+def test_a_figure_merged_over_two_rows_is_refused(live_db, tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "2021"
+    for row in (["开发区名称", "签约项目数", "签约项目总投资"], ["盐湖高新区", 36, 100], ["太原高新区", 50, None]):
+        sheet.append(row)
+    sheet.merge_cells("C2:C3")  # one 100 for two zones: copying it into both would double it
+    workbook.save(tmp_path / "merged_figure.xlsx")
+    before = hashlib.sha256(live_db.read_bytes()).hexdigest()
+    with pytest.raises(InputRejected) as caught:
+        load_files([tmp_path / "merged_figure.xlsx"], live_db)
+    assert [str(e) for e in caught.value.errors] == [
+        "merged_figure.xlsx:2021:2:C: 数值“100”是合并单元格 C2:C3，无法判断属于哪一行/哪一列 — 请取消合并，把数值只填在它所属的单元格中"]
+    assert hashlib.sha256(live_db.read_bytes()).hexdigest() == before
+
+
+def test_a_merged_zone_label_over_two_rows_is_filled(live_db, tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in (["开发区名称", "年份", "签约项目数"], ["盐湖高新区", 2020, 30], [None, 2021, 36]):
+        sheet.append(row)
+    sheet.merge_cells("A2:A3")
+    workbook.save(tmp_path / "merged_zone.xlsx")
+    load_files([tmp_path / "merged_zone.xlsx"], live_db)
+    assert values(live_db)[(SALT_LAKE, 2021, "signed_projects")] == 36
+    assert values(live_db)[(SALT_LAKE, 2020, "signed_projects")] == 30
+
+
+def test_an_unknown_sub_header_under_an_indicator_is_not_read_as_this_year(live_db, tmp_path):
+    path = write_csv(tmp_path / "monthly.csv", ["2021年开发区招商情况,,", "开发区名称,签约项目数,", ",本月,本年累计",
+                                               "盐湖高新区,3,36"])
+    before = hashlib.sha256(live_db.read_bytes()).hexdigest()
+    with pytest.raises(InputRejected) as caught:
+        load_files([path], live_db)
+    assert str(caught.value.errors[0]).startswith("monthly.csv:3:B: 无法识别的列“签约项目数·本月”含数值")
+    assert hashlib.sha256(live_db.read_bytes()).hexdigest() == before
