@@ -104,8 +104,9 @@ def find_outliers(frames: dict[str, pd.DataFrame], con: duckdb.DuckDBPyConnectio
     if not targets.empty:
         registered["plaus_targets"] = targets
     if not projects.empty:
-        registered["plaus_projects"] = projects.drop(columns=["cell_columns"], errors="ignore").assign(
-            _src=range(len(projects)))
+        needed = ["zone_id", "project_id", "project_name", "file_name", "sheet", "row_number", *PROJECT_FIELDS]
+        registered["plaus_projects"] = _project_candidates(projects[needed].assign(_src=range(len(projects))),
+                                                           limits)
     for name, frame in registered.items():
         con.register(name, frame)
     try:
@@ -123,6 +124,25 @@ def find_outliers(frames: dict[str, pd.DataFrame], con: duckdb.DuckDBPyConnectio
         errors.append(InputError(str(flagged.iloc[MAX_LISTED]["file_name"]),
                                  message=f"……另有 {total - MAX_LISTED} 个数值同样疑似异常（共 {total} 个）— {CONFIRM_HINT}"))
     return errors
+
+
+def _project_candidates(projects: pd.DataFrame, limits: Thresholds) -> pd.DataFrame:
+    """The projects that could be flagged or serve as a reference: per zone and money field the two largest
+    and the smallest non-zero, and any over a ceiling. A project below its zone's largest can never be 100× it,
+    so a 200,000-row ledger is checked on a few thousand rows."""
+    if len(projects) <= 5000:
+        return projects
+    keep = pd.Series(False, index=projects.index)
+    zones = projects["zone_id"].astype(str)
+    for field in PROJECT_FIELDS:
+        values = projects[field].astype(float).where(lambda v: v > 0)
+        grouped = values.groupby(zones)
+        keep |= grouped.rank(method="first", ascending=False) <= 2
+        keep |= grouped.rank(method="first", ascending=True) <= 1
+        ceiling = limits.series.get(f"project.{field}")
+        if ceiling is not None and ceiling.ceiling is not None:
+            keep |= values > ceiling.ceiling
+    return projects[keep]
 
 
 def _place(file: str = "file_name", sheet: str = "sheet", row: str = "row_number") -> str:

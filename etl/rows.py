@@ -152,6 +152,8 @@ def dropped(row: list[Any], zone_column: int | None) -> bool:
 def first_may_drop(value: Any) -> bool:
     """Could a row whose first non-blank cell holds this value be dropped? (bulk pre-filter)"""
     text = cell_text(value)
+    if text.isascii() and any(c.isdigit() for c in text):  # 项目编号, 序号, figures: unique per row, so keep it cheap
+        return bool(_CONTINUATION.match(text))
     return bool(_footer_start(text) or UNITS_LINE.match(text) or total_kind(text) or _CONTINUATION.match(fold(text))
                 or is_header_word(text))
 
