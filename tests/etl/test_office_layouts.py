@@ -247,3 +247,22 @@ def test_an_unknown_sub_header_under_an_indicator_is_not_read_as_this_year(live_
         load_files([path], live_db)
     assert str(caught.value.errors[0]).startswith("monthly.csv:3:B: 无法识别的列“签约项目数·本月”含数值")
     assert hashlib.sha256(live_db.read_bytes()).hexdigest() == before
+
+
+def test_a_city_report_as_sent_loads_with_its_total_checked_and_footer_skipped(live_db):
+    result = load_files([LAYOUTS / "city_report.csv"], live_db)
+    stored = values(live_db)
+    yuncheng = "S147018"
+    assert stored[(SALT_LAKE, 2021, "signed_investment")] == 179.78 and stored[(SALT_LAKE, 2020, "signed_investment")] == 150.5
+    assert stored[(yuncheng, 2021, "signed_projects")] == 20 and stored[(yuncheng, 2020, "signed_projects")] == 18
+    assert len(stored) == 9  # the seed's one figure and these eight: nothing from the total, note or signatures
+    reasons = {n.row: n.reason for n in result.accounts[0].skipped_rows}
+    assert reasons == {7: "合计行", 8: "说明", 9: "表尾", 10: "表尾"}
+
+
+def test_targets_and_actuals_side_by_side(live_db):
+    load_files([LAYOUTS / "targets_and_actuals.csv"], live_db)
+    assert values(live_db)[(TAIYUAN, 2022, "signed_projects")] == 66
+    assert targets(live_db)[(TAIYUAN, 2022, "signed_projects")] == 60
+    assert targets(live_db)[(SALT_LAKE, 2022, "signed_investment")] == 200
+    assert values(live_db)[(SALT_LAKE, 2022, "signed_investment")] == 179.78
