@@ -167,3 +167,26 @@ def test_chart_panel_offers_csv_excel_and_png(demo_db):
     assert not app.exception, [e.value for e in app.exception]
     labels = [b.label for b in app.get("download_button")]
     assert labels == ["下载 CSV", "下载 Excel", "下载图片（PNG）"]
+
+
+@pytest.mark.parametrize("year", ["2022", "2023", "2025"])
+def test_target_bars_are_coloured_by_their_own_completion_after_sorting(demo_db, year):
+    """年度目标完成情况 re-sorts the bars by completion: a target met is never red, one short always is."""
+    import base64
+    import json
+
+    import numpy as np
+
+    from devzone import charts
+
+    app = open_page(slide="4", year=year)
+    assert_clean(app)
+    assert slide_title(app) == "年度目标完成情况"
+    bar = json.loads(app.get("plotly_chart")[0].proto.spec)["data"][0]
+    values = bar["x"]
+    if isinstance(values, dict):  # plotly's typed array
+        values = np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    colours = bar["marker"]["color"]
+    colours = colours if isinstance(colours, list) else [colours] * len(values)
+    for name, completion, colour in zip(bar["y"], values, colours, strict=True):
+        assert (colour == charts.HIGHLIGHT) == (completion < 1), (year, name, completion, colour)
