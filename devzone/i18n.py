@@ -1119,6 +1119,22 @@ STRINGS.update({
     "progress.as_of_help": ("默认今天；选择过去的日期可查看当时的预警（网址参数 as_of）",
                             "Today by default; pick a past day to see the alerts as they were (URL parameter as_of)"),
     "progress.empty": ("{zone}截至{date}没有在推进的项目。", "{zone} has no project under way on {date}."),
+    "progress.as_of_help_data": (
+        "默认为数据截至日期（数据为本周的则为今天）；选择过去的日期可查看当时的预警（网址参数 as_of）",
+        "By default the day the data is as of (today when the data is from this week); pick a past day to see the "
+        "alerts as they were (URL parameter as_of)"),
+    "progress.data_as_of": ("数据截至{date}（项目台账最近更新）。", "Data as of {date} (latest project ledger update)."),
+    "progress.data_as_of_stale": (
+        "数据截至{date}（项目台账最近更新）：预警天数、月通报和季考核按这一天计算，而不是今天。",
+        "Data as of {date} (latest project ledger update): alert days, the monthly bulletin and the quarterly "
+        "assessment count to that day, not to today."),
+    "progress.after_data": (
+        "所选日期晚于数据截至日期（{date}）：此后的签约、开工和更新尚未报送，未开工、未更新的天数按所选日期计算。",
+        "The day chosen is after the day the data is as of ({date}): signings, starts and updates since then are "
+        "not reported yet, and days without a start or an update count to the day chosen."),
+    "progress.targets_year": (
+        "{year}的目标尚无完成数据（截至{date}），下面是{shown}的完成情况。",
+        "Nothing is reported yet towards the {year} targets (as of {date}); below are the {shown} targets."),
     "progress.section": ("查看", "Show"),
     "progress.tab.week": ("周调度", "Weekly dispatch"),
     "progress.tab.xun": ("旬预警", "Ten-day warnings"),
