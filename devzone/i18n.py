@@ -434,6 +434,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "deck.attn.target_short": ("{name}完成年度目标的{pct}，距目标{target}尚差{gap}", "{name} is at {pct} of its target of {target}, {gap} short"),
     "deck.attn.not_started": ("{count}个{year}签约项目尚未开工，涉及总投资{amount}，如{names}", "{count} projects signed in {year} have not started ({amount}), e.g. {names}"),
     "deck.attn.not_started_no_amount": ("{count}个{year}签约项目尚未开工，如{names}", "{count} projects signed in {year} have not started, e.g. {names}"),
+    "deck.attn.as_of": ("截至{date}，{text}", "As of {date}, {text}"),
     "deck.attn.negotiating": ("{count}个项目仍在洽谈，如{names}", "{count} projects are still under negotiation, e.g. {names}"),
     "deck.attn.missing": ("{year}暂无数据的指标：{names}", "No {year} figures yet for: {names}"),
     "deck.attn.none": (

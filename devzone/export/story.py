@@ -416,7 +416,8 @@ def _projects_slide(zy: ZoneYear, lang: str) -> Slide | None:
                             series=(Series(t("deck.chain_chart", lang), values,
                                            tuple(fmt.money(v, lang) for v in values)),),
                             number_format=MONEY_FORMAT, table=table))
-    top = signed.dropna(subset=["total_investment"]).head(TOP_PROJECTS)
+    headline = zy.headline_projects()  # the largest live projects: a terminated one never headlines
+    top = headline.dropna(subset=["total_investment"]).head(TOP_PROJECTS)
     table = pd.DataFrame({
         t("deck.col.project", lang): top["project_name"].tolist(),
         t("deck.col.chain", lang): top["chain"].fillna(fmt.MISSING).tolist(),
@@ -424,7 +425,7 @@ def _projects_slide(zy: ZoneYear, lang: str) -> Slide | None:
         t("deck.col.status", lang): top["status"].fillna(fmt.MISSING).tolist(),
     })
     bullets = []
-    led = signed.dropna(subset=["chain_leader"])
+    led = headline.dropna(subset=["chain_leader"])
     if not led.empty:
         leaders = led.groupby("chain_leader", sort=False).size().sort_values(ascending=False, kind="stable")
         bullets.append(t("summary.chain_leader", lang, leader=leaders.index[0],
@@ -509,10 +510,13 @@ def attention_points(zy: ZoneYear, lang: str) -> tuple[list[str], bool]:
         bullets.append(t(key, lang, count=len(waiting), year=fmt.year(zy.year, lang),
                          amount=fmt.money(amount, lang), names=_list(names, lang)))
         synthetic = synthetic or bool(waiting["is_synthetic"].any())
-    talks = zy.projects[zy.projects["status"] == "在谈"]
+    talks = zy.talks_in_view()
     if not talks.empty:
         names = [t("deck.quoted", lang, name=n) for n in talks["project_name"]]
-        bullets.append(t("deck.attn.negotiating", lang, count=len(talks), names=_list(names, lang)))
+        said = t("deck.attn.negotiating", lang, count=len(talks), names=_list(names, lang))
+        if zy.ledger_day is not None:
+            said = t("deck.attn.as_of", lang, date=fmt.date(zy.ledger_day, lang), text=said)
+        bullets.append(said)
         synthetic = synthetic or bool(talks["is_synthetic"].any())
     missing = [ind.name(lang) for code, ind in zy.indicators.items()
                if zy.value(code) is None and zy.value(code, zy.year - 1) is not None]

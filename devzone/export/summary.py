@@ -173,7 +173,7 @@ def _target_sentence(zy: report_data.ZoneYear, lang: str) -> tuple[str | None, b
 
 
 def _project_sentence(zy: report_data.ZoneYear, lang: str) -> tuple[str | None, bool]:
-    signed = zy.signed_projects()
+    signed = zy.headline_projects()  # never a terminated (终止) project
     parts, synthetic = [], False
     by_investment = signed.dropna(subset=["total_investment"])
     if not by_investment.empty:

@@ -208,3 +208,46 @@ def test_every_change_mentioned_in_the_demo_follows_its_numbers(load, sql):
                     else:
                         assert any(w in wording for w in FLAT_WORDS), c.text
     assert checked > 100
+
+
+# ---------------------------------------------------------------- terminated projects never headline (issue #13)
+
+@pytest.mark.parametrize("year", [2023, 2025])
+def test_a_terminated_project_never_headlines_the_summary_or_the_deck(load, sql, year):
+    """In 2023 and 2025 the zone's largest signing was later 终止: it is not "总投资最大的重点项目"."""
+    from devzone.export import data as report_data
+    from devzone.export import story
+
+    terminated = {n for n, in sql("SELECT project_name FROM projects WHERE zone_id = ? AND year(signed_date) = ?"
+                                  " AND status = '终止'", [SEED_ZONE, year])}
+    assert terminated, "the demo has a terminated signing this year"
+    (name, amount), = sql(
+        """SELECT project_name, total_investment FROM projects WHERE zone_id = ? AND year(signed_date) = ?
+           AND status NOT IN ('在谈', '终止') AND total_investment IS NOT NULL
+           ORDER BY total_investment DESC, project_id LIMIT 1""", [SEED_ZONE, year])
+    zy = report_data.gather(load, SEED_ZONE, year)
+    for lang in ("zh", "en"):
+        text = summary.build(zy, lang).text
+        assert not any(n in text for n in terminated), text
+        the_story = story.zone_story(zy, lang)
+        projects = next(s for s in the_story.slides if s.key == "projects")
+        assert not set(projects.table.iloc[:, 0]) & terminated
+        assert not any(n in b for b in projects.bullets for n in terminated)
+    assert f"总投资最大的是{name}（{fmt.money(amount)}）" in summary.build(zy, "zh").text
+
+
+def test_projects_in_talks_are_not_attributed_to_a_past_year(load, sql):
+    """在谈 projects have no year: "4个项目仍在洽谈" is said of the ledger's day, on the latest year only."""
+    from devzone.export import data as report_data
+    from devzone.export import story
+
+    talks, = sql("SELECT count(*) FROM projects WHERE zone_id = ? AND status = '在谈'", [SEED_ZONE])[0]
+    latest, = sql("SELECT max(year) FROM indicator_values WHERE value IS NOT NULL")[0]
+    stated, = sql("SELECT max(updated_date) FROM project_versions")[0]
+    assert talks > 0
+    phrase = f"{talks}个项目仍在洽谈"
+    past = story.attention_points(report_data.gather(load, SEED_ZONE, SEED_YEAR), "zh")[0]
+    assert not any(phrase in b for b in past), past
+    current = story.attention_points(report_data.gather(load, SEED_ZONE, latest), "zh")[0]
+    said = [b for b in current if phrase in b]
+    assert said and said[0].startswith(f"截至{fmt.date(stated)}"), current
