@@ -1109,6 +1109,13 @@ STRINGS.update({
     "chains.position.上游": ("上游", "Upstream"),
     "chains.position.中游": ("中游", "Midstream"),
     "chains.position.下游": ("下游", "Downstream"),
+    # real or synthetic, figure by figure (devzone.fmt.tag_real / mark_change / legend)
+    "prov.real": ("真实", "real"),
+    "prov.tagged": ("{text}（{tag}）", "{text} ({tag})"),
+    "prov.legend": (
+        "标“真实”的为种子材料中的真实数值，未标注的为模拟数据；※ 表示同比由模拟的上年数值算出，不是真实变化。",
+        "Figures tagged “real” come from the seed material; untagged figures are synthetic. ※ marks a "
+        "year-on-year change computed from a synthetic previous-year value: not a real change."),
     # 项目推进
     "progress.title": ("项目推进", "Project progress"),
     "progress.caption": (
