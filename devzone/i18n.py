@@ -505,6 +505,17 @@ STRINGS: dict[str, tuple[str, str]] = {
         "the largest projected output is {name} ({output} a year, {tax} of profit and tax)",
     ),
     "summary.chain_leader": ("链主企业{leader}带动引进项目{count}", "chain leader {leader} brought in {count} of them"),
+    "summary.real_project": ("{name}{figures}", "{name}: {figures}"),
+    "summary.real_investment": ("总投资{amount}", "investment {amount}"),
+    "summary.real_output": ("预计年产值{amount}", "projected output {amount} a year"),
+    "summary.real_tax": ("利税{amount}", "profit and tax {amount}"),
+    "summary.real_note": (
+        "（注：{names}为真实数据，已标“真实”；其余为模拟数据，仅供演示。）",
+        "(Note: {names} are real figures, tagged “real”; the others are synthetic demo data.)"),
+    "summary.real_note_marked": (
+        "（注：{names}为真实数据，已标“真实”；其余为模拟数据，仅供演示；{mark}表示同比由模拟的上年数值算出，不是真实变化。）",
+        "(Note: {names} are real figures, tagged “real”; the others are synthetic demo data; {mark} marks a change "
+        "computed from a synthetic previous-year value, not a real change.)"),
     "summary.synthetic_note": ("（注：以上部分数据为模拟数据，仅供演示。）", "(Note: some of these figures are synthetic demo data.)"),
     "summary.name.signed_projects": ("签约项目", "signed projects"),
     "summary.name.signed_investment": ("签约总投资", "of signed investment"),

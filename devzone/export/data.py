@@ -118,6 +118,17 @@ class ZoneYear:
         signed = p["signed_date"].notna() & (p["status"] != "在谈")
         return p[signed].reset_index(drop=True)
 
+    @cached_property
+    def mixed(self) -> bool:
+        """Whether the report shows synthetic figures: then each real one is tagged 真实 (fmt.tag_real)."""
+        return any(bool(frame["is_synthetic"].fillna(False).astype(bool).any())
+                   for frame in (self.history, self.targets, self.projects) if "is_synthetic" in frame.columns)
+
+    def real_projects(self) -> pd.DataFrame:
+        """Headline projects of the year that are real (not synthetic), e.g. the 宏明 chain base of the seed."""
+        live = self.headline_projects()
+        return live[~live["is_synthetic"].fillna(False).astype(bool)].reset_index(drop=True)
+
     def headline_projects(self) -> pd.DataFrame:
         """Signed projects a report may name as notable: those of the year not terminated (终止). A terminated
         project still counts in the year's signed totals, but never headlines anything."""
