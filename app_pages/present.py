@@ -107,6 +107,8 @@ def show_slide(slide) -> None:
                     with column.container(border=True):
                         st.metric(fmt.plain(kpi.label), kpi.value, delta=kpi.change, delta_arrow=arrow,
                                   delta_color=colour)
+                        if kpi.tag:
+                            st.badge(kpi.tag, icon=":material/verified:", color="green")
                         st.caption(fmt.plain(kpi.rank))
         if slide.text and slide.key != "title":
             st.markdown(fmt.plain(slide.text))
