@@ -92,7 +92,7 @@ def test_seed_zone_2021_cards(demo, raw, catalogue):
     assert cards["signed_projects"].rank == f"全省第{rank}名/共{n}个"
     before = raw.execute("SELECT value FROM indicator_values WHERE zone_id = 'X140802' AND year = 2020 "
                          "AND indicator = 'signed_projects'").fetchone()[0]
-    assert cards["signed_projects"].delta.text == fmt.yoy(36, before)
+    assert cards["signed_projects"].delta.text == fmt.yoy(36, before) + fmt.FROM_SYNTHETIC  # 2020 is synthetic
     assert cards["signed_projects"].delta.arrow == "auto" and cards["signed_projects"].delta.color == "normal"
     assert cards["projected_output"].source == "来源：项目台账汇总（模拟数据）"
     assert cards["projected_output"].is_synthetic and not cards["signed_projects"].is_synthetic
