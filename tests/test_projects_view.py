@@ -385,8 +385,10 @@ def test_project_headlines(demo, raw, totals):
     assert [h.value for h in headlines] == ["36个", "179.78亿元", "34个", pv.fmt.percent(34 / 36)]
     before = dict(raw.execute(
         "SELECT indicator, value FROM indicator_values WHERE zone_id = ? AND year = 2020", [YANHU]).fetchall())
-    assert headlines[0].delta == pv.fmt.yoy(36, before["signed_projects"])
-    assert headlines[1].delta == pv.fmt.yoy(179.78, before["signed_investment"])
+    # real 2021 against synthetic 2020: the change is marked as computed from a synthetic value
+    assert headlines[0].delta == pv.fmt.yoy(36, before["signed_projects"]) + pv.fmt.FROM_SYNTHETIC
+    assert headlines[1].delta == pv.fmt.yoy(179.78, before["signed_investment"]) + pv.fmt.FROM_SYNTHETIC
+    assert headlines[0].tag == "真实"
     rank, n_ranked = raw.execute("SELECT rank, n_ranked FROM provincial_rankings WHERE zone_id = ? AND year = 2021 "
                                  "AND indicator = 'signed_projects'", [YANHU]).fetchone()
     assert headlines[0].rank.startswith("全省") and f"第{rank}名/共{n_ranked}个" in headlines[0].rank
