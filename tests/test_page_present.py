@@ -199,7 +199,7 @@ def test_real_figures_are_tagged_and_a_change_from_synthetic_2020_is_marked(demo
     deltas = {m.label: m.proto.delta for m in app.metric}
     assert deltas["签约项目数"] == "同比增长100.0%※"
     assert not deltas["预计年产值"].endswith("※")  # a synthetic figure: no tag, no mark
-    badges = [m.value for m in app.markdown if "badge[" in m.value]
+    badges = [c.value for c in app.caption if "badge[" in c.value]
     assert sum("真实" in b for b in badges) == 5, badges  # 5 real KPIs (预计年产值 is synthetic)
     assert any("※ 表示同比由模拟的上年数值算出" in c.value for c in app.caption)
 
