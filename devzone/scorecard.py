@@ -334,6 +334,7 @@ def attention_items(catalogue: pd.DataFrame, history: pd.DataFrame, targets: pd.
             change = fmt.yoy(now["value"], before["value"])
             if change == fmt.MISSING:
                 change = signed_amount(now["value"] - before["value"], item.unit, lang)
+            change = fmt.mark_change(change, now["is_synthetic"], before["is_synthetic"])
             items.append(Attention("yoy_down", item.indicator, t(
                 "ov.attention.yoy_down", lang, name=name, change=change,
                 before=fmt.indicator_value(before["value"], item.unit, lang),

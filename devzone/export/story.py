@@ -503,7 +503,8 @@ def attention_points(zy: ZoneYear, lang: str) -> tuple[list[str], bool]:
         name = indicator.name(lang)
         moved = summary_mod.change(row["value"], previous["value"], indicator.unit, lang)
         if moved.direction == "down" and float(previous["value"]) > 0:
-            pct = fmt.percent((float(previous["value"]) - float(row["value"])) / float(previous["value"]))
+            pct = fmt.mark_change(fmt.percent((float(previous["value"]) - float(row["value"])) / float(previous["value"])),
+                                  row["is_synthetic"], previous["is_synthetic"])
             bullets.append(t("deck.attn.fell", lang, name=name, pct=pct,
                              previous=fmt.indicator_value(previous["value"], indicator.unit, lang),
                              current=fmt.indicator_value(row["value"], indicator.unit, lang)))
