@@ -1122,7 +1122,7 @@ STRINGS.update({
     "chains.position.下游": ("下游", "Downstream"),
     # real or synthetic, figure by figure (devzone.fmt.tag_real / mark_change / legend)
     "prov.real": ("真实", "real"),
-    "xlsx.yoy_from_synthetic": ("同比由模拟上年值算出※", "YoY from a synthetic previous year ※"),
+    "xlsx.yoy_from_synthetic": ("同比含模拟数值", "YoY uses a synthetic value"),
     "prov.tagged": ("{text}（{tag}）", "{text} ({tag})"),
     "prov.legend": (
         "标“真实”的为种子材料中的真实数值，未标注的为模拟数据；※ 表示同比由模拟的上年数值算出，不是真实变化。",

@@ -141,5 +141,6 @@ def test_a_yoy_from_a_synthetic_previous_year_is_flagged_in_the_workbook(seed):
 
     sheets, _ = workbook.zone_tables(seed, "zh")
     table = sheets[0][1].set_index("指标")
-    assert table.loc["签约项目数", "同比由模拟上年值算出※"] == "是"  # real 2021 against synthetic 2020
-    assert table.loc["预计年产值", "同比由模拟上年值算出※"] == "否"  # synthetic on both sides
+    assert table.loc["签约项目数", "是否模拟数据"] == "否"
+    assert table.loc["签约项目数", "同比含模拟数值"] == "是"  # real 2021 against synthetic 2020
+    assert table.loc["预计年产值", "同比含模拟数值"] == "是"  # synthetic on both sides
