@@ -820,10 +820,11 @@ def output_year_table(signed: pd.DataFrame, comparison: pd.DataFrame, lang: str)
 
 
 def top_projects(signed: pd.DataFrame, year: int | None, measure: str = "output", n: int = TOP_N) -> pd.DataFrame:
-    """The `n` projects with the largest projected output (or tax), signed in `year` (None: any year)."""
+    """The `n` projects with the largest projected output (or tax), signed in `year` (None: any year). A terminated
+    (终止) project will produce nothing: it never headlines the list."""
     column = "projected_output" if measure == "output" else "projected_tax"
     rows = signed if year is None else signed.loc[signed["signed_year"] == int(year)]
-    rows = rows.loc[rows[column].notna()]
+    rows = rows.loc[rows[column].notna() & (rows["status"].fillna("") != "终止")]
     return rows.sort_values([column, "project_id"], ascending=[False, True], kind="stable").head(n)
 
 

@@ -679,3 +679,15 @@ def test_output_tax_screen(demo, ledger, comparison):
 def test_ledger_height():
     assert pv.ledger_height(1) == 73
     assert pv.ledger_height(36) == 420
+
+
+def test_a_terminated_project_never_tops_the_output_list():
+    import pandas as pd
+
+    signed = pd.DataFrame({
+        "project_id": ["A", "B", "C"], "project_name": ["终止的大项目", "在建项目", "投产项目"],
+        "signed_year": [2023] * 3, "status": ["终止", "开工", "投产"],
+        "projected_output": [30.0, 10.0, 5.0], "projected_tax": [3.0, 1.0, 0.5]})
+    for measure in ("output", "tax"):
+        top = pv.top_projects(signed, 2023, measure)
+        assert top["project_name"].tolist() == ["在建项目", "投产项目"], measure
