@@ -172,7 +172,8 @@ def gather(load: Loader, zone_id: str, year: int) -> ZoneYear:
         projects=load(queries.report_projects, zone_id, int(year)),
         enterprises=load(queries.report_enterprise_names, zone_id, int(year)),
         meta=load(queries.snapshot_meta),
-        ledger_day=_day(load(queries.ledger_as_of)),
+        ledger_day=None if not load(queries.missing_relations, ("project_versions",)).empty  # an older snapshot
+        else _day(load(queries.ledger_as_of)),
         latest_year=_latest_year(load(queries.years_available)),
     )
 
