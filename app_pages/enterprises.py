@@ -85,8 +85,12 @@ for column, card in zip(st.columns(max(1, len(model.cards))), model.cards, stric
     with column.container(border=True, height="stretch"):
         st.metric(card.label, card.value, delta=card.delta, delta_description=card.delta_description,
                   delta_color="off" if card.flat else "normal", help=card.help)
+        if card.tag:
+            st.badge(card.tag, icon=":material/verified:", color="green")
         st.caption(card.caption)
 st.caption(t("ent.cards.note", lang))
+if any(card.tag for card in model.cards):
+    st.caption(fmt.legend(lang))
 
 # ---------------------------------------------------------------- trend: reported vs list
 st.subheader(t("ent.section.trend", lang, zone=zone))

@@ -45,6 +45,8 @@ else:
     if not view.has_values:
         ui.empty_state("ov.no_values", lang, zone=fmt.plain(zone_label), year=year)
     st.caption(t("ov.cards_caption", lang))
+    if view.legend:
+        st.caption(view.legend)
 
     for category, group in view.groups:
         st.markdown("#### " + category)
@@ -57,6 +59,8 @@ else:
                         delta_description=t("ov.yoy", lang), help=fmt.plain(card.source_help),
                         chart_data=list(card.trend) or None, chart_type="line",
                     )
+                    if card.tag:
+                        st.badge(card.tag, icon=":material/verified:", color="green")
                     st.markdown(scorecard.card_rank_markdown(card))
                     st.caption(fmt.plain(card.source))
 

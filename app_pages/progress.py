@@ -1,7 +1,8 @@
 """项目推进 / Project progress: 周调度 (weekly dispatch) · 旬预警 (ten-day warnings) · 月通报 (monthly bulletin) ·
 季考核 (quarterly assessment), for an as-of day, plus the year's targets against 序时进度.
 
-Page parameters in the URL (besides zone/year/lang): `as_of=YYYY-MM-DD` (default today), `view=week|xun|month|
+Page parameters in the URL (besides zone/year/lang): `as_of=YYYY-MM-DD` (default: the day the ledger is as of —
+its 截至 date — or today when the data is current, periods.default_day), `view=week|xun|month|
 quarter` (the section shown, default week), `quarter=2026Q4` (default: the quarter of as_of). Invalid values fall
 back to the defaults. Only the chosen section is drawn, which keeps reruns fast.
 """
@@ -10,7 +11,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from devzone import charts, db, fmt, periods, queries, tables, ui
+from devzone import charts, db, fmt, periods, queries, tables, targets_view, ui
 from devzone import progress_view as pv
 from devzone.i18n import t
 
@@ -108,15 +109,26 @@ if not ui.load(queries.missing_relations, ("project_alerts", "project_versions",
     st.stop()
 
 
+stated = ui.load(queries.ledger_as_of)["as_of"].iloc[0]
+data_day = None if fmt.is_missing(stated) else pd.Timestamp(stated).date()
+default_day = periods.default_day(data_day, today)
+last_day = max(last_day, default_day)
+
+
 def day_from_url(raw):
     day = periods.parse_day(raw)
-    return day if day is not None and FIRST_DAY <= day <= last_day else today
+    return day if day is not None and FIRST_DAY <= day <= last_day else default_day
 
 
 ui.seed_from_url(KEY_AS_OF, PARAM_AS_OF, day_from_url)
 as_of = st.date_input(t("progress.as_of", lang), key=KEY_AS_OF, min_value=FIRST_DAY, max_value=last_day,
-                      format="YYYY-MM-DD", help=t("progress.as_of_help", lang), width=220) or today
+                      format="YYYY-MM-DD", help=t("progress.as_of_help_data", lang), width=220) or default_day
 set_url(PARAM_AS_OF, as_of.isoformat())
+if data_day is not None:
+    st.caption(t("progress.data_as_of" if default_day == today else "progress.data_as_of_stale", lang,
+                 date=fmt.date(data_day, lang)))
+    if as_of > max(data_day, default_day):
+        st.caption(t("progress.after_data", lang, date=fmt.date(data_day, lang)))
 
 quarters = [periods.quarter_code(y, q) for y, q in periods.previous_quarters(as_of, QUARTERS_OFFERED)]
 if st.session_state.get(KEY_QUARTER) not in quarters:  # first run, or the day moved away from the chosen quarter
@@ -188,4 +200,8 @@ else:
     ui.chart_panel(view["quarter_chart"], view["quarter_table"], key="quarterly_assessment",
                    source=t("progress.source.alerts", lang), lang=lang, synthetic=view["synthetic"])
 
-ui.render_targets_panel(filters.zone_id, as_of.year, lang, as_of=as_of, key="progress_targets")
+target_year = targets_view.year_with_figures(ui.load(queries.target_years, filters.zone_id, as_of), as_of.year)
+if target_year != as_of.year:
+    st.caption(t("progress.targets_year", lang, year=fmt.year(as_of.year, lang), date=fmt.date(as_of, lang),
+                 shown=fmt.year(target_year, lang)))
+ui.render_targets_panel(filters.zone_id, target_year, lang, as_of=as_of, key="progress_targets")

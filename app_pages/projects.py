@@ -92,10 +92,14 @@ if view.synthetic:
 # ---------------------------------------------------------------- headline numbers
 with st.container(horizontal=True, gap="small"):  # cards as wide as their numbers; they wrap on narrow screens
     for headline in view.headlines:
-        st.metric(headline.label, headline.value, delta=headline.delta, delta_color=headline.delta_color,
-                  delta_description=headline.description(lang), help=headline.help, border=True, width="stretch",
-                  height="stretch")
+        with st.container(border=True, width="stretch", height="stretch"):
+            st.metric(headline.label, headline.value, delta=headline.delta, delta_color=headline.delta_color,
+                      delta_description=headline.description(lang), help=headline.help, height="stretch")
+            if headline.tag:
+                st.badge(headline.tag, icon=":material/verified:", color="green")
 st.caption(t("panel.source", lang, source=fmt.plain(view.headline_source)))
+if any(headline.tag for headline in view.headlines):
+    st.caption(fmt.legend(lang))
 if view.check is not None:
     if view.check.consistent:
         st.caption(view.check.message)

@@ -268,6 +268,7 @@ class Card:
     series: list[float]
     mismatch: bool
     flat: bool = False  # no change on last year: show the delta without a colour
+    tag: str = ""  # `真实` on a real figure beside synthetic ones (fmt.real_tag); its 同比 may carry ※
 
 
 def headline_cards(history: pd.DataFrame, enterprise_list: pd.DataFrame, all_categories: Iterable[object],
@@ -280,6 +281,7 @@ def headline_cards(history: pd.DataFrame, enterprise_list: pd.DataFrame, all_cat
     """
     categories = list(all_categories)
     look = _Lookup(history, enterprise_list, totals, catalogue)
+    mixed = "is_synthetic" in history and bool(history["is_synthetic"].fillna(False).astype(bool).any())
     cards = []
     for indicator in enterprise_indicators(catalogue)["indicator"]:
         unit = look.unit(indicator)
@@ -291,6 +293,9 @@ def headline_cards(history: pd.DataFrame, enterprise_list: pd.DataFrame, all_cat
         delta = None if fmt.is_missing(reported) or fmt.is_missing(previous) else fmt.yoy(reported, previous)
         if delta == fmt.MISSING:  # previous year was 0: say by how much instead of a percentage
             delta = _signed_count(reported - previous, unit, lang)
+        before = look.row(indicator, year - 1)
+        if delta and row is not None and before is not None:
+            delta = fmt.mark_change(delta, row.get("is_synthetic"), before.get("is_synthetic"))
         parts = [t("ent.card.listed", lang, listed=fmt.count(listed, unit, lang))
                  if category is not None else t("ent.card.no_list", lang)]
         if is_mismatch(status):
@@ -315,6 +320,8 @@ def headline_cards(history: pd.DataFrame, enterprise_list: pd.DataFrame, all_cat
             delta_description=t("ent.card.yoy", lang) if delta else None,
             caption=CAPTION_BREAK.join(parts), help=help_text, series=series, mismatch=is_mismatch(status),
             flat=delta is not None and not fmt.is_missing(previous) and reported == previous,
+            tag="" if row is None or fmt.is_missing(reported) else fmt.real_tag(row.get("is_synthetic"), lang,
+                                                                                mixed=mixed),
         ))
     return cards
 

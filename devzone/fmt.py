@@ -210,3 +210,59 @@ def plain(text: object) -> str:
     if is_missing(text):
         return MISSING
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+# ---------------------------------------------------------------- real or synthetic, figure by figure (issue #13)
+# One rule for every surface (cards, tables, slides, the deck, the written summary). In a view that shows
+# synthetic (demo) figures, a real figure carries a small 真实 / real tag; an unmarked figure is synthetic. A change
+# (同比) of a real figure computed against a synthetic one — real 2021 against synthetic 2020 — is not a fact:
+# it carries FROM_SYNTHETIC (※). `legend(lang)` says so once per surface. With no synthetic figure in view
+# (a production database) nothing is tagged.
+
+FROM_SYNTHETIC = "※"
+
+
+def synthetic_flag(flag: object) -> bool:
+    """An is_synthetic cell as a bool (missing = not synthetic)."""
+    return False if is_missing(flag) else bool(flag)
+
+
+def is_real(flag: object, *, mixed: bool = True) -> bool:
+    """Whether a figure gets the 真实 tag: it is real and the view also shows synthetic figures."""
+    return mixed and not synthetic_flag(flag)
+
+
+def real_tag(flag: object, lang: str = "zh", *, mixed: bool = True) -> str:
+    """`真实` / `real` for a real figure in a mixed view, else ``."""
+    from devzone.i18n import t  # late: the words live in i18n, which imports nothing of ours
+
+    return t("prov.real", lang) if is_real(flag, mixed=mixed) else ""
+
+
+def tag_real(text: str, flag: object, lang: str = "zh", *, mixed: bool = True) -> str:
+    """`36个` -> `36个（真实）` / `36 (real)` for a real figure in a mixed view; other texts unchanged."""
+    tag = real_tag(flag, lang, mixed=mixed)
+    if not tag or not text or text == MISSING:
+        return text
+    from devzone.i18n import t
+
+    return t("prov.tagged", lang, text=text, tag=tag)
+
+
+def change_from_synthetic(current_flag: object, previous_flag: object) -> bool:
+    """A change of a real figure computed from a synthetic previous value (the real/synthetic boundary)."""
+    return not synthetic_flag(current_flag) and synthetic_flag(previous_flag)
+
+
+def mark_change(text: str, current_flag: object, previous_flag: object) -> str:
+    """`+100.0%` -> `+100.0%※` when the change crosses from a synthetic previous value to a real one."""
+    if not text or text == MISSING or not change_from_synthetic(current_flag, previous_flag):
+        return text
+    return text + FROM_SYNTHETIC
+
+
+def legend(lang: str = "zh") -> str:
+    """The one-line key to 真实 and ※ (shown once wherever tagged figures are)."""
+    from devzone.i18n import t
+
+    return t("prov.legend", lang)

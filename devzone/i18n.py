@@ -434,6 +434,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "deck.attn.target_short": ("{name}完成年度目标的{pct}，距目标{target}尚差{gap}", "{name} is at {pct} of its target of {target}, {gap} short"),
     "deck.attn.not_started": ("{count}个{year}签约项目尚未开工，涉及总投资{amount}，如{names}", "{count} projects signed in {year} have not started ({amount}), e.g. {names}"),
     "deck.attn.not_started_no_amount": ("{count}个{year}签约项目尚未开工，如{names}", "{count} projects signed in {year} have not started, e.g. {names}"),
+    "deck.attn.as_of": ("截至{date}，{text}", "As of {date}, {text}"),
     "deck.attn.negotiating": ("{count}个项目仍在洽谈，如{names}", "{count} projects are still under negotiation, e.g. {names}"),
     "deck.attn.missing": ("{year}暂无数据的指标：{names}", "No {year} figures yet for: {names}"),
     "deck.attn.none": (
@@ -504,6 +505,17 @@ STRINGS: dict[str, tuple[str, str]] = {
         "the largest projected output is {name} ({output} a year, {tax} of profit and tax)",
     ),
     "summary.chain_leader": ("链主企业{leader}带动引进项目{count}", "chain leader {leader} brought in {count} of them"),
+    "summary.real_project": ("{name}{figures}", "{name}: {figures}"),
+    "summary.real_investment": ("总投资{amount}", "investment {amount}"),
+    "summary.real_output": ("预计年产值{amount}", "projected output {amount} a year"),
+    "summary.real_tax": ("利税{amount}", "profit and tax {amount}"),
+    "summary.real_note": (
+        "（注：{names}为真实数据，已标“真实”；其余为模拟数据，仅供演示。）",
+        "(Note: {names} are real figures, tagged “real”; the others are synthetic demo data.)"),
+    "summary.real_note_marked": (
+        "（注：{names}为真实数据，已标“真实”；其余为模拟数据，仅供演示；{mark}表示同比由模拟的上年数值算出，不是真实变化。）",
+        "(Note: {names} are real figures, tagged “real”; the others are synthetic demo data; {mark} marks a change "
+        "computed from a synthetic previous-year value, not a real change.)"),
     "summary.synthetic_note": ("（注：以上部分数据为模拟数据，仅供演示。）", "(Note: some of these figures are synthetic demo data.)"),
     "summary.name.signed_projects": ("签约项目", "signed projects"),
     "summary.name.signed_investment": ("签约总投资", "of signed investment"),
@@ -1108,6 +1120,14 @@ STRINGS.update({
     "chains.position.上游": ("上游", "Upstream"),
     "chains.position.中游": ("中游", "Midstream"),
     "chains.position.下游": ("下游", "Downstream"),
+    # real or synthetic, figure by figure (devzone.fmt.tag_real / mark_change / legend)
+    "prov.real": ("真实", "real"),
+    "xlsx.yoy_from_synthetic": ("同比含模拟数值", "YoY uses a synthetic value"),
+    "prov.tagged": ("{text}（{tag}）", "{text} ({tag})"),
+    "prov.legend": (
+        "标“真实”的为种子材料中的真实数值，未标注的为模拟数据；※ 表示同比由模拟的上年数值算出，不是真实变化。",
+        "Figures tagged “real” come from the seed material; untagged figures are synthetic. ※ marks a "
+        "year-on-year change computed from a synthetic previous-year value: not a real change."),
     # 项目推进
     "progress.title": ("项目推进", "Project progress"),
     "progress.caption": (
@@ -1119,6 +1139,22 @@ STRINGS.update({
     "progress.as_of_help": ("默认今天；选择过去的日期可查看当时的预警（网址参数 as_of）",
                             "Today by default; pick a past day to see the alerts as they were (URL parameter as_of)"),
     "progress.empty": ("{zone}截至{date}没有在推进的项目。", "{zone} has no project under way on {date}."),
+    "progress.as_of_help_data": (
+        "默认为数据截至日期（数据为本周的则为今天）；选择过去的日期可查看当时的预警（网址参数 as_of）",
+        "By default the day the data is as of (today when the data is from this week); pick a past day to see the "
+        "alerts as they were (URL parameter as_of)"),
+    "progress.data_as_of": ("数据截至{date}（项目台账最近更新）。", "Data as of {date} (latest project ledger update)."),
+    "progress.data_as_of_stale": (
+        "数据截至{date}（项目台账最近更新）：预警天数、月通报和季考核按这一天计算，而不是今天。",
+        "Data as of {date} (latest project ledger update): alert days, the monthly bulletin and the quarterly "
+        "assessment count to that day, not to today."),
+    "progress.after_data": (
+        "所选日期晚于数据截至日期（{date}）：此后的签约、开工和更新尚未报送，未开工、未更新的天数按所选日期计算。",
+        "The day chosen is after the day the data is as of ({date}): signings, starts and updates since then are "
+        "not reported yet, and days without a start or an update count to the day chosen."),
+    "progress.targets_year": (
+        "{year}的目标尚无完成数据（截至{date}），下面是{shown}的完成情况。",
+        "Nothing is reported yet towards the {year} targets (as of {date}); below are the {shown} targets."),
     "progress.section": ("查看", "Show"),
     "progress.tab.week": ("周调度", "Weekly dispatch"),
     "progress.tab.xun": ("旬预警", "Ten-day warnings"),

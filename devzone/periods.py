@@ -125,3 +125,19 @@ def parse_quarter(raw: object) -> tuple[int, int] | None:
 
 def quarter_code(year: int, quarter: int) -> str:
     return f"{year}Q{quarter}"
+
+
+# Data younger than this is "current": a weekly dispatch (周调度) loaded this week counts from today.
+CURRENT_DAYS = 7
+
+
+def default_day(data_as_of: dt.date | None, today: dt.date) -> dt.date:
+    """The day the progress screens open on: the data's as-of day (the ledger's 截至 date, else its latest
+    update), so that no period opens empty and no alert counts days nobody has reported on; today when the
+    data is current (as of the last CURRENT_DAYS days) or there is no dated record. A clock behind the data
+    hides nothing: the data's day wins. etl/schema.sql (progress_as_of) applies the same rule to the views."""
+    if data_as_of is None:
+        return today
+    if today - dt.timedelta(days=CURRENT_DAYS) <= data_as_of <= today:
+        return today
+    return data_as_of

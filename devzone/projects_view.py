@@ -474,6 +474,7 @@ class Headline:
     delta: str | None = None  # 同比, signed
     rank: str | None = None  # 全省第3名/共28个
     help: str | None = None
+    tag: str = ""  # `真实` on a real figure beside synthetic ones (fmt.real_tag); its 同比 may carry ※
 
     @property
     def delta_color(self) -> str:
@@ -498,9 +499,19 @@ def _delta(values: Mapping[tuple[int, str], float], year: int, indicator: str) -
     return None if text == fmt.MISSING else text
 
 
+def _marked(delta: str | None, flags: Mapping[tuple[int, str], bool], year: int, indicator: str) -> str | None:
+    """A 同比 of a real figure computed from a synthetic previous year carries ※ (fmt.mark_change)."""
+    if not delta or (year, indicator) not in flags or (year - 1, indicator) not in flags:
+        return delta
+    return fmt.mark_change(delta, flags[(year, indicator)], flags[(year - 1, indicator)])
+
+
 def project_headlines(totals: pd.DataFrame, ranks: pd.DataFrame | None, year: int, lang: str) -> list[Headline]:
     """Signed projects, signed investment, signed-and-started (reported, 同比, provincial rank) and the start rate."""
     values = _totals_lookup(totals)
+    flags = {(int(y), str(i)): fmt.synthetic_flag(f) for y, i, f in zip(
+        totals["year"], totals["indicator"], totals["is_synthetic"], strict=True)} if "is_synthetic" in totals else {}
+    mixed = any(flags.values())
     rank_rows = {} if ranks is None else {str(r["indicator"]): r for _, r in ranks.iterrows()}
     headlines = []
     for measure, indicator in MEASURE_INDICATOR.items():
@@ -513,8 +524,10 @@ def project_headlines(totals: pd.DataFrame, ranks: pd.DataFrame | None, year: in
         headlines.append(Headline(
             label=t(f"pv.headline.{measure}", lang),
             value=measure_text(value, measure, lang),
-            delta=_delta(values, int(year), indicator),
+            delta=_marked(_delta(values, int(year), indicator), flags, int(year), indicator),
             rank=rank_text,
+            tag="" if value is None or (int(year), indicator) not in flags
+            else fmt.real_tag(flags[(int(year), indicator)], lang, mixed=mixed),
         ))
     signed = values.get((int(year), "signed_projects"))
     started = values.get((int(year), "signed_started_projects"))
@@ -807,10 +820,11 @@ def output_year_table(signed: pd.DataFrame, comparison: pd.DataFrame, lang: str)
 
 
 def top_projects(signed: pd.DataFrame, year: int | None, measure: str = "output", n: int = TOP_N) -> pd.DataFrame:
-    """The `n` projects with the largest projected output (or tax), signed in `year` (None: any year)."""
+    """The `n` projects with the largest projected output (or tax), signed in `year` (None: any year). A terminated
+    (终止) project will produce nothing: it never headlines the list."""
     column = "projected_output" if measure == "output" else "projected_tax"
     rows = signed if year is None else signed.loc[signed["signed_year"] == int(year)]
-    rows = rows.loc[rows[column].notna()]
+    rows = rows.loc[rows[column].notna() & (rows["status"].fillna("") != "终止")]
     return rows.sort_values([column, "project_id"], ascending=[False, True], kind="stable").head(n)
 
 

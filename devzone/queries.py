@@ -623,6 +623,34 @@ def assessment_weights(db: QuerySource) -> pd.DataFrame:
     return db.query("SELECT component, name_zh, name_en, weight, direction FROM assessment_weights ORDER BY sort_order")
 
 
+def ledger_as_of(db: QuerySource) -> pd.DataFrame:
+    """as_of — the day the project ledger describes: its 截至 date (the title's date is each row's update date
+    unless the row has its own), else the latest dated signing, start or completion; NaT without any.
+    (The same as the ledger_as_of() macro of etl/schema.sql, read from project_versions so that an older
+    snapshot without the macro still answers.)"""
+    return db.query(
+        """
+        SELECT coalesce(max(updated_date),
+                        max(greatest(signed_date, started_date, CASE WHEN status = '投产' THEN production_date END)))
+               AS as_of
+        FROM project_versions
+        """
+    )
+
+
+def target_years(db: QuerySource, zone_id: str, as_of) -> pd.DataFrame:
+    """year, has_actual — the years the zone has targets for up to `as_of`'s year, and whether anything is
+    done towards them at `as_of` (an actual above zero), newest first."""
+    return db.query(
+        """
+        SELECT year, coalesce(bool_or(actual > 0), false) AS has_actual
+        FROM target_progress_at(?) WHERE zone_id = ? AND year <= year(CAST(? AS DATE))
+        GROUP BY year ORDER BY year DESC
+        """,
+        [as_of, zone_id, as_of],
+    )
+
+
 def zone_alerts(db: QuerySource, zone_id: str, as_of) -> pd.DataFrame:
     """Every project under dispatch in the zone at `as_of`, with its level and what decided it (see
     project_alerts_at): project_id, project_name, lead_official, level, reason, stage, chain, investor,

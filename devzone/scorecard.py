@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -109,6 +109,7 @@ class Card:
     trend_years: tuple[int, ...] = field(default=())
     is_synthetic: bool = False
     missing: bool = False
+    tag: str = ""  # `真实` / `real` on a real figure beside synthetic ones (fmt.real_tag); its 同比 may carry ※
 
 
 def source_kind_label(kind: object, lang: str) -> str:
@@ -141,8 +142,10 @@ def _row_for(part: pd.DataFrame | None, year: int) -> pd.Series | None:
     return None if rows.empty else rows.iloc[0]
 
 
-def build_cards(catalogue: pd.DataFrame, history: pd.DataFrame, year: int, lang: str) -> list[Card]:
-    """One card per catalogue indicator (catalogue order) for `year`; missing values say `—`."""
+def build_cards(catalogue: pd.DataFrame, history: pd.DataFrame, year: int, lang: str, *,
+                mixed: bool = False) -> list[Card]:
+    """One card per catalogue indicator (catalogue order) for `year`; missing values say `—`. `mixed`: the view
+    shows synthetic figures, so each real one is tagged and a 同比 from a synthetic previous year marked ※."""
     by_indicator = _history_by_indicator(history)
     cards = []
     for item in catalogue.itertuples(index=False):
@@ -159,12 +162,15 @@ def build_cards(catalogue: pd.DataFrame, history: pd.DataFrame, year: int, lang:
             None if now is None else now["source"], None if now is None else now["source_kind"],
             None if now is None else now["is_synthetic"], lang)
         rank_now = None if now is None else now["rank"]
+        delta = yoy_delta(value, previous, item.unit, item.direction, lang)
+        if now is not None and before is not None:
+            delta = replace(delta, text=fmt.mark_change(delta.text, now["is_synthetic"], before["is_synthetic"]))
         cards.append(Card(
             indicator=str(item.indicator),
             category=str(item.category),
             label=str(getattr(item, _name_column(lang))),
             value=fmt.indicator_value(value, item.unit, lang),
-            delta=yoy_delta(value, previous, item.unit, item.direction, lang),
+            delta=delta,
             rank=rank_text(rank_now, None if now is None else now["n_ranked"],
                            None if now is None else now["tied"], lang),
             rank_change=rank_change(rank_now, None if before is None else before["rank"], lang),
@@ -174,6 +180,7 @@ def build_cards(catalogue: pd.DataFrame, history: pd.DataFrame, year: int, lang:
             trend_years=years if len(trend) >= 2 else (),
             is_synthetic=bool(now is not None and not fmt.is_missing(now["is_synthetic"]) and now["is_synthetic"]),
             missing=fmt.is_missing(value),
+            tag="" if now is None or fmt.is_missing(value) else fmt.real_tag(now["is_synthetic"], lang, mixed=mixed),
         ))
     return cards
 
@@ -211,7 +218,7 @@ def cards_table(cards: Sequence[Card], catalogue: pd.DataFrame, lang: str) -> pd
         t("col.category", lang): [category_label(c.category, lang) for c in cards],
         t("col.indicator", lang): [c.label for c in cards],
         t("col.unit", lang): [t_or(f"unit.{units[c.indicator]}", str(units[c.indicator]), lang) for c in cards],
-        t("ov.col.value", lang): [c.value for c in cards],
+        t("ov.col.value", lang): [fmt.tag_real(c.value, False, lang) if c.tag else c.value for c in cards],
         t("ov.col.yoy", lang): [c.delta.text for c in cards],
         t("ov.col.rank", lang): [c.rank for c in cards],
         t("ov.col.source", lang): [c.source_help for c in cards],
@@ -327,6 +334,7 @@ def attention_items(catalogue: pd.DataFrame, history: pd.DataFrame, targets: pd.
             change = fmt.yoy(now["value"], before["value"])
             if change == fmt.MISSING:
                 change = signed_amount(now["value"] - before["value"], item.unit, lang)
+            change = fmt.mark_change(change, now["is_synthetic"], before["is_synthetic"])
             items.append(Attention("yoy_down", item.indicator, t(
                 "ov.attention.yoy_down", lang, name=name, change=change,
                 before=fmt.indicator_value(before["value"], item.unit, lang),
@@ -444,12 +452,14 @@ class OverviewModel:
     profile_source: str
     synthetic: bool
     has_values: bool
+    legend: str = ""  # the key to 真实 and ※ when a card carries them
 
 
 def overview_model(catalogue: pd.DataFrame, history: pd.DataFrame, targets: pd.DataFrame, profile: pd.DataFrame,
                    year: int, lang: str, today: dt.date) -> OverviewModel:
     """Everything the Overview shows for one zone and year, as strings and display tables."""
-    cards = build_cards(catalogue, history, year, lang)
+    synthetic = any_synthetic(history[history["year"] <= year], targets)
+    cards = build_cards(catalogue, history, year, lang, mixed=synthetic)
     statuses = target_statuses(catalogue, history, targets, year, lang, today)
     items = attention_items(catalogue, history, targets, year, lang, today)
     return OverviewModel(
@@ -459,7 +469,8 @@ def overview_model(catalogue: pd.DataFrame, history: pd.DataFrame, targets: pd.D
         targets_table=targets_table(statuses, lang) if statuses else None,
         profile=profile_markdown(profile, lang),
         profile_source=profile_source(profile, lang),
-        synthetic=any_synthetic(history[history["year"] <= year], targets),
+        synthetic=synthetic,
+        legend=fmt.legend(lang) if any(c.tag for c in cards) else "",
         has_values=bool((history["year"] == year).any()),
     )
 

@@ -78,3 +78,14 @@ def chart_frame(progress: pd.DataFrame, lang: str) -> pd.DataFrame:
         "text": texts,
         "on_schedule": [None if fmt.is_missing(v) else bool(v) for v in progress["on_schedule"]],
     })
+
+
+def year_with_figures(years: pd.DataFrame, wanted: int) -> int:
+    """The target year to show for a day in `wanted`: that year when anything is done towards its targets,
+    else the latest earlier year that has figures (never a row of 0/43个 because the year has just begun in
+    the ledger or has no reports yet); `wanted` when no year has any. `years`: queries.target_years."""
+    with_figures = years.loc[years["has_actual"].astype(bool), "year"].astype(int).tolist()
+    if wanted in with_figures or not with_figures:
+        return wanted
+    earlier = [y for y in with_figures if y < wanted]
+    return max(earlier) if earlier else wanted

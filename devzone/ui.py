@@ -357,6 +357,14 @@ def synthetic_banner(lang: str) -> None:
     st.warning(t("panel.synthetic_banner", lang), icon=":material/science:")
 
 
+def badge_after(markdown: str, tag: str) -> str:
+    """`全省第3名/共28个` + `真实` -> the line with a small green 真实 badge at its end (fmt.real_tag's tag)."""
+    if not tag:
+        return markdown
+    badge = f":green-badge[:material/verified: {fmt.plain(tag)}]"
+    return f"{markdown}　{badge}" if markdown else badge
+
+
 def empty_state(message_key: str, lang: str, **values: object) -> None:
     st.info(t(message_key, lang, **values), icon=":material/info:")
 

@@ -223,8 +223,21 @@ CREATE OR REPLACE MACRO project_state_at(as_of := current_date) AS TABLE
         FROM project_versions v)
     WHERE version_rank = 1;
 
+-- The day the ledger describes: its 截至 date (a title's 截至 date lands in updated_date for rows without an
+-- update date of their own), else the latest dated signing, start or completion; NULL without any.
+CREATE OR REPLACE MACRO ledger_as_of() AS (
+    SELECT coalesce(max(updated_date),
+                    max(greatest(signed_date, started_date, CASE WHEN status = '投产' THEN production_date END)))
+    FROM project_versions);
+
+-- The day the progress views count from (devzone.periods.default_day): the ledger's day, not the wall clock,
+-- unless the data is current (as of the last 7 days) or undated.
+CREATE OR REPLACE MACRO progress_as_of() AS (
+    SELECT CASE WHEN d IS NULL OR d BETWEEN current_date - 7 AND current_date THEN current_date ELSE d END
+    FROM (SELECT ledger_as_of() AS d));
+
 -- 旬预警: red / yellow / green for every project under dispatch at a day, by the rules in progress_rules
--- (see etl/catalogue/progress_rules.toml). project_alerts is the same for today.
+-- (see etl/catalogue/progress_rules.toml). project_alerts is the same at progress_as_of().
 CREATE OR REPLACE MACRO project_alerts_at(as_of := current_date) AS TABLE
     WITH rules AS (
         SELECT max(yellow_days) FILTER (WHERE rule = 'signed_not_started') AS signed_yellow,
@@ -279,7 +292,7 @@ CREATE OR REPLACE MACRO project_alerts_at(as_of := current_date) AS TABLE
            days_since_update, signed_level, late_level, stale_level, is_synthetic
     FROM levelled;
 
-CREATE OR REPLACE VIEW project_alerts AS SELECT * FROM project_alerts_at(current_date);
+CREATE OR REPLACE VIEW project_alerts AS SELECT * FROM project_alerts_at(progress_as_of());
 
 -- 年度目标 against what is done, with 序时进度 (the share of the year elapsed at the as-of day; 1.0 for past
 -- years, 0.0 for future ones). Actual: for past years the indicator value; for the as-of year the ledger's
@@ -333,7 +346,7 @@ CREATE OR REPLACE MACRO target_progress_at(as_of := current_date) AS TABLE
            d AS as_of, actual_source, coalesce(target_synthetic, false) OR coalesce(value_synthetic, false) AS is_synthetic
     FROM measured;
 
-CREATE OR REPLACE VIEW target_progress AS SELECT * FROM target_progress_at(current_date);
+CREATE OR REPLACE VIEW target_progress AS SELECT * FROM target_progress_at(progress_as_of());
 
 -- Firms still 在谈 in each zone: 在谈 projects of the ledger, and firms a 链主 is courting without a project.
 CREATE OR REPLACE VIEW chain_pipeline AS

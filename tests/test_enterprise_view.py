@@ -127,7 +127,7 @@ def test_headline_cards_year_on_year_rank_and_share(page_data, raw):
     total = raw.execute("SELECT sum(value) FROM indicator_values WHERE year = 2021 "
                         "AND indicator = 'new_four_above_enterprises'").fetchone()[0]
     four = cards["new_four_above_enterprises"]
-    assert four.delta == fmt.yoy(19, previous) and four.delta_description == "同比"
+    assert four.delta == fmt.yoy(19, previous) + fmt.FROM_SYNTHETIC and four.delta_description == "同比"
     rank, n_ranked = raw.execute(
         "SELECT rank, n_ranked FROM provincial_rankings WHERE zone_id = ? AND year = 2021 "
         "AND indicator = 'new_four_above_enterprises'", [YANHU]).fetchone()

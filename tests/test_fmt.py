@@ -132,3 +132,20 @@ def test_number_helper():
     assert fmt.number(1234.5, 2, keep_zeros=True) == "1,234.50"
     assert fmt.number(-0.001) == "0"
     assert fmt.number(math.nan) == "—"
+
+
+def test_real_figures_are_tagged_only_beside_synthetic_ones():
+    assert fmt.tag_real("36个", False) == "36个（真实）"
+    assert fmt.tag_real("36", False, "en") == "36 (real)"
+    assert fmt.tag_real("36个", True) == "36个"
+    assert fmt.tag_real("36个", None) == "36个（真实）"  # no flag: loaded as real
+    assert fmt.tag_real("36个", False, mixed=False) == "36个"  # nothing synthetic in view: no tags
+    assert fmt.tag_real(fmt.MISSING, False) == fmt.MISSING
+
+
+def test_a_change_across_the_real_synthetic_boundary_is_marked():
+    assert fmt.mark_change("+100.0%", False, True) == "+100.0%※"  # real 2021 against synthetic 2020
+    assert fmt.mark_change("+100.0%", False, False) == "+100.0%"
+    assert fmt.mark_change("+100.0%", True, True) == "+100.0%"  # a synthetic figure: untagged, like its change
+    assert fmt.mark_change("", False, True) == ""
+    assert "※" in fmt.legend("zh") and "真实" in fmt.legend("zh") and "※" in fmt.legend("en")

@@ -81,7 +81,7 @@ def test_yoy_delta_and_trend(demo_db, raw):
     app = run_overview(zone="盐湖高新区", year="2021")
     card = {m.label: m for m in app.main.metric}["签约项目数"]
     before = value_of(raw, "X140802", 2020, "signed_projects")
-    assert card.proto.delta == fmt.yoy(36, before)
+    assert card.proto.delta == fmt.yoy(36, before) + fmt.FROM_SYNTHETIC  # real 2021 against synthetic 2020
     assert card.proto.delta_description == "同比"
     history = raw.execute("SELECT count(*) FROM indicator_values WHERE zone_id = 'X140802' "
                           "AND indicator = 'signed_projects' AND year <= 2021").fetchone()[0]
@@ -163,3 +163,18 @@ def test_first_and_last_year_render_every_card(demo_db, raw):
         app.sidebar.selectbox[1].set_value(year).run()
         assert_ran_cleanly(app)
         assert len(app.main.metric) == 11
+
+
+def test_real_cards_are_tagged_and_a_change_from_synthetic_2020_is_marked(demo_db):
+    """盐湖高新区 2021: the seed figures are real, 2020 synthetic. Each real card says 真实 and its 同比 ※."""
+    app = run_overview(zone="盐湖高新区", year="2021")
+    assert_ran_cleanly(app)
+    deltas = {m.label: m.proto.delta for m in app.metric}
+    assert deltas["签约项目数"] == "+100.0%※" and deltas["签约项目总投资"].endswith("※")
+    assert not deltas["预计年产值"].endswith("※")
+    badges = [m.value for m in app.markdown if "badge[" in m.value and "真实" in m.value]
+    assert len(badges) == 7, badges  # the seven figures of the article
+    assert any("※ 表示同比由模拟的上年数值算出" in c.value for c in app.caption)
+    table = app.dataframe[0].value.set_index("指标")
+    assert table.loc["签约项目数", "数值"] == "36个（真实）" and table.loc["签约项目数", "同比"] == "+100.0%※"
+    assert table.loc["预计年产值", "数值"] == "239.53亿元"

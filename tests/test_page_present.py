@@ -167,3 +167,52 @@ def test_chart_panel_offers_csv_excel_and_png(demo_db):
     assert not app.exception, [e.value for e in app.exception]
     labels = [b.label for b in app.get("download_button")]
     assert labels == ["下载 CSV", "下载 Excel", "下载图片（PNG）"]
+
+
+@pytest.mark.parametrize("year", ["2022", "2023", "2025"])
+def test_target_bars_are_coloured_by_their_own_completion_after_sorting(demo_db, year):
+    """年度目标完成情况 re-sorts the bars by completion: a target met is never red, one short always is."""
+    import base64
+    import json
+
+    import numpy as np
+
+    from devzone import charts
+
+    app = open_page(slide="4", year=year)
+    assert_clean(app)
+    assert slide_title(app) == "年度目标完成情况"
+    bar = json.loads(app.get("plotly_chart")[0].proto.spec)["data"][0]
+    values = bar["x"]
+    if isinstance(values, dict):  # plotly's typed array
+        values = np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    colours = bar["marker"]["color"]
+    colours = colours if isinstance(colours, list) else [colours] * len(values)
+    for name, completion, colour in zip(bar["y"], values, colours, strict=True):
+        assert (colour == charts.HIGHLIGHT) == (completion < 1), (year, name, completion, colour)
+
+
+def test_real_figures_are_tagged_and_a_change_from_synthetic_2020_is_marked(demo_db):
+    """2021's seed figures are real, 2020's synthetic: each real KPI carries 真实, its 同比 ※, with the key."""
+    app = open_page(slide="2")
+    assert_clean(app)
+    deltas = {m.label: m.proto.delta for m in app.metric}
+    assert deltas["签约项目数"] == "同比增长100.0%※"
+    assert not deltas["预计年产值"].endswith("※")  # a synthetic figure: no tag, no mark
+    badges = [c.value for c in app.caption if "badge[" in c.value]
+    assert sum("真实" in b for b in badges) == 5, badges  # 5 real KPIs (预计年产值 is synthetic)
+    assert any("※ 表示同比由模拟的上年数值算出" in c.value for c in app.caption)
+
+
+def test_rank_table_and_projects_slide_tag_real_figures_and_name_the_hongming_base(demo_db):
+    table_slide = open_page(slide="6")
+    assert_clean(table_slide)
+    table = table_slide.table[0].value.set_index("指标")
+    assert table.loc["签约项目数", "本年数值"] == "36个（真实）" and table.loc["签约项目数", "同比"] == "+100.0%※"
+    assert table.loc["预计年产值", "本年数值"] == "239.53亿元" and table.loc["预计年产值", "同比"] == "+302.9%"
+    assert any("※ 表示同比由模拟的上年数值算出" in c.value for c in table_slide.caption)
+    projects = open_page(slide="8")
+    assert_clean(projects)
+    assert "宏明空调全产业链生产基地（真实）" in projects.table[0].value.iloc[:, 0].tolist()
+    shown = " ".join(m.value for m in projects.markdown)
+    assert "宏明空调全产业链生产基地（真实）预计年产值20亿元、利税5,000万元" in shown

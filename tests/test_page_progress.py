@@ -8,7 +8,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from devzone import fmt
+from devzone import fmt, periods
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = str(REPO_ROOT / "dashboard.py")
@@ -93,7 +93,10 @@ def test_chinese_page_for_the_as_of_day(demo_db, facts):
     assert app.segmented_control[0].options == ["周调度", "旬预警", "月通报", "季考核"]
     assert app.segmented_control[0].value == "week"
     assert [h.value for h in app.subheader] == ["年度目标完成情况"]
-    assert any(m.startswith("2026年序时进度 90.4%（截至2026年11月26日）") for m in texts(app))
+    # nothing is reported towards the 2026 targets in the ledger: the latest year with figures, said so
+    assert any(c.value.startswith("2026年的目标尚无完成数据（截至2026年11月26日），下面是2025年的完成情况")
+               for c in app.caption)
+    assert any(m.startswith("2025年序时进度 100.0%（截至2026年11月26日）") for m in texts(app))
     for name, heading in (("xun", "2026年11月下旬（21日—30日）预警"), ("month", "2026年11月全省开发区项目推进通报"),
                           ("quarter", "2026年第四季度考核")):
         assert section(app, name).subheader[0].value == heading
@@ -152,13 +155,56 @@ def test_picking_another_day_moves_every_period(demo_db):
     assert app.query_params["as_of"] == "2024-02-29" and app.query_params["quarter"] == "2024Q1"
 
 
-def test_bad_url_values_fall_back_to_today(demo_db):
+def data_day(demo_db) -> dt.date:
+    """The ledger's 截至 date (the title's date lands in updated_date), the way the page reads it."""
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        return con.execute("SELECT max(updated_date) FROM project_versions").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_bad_url_values_fall_back_to_the_datas_day(demo_db):
     app = open_page(zone="盐湖高新区", year="2021", as_of="2026-13-45", quarter="someday", view="nothing")
     assert_ran_cleanly(app)
     assert app.query_params["view"] == "week"
-    today = dt.date.today()
-    assert app.query_params["as_of"] == today.isoformat()
-    assert app.query_params["quarter"] == f"{today.year}Q{(today.month - 1) // 3 + 1}"
+    day = periods.default_day(data_day(demo_db), dt.date.today())
+    assert app.query_params["as_of"] == day.isoformat()
+    assert app.query_params["quarter"] == f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def test_every_period_opens_on_the_latest_data_and_says_so(demo_db):
+    """Opened without a day, the page shows the ledger's 截至 date, not the wall clock: the month, quarter and
+    alert days count from there, and the targets show the latest year with figures, not 0/43个."""
+    stated = data_day(demo_db)
+    day = periods.default_day(stated, dt.date.today())
+    app = open_page(zone="盐湖高新区", year="2021")
+    assert_ran_cleanly(app)
+    assert app.query_params["as_of"] == day.isoformat()
+    assert app.date_input[0].value == day
+    assert any(f"数据截至{fmt.date(stated)}" in c.value for c in app.caption), [c.value for c in app.caption]
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        red, = con.execute("SELECT count(*) FROM project_alerts_at(?) WHERE zone_id = 'X140802' AND level = 'red'",
+                           [day]).fetchone()
+    finally:
+        con.close()
+    assert metrics(app)["红色预警"] == fmt.count(red, "个")
+    assert section(app, "month").subheader[0].value == f"{day.year}年{day.month}月全省开发区项目推进通报"
+    bulletin = table_with(app, "新投产").set_index("开发区")
+    assert bulletin.loc["全省合计"].ne("0个").any(), "the month shown has no figures at all"
+    import json
+    bars = " ".join(str(trace.get("text")) for chart in app.get("plotly_chart")
+                    for trace in json.loads(chart.proto.spec)["data"])
+    assert not re.search(r"(?<![\d.])0/\d+个", bars), bars  # no target row reading 0/43个 · 0.0%
+
+
+def test_an_explicit_day_after_the_data_is_flagged(demo_db):
+    stated = data_day(demo_db)
+    later = stated + dt.timedelta(days=30)
+    app = open_page(zone="盐湖高新区", year="2021", as_of=later.isoformat())
+    assert_ran_cleanly(app)
+    assert any("晚于数据截至日期" in c.value for c in app.caption), [c.value for c in app.caption]
 
 
 def test_english_and_another_zone(demo_db, facts):

@@ -105,3 +105,15 @@ def test_parse_quarter(raw, quarter):
     assert periods.parse_quarter(raw) == quarter
     if quarter:
         assert periods.parse_quarter(periods.quarter_code(*quarter)) == quarter
+
+
+@pytest.mark.parametrize(("data_as_of", "today", "expected"), [
+    (dt.date(2025, 12, 31), dt.date(2026, 12, 1), dt.date(2025, 12, 31)),  # old data: its own day, not the clock
+    (dt.date(2026, 11, 21), dt.date(2026, 12, 1), dt.date(2026, 11, 21)),  # ten days old: not current
+    (dt.date(2026, 11, 26), dt.date(2026, 12, 1), dt.date(2026, 12, 1)),   # this week's dispatch: current
+    (dt.date(2026, 12, 1), dt.date(2026, 12, 1), dt.date(2026, 12, 1)),
+    (dt.date(2027, 1, 5), dt.date(2026, 12, 1), dt.date(2027, 1, 5)),      # a clock behind the data hides nothing
+    (None, dt.date(2026, 12, 1), dt.date(2026, 12, 1)),                    # no ledger dates at all
+])
+def test_default_day_is_the_datas_as_of_day_unless_the_data_is_current(data_as_of, today, expected):
+    assert periods.default_day(data_as_of, today) == expected

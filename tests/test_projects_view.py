@@ -385,8 +385,10 @@ def test_project_headlines(demo, raw, totals):
     assert [h.value for h in headlines] == ["36个", "179.78亿元", "34个", pv.fmt.percent(34 / 36)]
     before = dict(raw.execute(
         "SELECT indicator, value FROM indicator_values WHERE zone_id = ? AND year = 2020", [YANHU]).fetchall())
-    assert headlines[0].delta == pv.fmt.yoy(36, before["signed_projects"])
-    assert headlines[1].delta == pv.fmt.yoy(179.78, before["signed_investment"])
+    # real 2021 against synthetic 2020: the change is marked as computed from a synthetic value
+    assert headlines[0].delta == pv.fmt.yoy(36, before["signed_projects"]) + pv.fmt.FROM_SYNTHETIC
+    assert headlines[1].delta == pv.fmt.yoy(179.78, before["signed_investment"]) + pv.fmt.FROM_SYNTHETIC
+    assert headlines[0].tag == "真实"
     rank, n_ranked = raw.execute("SELECT rank, n_ranked FROM provincial_rankings WHERE zone_id = ? AND year = 2021 "
                                  "AND indicator = 'signed_projects'", [YANHU]).fetchone()
     assert headlines[0].rank.startswith("全省") and f"第{rank}名/共{n_ranked}个" in headlines[0].rank
@@ -677,3 +679,15 @@ def test_output_tax_screen(demo, ledger, comparison):
 def test_ledger_height():
     assert pv.ledger_height(1) == 73
     assert pv.ledger_height(36) == 420
+
+
+def test_a_terminated_project_never_tops_the_output_list():
+    import pandas as pd
+
+    signed = pd.DataFrame({
+        "project_id": ["A", "B", "C"], "project_name": ["终止的大项目", "在建项目", "投产项目"],
+        "signed_year": [2023] * 3, "status": ["终止", "开工", "投产"],
+        "projected_output": [30.0, 10.0, 5.0], "projected_tax": [3.0, 1.0, 0.5]})
+    for measure in ("output", "tax"):
+        top = pv.top_projects(signed, 2023, measure)
+        assert top["project_name"].tolist() == ["在建项目", "投产项目"], measure

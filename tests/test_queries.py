@@ -155,3 +155,17 @@ def test_ui_load_hands_out_frames_a_page_may_change(tmp_path, monkeypatch):
 def test_ui_load_only_runs_query_layer_functions():
     with pytest.raises(ValueError, match="devzone.queries"):
         ui.load(lambda source: source.query("SELECT 1"))
+
+
+def test_the_contract_views_count_alerts_from_the_ledgers_day_not_the_clock(demo, raw):
+    """project_alerts / target_progress (the public views) and the page agree on the day: the ledger's 截至
+    date when the data is not current, so "签约已满N天未开工" never counts days nobody reported on."""
+    from devzone import periods
+
+    stated = queries.ledger_as_of(demo)["as_of"].iloc[0].date()
+    assert stated == raw.execute("SELECT max(updated_date) FROM project_versions").fetchone()[0]
+    day = periods.default_day(stated, dt.date.today())
+    alert_days = {d for d, in raw.execute("SELECT DISTINCT as_of FROM project_alerts").fetchall()}
+    assert alert_days == {day}
+    target_days = {d for d, in raw.execute("SELECT DISTINCT as_of FROM target_progress").fetchall()}
+    assert target_days == {day}

@@ -92,7 +92,7 @@ def test_seed_zone_2021_cards(demo, raw, catalogue):
     assert cards["signed_projects"].rank == f"全省第{rank}名/共{n}个"
     before = raw.execute("SELECT value FROM indicator_values WHERE zone_id = 'X140802' AND year = 2020 "
                          "AND indicator = 'signed_projects'").fetchone()[0]
-    assert cards["signed_projects"].delta.text == fmt.yoy(36, before)
+    assert cards["signed_projects"].delta.text == fmt.yoy(36, before) + fmt.FROM_SYNTHETIC  # 2020 is synthetic
     assert cards["signed_projects"].delta.arrow == "auto" and cards["signed_projects"].delta.color == "normal"
     assert cards["projected_output"].source == "来源：项目台账汇总（模拟数据）"
     assert cards["projected_output"].is_synthetic and not cards["signed_projects"].is_synthetic
@@ -262,3 +262,17 @@ def test_profile_lines(demo):
 def test_approval_date(raw_value, zh, en):
     assert scorecard.approval_date(raw_value, "zh") == zh
     assert scorecard.approval_date(raw_value, "en") == en
+
+
+def test_a_fall_from_a_synthetic_previous_year_is_marked_in_needs_attention(catalogue):
+    """A real figure that fell against a synthetic previous one: the fall is not a fact, it carries ※."""
+    import pandas as pd
+
+    history = pd.DataFrame({
+        "year": [2020, 2021], "indicator": ["signed_projects"] * 2, "value": [50.0, 36.0],
+        "source": ["模拟", "运城日报"], "source_kind": ["reported", "cited"], "is_synthetic": [True, False],
+        "rank": [None, None], "n_ranked": [None, None], "tied": [False, False]})
+    targets = pd.DataFrame(columns=["indicator", "target", "unit", "is_synthetic"])
+    items = scorecard.attention_items(catalogue, history, targets, 2021, "zh", dt.date(2022, 6, 1))
+    falls = [a.text for a in items if a.kind == "yoy_down"]
+    assert falls and "-28.0%※" in falls[0], falls

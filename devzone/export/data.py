@@ -5,6 +5,7 @@ snapshot) or `direct_loader()` outside Streamlit (console script, tests).
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,6 +72,8 @@ class ZoneYear:
     projects: pd.DataFrame     # queries.report_projects (signed in `year`, plus 在谈)
     enterprises: pd.DataFrame  # queries.report_enterprise_names (recognised in `year`)
     meta: pd.DataFrame         # queries.snapshot_meta
+    ledger_day: dt.date | None = None  # queries.ledger_as_of: the day the project ledger describes
+    latest_year: int | None = None     # the latest year with reported values (queries.years_available)
 
     @property
     def short_name(self) -> str:
@@ -115,6 +118,31 @@ class ZoneYear:
         signed = p["signed_date"].notna() & (p["status"] != "在谈")
         return p[signed].reset_index(drop=True)
 
+    @cached_property
+    def mixed(self) -> bool:
+        """Whether the report shows synthetic figures: then each real one is tagged 真实 (fmt.tag_real)."""
+        return any(bool(frame["is_synthetic"].fillna(False).astype(bool).any())
+                   for frame in (self.history, self.targets, self.projects) if "is_synthetic" in frame.columns)
+
+    def real_projects(self) -> pd.DataFrame:
+        """Headline projects of the year that are real (not synthetic), e.g. the 宏明 chain base of the seed."""
+        live = self.headline_projects()
+        return live[~live["is_synthetic"].fillna(False).astype(bool)].reset_index(drop=True)
+
+    def headline_projects(self) -> pd.DataFrame:
+        """Signed projects a report may name as notable: those of the year not terminated (终止). A terminated
+        project still counts in the year's signed totals, but never headlines anything."""
+        signed = self.signed_projects()
+        return signed[signed["status"] != "终止"].reset_index(drop=True)
+
+    def talks_in_view(self) -> pd.DataFrame:
+        """Projects still 在谈 (no signing date, so no year): they describe the ledger's day, and are only said of
+        the latest year with data; for an earlier year nobody knows which were in talks then (empty)."""
+        talks = self.projects[self.projects["status"] == "在谈"]
+        if self.latest_year is None or self.year < self.latest_year:
+            return talks.iloc[0:0]
+        return talks.reset_index(drop=True)
+
     def snapshot_date(self) -> str | None:
         rows = self.meta[self.meta["key"] == "published_at"]
         return None if rows.empty else str(rows.iloc[0]["value"])
@@ -144,4 +172,17 @@ def gather(load: Loader, zone_id: str, year: int) -> ZoneYear:
         projects=load(queries.report_projects, zone_id, int(year)),
         enterprises=load(queries.report_enterprise_names, zone_id, int(year)),
         meta=load(queries.snapshot_meta),
+        ledger_day=None if not load(queries.missing_relations, ("project_versions",)).empty  # an older snapshot
+        else _day(load(queries.ledger_as_of)),
+        latest_year=_latest_year(load(queries.years_available)),
     )
+
+
+def _day(frame: pd.DataFrame) -> dt.date | None:
+    if frame.empty or pd.isna(frame.iloc[0, 0]):
+        return None
+    return pd.Timestamp(frame.iloc[0, 0]).date()
+
+
+def _latest_year(frame: pd.DataFrame) -> int | None:
+    return None if frame.empty else int(frame["year"].max())

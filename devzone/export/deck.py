@@ -57,6 +57,7 @@ WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 PALETTE = [RGBColor.from_string(c.lstrip("#")) for c in house.PALETTE]
 UP = RGBColor.from_string(house.PALETTE[0].lstrip("#"))
 DOWN = HIGHLIGHT
+REAL = RGBColor.from_string(house.LEVEL_COLORS["green"].lstrip("#"))  # the 真实 tag on a KPI tile
 
 
 # ---------------------------------------------------------------- fonts
@@ -420,6 +421,8 @@ def _kpi_tiles(slide, frame: Frame, kpis: Sequence[Kpi], typeface: str, top: flo
         change_colour = UP if kpi.direction == "up" else DOWN if kpi.direction == "down" else MUTED
         lines = [(kpi.label, frame.pt(18), False, MUTED), (kpi.value, frame.pt(44), True, INK),
                  (arrow + kpi.change, frame.pt(18), False, change_colour)]
+        if kpi.tag:  # a real figure among synthetic ones (devzone.fmt.real_tag)
+            lines.insert(2, (kpi.tag, frame.pt(15), True, REAL))
         if kpi.rank:
             lines.append((kpi.rank, frame.pt(18), False, INK))
         for j, (text, size, bold, colour) in enumerate(lines):

@@ -34,9 +34,10 @@ def figure(chart: Chart, *, height: int | None = None, font_size: int = PRESENT_
                                  chosen=chart.highlight[0] if len(chart.highlight) == 1 else None,
                                  key="category", axis_title=chart.axis_title)
         if len(chart.highlight) > 1:  # several flagged bars (targets not met)
-            fig.update_traces(marker_color=charts.highlight_colors(frame["category"].iloc[::-1].tolist(), None))
-            fig.update_traces(marker_color=[charts.HIGHLIGHT if c in chart.highlight else charts.PALETTE[0]
-                                            for c in frame["category"].iloc[::-1]])
+            # ranking_bar re-sorts the bars by value: colour each bar by its own label, in the order drawn
+            flagged = {charts.plain(c) for c in chart.highlight}
+            drawn = list(fig.data[0].y)
+            fig.update_traces(marker_color=[charts.HIGHLIGHT if c in flagged else charts.PALETTE[0] for c in drawn])
         elif not chart.highlight:
             fig.update_traces(marker_color=charts.PALETTE[0])
         if chart.number_format == PERCENT_FORMAT:

@@ -70,6 +70,7 @@ class Kpi:
     change: str
     direction: str  # up / down / flat / about_flat / none
     rank: str
+    tag: str = ""   # `真实` / `real`: a real figure beside synthetic ones (fmt.real_tag); the change carries ※
 
 
 @dataclass(eq=False)
@@ -228,18 +229,27 @@ def _kpi_slide(zy: ZoneYear, lang: str) -> Slide | None:
         kpi = Kpi(
             label=indicator.name(lang),
             value=fmt.indicator_value(row["value"], indicator.unit, lang),
-            change=moved.text or t("deck.kpi_no_change", lang),
+            change=fmt.mark_change(moved.text, row["is_synthetic"], None if previous is None
+                                   else previous["is_synthetic"]) or t("deck.kpi_no_change", lang),
             direction=moved.direction,
             rank=t("deck.kpi_rank", lang, rank=rank) if rank != fmt.MISSING else "",
+            tag=fmt.real_tag(row["is_synthetic"], lang, mixed=zy.mixed),
         )
         kpis.append(kpi)
         sources.append(row["source"])
         synthetic = synthetic or _synthetic(row["is_synthetic"], None if previous is None else previous["is_synthetic"])
-        notes.append(" · ".join(p for p in (kpi.label, kpi.value, kpi.change, kpi.rank) if p))
+        notes.append(" · ".join(p for p in (kpi.label, fmt.tag_real(kpi.value, row["is_synthetic"], lang,
+                                                                    mixed=zy.mixed), kpi.change, kpi.rank) if p))
     if not kpis:
         return None
     return Slide(key="kpis", title=t("deck.kpis", lang), kpis=tuple(kpis), notes="\n".join(notes),
-                 source=source_line(sources, lang), synthetic=synthetic)
+                 note=_legend_if(any(k.tag for k in kpis), lang), source=source_line(sources, lang),
+                 synthetic=synthetic)
+
+
+def _legend_if(tagged: bool, lang: str) -> str:
+    """The key to 真实 and ※ on a slide that tags figures (shown as the slide's note)."""
+    return fmt.legend(lang) if tagged else ""
 
 
 def _summary_slide(zy: ZoneYear, written: summary_mod.Summary, lang: str) -> Slide:
@@ -317,17 +327,22 @@ def _ranking_slide(zy: ZoneYear, lang: str) -> Slide | None:
 
 
 def _rank_table_slide(zy: ZoneYear, lang: str) -> Slide | None:
-    rows, sources, synthetic = [], [], False
+    rows, sources, synthetic, tagged = [], [], False, False
     for code, indicator in zy.indicators.items():
         row = zy.value_row(code)
         if row is None:
             continue
         previous = zy.value_row(code, zy.year - 1)
         movement, _ = rank_movement(None if previous is None else previous["rank"], row["rank"], lang)
+        previous_flag = None if previous is None else previous["is_synthetic"]
+        tagged = tagged or fmt.is_real(row["is_synthetic"], mixed=zy.mixed)
         rows.append({
             t("deck.col.indicator", lang): indicator.name(lang),
-            t("deck.col.value", lang): fmt.indicator_value(row["value"], indicator.unit, lang),
-            t("deck.col.yoy", lang): fmt.yoy(row["value"], None if previous is None else previous["value"]),
+            t("deck.col.value", lang): fmt.tag_real(fmt.indicator_value(row["value"], indicator.unit, lang),
+                                                    row["is_synthetic"], lang, mixed=zy.mixed),
+            t("deck.col.yoy", lang): fmt.mark_change(
+                fmt.yoy(row["value"], None if previous is None else previous["value"]), row["is_synthetic"],
+                previous_flag),
             t("deck.col.rank", lang): _rank_text(row, lang),
             t("deck.col.previous_rank", lang): _rank_text(previous, lang),
             t("deck.col.movement", lang): movement,
@@ -338,7 +353,7 @@ def _rank_table_slide(zy: ZoneYear, lang: str) -> Slide | None:
         return None
     table = pd.DataFrame(rows)
     synthetic = synthetic or bool(zy.ranks["is_synthetic"].any())  # ranks depend on every zone's value
-    return Slide(key="rank_table", title=t("deck.rank_table", lang), table=table,
+    return Slide(key="rank_table", title=t("deck.rank_table", lang), table=table, note=_legend_if(tagged, lang),
                  notes="\n".join(" · ".join(map(str, r.values())) for r in rows),
                  source=source_line(sources, lang, extra=[t("deck.source_rankings", lang, n=zy.ranks["zone_id"].nunique())]),
                  synthetic=synthetic)
@@ -416,21 +431,30 @@ def _projects_slide(zy: ZoneYear, lang: str) -> Slide | None:
                             series=(Series(t("deck.chain_chart", lang), values,
                                            tuple(fmt.money(v, lang) for v in values)),),
                             number_format=MONEY_FORMAT, table=table))
-    top = signed.dropna(subset=["total_investment"]).head(TOP_PROJECTS)
+    headline = zy.headline_projects()  # the largest live projects: a terminated one never headlines
+    top = headline.dropna(subset=["total_investment"]).head(TOP_PROJECTS)
+    real = zy.real_projects() if zy.mixed else headline.iloc[0:0]
+    top = pd.concat([real, top[~top["project_id"].isin(real["project_id"])]]).head(max(TOP_PROJECTS, len(real)))
     table = pd.DataFrame({
-        t("deck.col.project", lang): top["project_name"].tolist(),
+        t("deck.col.project", lang): [fmt.tag_real(str(n), s, lang, mixed=zy.mixed)
+                                      for n, s in zip(top["project_name"], top["is_synthetic"], strict=True)],
         t("deck.col.chain", lang): top["chain"].fillna(fmt.MISSING).tolist(),
         t("deck.col.investment", lang): [fmt.money(v, lang) for v in top["total_investment"]],
         t("deck.col.status", lang): top["status"].fillna(fmt.MISSING).tolist(),
     })
     bullets = []
-    led = signed.dropna(subset=["chain_leader"])
+    led = headline.dropna(subset=["chain_leader"])
     if not led.empty:
         leaders = led.groupby("chain_leader", sort=False).size().sort_values(ascending=False, kind="stable")
         bullets.append(t("summary.chain_leader", lang, leader=leaders.index[0],
                          count=fmt.count(int(leaders.iloc[0]), "个", lang)))
+    for project in real.itertuples():  # the real 宏明 chain base: 20 亿元 output, 5,000 万元 利税
+        phrase = summary_mod.real_project_phrase(project, lang)
+        if phrase:
+            bullets.append(phrase)
     notes = "\n".join([*bullets, *(" · ".join(map(str, r)) for r in table.itertuples(index=False))])
     return Slide(key="projects", title=t("deck.projects", lang), charts=tuple(charts), table=table,
+                 note=_legend_if(not real.empty, lang),
                  bullets=tuple(bullets), notes=notes, source=source_line([LEDGER_SOURCE], lang),
                  synthetic=bool(signed["is_synthetic"].any()))
 
@@ -479,7 +503,8 @@ def attention_points(zy: ZoneYear, lang: str) -> tuple[list[str], bool]:
         name = indicator.name(lang)
         moved = summary_mod.change(row["value"], previous["value"], indicator.unit, lang)
         if moved.direction == "down" and float(previous["value"]) > 0:
-            pct = fmt.percent((float(previous["value"]) - float(row["value"])) / float(previous["value"]))
+            pct = fmt.mark_change(fmt.percent((float(previous["value"]) - float(row["value"])) / float(previous["value"])),
+                                  row["is_synthetic"], previous["is_synthetic"])
             bullets.append(t("deck.attn.fell", lang, name=name, pct=pct,
                              previous=fmt.indicator_value(previous["value"], indicator.unit, lang),
                              current=fmt.indicator_value(row["value"], indicator.unit, lang)))
@@ -509,10 +534,13 @@ def attention_points(zy: ZoneYear, lang: str) -> tuple[list[str], bool]:
         bullets.append(t(key, lang, count=len(waiting), year=fmt.year(zy.year, lang),
                          amount=fmt.money(amount, lang), names=_list(names, lang)))
         synthetic = synthetic or bool(waiting["is_synthetic"].any())
-    talks = zy.projects[zy.projects["status"] == "在谈"]
+    talks = zy.talks_in_view()
     if not talks.empty:
         names = [t("deck.quoted", lang, name=n) for n in talks["project_name"]]
-        bullets.append(t("deck.attn.negotiating", lang, count=len(talks), names=_list(names, lang)))
+        said = t("deck.attn.negotiating", lang, count=len(talks), names=_list(names, lang))
+        if zy.ledger_day is not None:
+            said = t("deck.attn.as_of", lang, date=fmt.date(zy.ledger_day, lang), text=said)
+        bullets.append(said)
         synthetic = synthetic or bool(talks["is_synthetic"].any())
     missing = [ind.name(lang) for code, ind in zy.indicators.items()
                if zy.value(code) is None and zy.value(code, zy.year - 1) is not None]

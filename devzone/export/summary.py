@@ -98,6 +98,8 @@ class Clause:
     text: str
     change: Change
     synthetic: bool
+    real: bool = False            # tagged 真实 (a real figure beside synthetic ones)
+    from_synthetic: bool = False  # its 同比 is computed from a synthetic previous value (marked ※)
 
 
 @dataclass
@@ -132,14 +134,19 @@ def _clause(zy: report_data.ZoneYear, code: str, lang: str, *, full: bool) -> Cl
     names = _listed_names(zy, code)
     if names:
         parts[0] += t("summary.names", lang, names=t("summary.name_sep", lang).join(names))
+    parts[0] = fmt.tag_real(parts[0], row["is_synthetic"], lang, mixed=zy.mixed)  # `签约项目36个（真实）`
     if moved.text:
-        parts.append(moved.text)
+        parts.append(fmt.mark_change(moved.text, row["is_synthetic"],
+                                     None if previous_row is None else previous_row["is_synthetic"]))
     if full:
         ranked = rank_phrase(row["rank"], bool(row["tied"]), lang)
         if ranked:
             parts.append(ranked)
     synthetic = bool(row["is_synthetic"]) or (moved.direction != "none" and bool(previous_row["is_synthetic"]))
-    return Clause(code, t("summary.clause_sep", lang).join(parts), moved, synthetic)
+    return Clause(code, t("summary.clause_sep", lang).join(parts), moved, synthetic,
+                  real=fmt.is_real(row["is_synthetic"], mixed=zy.mixed),
+                  from_synthetic=moved.direction != "none" and fmt.change_from_synthetic(
+                      row["is_synthetic"], previous_row["is_synthetic"]))
 
 
 def _listed_names(zy: report_data.ZoneYear, code: str) -> list[str]:
@@ -173,7 +180,7 @@ def _target_sentence(zy: report_data.ZoneYear, lang: str) -> tuple[str | None, b
 
 
 def _project_sentence(zy: report_data.ZoneYear, lang: str) -> tuple[str | None, bool]:
-    signed = zy.signed_projects()
+    signed = zy.headline_projects()  # never a terminated (终止) project
     parts, synthetic = [], False
     by_investment = signed.dropna(subset=["total_investment"])
     if not by_investment.empty:
@@ -194,9 +201,38 @@ def _project_sentence(zy: report_data.ZoneYear, lang: str) -> tuple[str | None, 
         leader, count = leaders.index[0], int(leaders.iloc[0])
         parts.append(t("summary.chain_leader", lang, leader=leader, count=fmt.count(count, "个", lang)))
         synthetic = synthetic or bool(led["is_synthetic"].any())
+    if zy.mixed:  # the real projects of the year (the seed's 宏明 chain base) with their real figures
+        for real in zy.real_projects().itertuples():
+            phrase = real_project_phrase(real, lang)
+            if phrase:
+                parts.append(phrase)
     if not parts:
         return None, False
     return t("summary.projects", lang, clauses=t("summary.group_sep", lang).join(parts)), synthetic
+
+
+def real_project_phrase(project, lang: str) -> str:
+    """`宏明空调全产业链生产基地（真实）预计年产值20亿元、利税5,000万元` — a real project with the figures it has."""
+    figures = []
+    if not fmt.is_missing(project.total_investment):
+        figures.append(t("summary.real_investment", lang, amount=fmt.money(project.total_investment, lang)))
+    if not fmt.is_missing(project.projected_output):
+        figures.append(t("summary.real_output", lang, amount=fmt.money(project.projected_output, lang)))
+    if not fmt.is_missing(project.projected_tax):
+        figures.append(t("summary.real_tax", lang, amount=fmt.money(project.projected_tax, lang)))
+    if not figures:
+        return ""
+    return t("summary.real_project", lang, name=fmt.tag_real(str(project.project_name), False, lang),
+             figures=t("summary.name_sep", lang).join(figures))
+
+
+def _note(summary: Summary, zy: report_data.ZoneYear, lang: str) -> str:
+    """The closing note: which figures are real (by name) and what ※ means; the old note without real ones."""
+    real = [mid_sentence(zy.indicators[c.indicator].name(lang), lang) for c in summary.clauses if c.real]
+    if not real:
+        return t("summary.synthetic_note", lang)
+    key = "summary.real_note_marked" if any(c.from_synthetic for c in summary.clauses) else "summary.real_note"
+    return t(key, lang, names=t("summary.name_sep", lang).join(real), mark=fmt.FROM_SYNTHETIC)
 
 
 def build(zy: report_data.ZoneYear, lang: str = "zh") -> Summary:
@@ -228,7 +264,7 @@ def build(zy: report_data.ZoneYear, lang: str = "zh") -> Summary:
             summary.synthetic = summary.synthetic or synthetic
     summary.synthetic = summary.synthetic or any(c.synthetic for c in summary.clauses)
     if summary.synthetic:
-        summary.sentences.append(t("summary.synthetic_note", lang))
+        summary.sentences.append(_note(summary, zy, lang))
     return summary
 
 

@@ -186,6 +186,10 @@ def zone_tables(zy, lang: str) -> tuple[list[tuple[str, pd.DataFrame]], dict[str
             t("deck.col.completion", lang): (value / target) if value is not None and target else None,
             t("deck.col.source", lang): None if row is None else row["source"],
             t("deck.col.synthetic", lang): None if row is None else (yes if row["is_synthetic"] else no),
+            # a 同比 computed from a synthetic value (either year) is not a fact: real 2021 against synthetic 2020
+            t("xlsx.yoy_from_synthetic", lang): None if row is None or previous is None else (
+                yes if fmt.synthetic_flag(row["is_synthetic"]) or fmt.synthetic_flag(previous["is_synthetic"])
+                else no),
         })
     indicator_table = pd.DataFrame(indicator_rows)
     yoy_header = t("deck.col.yoy", lang)

@@ -28,19 +28,54 @@ def patient_expectations():
     yield
     expect.set_options(timeout=5_000)
 PAGE_PATH = "/data_quality"
+RUN_TIMEOUT_MS = 120_000  # one run of the page on a loaded 2-core machine, with room to spare
+# The app's root carries the state of the script run (notRunning / rerunRequested / running) and of the
+# connection: a person waits for the page to finish drawing, so do the tests (no fixed sleeps).
+APP_IDLE = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
 
 
 def open_app(page: Page, url: str) -> None:
     page.goto(url)
-    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
     wait_until_idle(page)
+    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=RUN_TIMEOUT_MS)
 
 
 def wait_until_idle(page: Page) -> None:
-    """Streamlit shows a running-man status widget while the script runs."""
+    """Until the script run has finished (the root's script state) and the running-man widget is gone."""
+    page.wait_for_selector(APP_IDLE, state="attached", timeout=RUN_TIMEOUT_MS)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=RUN_TIMEOUT_MS
     )
+
+
+# Resolves once the element has stayed put for five animation frames: the page has stopped scrolling and
+# shifting under it (charts drawn, the scroll that brought it into view finished).
+AT_REST = """element => new Promise(resolve => {
+    let last = null, still = 0;
+    const look = () => {
+        const r = element.getBoundingClientRect(), now = [r.top, r.left, r.width, r.height].join();
+        still = now === last ? still + 1 : 0;
+        last = now;
+        if (still >= 5) resolve(true); else requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
+})"""
+
+
+def choose(page: Page, combobox, option: str) -> None:
+    """Pick `option` in a selectbox as a person does: when the page has finished drawing, bring the box into
+    view and let it come to rest, then open the list, click the option and see it shown in the box.
+
+    Why at rest: the list (a react-aria popover) closes when anything around the box scrolls. Clicking while
+    the page was still scrolling the box into view — or shifting as charts above it were drawn — opened the
+    list and closed it again at once, and the test waited for an option that was gone (the timeouts of #13)."""
+    wait_until_idle(page)
+    combobox.scroll_into_view_if_needed()
+    combobox.evaluate(AT_REST)
+    combobox.click()
+    expect(combobox).to_have_attribute("aria-expanded", "true")
+    page.get_by_role("option", name=option, exact=True).click(timeout=RUN_TIMEOUT_MS)
+    expect(combobox).to_have_value(option)
 
 
 def metric(page: Page, label: str):
@@ -109,15 +144,15 @@ def test_picking_a_ledger_value_shows_the_projects_behind_it(browser_page: Page,
     open_app(page, f"{app_server}{PAGE_PATH}?zone={quote('盐湖高新区')}&year=2021")
     picker = page.get_by_test_id("stMain").get_by_role("combobox", name="查看某项数值的来源")
     expect(picker).to_have_value("签约项目数")
-    picker.click()
-    page.get_by_role("option", name="新开工项目数", exact=True).click()
-    wait_until_idle(page)
+    choose(page, picker, "新开工项目数")
+    # what the person waits for: the rerun's answer (as long as a run takes), then the address to follow
     main = page.get_by_test_id("stMain")
     started = fmt.count(facts["started_2021"], "个")
-    expect(main).to_contain_text(f"新开工项目数 = {started}：没有报表数，由项目台账汇总得出")
-    expect(main).to_contain_text(f"计入的台账项目：{fmt.number(facts['started_2021'], 0)}个")
+    expect(main).to_contain_text(f"新开工项目数 = {started}：没有报表数，由项目台账汇总得出", timeout=RUN_TIMEOUT_MS)
+    expect(main).to_contain_text(f"计入的台账项目：{fmt.number(facts['started_2021'], 0)}个", timeout=RUN_TIMEOUT_MS)
+    wait_until_idle(page)
     assert page.locator(ERROR_BOX).count() == 0
-    page.wait_for_url(lambda url: url_params(url).get("ind") == "started_projects")
+    page.wait_for_url(lambda url: url_params(url).get("ind") == "started_projects", timeout=RUN_TIMEOUT_MS)
 
 
 def test_language_switch_on_the_data_page(browser_page: Page, app_server: str, screenshot, facts):

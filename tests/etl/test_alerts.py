@@ -109,12 +109,20 @@ def test_the_worst_rule_decides_and_every_reason_is_given(db):
     assert alert(db, "S", day, "lead_official")[0] is None  # no official: still listed
 
 
-def test_project_alerts_is_today(db):
+def test_project_alerts_is_at_the_ledgers_day_unless_the_data_is_current(db):
+    """The view counts from the day the ledger describes (its 截至 date, else its latest update), not the
+    wall clock — today only when the data is current (devzone.periods.default_day, the page's rule)."""
+    from devzone import periods
+
     con = duckdb.connect(str(db), read_only=True)
     try:
-        today = con.execute("SELECT * FROM project_alerts ORDER BY project_id").fetchall()
-        explicit = con.execute("SELECT * FROM project_alerts_at(current_date) ORDER BY project_id").fetchall()
-        assert today == explicit and {r[6] for r in today} == {con.execute("SELECT current_date").fetchone()[0]}
+        stated, today = con.execute("SELECT ledger_as_of(), current_date").fetchone()
+        assert stated == con.execute("SELECT max(updated_date) FROM project_versions").fetchone()[0]
+        day = periods.default_day(stated, today)
+        assert con.execute("SELECT progress_as_of()").fetchone()[0] == day
+        shown = con.execute("SELECT * FROM project_alerts ORDER BY project_id").fetchall()
+        explicit = con.execute("SELECT * FROM project_alerts_at(?) ORDER BY project_id", [day]).fetchall()
+        assert shown == explicit and {r[6] for r in shown} <= {day}
     finally:
         con.close()
 

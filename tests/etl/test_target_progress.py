@@ -76,11 +76,13 @@ def test_leap_year_share(db):
     assert progress(db, D(2025, 1, 1), 2025)[3] == pytest.approx(1 / 365)
 
 
-def test_target_progress_is_today(db):
+def test_target_progress_is_at_the_ledgers_day_unless_the_data_is_current(db):
     con = duckdb.connect(str(db), read_only=True)
     try:
         assert (con.execute("SELECT * FROM target_progress ORDER BY ALL").fetchall()
-                == con.execute("SELECT * FROM target_progress_at(current_date) ORDER BY ALL").fetchall())
+                == con.execute("SELECT * FROM target_progress_at(progress_as_of()) ORDER BY ALL").fetchall())
+        assert {d for d, in con.execute("SELECT DISTINCT as_of FROM target_progress").fetchall()} <= {
+            con.execute("SELECT progress_as_of()").fetchone()[0]}
         columns = [d[0] for d in con.execute("SELECT * FROM target_progress LIMIT 0").description]
         assert columns[:8] == ["zone_id", "year", "indicator", "target", "actual", "completion_rate",
                                "time_elapsed_share", "on_schedule"]

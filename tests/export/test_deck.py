@@ -308,3 +308,16 @@ def test_a_10_slide_deck_builds_in_under_5_seconds(demo_db):
     assert slides == 10
     print(f"\n10-slide deck: median {statistics.median(samples):.2f} s, best {min(samples):.2f} s")
     assert min(samples) < 5.0
+
+
+def test_kpi_tiles_tag_real_figures_and_mark_a_change_from_synthetic(prs):
+    """The deck says what the page says: 真实 on each real KPI, ※ on a 同比 from synthetic 2020, the key."""
+    kpi_slide = next(s for s in prs.slides if "主要指标一览" in texts_of(s))
+    tile = shape_named(kpi_slide, "kpi-1").text_frame.text
+    assert "36个" in tile and "真实" in tile and "100.0%※" in tile
+    output_tile = next(shape_named(kpi_slide, f"kpi-{i}").text_frame.text for i in range(1, 7)
+                       if "预计年产值" in shape_named(kpi_slide, f"kpi-{i}").text_frame.text)
+    assert "真实" not in output_tile and "※" not in output_tile
+    assert "※ 表示同比由模拟的上年数值算出" in texts_of(kpi_slide)
+    projects = next(s for s in prs.slides if "招商项目与产业链" in texts_of(s))
+    assert "宏明空调全产业链生产基地（真实）" in texts_of(projects) and "利税5,000万元" in texts_of(projects)

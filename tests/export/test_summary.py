@@ -60,7 +60,7 @@ def test_seed_paragraph_states_36_projects_179_78_and_the_actual_rank(seed, sql)
     assert ("并列全省第" if money_tied else "居全省第") + f"{money_rank}位" in text.split("；")[1]
     assert "当年签约并开工项目34个" in text
     assert "新培育“四上”企业19家" in text and "专精特新企业4家" in text and "两化融合贯标试点企业2家" in text
-    assert "国家级科技企业孵化器1家（网易）" in text
+    assert "国家级科技企业孵化器1家（网易）（真实）" in text
 
 
 def test_seed_rank_is_in_the_top_three_as_the_article_says(sql):
@@ -82,8 +82,8 @@ def test_seed_year_on_year_follows_the_database(seed, sql):
 def test_english_paragraph(seed, sql):
     text = summary.build(seed, "en").text
     rank, tied = rank_of(sql, "signed_projects")
-    assert text.startswith("In 2021, 盐湖高新区 recorded 36 signed projects")
-    assert "CNY 17.978 bn of signed investment" in text
+    assert text.startswith("In 2021, 盐湖高新区 recorded 36 signed projects (real)")
+    assert "CNY 17.978 bn of signed investment (real)" in text
     assert ("tied " if tied else "") + fmt.rank(rank, lang="en") + " in the province" in text
     assert not re.search(r"[，。；]", text)  # no Chinese punctuation in the English register
 
@@ -115,7 +115,7 @@ def test_paragraph_reads_the_database_in_devzone_db(demo_db, seed):
 def test_synthetic_numbers_are_flagged(seed):
     result = summary.build(seed, "zh")
     assert result.synthetic  # 2020 comparison values and projects are synthetic in the demo
-    assert result.text.endswith("（注：以上部分数据为模拟数据，仅供演示。）")
+    assert result.text.endswith("其余为模拟数据，仅供演示；※表示同比由模拟的上年数值算出，不是真实变化。）")
 
 
 # ---------------------------------------------------------------- wording follows the numbers
@@ -208,3 +208,77 @@ def test_every_change_mentioned_in_the_demo_follows_its_numbers(load, sql):
                     else:
                         assert any(w in wording for w in FLAT_WORDS), c.text
     assert checked > 100
+
+
+# ---------------------------------------------------------------- terminated projects never headline (issue #13)
+
+@pytest.mark.parametrize("year", [2023, 2025])
+def test_a_terminated_project_never_headlines_the_summary_or_the_deck(load, sql, year):
+    """In 2023 and 2025 the zone's largest signing was later 终止: it is not "总投资最大的重点项目"."""
+    from devzone.export import data as report_data
+    from devzone.export import story
+
+    terminated = {n for n, in sql("SELECT project_name FROM projects WHERE zone_id = ? AND year(signed_date) = ?"
+                                  " AND status = '终止'", [SEED_ZONE, year])}
+    assert terminated, "the demo has a terminated signing this year"
+    (name, amount), = sql(
+        """SELECT project_name, total_investment FROM projects WHERE zone_id = ? AND year(signed_date) = ?
+           AND status NOT IN ('在谈', '终止') AND total_investment IS NOT NULL
+           ORDER BY total_investment DESC, project_id LIMIT 1""", [SEED_ZONE, year])
+    zy = report_data.gather(load, SEED_ZONE, year)
+    for lang in ("zh", "en"):
+        text = summary.build(zy, lang).text
+        assert not any(n in text for n in terminated), text
+        the_story = story.zone_story(zy, lang)
+        projects = next(s for s in the_story.slides if s.key == "projects")
+        assert not set(projects.table.iloc[:, 0]) & terminated
+        assert not any(n in b for b in projects.bullets for n in terminated)
+    assert f"总投资最大的是{name}（{fmt.money(amount)}）" in summary.build(zy, "zh").text
+
+
+def test_projects_in_talks_are_not_attributed_to_a_past_year(load, sql):
+    """在谈 projects have no year: "4个项目仍在洽谈" is said of the ledger's day, on the latest year only."""
+    from devzone.export import data as report_data
+    from devzone.export import story
+
+    talks, = sql("SELECT count(*) FROM projects WHERE zone_id = ? AND status = '在谈'", [SEED_ZONE])[0]
+    latest, = sql("SELECT max(year) FROM indicator_values WHERE value IS NOT NULL")[0]
+    stated, = sql("SELECT max(updated_date) FROM project_versions")[0]
+    assert talks > 0
+    phrase = f"{talks}个项目仍在洽谈"
+    past = story.attention_points(report_data.gather(load, SEED_ZONE, SEED_YEAR), "zh")[0]
+    assert not any(phrase in b for b in past), past
+    current = story.attention_points(report_data.gather(load, SEED_ZONE, latest), "zh")[0]
+    said = [b for b in current if phrase in b]
+    assert said and said[0].startswith(f"截至{fmt.date(stated)}"), current
+
+
+# ---------------------------------------------------------------- real and synthetic, figure by figure (issue #13)
+
+def test_the_seed_summary_tags_each_real_figure_and_says_which_are_real(seed):
+    text = summary.build(seed, "zh").text
+    assert "签约项目36个（真实）" in text and "签约总投资179.78亿元（真实）" in text
+    assert "当年签约并开工项目34个（真实）" in text
+    assert "预计年产值239.53亿元（真实）" not in text  # a synthetic figure is not tagged
+    assert text.endswith("。）") and "真实数据" in text.split("（注：")[-1]
+    note = text.split("（注：")[-1]
+    for name in ("签约项目数", "签约项目总投资", "当年签约并开工项目数"):
+        assert name in note, note
+
+
+def test_a_change_from_a_synthetic_previous_year_is_marked(seed):
+    """Real 2021 against synthetic 2020: 同比增长100.0% is computed from a synthetic value, and says so."""
+    assert not seed.value_row("signed_projects")["is_synthetic"]
+    assert seed.value_row("signed_projects", 2020)["is_synthetic"]
+    text = summary.build(seed, "zh").text
+    assert "签约项目36个（真实），同比增长100.0%※" in text
+    assert "※" in text.split("（注：")[-1]  # the note explains the mark
+    english = summary.build(seed, "en").text
+    assert "up 100.0% year on year※" in english
+
+
+def test_the_real_hongming_base_is_named_with_its_real_figures(seed):
+    for lang, words in (("zh", ("宏明空调全产业链生产基地（真实）", "预计年产值20亿元", "利税5,000万元")),
+                        ("en", ("宏明空调全产业链生产基地 (real)", "CNY 2 bn", "CNY 50 mn"))):
+        text = summary.build(seed, lang).text
+        assert all(w in text for w in words), (lang, text)

@@ -133,3 +133,14 @@ def test_a_planted_project_name_stays_text_in_the_whole_view(seed):
     book = reopen(workbook.zone_workbook(planted, story.zone_story(planted, "zh"), "zh"))
     cell = book["签约项目"]["A2"]
     assert cell.value == '=HYPERLINK("http://x","y")' and cell.data_type == "s"
+
+
+def test_a_yoy_from_a_synthetic_previous_year_is_flagged_in_the_workbook(seed):
+    """The Excel download says, row by row, which 同比 was computed from a synthetic 2020 value."""
+    from devzone.export import workbook
+
+    sheets, _ = workbook.zone_tables(seed, "zh")
+    table = sheets[0][1].set_index("指标")
+    assert table.loc["签约项目数", "是否模拟数据"] == "否"
+    assert table.loc["签约项目数", "同比含模拟数值"] == "是"  # real 2021 against synthetic 2020
+    assert table.loc["预计年产值", "同比含模拟数值"] == "是"  # synthetic on both sides
