@@ -266,3 +266,33 @@ def test_targets_and_actuals_side_by_side(live_db):
     assert targets(live_db)[(TAIYUAN, 2022, "signed_projects")] == 60
     assert targets(live_db)[(SALT_LAKE, 2022, "signed_investment")] == 200
     assert values(live_db)[(SALT_LAKE, 2022, "signed_investment")] == 179.78
+
+
+@pytest.fixture
+def history_db(live_db, tmp_path) -> Path:
+    load_files([write_csv(tmp_path / "y2020.csv", ["开发区,年份,签约项目数,签约项目总投资（亿元）",
+                                                   "盐湖高新区,2020,30,179.78", "太原高新区,2020,45,280"])], live_db)
+    return live_db
+
+
+def test_wan_yuan_figures_under_a_yi_yuan_line_are_caught_and_need_confirming(history_db):
+    before = hashlib.sha256(history_db.read_bytes()).hexdigest()
+    listed = load_files([LAYOUTS / "wan_as_yi.xlsx"], history_db, dry_run=True).outliers
+    assert [str(e).split(" — ")[0] for e in listed] == [
+        "wan_as_yi.xlsx:2021:4:C: “签约项目总投资”为 1,797,800 亿元，是该区历年最大值 179.78 亿元（2020年，已入库）的 10,000 倍"]
+    assert "疑似把万元当作亿元填报" in str(listed[0])
+    with pytest.raises(InputRejected):
+        load_files([LAYOUTS / "wan_as_yi.xlsx"], history_db)
+    assert hashlib.sha256(history_db.read_bytes()).hexdigest() == before
+    load_files([LAYOUTS / "wan_as_yi.xlsx"], history_db, confirm_outliers=True)
+    assert values(history_db)[(SALT_LAKE, 2021, "signed_investment")] == 1797800
+
+
+def test_a_ledger_re_sent_without_ids_updates_the_same_projects(live_db):
+    load_files([LAYOUTS / "ledger_with_ids.xlsx"], live_db)
+    result = load_files([LAYOUTS / "ledger_resent_without_ids.xlsx"], live_db)
+    # both are updated (the new 截至 date is each row's update day); none is added again
+    assert (result.changes["projects"].added, result.changes["projects"].changed) == (0, 2)
+    with duckdb.connect(str(live_db), read_only=True) as con:
+        rows = con.execute("SELECT project_id, status FROM projects ORDER BY project_id").fetchall()
+    assert rows == [("P-001", "开工"), ("P-002", "签约")]
