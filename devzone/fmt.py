@@ -195,6 +195,31 @@ def year_span(years: Iterable[object], lang: str = "zh") -> str:
     return f"{first}–{last}" if lang == "en" else f"{first}—{last}年"
 
 
+_FILE_SOURCE = re.compile(
+    r"^(?P<file>[^：:]+?\.(?:xlsx|xlsm|xlsb|xls|ods|et|csv|txt))(?:[：:](?P<sheet>.*))?$", re.IGNORECASE)
+_NUMERIC_PREFIX = re.compile(r"^\s*\d{1,3}(?:[_\-\s.、．]+)(?=\D)")
+_NOISE_SHEET = re.compile(r"^(?:\d{4}年?度?|sheet\s*\d*|工作表\s*\d*|)$", re.IGNORECASE)
+
+
+def source_name(source: object) -> str:
+    """The name of a source as an official reads it: `01_全省开发区招商引资主要指标.xlsx：2021` ->
+    `全省开发区招商引资主要指标` — no folder, no numeric prefix, no extension, no sheet that only repeats the
+    year or is `Sheet1`; a cited source that is not a file name (`运城日报《…》`, `项目台账汇总`) stays whole.
+    The file, sheet and row stay on the 数据质量 page."""
+    if is_missing(source) or not str(source).strip():
+        return MISSING
+    text = str(source).strip()
+    match = _FILE_SOURCE.match(text)
+    if match is None:
+        return text
+    stem = re.split(r"[\\/]", match.group("file"))[-1].rsplit(".", 1)[0]
+    stem = _NUMERIC_PREFIX.sub("", stem).strip() or stem
+    sheet = (match.group("sheet") or "").strip()
+    if _NOISE_SHEET.match(sheet) or sheet in stem:
+        return stem
+    return f"{stem}（{sheet}）"
+
+
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 
 

@@ -75,6 +75,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # home page
     "home.title": ("数据概况", "Data overview"),
     "home.caption": ("看板当前载入的数据：{path}", "What the dashboard has loaded: {path}"),
+    "home.caption_plain": ("看板数据", "Dashboard data"),
     "home.updated": ("数据更新于 {when}", "Data updated {when}"),
     "home.synthetic_banner": (
         "演示数据：当前数据中 {share} 的指标数值为模拟生成，仅用于演示看板功能，不是官方统计数据，请勿引用。"
@@ -868,7 +869,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "dq.cov.hover": ("已有 {n}/{total} 项（其中台账汇总 {ledger} 项）", "{n} of {total} indicators ({ledger} from the ledger)"),
     "dq.cov.hover_missing": ("缺：{missing}", "missing: {missing}"),
-    "dq.cov.source": ("indicator_values（报表数及项目台账汇总）", "indicator_values (reported and ledger-derived)"),
+    "dq.cov.source": ("统计报表及项目台账汇总", "Statistical reports and ledger sums"),
     "dq.cov.empty": ("还没有任何开发区或年度数据。", "No zones or years loaded yet."),
     "dq.gaps.title": ("**缺数的开发区和年份（{n}处）**", "**Zones and years with gaps ({n})**"),
     "dq.gaps.none": ("每个开发区每年的全部指标都有数值。", "Every zone has every indicator in every year."),
@@ -1044,9 +1045,9 @@ STRINGS.update({
     "chains.gaps.title": ("产业链上下游环节", "Upstream and downstream links"),
     "chains.gaps.caption": (
         "每行一条产业链，从左（上游）到右（下游）列出其环节：绿色为已有签约项目，橙色为仅有在谈项目，红色为缺链。"
-        "环节及其关键词见 etl/catalogue/chain_segments.toml。",
+        "环节及其关键词由数据管理员维护。",
         "One row per chain, its links from upstream (left) to downstream (right): green has signed projects, "
-        "amber only projects in talks, red is a gap. Links and keywords: etl/catalogue/chain_segments.toml.",
+        "amber only projects in talks, red is a gap. The links and their keywords are kept by the data administrator.",
     ),
     "chains.gap.cell": ("{segment} {n}", "{segment} {n}"),
     "chains.gap.cell_pipeline": ("{segment} 在谈", "{segment} talks"),
@@ -1143,8 +1144,8 @@ STRINGS.update({
     "progress.rule.no_update.yellow": ("满{days}天未更新为黄色", "no update for {days} days: yellow"),
     "progress.rule.red": ("、满{days}天为红色", ", {days} days: red"),
     "progress.rule.none": ("本数据库未载入预警规则。", "This snapshot holds no alert rules."),
-    "progress.rule.caption": ("预警规则：{rules}（可在 etl/catalogue/progress_rules.toml 中调整）。",
-                              "Alert rules: {rules} (set in etl/catalogue/progress_rules.toml)."),
+    "progress.rule.caption": ("预警规则：{rules}（由数据管理员设定）。",
+                              "Alert rules: {rules} (set by the data administrator)."),
     "progress.col.level": ("预警", "Alert"),
     "progress.col.project": ("项目", "Project"),
     "progress.col.official": ("包联领导", "Responsible official"),
@@ -1214,9 +1215,9 @@ STRINGS.update({
     "progress.quarter.lower": ("（越少越好）", " (fewer is better)"),
     "progress.quarter.weights": (
         "得分＝各项按全省开发区折算为0—100分（最好100、最差0）后加权平均。权重：{weights}。"
-        "权重见 etl/catalogue/progress_rules.toml。",
+        "权重由数据管理员设定。",
         "Score = weighted mean of each component scaled 0–100 across the zones (best 100, worst 0). Weights: "
-        "{weights}. Set in etl/catalogue/progress_rules.toml.",
+        "{weights}, set by the data administrator.",
     ),
     "progress.quarter.bar_text": ("{score}分 · {rank}", "{score} · {rank}"),
     "progress.quarter.sentence": ("{zone}得分 {score}，{rank}。", "{zone}: score {score}, {rank}."),
@@ -1224,8 +1225,8 @@ STRINGS.update({
     "progress.quarter.axis": ("得分", "Score"),
     "progress.quarter.partial": ("本季度尚未结束，按截至 {date} 的数据计算。",
                                  "The quarter is not over: computed with the data up to {date}."),
-    "progress.source.alerts": ("项目台账及周调度台账，预警规则 progress_rules.toml",
-                               "Project ledger and weekly dispatch ledgers, rules in progress_rules.toml"),
+    "progress.source.alerts": ("项目台账及周调度台账，按预警规则计算",
+                               "Project ledger and weekly dispatch ledgers, with the alert rules"),
     "progress.source.projects": ("项目台账", "Project ledger"),
     # 年度目标 panel (ui.render_targets_panel)
     "targets.title": ("年度目标完成情况", "Annual targets"),

@@ -549,7 +549,7 @@ def _year_runs(years: Sequence[int], lang: str) -> str:
 
 
 def source_name(source: str, lang: str) -> str:
-    return t("pv.source.ledger_sum", lang) if source == LEDGER_SOURCE_TAG else source
+    return t("pv.source.ledger_sum", lang) if source == LEDGER_SOURCE_TAG else fmt.source_name(source)
 
 
 def compact_sources(rows: pd.DataFrame, lang: str) -> str:

@@ -229,7 +229,7 @@ def unranked_labels(part: pd.DataFrame) -> list[str]:
 
 
 def _source_column(part: pd.DataFrame) -> list[str]:
-    return [fmt.MISSING if fmt.is_missing(s) else str(s) for s in part["source"]]
+    return [fmt.source_name(s) for s in part["source"]]
 
 
 def _synthetic_column(part: pd.DataFrame, lang: str) -> list[str]:

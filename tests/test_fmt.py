@@ -132,3 +132,22 @@ def test_number_helper():
     assert fmt.number(1234.5, 2, keep_zeros=True) == "1,234.50"
     assert fmt.number(-0.001) == "0"
     assert fmt.number(math.nan) == "—"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("01_全省开发区招商引资主要指标.xlsx：2021", "全省开发区招商引资主要指标"),
+    ("01_全省开发区招商引资主要指标.xlsx", "全省开发区招商引资主要指标"),
+    ("02_开发区企业培育情况.csv", "开发区企业培育情况"),
+    ("03-重点项目台账.XLS：项目台账", "重点项目台账"), ("03_重点项目台账.xlsx：Sheet1", "重点项目台账"),
+    ("2021年全省开发区主要指标.xlsb：汇总", "2021年全省开发区主要指标（汇总）"),
+    ("/srv/devzone/uploads/统计表.ods", "统计表"),
+    ("运城日报《高超：“链主”招商的领路人》", "运城日报《高超：“链主”招商的领路人》"),
+    ("项目台账汇总", "项目台账汇总"),
+])
+def test_source_names_are_for_people_not_file_systems(raw, expected):
+    """A 数据来源 caption names the table, never a server path, a numeric file prefix or an extension."""
+    assert fmt.source_name(raw) == expected
+
+
+def test_a_missing_source_is_a_dash():
+    assert fmt.source_name(None) == fmt.MISSING

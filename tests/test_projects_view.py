@@ -618,10 +618,10 @@ def test_sources_are_compacted_over_the_years():
                    "项目台账汇总"],
     })
     assert pv.compact_sources(rows, "zh") == (
-        "表.xlsx（2019—2020、2022—2023年）；运城日报《高超：“链主”招商的领路人》（2021年）；项目台账汇总（2023年）")
+        "表（2019—2020、2022—2023年）；运城日报《高超：“链主”招商的领路人》（2021年）；项目台账汇总（2023年）")
     assert pv.compact_sources(rows, "en") == (
-        "表.xlsx (2019–2020, 2022–2023); 运城日报《高超：“链主”招商的领路人》 (2021); Sum of the project ledger (2023)")
-    assert pv.compact_sources(rows.iloc[:2], "zh") == "表.xlsx"
+        "表 (2019–2020, 2022–2023); 运城日报《高超：“链主”招商的领路人》 (2021); Sum of the project ledger (2023)")
+    assert pv.compact_sources(rows.iloc[:2], "zh") == "表"
     assert pv.compact_sources(rows.iloc[0:0], "zh") == "—"
 
 
