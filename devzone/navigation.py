@@ -14,10 +14,17 @@ PAGES = [
     ("data_quality.py", "nav.data_quality", ":material/fact_check:"),
     ("present.py", "nav.present", ":material/slideshow:"),
 ]
-# Listed for admins only (the page also checks the role itself on every run).
+# In the menu for admins only. Registered for everyone (hidden from the menu of anyone else), so that a viewer who
+# opens its address gets the page's own refusal, in their language, not Streamlit's English "Page not found".
 ADMIN_PAGES = [
     ("data_admin.py", "nav.data_admin", ":material/upload_file:"),
 ]
+
+
+def menu(is_admin: bool) -> list[tuple[str, str, str, str]]:
+    """Every page as (file name, title key, icon, visibility): the admin pages "hidden" for anyone but an admin."""
+    return ([(*page, "visible") for page in PAGES]
+            + [(*page, "visible" if is_admin else "hidden") for page in ADMIN_PAGES])
 
 
 def url_path(file_name: str) -> str:

@@ -130,7 +130,7 @@ def _build_demo_on_first_run(path: Path, lang: Lang) -> None:
     with _demo_build_lock:  # two sessions opening at once build once
         if path.exists():
             return
-        with st.spinner(t("db.building_demo", lang), show_time=True):
+        with st.spinner(t("db.building_demo", lang), show_time=False):  # "(0.7 seconds)" is English in either language
             try:
                 _build_demo(path)
             except ImportError as exc:
@@ -157,7 +157,7 @@ def _offer_rebuild(path: Path, error: db.DatabaseError, lang: Lang) -> None:
     st.caption(t("db.corrupt_detail", lang, detail=error.detail or error))
     st.info(t("db.rebuild_hint", lang, backup_name=f"{path.name}{BACKUP_SUFFIX}…"))
     if st.button(t("db.rebuild_button", lang), type="primary", key="rebuild_demo_db"):
-        with st.spinner(t("db.building_demo", lang), show_time=True):
+        with st.spinner(t("db.building_demo", lang), show_time=False):  # "(0.7 seconds)" is English in either language
             try:
                 _rebuild_after_corruption(path)
             except Exception as exc:  # noqa: BLE001
@@ -408,6 +408,12 @@ KEY_LOCAL_USER = "auth_local_user"  # the name a local user logged in with (thei
 KEY_THROTTLE = "auth_login_throttle"
 KEY_OIDC_RECORDED = "auth_oidc_login_recorded"
 KEY_LOGIN_ERROR = "auth_login_error"
+KEY_GO_HOME = "auth_go_home"
+
+
+def leaving_for_home() -> bool:
+    """True once after a logout: the entrypoint then switches to the landing page (an admin page would refuse)."""
+    return bool(st.session_state.pop(KEY_GO_HOME, False))
 
 
 def oidc_configured() -> bool:
@@ -473,6 +479,7 @@ def _logout(identity: auth.Identity) -> None:
     _record("logout", identity.name, identity.role, "ok", identity.method)
     if identity.method == "local":
         st.session_state.pop(KEY_LOCAL_USER, None)
+        st.session_state[KEY_GO_HOME] = True  # an admin who logs out on an admin page lands on the first page
         st.rerun()
     st.session_state.pop(KEY_OIDC_RECORDED, None)
     st.logout()
