@@ -8,9 +8,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from devzone import ui
+from devzone import navigation, ui
 from devzone.i18n import t
-from devzone.navigation import menu
+from devzone.navigation import ADMIN_PAGES, PAGES
 
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 # A file, not ":material/…": Streamlit fetches material-icon favicons from a font CDN, unreachable on an intranet.
@@ -26,9 +26,9 @@ identity = ui.sidebar_account(filters.lang)
 pages = [
     st.Page(PAGES_DIR / file_name, title=t(title_key, filters.lang), icon=icon, default=(i == 0),
             visibility=visibility)  # admin pages: hidden from viewers' menu, but their address refuses plainly
-    for i, (file_name, title_key, icon, visibility) in enumerate(menu(identity.is_admin))
+    for i, (file_name, title_key, icon, visibility) in enumerate(navigation.menu(identity.is_admin, PAGES, ADMIN_PAGES))
 ]
-navigation = st.navigation(pages)
+router = st.navigation(pages)
 if ui.leaving_for_home():
     st.switch_page(pages[0])
-navigation.run()
+router.run()

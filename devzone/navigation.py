@@ -21,10 +21,12 @@ ADMIN_PAGES = [
 ]
 
 
-def menu(is_admin: bool) -> list[tuple[str, str, str, str]]:
+def menu(is_admin: bool, pages: list | None = None, admin_pages: list | None = None) -> list[tuple[str, str, str, str]]:
     """Every page as (file name, title key, icon, visibility): the admin pages "hidden" for anyone but an admin."""
-    return ([(*page, "visible") for page in PAGES]
-            + [(*page, "visible" if is_admin else "hidden") for page in ADMIN_PAGES])
+    pages = PAGES if pages is None else pages
+    admin_pages = ADMIN_PAGES if admin_pages is None else admin_pages
+    return ([(*page, "visible") for page in pages]
+            + [(*page, "visible" if is_admin else "hidden") for page in admin_pages])
 
 
 def url_path(file_name: str) -> str:
