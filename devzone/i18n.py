@@ -75,6 +75,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     # home page
     "home.title": ("数据概况", "Data overview"),
     "home.caption": ("看板当前载入的数据：{path}", "What the dashboard has loaded: {path}"),
+    "url.zone_not_found": ("未找到开发区“{raw}”，已显示默认开发区{shown}。",
+                           "No zone “{raw}” was found; showing the default zone, {shown}."),
+    "url.year_not_found": ("没有“{raw}”年的数据，已显示最近有数据的{shown}。",
+                           "No data for the year “{raw}”; showing {shown}, the latest year with data."),
     "home.caption_plain": ("看板数据", "Dashboard data"),
     "home.updated": ("数据更新于 {when}", "Data updated {when}"),
     "home.synthetic_banner": (

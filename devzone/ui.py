@@ -27,6 +27,7 @@ KEY_YEAR = "filter_year"
 KEY_LANG = "filter_lang"
 KEY_SEEDED = "filters_seeded_from_url"
 KEY_FILTERS = "current_filters"
+KEY_URL_MISSES = "filters_not_found_in_url"  # what the link asked for and the snapshot lacks: said once
 _SNAPSHOT_RETRIES = 3
 _demo_build_lock = threading.Lock()
 
@@ -216,7 +217,9 @@ def _seed_widgets(filters: state.FilterState) -> None:
 def _initial_filters(zones: state.ZoneDirectory, years: list[int]) -> None:
     """First run of a session: the URL decides. Later runs: the widgets decide, within what exists."""
     if not st.session_state.get(KEY_SEEDED):
-        _seed_widgets(state.from_query_params(st.query_params.to_dict(), zones, years))
+        params = st.query_params.to_dict()
+        _seed_widgets(state.from_query_params(params, zones, years))
+        st.session_state[KEY_URL_MISSES] = state.unknown_in_url(params, zones, years)
         st.session_state[KEY_SEEDED] = True
         return
     remembered = state.FilterState(
@@ -263,9 +266,22 @@ def sidebar_filters() -> state.FilterState:
             key=KEY_LANG, required=True,
         )
     filters = state.FilterState(zone_id, year, lang or "zh")
+    _say_what_the_link_lacked(filters, zones)
     _write_url(filters, zones)
     st.session_state[KEY_FILTERS] = filters
     return filters
+
+
+def _say_what_the_link_lacked(filters: state.FilterState, zones: state.ZoneDirectory) -> None:
+    """On the first view only: a shared link named a zone or year this snapshot does not have."""
+    for miss in st.session_state.pop(KEY_URL_MISSES, None) or []:
+        if miss.param == state.PARAM_ZONE:
+            text = t("url.zone_not_found", filters.lang, raw=fmt.plain(miss.raw),
+                     shown=fmt.plain(zone_label(filters.zone_id)))
+        else:
+            text = t("url.year_not_found", filters.lang, raw=fmt.plain(miss.raw),
+                     shown=fmt.year(filters.year, filters.lang))
+        st.warning(text, icon=":material/link_off:")  # the link's words escaped: shown as typed
 
 
 def zone_caption(zone_id: str, lang: str) -> str:

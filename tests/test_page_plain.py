@@ -51,3 +51,29 @@ def test_no_internals_in_front_of_officials(demo_db, page, lang):
     assert not app.exception, [e.value for e in app.exception]
     leaks = sorted({text for text in visible_texts(app) if INTERNALS.search(text)})
     assert not leaks, leaks
+
+
+def warnings_of(app: AppTest) -> list[str]:
+    return [str(w.value) for w in app.main.warning]
+
+
+def test_a_shared_link_with_an_unknown_zone_says_so(demo_db):
+    app = open_page("overview.py", zone="不存在开发区", year="2021")
+    assert not app.exception
+    assert "未找到开发区“不存在开发区”，已显示默认开发区盐湖高新区。" in warnings_of(app)
+    assert app.sidebar.selectbox[0].value == "X140802"
+
+
+def test_a_shared_link_with_an_unknown_year_says_so_in_english(demo_db):
+    app = open_page("projects.py", zone="盐湖高新区", year="2035", lang="en")
+    assert not app.exception
+    shown = app.sidebar.selectbox[1].value
+    assert f"No data for the year “2035”; showing {shown}, the latest year with data." in warnings_of(app)
+
+
+def test_a_good_link_has_no_notice_and_the_notice_goes_after_the_first_view(demo_db):
+    assert not [w for w in warnings_of(open_page("overview.py", zone="盐湖高新区", year="2021"))
+                if "未找到" in w or "没有" in w]
+    app = open_page("overview.py", zone="不存在开发区")
+    app.sidebar.selectbox[1].set_value(2021).run()
+    assert not [w for w in warnings_of(app) if "未找到" in w]
