@@ -52,6 +52,7 @@ if view.synthetic:
 with st.container(horizontal=True, gap="small"):  # cards as wide as their numbers; they wrap on narrow screens
     for headline in view.headlines:
         st.metric(headline.label, headline.value, delta=headline.delta, delta_color=headline.delta_color,
+                  delta_arrow=headline.delta_arrow,
                   delta_description=headline.description(lang), help=headline.help, border=True, width="stretch",
                   height="stretch")
 st.caption(t("panel.source", lang, source=fmt.plain(view.headline_source)))

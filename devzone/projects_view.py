@@ -478,7 +478,12 @@ class Headline:
     @property
     def delta_color(self) -> str:
         """A zero change is grey, not a green arrow."""
-        return "off" if self.delta is not None and self.delta.lstrip("+-").strip("0.%") == "" else "normal"
+        return "off" if self.delta is not None and not re.search(r"[1-9]", self.delta) else "normal"
+
+    @property
+    def delta_arrow(self) -> str:
+        """No arrow on a zero change (`0.0%`, `+0个`): Streamlit draws an up-arrow for any text delta."""
+        return "off" if self.delta_color == "off" else "auto"
 
     def description(self, lang: str) -> str | None:
         """The muted words beside the delta: `同比　全省第3名/共28个` (either part may be absent)."""

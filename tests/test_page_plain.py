@@ -77,3 +77,14 @@ def test_a_good_link_has_no_notice_and_the_notice_goes_after_the_first_view(demo
     app = open_page("overview.py", zone="不存在开发区")
     app.sidebar.selectbox[1].set_value(2021).run()
     assert not [w for w in warnings_of(app) if "未找到" in w]
+
+
+@pytest.mark.parametrize("page", [file_name for file_name, *_ in PAGES])
+def test_no_arrow_on_a_zero_change(demo_db, page):
+    """`0.0%`, `+0个`, `0家`: a change that is nothing has no up-arrow (Streamlit draws one for any text delta)."""
+    from streamlit.proto.Metric_pb2 import Metric
+
+    app = open_page(page, zone="盐湖高新区", year="2023")
+    zero = [m for m in app.metric if m.proto.delta and not re.search(r"[1-9]", m.proto.delta)]
+    arrows = [(m.label, m.proto.delta) for m in zero if m.proto.direction != Metric.MetricDirection.NONE]
+    assert not arrows, arrows
