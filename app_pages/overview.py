@@ -12,7 +12,7 @@ from devzone import fmt, queries, scorecard, ui
 from devzone.i18n import t
 
 # Cards of a fixed width flow across the page and wrap: four a row on a 1440-pixel screen, three on a
-# 1280-pixel projector with the sidebar open. Wide enough for `179.78亿元` (and `CNY 17.978 bn`) in the
+# 1280-pixel projector with the sidebar open. Wide enough for `179.78亿元` (and `RMB 17.98 bn`) in the
 # metric's large type; columns of a fixed count would cut amounts off on the smaller screen.
 CARD_WIDTH = {"zh": 230, "en": 300}
 

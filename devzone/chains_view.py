@@ -253,9 +253,9 @@ def totals_table(totals: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("chains.col.firms", lang): [fmt.count(v, "家", lang) for v in totals["firms"]],
         t("chains.col.projects", lang): [fmt.count(v, "个", lang) for v in totals["projects"]],
         t("chains.col.pipeline", lang): [fmt.count(v, "家", lang) for v in totals["pipeline"]],
-        t("chains.col.investment", lang): [fmt.money(v, lang) for v in totals["investment"]],
-        t("chains.col.output", lang): [fmt.money(v, lang) for v in totals["output"]],
-        t("chains.col.tax", lang): [fmt.money(v, lang) for v in totals["tax"]],
+        t("chains.col.investment", lang): fmt.money_column(totals["investment"], lang),
+        t("chains.col.output", lang): fmt.money_column(totals["output"], lang),
+        t("chains.col.tax", lang): fmt.money_column(totals["tax"], lang),
         t("chains.col.own", lang): [
             fmt.count(n, "个", lang) if fmt.is_missing(inv)
             else t("chains.own_projects", lang, n=fmt.count(n, "个", lang), investment=fmt.money(inv, lang))
@@ -299,9 +299,9 @@ def links_table(links: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("chains.col.project", lang): links["project_name"].fillna(fmt.MISSING),
         t("chains.col.status", lang): [status_label(v, lang) for v in links["status"]],
         t("chains.col.signed", lang): [fmt.date(v, lang) for v in links["signed_date"]],
-        t("chains.col.investment", lang): [fmt.money(v, lang) for v in links["total_investment"]],
-        t("chains.col.output", lang): [fmt.money(v, lang) for v in links["projected_output"]],
-        t("chains.col.tax", lang): [fmt.money(v, lang) for v in links["projected_tax"]],
+        t("chains.col.investment", lang): fmt.money_column(links["total_investment"], lang),
+        t("chains.col.output", lang): fmt.money_column(links["projected_output"], lang),
+        t("chains.col.tax", lang): fmt.money_column(links["projected_tax"], lang),
         t("chains.col.source", lang): [t_or(f"chains.source.{v}", str(v), lang) for v in links["source"]],
     })
 

@@ -314,7 +314,7 @@ def bulletin_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("progress.col.zone", lang): rows["short_name"],
         t("progress.col.signed_n", lang): [fmt.count(v, "个", lang) for v in rows["signed"]],
-        t("progress.col.signed_investment", lang): [fmt.money(v, lang) for v in rows["signed_investment"]],
+        t("progress.col.signed_investment", lang): fmt.money_column(rows["signed_investment"], lang),
         t("progress.col.started_n", lang): [fmt.count(v, "个", lang) for v in rows["started"]],
         t("progress.col.completed_n", lang): [fmt.count(v, "个", lang) for v in rows["completed"]],
         t("progress.col.red_n", lang): [fmt.count(v, "个", lang) for v in rows["red"]],
@@ -391,7 +391,7 @@ def scores_table(scores: pd.DataFrame, weights: pd.DataFrame, lang: str) -> pd.D
     for _, w in weights[weights["component"].isin(COMPONENT_COLUMNS)].iterrows():
         column = COMPONENT_COLUMNS[w["component"]]
         values = scores[column]
-        table[w[name_column]] = ([fmt.money(v, lang) for v in values] if column == "signed_investment"
+        table[w[name_column]] = (fmt.money_column(values, lang) if column == "signed_investment"
                                  else [fmt.count(v, "个", lang) for v in values])
     return pd.DataFrame(table)
 

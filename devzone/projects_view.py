@@ -172,6 +172,14 @@ def measure_text(value: object, measure: str, lang: str) -> str:
     return fmt.count(value, "个", lang)
 
 
+def chart_text(value: object, measure: str, lang: str) -> str:
+    """A bar's label, in the unit of the chart's axis (money in 亿元: `0.5亿元`, not `5,000万元`; English the
+    number, the axis saying `RMB 100 mn`)."""
+    if measure in ("investment", "output", "tax"):
+        return fmt.money_on_axis(value, lang)
+    return fmt.count(value, "个", lang)
+
+
 # ---------------------------------------------------------------- the ledger
 
 def signed_projects(ledger: pd.DataFrame) -> pd.DataFrame:
@@ -662,7 +670,7 @@ def with_text(frame: pd.DataFrame, measure: str, lang: str, *, compact: bool = F
     if compact:
         out["text"] = [fmt.number(v, 1) if not fmt.is_missing(v) and v else "" for v in out["value"]]
     else:
-        out["text"] = [measure_text(v, measure, lang) for v in out["value"]]
+        out["text"] = [chart_text(v, measure, lang) for v in out["value"]]
     return out
 
 
@@ -670,7 +678,7 @@ def trend_frame(totals: pd.DataFrame, indicator: str, measure: str, lang: str) -
     """Reported values of one indicator over the years: year, label, value, text, source."""
     rows = totals.loc[totals["indicator"] == indicator, ["year", "value", "source", "is_synthetic"]].copy()
     rows["label"] = [fmt.year(y, lang) for y in rows["year"]]
-    rows["text"] = [measure_text(v, measure, lang) for v in rows["value"]]
+    rows["text"] = [chart_text(v, measure, lang) for v in rows["value"]]
     return rows.reset_index(drop=True)
 
 
@@ -795,7 +803,7 @@ def output_year_frame(signed: pd.DataFrame, comparison: pd.DataFrame, measure: s
     if merged["value"].isna().all() and not years.empty:  # nothing in indicator_values: ledger sums
         merged["value"] = years[measure].astype("float64")
     merged["label"] = [fmt.year(y, lang) for y in merged["year"]]
-    merged["text"] = [measure_text(v, measure, lang) for v in merged["value"]]
+    merged["text"] = [chart_text(v, measure, lang) for v in merged["value"]]
     return merged
 
 
@@ -824,7 +832,7 @@ def top_projects_chart_frame(top: pd.DataFrame, measure: str, lang: str) -> pd.D
     return pd.DataFrame({
         "label": top["project_name"].to_numpy(),
         "value": top[column].astype("float64").to_numpy(),
-        "text": [fmt.money(v, lang) for v in top[column]],
+        "text": [fmt.money_on_axis(v, lang) for v in top[column]],
     })
 
 
@@ -881,10 +889,10 @@ def reported_vs_ledger(comparison: pd.DataFrame, indicator_names: Mapping[str, s
     table = pd.DataFrame({
         t("pv.col.year", lang): [fmt.year(y, lang) for y in rows["year"]],
         t("pv.col.indicator", lang): [indicator_names.get(str(i), str(i)) for i in rows["indicator"]],
-        t("pv.col.zone_figure", lang): [fmt.money(v, lang) for v in rows["value"]],
+        t("pv.col.zone_figure", lang): fmt.money_column(rows["value"], lang),
         t("pv.col.source_kind", lang): kinds,
         t("pv.col.source", lang): [fmt.MISSING if fmt.is_missing(s) else str(s) for s in rows["source"]],
-        t("pv.col.ledger_sum", lang): [fmt.money(v, lang) for v in rows["ledger"]],
+        t("pv.col.ledger_sum", lang): fmt.money_column(rows["ledger"], lang),
         t("pv.col.difference", lang): diffs,
     })
     return Comparison(table, differs, reported)

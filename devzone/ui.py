@@ -20,7 +20,7 @@ import streamlit as st
 
 from devzone import audit, auth, db, fmt, queries, state, tables
 from devzone.export import images
-from devzone.i18n import LANGUAGES, Lang, t
+from devzone.i18n import LANGUAGES, Lang, t, t_or
 
 KEY_ZONE = "filter_zone"
 KEY_YEAR = "filter_year"
@@ -288,8 +288,9 @@ def zone_caption(zone_id: str, lang: str) -> str:
     zone = load(queries.zones).set_index("zone_id").loc[zone_id]
     return t(
         "sidebar.zone_caption", lang,
-        zone_name=fmt.plain(zone["zone_name"]), city=fmt.plain(zone["city"]), level=fmt.plain(zone["level"]),
-        zone_type=fmt.plain(zone["zone_type"]),
+        zone_name=fmt.plain(zone["zone_name"]), city=fmt.plain(zone["city"]),
+        level=fmt.plain(t_or(f"zone.level.{zone['level']}", str(zone["level"]), lang)),
+        zone_type=fmt.plain(t_or(f"zone.type.{zone['zone_type']}", str(zone["zone_type"]), lang)),
     )
 
 

@@ -36,11 +36,12 @@ def test_money_in_chinese_follows_official_reports(value, expected):
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        (179.78, "CNY 17.978 bn"),
-        (20, "CNY 2 bn"),
-        (0.5, "CNY 50 mn"),
-        (3.5, "CNY 350 mn"),
-        (0.00005, "CNY 5,000"),
+        (179.78, "RMB 17.98 bn"),
+        (136.49, "RMB 13.65 bn"),
+        (20, "RMB 2 bn"),
+        (0.5, "RMB 50 mn"),
+        (3.5, "RMB 350 mn"),
+        (0.00005, "RMB 5,000"),
     ],
 )
 def test_money_in_english(value, expected):
@@ -73,7 +74,7 @@ def test_indicator_value_picks_the_format_from_the_unit():
     assert fmt.indicator_value(179.78, "亿元") == "179.78亿元"
     assert fmt.indicator_value(36.0, "个") == "36个"
     assert fmt.indicator_value(4.0, "家") == "4家"
-    assert fmt.indicator_value(0.5, "亿元", "en") == "CNY 50 mn"
+    assert fmt.indicator_value(0.5, "亿元", "en") == "RMB 50 mn"
     assert fmt.indicator_value(12.5, "%") == "12.5%"
 
 
@@ -151,3 +152,19 @@ def test_source_names_are_for_people_not_file_systems(raw, expected):
 
 def test_a_missing_source_is_a_dash():
     assert fmt.source_name(None) == fmt.MISSING
+
+
+def test_one_money_unit_per_column():
+    """A table or chart states money in one unit: no `0万元` beside `28.37亿元`, no `RMB 50 mn` beside `RMB 2 bn`."""
+    assert fmt.money_column([28.37, 0, 0.5, None], "zh") == ["28.37亿元", "0亿元", "0.5亿元", "—"]
+    assert fmt.money_column([0.5, 0.0123, 0], "zh") == ["5,000万元", "123万元", "0万元"]
+    assert fmt.money_column([20, 0.5, 0], "en") == ["RMB 2 bn", "RMB 0.05 bn", "RMB 0 bn"]
+    assert fmt.money_column([0.5, 0.0123], "en") == ["RMB 50 mn", "RMB 1.23 mn"]
+    assert fmt.money_column([], "zh") == []
+
+
+def test_money_in_the_unit_of_an_axis():
+    """Chart labels beside an axis in 亿元 (`RMB 100 mn`): the number in that unit."""
+    assert fmt.money_on_axis(136.49, "zh") == "136.49亿元"
+    assert fmt.money_on_axis(0.5, "zh") == "0.5亿元"
+    assert fmt.money_on_axis(136.49, "en") == "136.49"

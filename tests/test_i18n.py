@@ -32,7 +32,7 @@ def test_unknown_key_is_loud():
     with pytest.raises(KeyError):
         t("no.such.key")
     assert i18n.t_or("unit.吨", "吨", "en") == "吨"
-    assert i18n.t_or("unit.亿元", "亿元", "en") == "CNY 100 mn"
+    assert i18n.t_or("unit.亿元", "亿元", "en") == "RMB 100 mn"
 
 
 def test_every_key_used_in_the_code_exists():

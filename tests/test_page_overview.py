@@ -148,7 +148,7 @@ def test_english(demo_db, raw):
     assert app.title[0].value == "Overview"
     shown = metrics(app)
     assert shown["Signed projects"] == "36"
-    assert shown["Signed investment"] == "CNY 17.978 bn"
+    assert shown["Signed investment"] == "RMB 17.98 bn"
     assert shown["Signed and started in year"] == "34"
     assert rank_lines(app)[0].startswith("**Province: 3rd of 28**")
     assert app.warning[0].value.startswith("Demo data")

@@ -88,3 +88,11 @@ def test_no_arrow_on_a_zero_change(demo_db, page):
     zero = [m for m in app.metric if m.proto.delta and not re.search(r"[1-9]", m.proto.delta)]
     arrows = [(m.label, m.proto.delta) for m in zero if m.proto.direction != Metric.MetricDirection.NONE]
     assert not arrows, arrows
+
+
+def test_the_zone_caption_in_english_translates_level_and_type(demo_db):
+    app = open_page("overview.py", zone="盐湖高新区", lang="en")
+    caption = app.sidebar.caption[0].value.replace("\\", "")
+    assert caption.endswith("| Provincial High-tech zone"), caption
+    chinese = open_page("overview.py", zone="盐湖高新区").sidebar.caption[0].value
+    assert chinese.endswith("省级高新区"), chinese

@@ -144,4 +144,4 @@ def test_targets_view():
     bars = tv.chart_frame(frame, "zh")
     assert list(bars["text"]) == ["39/40个 · 97.5%", "136.49/145亿元 · 94.1%", "—/5家 · —"]
     assert list(bars["on_schedule"]) == [True, True, None]
-    assert tv.chart_frame(frame, "en")["text"][1] == "CNY 13.649 bn / CNY 14.5 bn · 94.1%"
+    assert tv.chart_frame(frame, "en")["text"][1] == "RMB 13.65 bn / RMB 14.5 bn · 94.1%"

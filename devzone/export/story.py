@@ -157,7 +157,7 @@ def source_line(sources: Iterable[object], lang: str, *, extra: Sequence[str] = 
 
 
 def unit_header(name: str, unit: str, lang: str) -> str:
-    """`签约项目总投资（亿元）`, `Signed investment (CNY 100 mn)`."""
+    """`签约项目总投资（亿元）`, `Signed investment (RMB 100 mn)`."""
     from devzone.tables import unit_label  # late: tables imports the workbook module of this package
 
     label = unit_label(unit, lang)
