@@ -1460,3 +1460,45 @@ STRINGS.update({
         "This version of the importer provides no templates.",
     ),
 })
+
+
+# ---------------------------------------------------------------- vocabularies from the catalogue (etl/catalogue)
+# Industrial chains and their links (chain_segments.toml) in English; a chain or link added to the catalogue
+# without a translation here is shown as typed.
+CHAIN_NAMES_EN = {
+    "节能环保与空调制冷": "Energy saving & air conditioning", "装备制造": "Equipment manufacturing",
+    "新材料": "New materials", "新能源": "New energy", "生物医药": "Biomedicine", "电子信息": "Electronics & IT",
+    "现代煤化工": "Modern coal chemicals", "食品加工": "Food processing", "现代物流": "Modern logistics",
+    "数字经济": "Digital economy", "汽车及零部件": "Vehicles & parts", "绿色建材": "Green building materials",
+}
+SEGMENT_NAMES_EN = {
+    "压缩机": "Compressors", "电机": "Motors", "换热器": "Heat exchangers", "阀件及配件": "Valves & fittings",
+    "空调整机及节能装备": "AC units & energy-saving equipment", "流体冷却设备": "Fluid cooling equipment",
+    "节能环保服务": "Energy & environmental services", "基础零部件": "Basic components",
+    "电机及驱动": "Motors & drives", "整机装备": "Complete machines", "智能装备": "Smart equipment",
+    "维修及服务": "Repair & services", "基础金属材料": "Base metals", "型材及制品": "Profiles & products",
+    "先进复合材料": "Advanced composites", "光伏组件及电池": "PV modules & cells", "新能源发电": "Renewable power",
+    "储能及氢能": "Storage & hydrogen", "原料药及中药材": "APIs & herbal materials", "药品制剂": "Formulations",
+    "医疗器械": "Medical devices", "电子元器件": "Electronic components", "模组及封测": "Modules & packaging",
+    "整机及终端": "Devices & terminals", "煤焦油及煤气利用": "Coal tar & gas use",
+    "化工中间品": "Chemical intermediates", "化工新材料": "New chemical materials",
+    "农产品初加工": "Primary farm processing", "食品饮料酿造": "Food, drinks & brewing",
+    "预制菜及中央厨房": "Ready meals & central kitchens", "仓储设施": "Warehousing",
+    "物流枢纽及多式联运": "Hubs & multimodal transport", "冷链及分拨配送": "Cold chain & distribution",
+    "算力及数据中心": "Computing & data centres", "软件及平台": "Software & platforms", "数字服务": "Digital services",
+    "汽车零部件": "Auto parts", "汽车电机及动力": "Auto motors & powertrains", "整车及专用车": "Vehicles & special vehicles",
+    "新型墙体材料": "New wall materials", "装配式构件及钢结构": "Prefab parts & steel structures",
+    "光伏玻璃": "PV glass",
+}
+
+
+def chain_name(name: object, lang: str | None = DEFAULT_LANG) -> str:
+    """An industrial chain as the reader's language calls it (`新材料` -> `New materials`); unknown: as typed."""
+    text = "" if name is None else str(name)
+    return CHAIN_NAMES_EN.get(text.strip(), text) if normalise_lang(lang) == "en" else text
+
+
+def segment_name(name: object, lang: str | None = DEFAULT_LANG) -> str:
+    """A link (环节) of a chain in the reader's language (`压缩机` -> `Compressors`); unknown: as typed."""
+    text = "" if name is None else str(name)
+    return SEGMENT_NAMES_EN.get(text.strip(), text) if normalise_lang(lang) == "en" else text

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from devzone import charts, fmt
-from devzone.i18n import t
+from devzone.i18n import chain_name, t
 
 # ---------------------------------------------------------------- vocabulary
 
@@ -162,7 +162,7 @@ def origin_label(province: object, lang: str) -> str:
 
 def chain_label(chain: object, lang: str) -> str:
     text = _text(chain)
-    return t("pv.blank", lang) if text is None else text
+    return t("pv.blank", lang) if text is None else chain_name(text, lang)
 
 
 def measure_text(value: object, measure: str, lang: str) -> str:

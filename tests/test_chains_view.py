@@ -115,3 +115,23 @@ def test_coverage_frame_and_gap_summary():
     assert cv.coverage_frame(coverage.assign(segment="空调整机及节能装备"), "zh")["text"][0] == "空调整机及<br>节能装备 3"
     assert cv.gap_summary(coverage, "zh") == "待补链环节 2 个：装备制造·维修及服务；节能环保与空调制冷·整机"
     assert cv.gap_summary(coverage[coverage["coverage"] == "covered"], "en") == "All 2 links are covered: no gaps."
+
+
+def test_link_names_never_break_inside_a_word():
+    """`流体冷却设备` on two lines reads `流体冷却 / 设备`, never `流体冷 / 却设备`; English breaks between words."""
+    assert cv._wrap("流体冷却设备") == "流体冷却<br>设备"
+    assert cv._wrap("空调整机及节能装备") == "空调整机及<br>节能装备"
+    assert cv._wrap("农产品初加工") == "农产品<br>初加工"
+    assert cv._wrap("压缩机") == "压缩机"
+    assert cv._wrap("Fluid cooling equipment") == "Fluid cooling<br>equipment"
+    assert "<br>" not in cv._wrap("Motors")
+
+
+def test_chains_and_links_in_english():
+    coverage = pd.DataFrame({"chain": ["装备制造"], "position": ["下游"], "segment": ["维修及服务"], "n_projects": [0],
+                             "n_pipeline": [0], "coverage": ["gap"]})
+    cells = cv.coverage_frame(coverage, "en")
+    assert list(cells["chain"]) == ["Equipment manufacturing"] and "Repair" in cells["text"][0]
+    assert "Equipment manufacturing · Repair & services" in cv.gap_summary(coverage, "en")
+    assert list(cv.coverage_table(coverage, "en").iloc[0])[:3] == ["Equipment manufacturing", "Downstream",
+                                                                    "Repair & services"]

@@ -203,7 +203,8 @@ def test_origin_province(origin, province):
 def test_origin_label_for_blanks():
     assert pv.origin_label(None, "zh") == "未填写"
     assert pv.origin_label(None, "en") == "Not given"
-    assert pv.chain_label("新材料", "en") == "新材料"
+    assert pv.chain_label("新材料", "en") == "New materials"  # the catalogue chain, in English
+    assert pv.chain_label("新材料", "zh") == "新材料"
 
 
 def test_started_same_year_needs_a_start_in_the_signing_year():
