@@ -678,5 +678,6 @@ def composite_section(rankings: pd.DataFrame, catalogue: pd.DataFrame, year: int
         return CompositeSection(None, pd.DataFrame(), caption, synthetic)
     labels = zone_labels(rankings)
     figure = charts.ranking_bar(composite_bar_frame(scores, labels, lang), label="label", value="value", text="text",
-                                chosen=chosen, key="zone_id", axis_title=t("rk.composite_axis", lang))
+                                chosen=chosen, key="zone_id", axis_title=t("rk.composite_axis", lang),
+                                value_max=100)  # a 0–100 score: the axis ends at 100
     return CompositeSection(figure, composite_table(scores, labels, catalogue, lang), caption, synthetic)

@@ -1,0 +1,19 @@
+"""Chart builders (devzone/charts.py): what a figure promises about its axes, labels and hover."""
+import pandas as pd
+
+from devzone import charts
+
+
+def scores(top: float) -> pd.DataFrame:
+    return pd.DataFrame({"zone": ["甲", "乙", "丙"], "score": [top, 60.0, 12.5], "zone_id": ["a", "b", "c"],
+                         "text": [f"{top:.1f}分 · 第1名", "60.0分 · 第2名", "12.5分 · 第3名"]})
+
+
+def test_a_score_out_of_100_ends_at_100():
+    """A 0–100 score's axis reads 0 to 100, even when the best zone scores 100 (labels sit beyond the axis)."""
+    for top in (100.0, 88.5):
+        fig = charts.ranking_bar(scores(top), label="zone", value="score", text="text", chosen="a", key="zone_id",
+                                 axis_title="得分", value_max=100)
+        assert list(fig.layout.xaxis.range) == [0, 100]
+        assert fig.layout.margin.r >= 80  # room for `100.0分 · 第1名` right of the plot
+
