@@ -314,7 +314,9 @@ def chart_panel(fig, table: pd.DataFrame, *, key: str, source: str, lang: str, s
     `table` is what a person would want to download: already labelled (Chinese headers with units).
     `key` must be unique on the page; it names the download files too.
     """
-    st.plotly_chart(fig, width="stretch", key=f"chart_{key}", config={"displaylogo": False})
+    # No plotly toolbar: it sits over the top right of the chart (a long title, the legend); full screen stays in
+    # Streamlit's own element toolbar, and the PNG, CSV and Excel downloads are below.
+    st.plotly_chart(fig, width="stretch", key=f"chart_{key}", config={"displaylogo": False, "displayModeBar": False})
     caption = t("panel.source", lang, source=source)
     if synthetic:
         caption += " " + t("panel.synthetic_mark", lang)

@@ -96,3 +96,14 @@ def test_the_zone_caption_in_english_translates_level_and_type(demo_db):
     assert caption.endswith("| Provincial High-tech zone"), caption
     chinese = open_page("overview.py", zone="盐湖高新区").sidebar.caption[0].value
     assert chinese.endswith("省级高新区"), chinese
+
+
+@pytest.mark.parametrize("page", [file_name for file_name, *_ in PAGES if file_name != "present.py"])
+def test_no_plotly_toolbar_over_a_chart_title(demo_db, page):
+    """Plotly's toolbar sits over the top right of a chart, where a long title or the legend is: it is off
+    (Streamlit's own element toolbar still offers full screen; the panel offers PNG, CSV and Excel)."""
+    import json
+
+    app = open_page(page, zone="盐湖高新区", year="2021")
+    configs = [json.loads(chart.proto.config or "{}") for chart in app.get("plotly_chart")]
+    assert all(config.get("displayModeBar") is False for config in configs), configs
