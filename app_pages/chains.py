@@ -74,7 +74,7 @@ else:
 
     st.subheader(t("chains.totals.title", lang))
     st.caption(t("chains.totals.caption", lang))
-    st.dataframe(view["totals_table"], hide_index=True, width="stretch")
+    st.table(view["totals_table"], hide_index=True)  # a few rows: wraps instead of scrolling columns away
 
 st.subheader(t("chains.gaps.title", lang))
 st.caption(t("chains.gaps.caption", lang))
@@ -90,4 +90,4 @@ st.caption(t("chains.pipeline.caption", lang))
 if view["pipeline"].empty:
     ui.empty_state("chains.pipeline.empty", lang)
 else:
-    st.dataframe(view["pipeline_table"], hide_index=True, width="stretch")
+    st.table(view["pipeline_table"], hide_index=True)

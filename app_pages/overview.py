@@ -73,7 +73,9 @@ else:
             st.markdown(bullets)
         st.markdown("##### " + t("ov.targets.title", lang))
         if view.targets_table is not None:
-            st.dataframe(view.targets_table, hide_index=True, width="stretch")
+            # a static table: it wraps to the column's width (a data grid in this narrow column scrolls its last
+            # columns out of sight in English at 1440 px)
+            st.table(view.targets_table, hide_index=True)
             st.caption(t("ov.targets.caption", lang))
         else:
             st.markdown(t("ov.targets.none", lang))
