@@ -83,10 +83,10 @@ else:
     reported = compared.reported_rows()
     if any(reported.differs):
         st.warning(t("output_tax.compare_differs", lang, n=sum(reported.differs)), icon=":material/rule:")
-    else:
-        st.caption(t("output_tax.compare_matches", lang))
-    st.dataframe(pv.highlight_differences(reported), hide_index=True, height="content")
-    st.caption(t("output_tax.compare_caption", lang))
+        st.dataframe(pv.highlight_differences(reported), hide_index=True, height="content")
+        st.caption(t("output_tax.compare_caption", lang))
+    else:  # a table saying 一致 on every row says one sentence's worth: the figures stay in the expander
+        st.success(t("output_tax.compare_matches", lang, n=len(reported.table)), icon=":material/check_circle:")
     with st.expander(t("output_tax.compare_all_years", lang), icon=":material/table:"):
         st.dataframe(compared.table, hide_index=True, height="content")
 

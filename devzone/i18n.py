@@ -722,7 +722,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "有 {n} 项报表数与项目台账汇总不一致（红色行），请核对台账是否完整。",
         "{n} reported figures differ from the ledger sums (red rows): check that the ledger is complete.",
     ),
-    "output_tax.compare_matches": ("报表数与项目台账汇总一致。", "Reported figures match the ledger sums."),
+    "output_tax.compare_matches": ("{n}项报表数均与项目台账汇总一致。", "All {n} reported figures match the ledger sums."),
     "output_tax.compare_caption": (
         "开发区数值：有报表数时为报表数，否则为台账汇总；台账汇总：当年签约项目（不含在谈）的合计。",
         "Zone figure: the reported figure where there is one, else the ledger sum; ledger sum: total of the "

@@ -690,7 +690,8 @@ def trend_table(totals: pd.DataFrame, lang: str, province: bool) -> pd.DataFrame
         column = wide[indicator] if indicator in wide else pd.Series(math.nan, index=wide.index)
         table[measure_header(measure, lang)] = column.round(4).to_numpy()
     if not province:
-        sources = totals.groupby("year")["source"].agg(lambda s: "；".join(dict.fromkeys(s.dropna().astype(str))))
+        sources = totals.groupby("year")["source"].agg(
+            lambda s: ("; " if lang == "en" else "；").join(dict.fromkeys(source_name(str(v), lang) for v in s.dropna())))
         table[t("pv.col.source", lang)] = [sources.get(y, "") for y in wide.index]
     return table
 
@@ -891,7 +892,8 @@ def reported_vs_ledger(comparison: pd.DataFrame, indicator_names: Mapping[str, s
         t("pv.col.indicator", lang): [indicator_names.get(str(i), str(i)) for i in rows["indicator"]],
         t("pv.col.zone_figure", lang): fmt.money_column(rows["value"], lang),
         t("pv.col.source_kind", lang): kinds,
-        t("pv.col.source", lang): [fmt.MISSING if fmt.is_missing(s) else str(s) for s in rows["source"]],
+        t("pv.col.source", lang): [source_name(s, lang) if not fmt.is_missing(s) else fmt.MISSING
+                                   for s in rows["source"]],
         t("pv.col.ledger_sum", lang): fmt.money_column(rows["ledger"], lang),
         t("pv.col.difference", lang): diffs,
     })
