@@ -149,7 +149,7 @@ def ranking_bar(frame: pd.DataFrame, *, label: str, value: str, text: str, chose
     fig = go.Figure(go.Bar(
         x=ordered[value], y=ordered[label], orientation="h", text=ordered[text], textposition="outside",
         cliponaxis=False, marker_color=highlight_colors(ordered[key].tolist(), chosen),
-        hovertemplate="%{y}<br>%{text}<extra></extra>",
+        hoverinfo="skip",  # the label beside each bar says it all; a hover box would sit on top of it
     ))
     fig.update_xaxes(title=axis_title)
     top, bottom = ordered[value].max(skipna=True), ordered[value].min(skipna=True)
@@ -312,7 +312,7 @@ def hbars(frame: pd.DataFrame, *, label: str, value: str, text: str, color: str 
     fig = go.Figure(go.Bar(
         x=values.fillna(0), y=frame[label], orientation="h", marker_color=color, text=frame[text],
         textposition=positions, insidetextanchor="end", cliponaxis=False,
-        textfont={"size": BASE_FONT_SIZE}, hovertemplate="%{y}<br>%{text}<extra></extra>",
+        textfont={"size": BASE_FONT_SIZE}, hoverinfo="skip",  # the label says it: no box on top of it
     ))
     fig.update_xaxes(title=axis_title, range=[0, upper], tickformat=".0%" if percent_axis else ",d")
     fig.update_yaxes(title=None, autorange="reversed")
@@ -517,7 +517,7 @@ def target_progress(frame: pd.DataFrame, *, label: str, rate: str, text: str, on
     fig = go.Figure(go.Bar(
         y=ordered[label], x=ordered[rate].astype(float) * 100, orientation="h", marker_color=colours,
         text=ordered[text], textposition="outside", cliponaxis=False, showlegend=False,
-        hovertemplate="%{y}<br>%{text}<extra></extra>"))
+        hoverinfo="skip"))  # the label beside each bar says it all; a hover box would sit on top of it
     fig.add_vline(x=share * 100, line={"color": INK, "width": 2, "dash": "dash"},
                   annotation={"text": share_label, "font": {"size": BASE_FONT_SIZE - 1}}, annotation_position="top")
     for name, colour in zip(status_labels, (LEVEL_COLORS["green"], LEVEL_COLORS["red"]), strict=True):
