@@ -8,7 +8,7 @@ import datetime as dt
 
 import streamlit as st
 
-from devzone import fmt, queries, scorecard, ui
+from devzone import fmt, queries, scorecard, tables, ui
 from devzone.i18n import t
 
 # Cards of a fixed width flow across the page and wrap: four a row on a 1440-pixel screen, three on a
@@ -75,7 +75,7 @@ else:
         if view.targets_table is not None:
             # a static table: it wraps to the column's width (a data grid in this narrow column scrolls its last
             # columns out of sight in English at 1440 px)
-            st.table(view.targets_table, hide_index=True)
+            st.table(tables.unbreakable(view.targets_table), hide_index=True)
             st.caption(t("ov.targets.caption", lang))
         else:
             st.markdown(t("ov.targets.none", lang))

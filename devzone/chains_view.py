@@ -355,23 +355,32 @@ _LAST_WORDS = ("设备", "装备", "服务", "材料", "制品", "配件", "零�
 
 
 def _break_points(name: str) -> list[int]:
-    if name.isascii():  # English: between words
-        return [i for i, ch in enumerate(name) if ch == " " and 0 < i < len(name) - 1]
     points = [i + 1 for i, ch in enumerate(name[:-1]) if ch in _BREAK_AFTER]
     points += [len(name) - len(word) for word in _LAST_WORDS if name.endswith(word) and len(name) > len(word)]
     return points
 
 
+def _english_lines(name: str, width: int = 16) -> list[str]:
+    """Words on lines of at most `width` characters (a longer single word keeps a line of its own)."""
+    lines: list[str] = []
+    for word in name.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
 def _wrap(name: str, width: int = 5) -> str:
     """Long link names on two lines, so a chip stays narrow: `空调整机及<br>节能装备`, `流体冷却<br>设备`, never
     inside a word (`流体冷/却设备`); a name with no safe break stays on one line (plotly markup, escaped)."""
-    limit = width if not name.isascii() else width * 3
+    if name.isascii():
+        return "<br>".join(charts.plain(line) for line in _english_lines(name))
+    limit = width
     points = _break_points(name) if len(name) > limit else []
     if not points:
         return charts.plain(name)
     cut = min(points, key=lambda i: abs(len(name) / 2 - i))
-    if name.isascii():
-        return charts.plain(name[:cut]) + "<br>" + charts.plain(name[cut + 1:])
     return charts.plain(name[:cut]) + "<br>" + charts.plain(name[cut:])
 
 

@@ -135,3 +135,11 @@ def test_chains_and_links_in_english():
     assert "Equipment manufacturing · Repair & services" in cv.gap_summary(coverage, "en")
     assert list(cv.coverage_table(coverage, "en").iloc[0])[:3] == ["Equipment manufacturing", "Downstream",
                                                                     "Repair & services"]
+
+
+def test_long_english_link_names_fit_a_chip():
+    """Plotly hides a chip's text when a line is too wide: English names go on lines of at most 16 characters."""
+    for name in ("AC units & energy-saving equipment", "Energy & environmental services"):
+        lines = cv._wrap(name).split("<br>")
+        assert all(len(line.replace("&amp;", "&")) <= 16 for line in lines), lines
+        assert " ".join(lines).replace("&amp;", "&") == name

@@ -168,3 +168,16 @@ def test_money_in_the_unit_of_an_axis():
     assert fmt.money_on_axis(136.49, "zh") == "136.49亿元"
     assert fmt.money_on_axis(0.5, "zh") == "0.5亿元"
     assert fmt.money_on_axis(136.49, "en") == "136.49"
+
+
+def test_a_static_table_keeps_amounts_and_dates_whole():
+    """`RMB 1.79 bn` and `17 Jan 2026` never wrap inside in a table that wraps its cells (st.table)."""
+    import pandas as pd
+
+    from devzone import tables
+
+    frame = pd.DataFrame({"Investment": ["RMB 1.79 bn", "—"], "Signed": ["17 Jan 2026", "x y"], "n": [1, 2]})
+    kept = tables.unbreakable(frame)
+    assert list(kept["Investment"]) == ["RMB\u00a01.79\u00a0bn", "—"]
+    assert list(kept["Signed"]) == ["17\u00a0Jan\u00a02026", "x y"]
+    assert list(frame["Investment"]) == ["RMB 1.79 bn", "—"]  # the caller's frame (and the downloads) unchanged
