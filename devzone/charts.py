@@ -119,6 +119,7 @@ def style(fig: go.Figure, *, title: str | None = None, height: int | None = None
     )
     if height:
         fig.update_layout(height=height)
+    fig.update_traces(textangle=0, selector={"type": "bar"})  # a label inside a short bar reads level, not rotated
     fig.update_xaxes(gridcolor=GRID, zerolinecolor=GRID, automargin=True)
     fig.update_yaxes(gridcolor=GRID, zerolinecolor=GRID, automargin=True)
     return fig

@@ -5,6 +5,7 @@ Data values (zone names, indicator names) are not here: they come from the datab
 """
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 Lang = Literal["zh", "en"]
@@ -1502,3 +1503,23 @@ def segment_name(name: object, lang: str | None = DEFAULT_LANG) -> str:
     """A link (环节) of a chain in the reader's language (`压缩机` -> `Compressors`); unknown: as typed."""
     text = "" if name is None else str(name)
     return SEGMENT_NAMES_EN.get(text.strip(), text) if normalise_lang(lang) == "en" else text
+
+
+# Provinces (投资方所在地 in the ledger) in English; anything else (a city, a country) is shown as typed.
+PROVINCE_NAMES_EN = {
+    "北京": "Beijing", "天津": "Tianjin", "河北": "Hebei", "山西": "Shanxi", "内蒙古": "Inner Mongolia",
+    "辽宁": "Liaoning", "吉林": "Jilin", "黑龙江": "Heilongjiang", "上海": "Shanghai", "江苏": "Jiangsu",
+    "浙江": "Zhejiang", "安徽": "Anhui", "福建": "Fujian", "江西": "Jiangxi", "山东": "Shandong", "河南": "Henan",
+    "湖北": "Hubei", "湖南": "Hunan", "广东": "Guangdong", "广西": "Guangxi", "海南": "Hainan", "重庆": "Chongqing",
+    "四川": "Sichuan", "贵州": "Guizhou", "云南": "Yunnan", "西藏": "Tibet", "陕西": "Shaanxi", "甘肃": "Gansu",
+    "青海": "Qinghai", "宁夏": "Ningxia", "新疆": "Xinjiang", "香港": "Hong Kong", "澳门": "Macao", "台湾": "Taiwan",
+}
+_PROVINCE_SUFFIX = re.compile(r"(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)$")
+
+
+def province_name(name: object, lang: str | None = DEFAULT_LANG) -> str:
+    """`山西` / `山西省` -> `Shanxi` in English; unknown places as typed."""
+    text = "" if name is None else str(name)
+    if normalise_lang(lang) != "en":
+        return text
+    return PROVINCE_NAMES_EN.get(_PROVINCE_SUFFIX.sub("", text.strip()), text)

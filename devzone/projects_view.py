@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from devzone import charts, fmt
-from devzone.i18n import chain_name, t
+from devzone.i18n import chain_name, province_name, t
 
 # ---------------------------------------------------------------- vocabulary
 
@@ -157,7 +157,7 @@ def origin_province(origin: object) -> str | None:
 
 def origin_label(province: object, lang: str) -> str:
     text = _text(province)
-    return t("pv.blank", lang) if text is None else text
+    return t("pv.blank", lang) if text is None else province_name(text, lang)
 
 
 def chain_label(chain: object, lang: str) -> str:

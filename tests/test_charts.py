@@ -32,3 +32,9 @@ def test_no_hover_box_over_a_label_that_already_says_it():
     ]
     for fig in figures:
         assert fig.data[0].hoverinfo == "skip", fig.data[0].hovertemplate
+
+
+def test_bar_labels_are_never_rotated():
+    """Plotly turns a label inside a short bar on its side (`30` read downwards); house style keeps it level."""
+    fig = charts.hbars(scores(90.0), label="zone", value="score", text="text")
+    assert fig.data[0].textangle == 0

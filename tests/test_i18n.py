@@ -61,3 +61,11 @@ def test_every_catalogue_chain_and_link_has_an_english_name():
         for link in chain["segments"]:
             assert segment_name(link["segment"], "en").isascii(), link["segment"]
     assert chain_name("某个新产业链", "en") == "某个新产业链"  # not in the catalogue: shown as typed
+
+
+def test_investor_provinces_in_english():
+    from devzone.i18n import province_name
+
+    assert province_name("山西", "en") == "Shanxi" and province_name("广东省", "en") == "Guangdong"
+    assert province_name("内蒙古自治区", "en") == "Inner Mongolia"
+    assert province_name("德国", "en") == "德国" and province_name("山西", "zh") == "山西"
