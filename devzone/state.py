@@ -134,13 +134,15 @@ class UrlMiss:
 
 
 def unknown_in_url(params: Mapping[str, object], zones: ZoneDirectory, years: Iterable[int]) -> list[UrlMiss]:
-    """What a link asks for and cannot be shown: the view falls back to the default, and says so."""
+    """What a link asks for and cannot be shown: the view falls back to the default, and says so. A snapshot
+    with no zones or no years at all says that itself (the page explains how to load data): nothing to report."""
     misses: list[UrlMiss] = []
+    years = [int(y) for y in years]
     zone = _last(params.get(PARAM_ZONE))
-    if isinstance(zone, str) and zone.strip() and zones.resolve(zone) is None:
+    if zones.zone_ids and isinstance(zone, str) and zone.strip() and zones.resolve(zone) is None:
         misses.append(UrlMiss(PARAM_ZONE, zone.strip()))
     year = _last(params.get(PARAM_YEAR))
-    if year is not None and str(year).strip() and resolve_year(year, years) is None:
+    if years and year is not None and str(year).strip() and resolve_year(year, years) is None:
         misses.append(UrlMiss(PARAM_YEAR, str(year).strip()))
     return misses
 

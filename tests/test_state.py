@@ -115,3 +115,5 @@ def test_a_link_with_an_unknown_zone_or_year_is_reported(zones):
     assert state.unknown_in_url({"zone": "盐湖高新区", "year": "2021年"}, zones, [2020, 2021]) == []
     assert state.unknown_in_url({}, zones, [2021]) == []
     assert state.unknown_in_url({"zone": " ", "year": ["2030", "2021"]}, zones, [2021]) == []  # last one wins
+    empty = ZoneDirectory.from_frame(ZONES.iloc[0:0])  # an empty snapshot says so itself
+    assert state.unknown_in_url({"zone": "盐湖高新区", "year": "2021"}, empty, []) == []
