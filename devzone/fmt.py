@@ -65,25 +65,26 @@ def number(value: object, decimals: int = 2, *, keep_zeros: bool = False) -> str
 _BILLION, _MILLION = Decimal(1_000_000_000), Decimal(1_000_000)
 
 
-def money(value_yi: object, lang: str = "zh", *, decimals: int = 2, unit: str | None = None) -> str:
+def money(value_yi: object, lang: str = "zh", *, decimals: int = 2, unit: str | None = None,
+          keep_zeros: bool = False) -> str:
     """Money given in 亿元: `179.78亿元`, `5,000万元`; English, as an English report writes it: `RMB 17.98 bn`,
     `RMB 50 mn`. `unit` ("亿元"/"万元", "bn"/"mn") fixes the unit, as in a table column (`money_column`)."""
     if is_missing(value_yi):
         return MISSING
     yi = _decimal(value_yi)
     if lang == "en":
-        return _money_en(yi * _YUAN_PER_YI, decimals, unit)
+        return _money_en(yi * _YUAN_PER_YI, decimals, unit, keep_zeros)
     wan = _round_half_up(yi * _WAN_PER_YI, decimals)
     if unit == "亿元" or (unit is None and abs(wan) >= _WAN_PER_YI):  # also 0.999999 亿元 rounding to 10,000万元
-        return f"{number(yi, decimals)}亿元"
-    return f"{number(wan, decimals)}万元"
+        return f"{number(yi, decimals, keep_zeros=keep_zeros)}亿元"
+    return f"{number(wan, decimals, keep_zeros=keep_zeros)}万元"
 
 
-def _money_en(yuan: Decimal, decimals: int = 2, unit: str | None = None) -> str:
+def _money_en(yuan: Decimal, decimals: int = 2, unit: str | None = None, keep_zeros: bool = False) -> str:
     if unit == "bn" or (unit is None and abs(yuan) >= _BILLION):
-        return f"RMB {number(yuan / _BILLION, decimals)} bn"
+        return f"RMB {number(yuan / _BILLION, decimals, keep_zeros=keep_zeros)} bn"
     if unit == "mn" or (unit is None and abs(yuan) >= _MILLION):
-        return f"RMB {number(yuan / _MILLION, decimals)} mn"
+        return f"RMB {number(yuan / _MILLION, decimals, keep_zeros=keep_zeros)} mn"
     return f"RMB {number(yuan, 0)}"
 
 
@@ -97,10 +98,10 @@ def money_unit(values_yi: Iterable[object], lang: str = "zh") -> str:
 
 
 def money_column(values_yi: Iterable[object], lang: str = "zh", *, decimals: int = 2) -> list[str]:
-    """Amounts of one table column or chart, all in one unit: `28.37亿元`, `0.5亿元`, `0亿元`."""
+    """Amounts of one table column, all in one unit and with the same decimals: `28.37亿元`, `0.50亿元`."""
     values = list(values_yi)
     unit = money_unit(values, lang)
-    return [money(v, lang, decimals=decimals, unit=unit) for v in values]
+    return [money(v, lang, decimals=decimals, unit=unit, keep_zeros=True) for v in values]
 
 
 def money_on_axis(value_yi: object, lang: str = "zh", *, decimals: int = 2) -> str:

@@ -100,7 +100,7 @@ def test_leader_totals_count_signed_projects_only():
     assert totals["investment"] == pytest.approx(4.0) and totals["tax"] == pytest.approx(0.4)
     assert (totals["own_projects"], totals["own_investment"]) == (1, None)
     table = cv.totals_table(cv.leader_totals(seed_links(), OWN), "zh")
-    assert table.iloc[0]["链主自身项目"] == "1个" and table.iloc[0]["总投资"] == "4亿元"
+    assert table.iloc[0]["链主自身项目"] == "1个" and table.iloc[0]["总投资"] == "4.00亿元"  # a column keeps two decimals
 
 
 def test_coverage_frame_and_gap_summary():

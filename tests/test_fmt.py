@@ -156,10 +156,11 @@ def test_a_missing_source_is_a_dash():
 
 def test_one_money_unit_per_column():
     """A table or chart states money in one unit: no `0万元` beside `28.37亿元`, no `RMB 50 mn` beside `RMB 2 bn`."""
-    assert fmt.money_column([28.37, 0, 0.5, None], "zh") == ["28.37亿元", "0亿元", "0.5亿元", "—"]
-    assert fmt.money_column([0.5, 0.0123, 0], "zh") == ["5,000万元", "123万元", "0万元"]
-    assert fmt.money_column([20, 0.5, 0], "en") == ["RMB 2 bn", "RMB 0.05 bn", "RMB 0 bn"]
-    assert fmt.money_column([0.5, 0.0123], "en") == ["RMB 50 mn", "RMB 1.23 mn"]
+    # ... and with the same decimals on every row (`20.00亿元` under `179.78亿元`)
+    assert fmt.money_column([28.37, 0, 0.5, None], "zh") == ["28.37亿元", "0.00亿元", "0.50亿元", "—"]
+    assert fmt.money_column([0.5, 0.0123, 0], "zh") == ["5,000.00万元", "123.00万元", "0.00万元"]
+    assert fmt.money_column([20, 0.5, 0], "en") == ["RMB 2.00 bn", "RMB 0.05 bn", "RMB 0.00 bn"]
+    assert fmt.money_column([0.5, 0.0123], "en") == ["RMB 50.00 mn", "RMB 1.23 mn"]
     assert fmt.money_column([], "zh") == []
 
 

@@ -224,5 +224,5 @@ def test_a_reported_figure_that_differs_from_the_ledger_is_highlighted(scratch):
     assert warning.startswith("有 1 项报表数与项目台账汇总不一致")
     [styled] = [d for d in app.dataframe if "差额（数值−台账）" in d.value.columns and len(d.value) == 1]
     row = styled.value.iloc[0]
-    assert (row["开发区数值"], row["台账汇总"], row["差额（数值−台账）"]) == ("25亿元", "20亿元", "+5亿元")
+    assert (row["开发区数值"], row["台账汇总"], row["差额（数值−台账）"]) == ("25.00亿元", "20.00亿元", "+5亿元")  # columns keep two decimals
     assert row["数值类型"] == "报表数" and row["来源"] == "统计局报表"
