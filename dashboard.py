@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from devzone import ui
+from devzone import navigation, ui
 from devzone.i18n import t
 from devzone.navigation import ADMIN_PAGES, PAGES
 
@@ -23,10 +23,12 @@ ui.begin_run()
 filters = ui.sidebar_filters()
 identity = ui.sidebar_account(filters.lang)
 
-navigation = st.navigation(
-    [
-        st.Page(PAGES_DIR / file_name, title=t(title_key, filters.lang), icon=icon, default=(i == 0))
-        for i, (file_name, title_key, icon) in enumerate(PAGES + (ADMIN_PAGES if identity.is_admin else []))
-    ]
-)
-navigation.run()
+pages = [
+    st.Page(PAGES_DIR / file_name, title=t(title_key, filters.lang), icon=icon, default=(i == 0),
+            visibility=visibility)  # admin pages: hidden from viewers' menu, but their address refuses plainly
+    for i, (file_name, title_key, icon, visibility) in enumerate(navigation.menu(identity.is_admin, PAGES, ADMIN_PAGES))
+]
+router = st.navigation(pages)
+if ui.leaving_for_home():
+    st.switch_page(pages[0])
+router.run()

@@ -6,7 +6,7 @@ Uses the shared sidebar (zone; the year only for "of which signed in {year}"). N
 import streamlit as st
 
 from devzone import chains_view as cv
-from devzone import charts, db, queries, ui
+from devzone import charts, db, queries, tables, ui
 from devzone.i18n import t
 
 
@@ -74,7 +74,7 @@ else:
 
     st.subheader(t("chains.totals.title", lang))
     st.caption(t("chains.totals.caption", lang))
-    st.dataframe(view["totals_table"], hide_index=True, width="stretch")
+    st.table(tables.unbreakable(view["totals_table"]), hide_index=True)  # a few rows: wraps instead of scrolling columns away
 
 st.subheader(t("chains.gaps.title", lang))
 st.caption(t("chains.gaps.caption", lang))
@@ -90,4 +90,4 @@ st.caption(t("chains.pipeline.caption", lang))
 if view["pipeline"].empty:
     ui.empty_state("chains.pipeline.empty", lang)
 else:
-    st.dataframe(view["pipeline_table"], hide_index=True, width="stretch")
+    st.table(tables.unbreakable(view["pipeline_table"]), hide_index=True)

@@ -52,7 +52,7 @@ summary = ui.load(queries.snapshot_summary)
 snapshot_key = ui.run_snapshot_key()
 
 st.title(t("nav.data_quality", lang))
-st.caption(overview.snapshot_caption(summary, db.resolve_path(), lang))
+st.caption(overview.snapshot_caption(summary, db.resolve_path() if ui.current_identity().is_admin else None, lang))
 
 if overview.has_synthetic_data(summary):
     st.warning(overview.synthetic_banner(summary, lang), icon=":material/science:")

@@ -84,7 +84,8 @@ if model.synthetic:
 for column, card in zip(st.columns(max(1, len(model.cards))), model.cards, strict=False):
     with column.container(border=True, height="stretch"):
         st.metric(card.label, card.value, delta=card.delta, delta_description=card.delta_description,
-                  delta_color="off" if card.flat else "normal", help=card.help)
+                  delta_color="off" if card.flat else "normal", delta_arrow="off" if card.flat else "auto",
+                  help=card.help)
         if card.tag:
             st.badge(card.tag, icon=":material/verified:", color="green")
         st.caption(card.caption)
@@ -146,6 +147,7 @@ filter_row = st.columns([3, 2, 2])
 picked = filter_row[0].multiselect(
     t("ent.filter.category", lang), options, key=KEY_CATEGORIES,
     format_func=lambda c: view.category_label(c, lang), placeholder=t("ent.filter.category_all", lang),
+    select_all=False,  # its "Select all" option is English in either language
 )
 search = filter_row[1].text_input(t("ent.filter.search", lang), key=KEY_SEARCH,
                                   placeholder=t("ent.filter.search_placeholder", lang))

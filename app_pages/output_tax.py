@@ -52,6 +52,7 @@ if view.synthetic:
 with st.container(horizontal=True, gap="small"):  # cards as wide as their numbers; they wrap on narrow screens
     for headline in view.headlines:
         st.metric(headline.label, headline.value, delta=headline.delta, delta_color=headline.delta_color,
+                  delta_arrow=headline.delta_arrow,
                   delta_description=headline.description(lang), help=headline.help, border=True, width="stretch",
                   height="stretch")
 st.caption(t("panel.source", lang, source=fmt.plain(view.headline_source)))
@@ -82,10 +83,10 @@ else:
     reported = compared.reported_rows()
     if any(reported.differs):
         st.warning(t("output_tax.compare_differs", lang, n=sum(reported.differs)), icon=":material/rule:")
-    else:
-        st.caption(t("output_tax.compare_matches", lang))
-    st.dataframe(pv.highlight_differences(reported), hide_index=True, height="content")
-    st.caption(t("output_tax.compare_caption", lang))
+        st.dataframe(pv.highlight_differences(reported), hide_index=True, height="content")
+        st.caption(t("output_tax.compare_caption", lang))
+    else:  # a table saying 一致 on every row says one sentence's worth: the figures stay in the expander
+        st.success(t("output_tax.compare_matches", lang, n=len(reported.table)), icon=":material/check_circle:")
     with st.expander(t("output_tax.compare_all_years", lang), icon=":material/table:"):
         st.dataframe(compared.table, hide_index=True, height="content")
 

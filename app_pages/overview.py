@@ -8,11 +8,11 @@ import datetime as dt
 
 import streamlit as st
 
-from devzone import fmt, queries, scorecard, ui
+from devzone import fmt, queries, scorecard, tables, ui
 from devzone.i18n import t
 
 # Cards of a fixed width flow across the page and wrap: four a row on a 1440-pixel screen, three on a
-# 1280-pixel projector with the sidebar open. Wide enough for `179.78亿元` (and `CNY 17.978 bn`) in the
+# 1280-pixel projector with the sidebar open. Wide enough for `179.78亿元` (and `RMB 17.98 bn`) in the
 # metric's large type; columns of a fixed count would cut amounts off on the smaller screen.
 CARD_WIDTH = {"zh": 230, "en": 300}
 
@@ -77,7 +77,9 @@ else:
             st.markdown(bullets)
         st.markdown("##### " + t("ov.targets.title", lang))
         if view.targets_table is not None:
-            st.dataframe(view.targets_table, hide_index=True, width="stretch")
+            # a static table: it wraps to the column's width (a data grid in this narrow column scrolls its last
+            # columns out of sight in English at 1440 px)
+            st.table(tables.unbreakable(view.targets_table), hide_index=True)
             st.caption(t("ov.targets.caption", lang))
         else:
             st.markdown(t("ov.targets.none", lang))

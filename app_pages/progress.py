@@ -89,7 +89,7 @@ def screen(snapshot, zone_id, as_of, year, quarter, lang):
         "quarter_table": pv.scores_table(scores, weights, lang),
         "quarter_chart": charts.ranking_bar(pv.score_chart_frame(scores, lang), label="zone", value="score",
                                             text="text", chosen=zone_id, key="zone_id",
-                                            axis_title=t("progress.quarter.axis", lang)),
+                                            axis_title=t("progress.quarter.axis", lang), value_max=100),
         "synthetic": bool(alerts["is_synthetic"].any() or bulletin["is_synthetic"].any()),
     }
 

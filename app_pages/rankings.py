@@ -135,7 +135,7 @@ else:
         range_column, compare_column = st.columns([2, 3], vertical_alignment="bottom")
         year_range = range_column.select_slider(t("rk.year_range", lang), options=years, key=KEY_RANGE)
         compare = compare_column.multiselect(t("rk.compare", lang), compare_options, key=KEY_COMPARE,
-                                             format_func=lambda z: current.labels.get(z, z),
+                                             format_func=lambda z: current.labels.get(z, z), select_all=False,
                                              help=t("rk.compare_help", lang))
         series = tuple(([chosen] if chosen_in_set else []) + list(compare))
         bump = build("bump_section", token, (rankings,), (indicator, tuple(year_range), series, chosen_label, lang))

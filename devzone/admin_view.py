@@ -315,7 +315,7 @@ def project_diff_table(diff: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("admin.proj.name", lang): diff["project_name"].tolist(),
         t("admin.diff.zone", lang): diff["zone_name"].fillna(diff["zone_code"]).tolist(),
         t("admin.proj.state", lang): diff["project_status"].fillna(fmt.MISSING).tolist(),
-        t("admin.proj.investment", lang): [fmt.money(v, lang) for v in diff["total_investment"]],
+        t("admin.proj.investment", lang): fmt.money_column(diff["total_investment"], lang),
         t("admin.diff.status", lang): [status_label(s, lang) for s in diff["status"]],
         t("admin.proj.what", lang): diff["change_text"].fillna("").tolist(),
     })

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from devzone import charts, fmt
-from devzone.i18n import t, t_or
+from devzone.i18n import chain_name, segment_name, t, t_or
 
 PIPELINE = "pipeline"
 STOPPED = "stopped"
@@ -246,16 +246,23 @@ def leader_totals(links: pd.DataFrame, leader_projects: pd.DataFrame) -> pd.Data
                              ignore_index=True)
 
 
+def _chains_named(joined: object, lang: str) -> str:
+    """`新材料、装备制造` (as leader_totals joins them) in the reader's language."""
+    if fmt.is_missing(joined) or not str(joined).strip():
+        return fmt.MISSING
+    return ("; " if lang == "en" else "、").join(chain_name(c, lang) for c in str(joined).split("、"))
+
+
 def totals_table(totals: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("chains.col.leader", lang): totals["chain_leader"],
-        t("chains.col.chain", lang): totals["chain"].fillna(fmt.MISSING),
+        t("chains.col.chain", lang): [_chains_named(c, lang) for c in totals["chain"]],
         t("chains.col.firms", lang): [fmt.count(v, "家", lang) for v in totals["firms"]],
         t("chains.col.projects", lang): [fmt.count(v, "个", lang) for v in totals["projects"]],
         t("chains.col.pipeline", lang): [fmt.count(v, "家", lang) for v in totals["pipeline"]],
-        t("chains.col.investment", lang): [fmt.money(v, lang) for v in totals["investment"]],
-        t("chains.col.output", lang): [fmt.money(v, lang) for v in totals["output"]],
-        t("chains.col.tax", lang): [fmt.money(v, lang) for v in totals["tax"]],
+        t("chains.col.investment", lang): fmt.money_column(totals["investment"], lang),
+        t("chains.col.output", lang): fmt.money_column(totals["output"], lang),
+        t("chains.col.tax", lang): fmt.money_column(totals["tax"], lang),
         t("chains.col.own", lang): [
             fmt.count(n, "个", lang) if fmt.is_missing(inv)
             else t("chains.own_projects", lang, n=fmt.count(n, "个", lang), investment=fmt.money(inv, lang))
@@ -299,9 +306,9 @@ def links_table(links: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("chains.col.project", lang): links["project_name"].fillna(fmt.MISSING),
         t("chains.col.status", lang): [status_label(v, lang) for v in links["status"]],
         t("chains.col.signed", lang): [fmt.date(v, lang) for v in links["signed_date"]],
-        t("chains.col.investment", lang): [fmt.money(v, lang) for v in links["total_investment"]],
-        t("chains.col.output", lang): [fmt.money(v, lang) for v in links["projected_output"]],
-        t("chains.col.tax", lang): [fmt.money(v, lang) for v in links["projected_tax"]],
+        t("chains.col.investment", lang): fmt.money_column(links["total_investment"], lang),
+        t("chains.col.output", lang): fmt.money_column(links["projected_output"], lang),
+        t("chains.col.tax", lang): fmt.money_column(links["projected_tax"], lang),
         t("chains.col.source", lang): [t_or(f"chains.source.{v}", str(v), lang) for v in links["source"]],
     })
 
@@ -324,6 +331,8 @@ def coverage_frame(coverage: pd.DataFrame, lang: str, chains_first: Iterable[str
         part["slot"] = range(len(part))
         frames.append(part)
     out = pd.concat(frames, ignore_index=True)
+    out["segment"] = [segment_name(s, lang) for s in out["segment"]]
+    out["chain"] = [chain_name(c, lang) for c in out["chain"]]
     out["text"] = [  # plotly markup (`<br>`), the names escaped by _wrap
         t("chains.gap.cell", lang, segment=_wrap(seg), n=int(n)) if cov == "covered"
         else t("chains.gap.cell_pipeline", lang, segment=_wrap(seg)) if cov == "pipeline"
@@ -338,19 +347,48 @@ def coverage_frame(coverage: pd.DataFrame, lang: str, chains_first: Iterable[str
     return out[["chain", "slot", "segment", "position", "coverage", "text", "hover"]]
 
 
+# Where a Chinese link name may break: after a conjunction, or before the word it ends with (never inside a word).
+_BREAK_AFTER = ("及", "与", "和", "、")
+_LAST_WORDS = ("设备", "装备", "服务", "材料", "制品", "配件", "零部件", "组件", "电池", "发电", "氢能", "中药材",
+               "制剂", "器械", "元器件", "封测", "终端", "利用", "中间品", "初加工", "加工", "酿造", "厨房", "设施",
+               "联运", "配送", "中心", "平台", "动力", "专用车", "钢结构", "玻璃", "驱动")
+
+
+def _break_points(name: str) -> list[int]:
+    points = [i + 1 for i, ch in enumerate(name[:-1]) if ch in _BREAK_AFTER]
+    points += [len(name) - len(word) for word in _LAST_WORDS if name.endswith(word) and len(name) > len(word)]
+    return points
+
+
+def _english_lines(name: str, width: int = 16) -> list[str]:
+    """Words on lines of at most `width` characters (a longer single word keeps a line of its own)."""
+    lines: list[str] = []
+    for word in name.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
 def _wrap(name: str, width: int = 5) -> str:
-    """Long link names on two lines, so a chip stays narrow: `空调整机及<br>节能装备` (plotly markup, escaped)."""
-    if len(name) <= width:
+    """Long link names on two lines, so a chip stays narrow: `空调整机及<br>节能装备`, `流体冷却<br>设备`, never
+    inside a word (`流体冷/却设备`); a name with no safe break stays on one line (plotly markup, escaped)."""
+    if name.isascii():
+        return "<br>".join(charts.plain(line) for line in _english_lines(name))
+    limit = width
+    points = _break_points(name) if len(name) > limit else []
+    if not points:
         return charts.plain(name)
-    half = (len(name) + 1) // 2
-    return charts.plain(name[:half]) + "<br>" + charts.plain(name[half:])
+    cut = min(points, key=lambda i: abs(len(name) / 2 - i))
+    return charts.plain(name[:cut]) + "<br>" + charts.plain(name[cut:])
 
 
 def coverage_table(coverage: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
-        t("chains.col.chain", lang): coverage["chain"],
+        t("chains.col.chain", lang): [chain_name(c, lang) for c in coverage["chain"]],
         t("chains.col.position", lang): [position_label(p, lang) for p in coverage["position"]],
-        t("chains.col.segment", lang): coverage["segment"],
+        t("chains.col.segment", lang): [segment_name(s, lang) for s in coverage["segment"]],
         t("chains.col.n_projects", lang): [fmt.count(n, "个", lang) for n in coverage["n_projects"]],
         t("chains.col.n_pipeline", lang): [fmt.count(n, "个", lang) for n in coverage["n_pipeline"]],
         t("chains.col.coverage", lang): [t(f"chains.coverage.{c}", lang) for c in coverage["coverage"]],
@@ -363,7 +401,8 @@ def gap_summary(coverage: pd.DataFrame, lang: str) -> str:
     if gaps.empty:
         return t("chains.gap.none", lang, n=len(coverage))
     items = "；".join(f"{c}·{s}" for c, s in zip(gaps["chain"], gaps["segment"], strict=True)) if lang != "en" \
-        else "; ".join(f"{c} · {s}" for c, s in zip(gaps["chain"], gaps["segment"], strict=True))
+        else "; ".join(f"{chain_name(c, lang)} · {segment_name(s, lang)}"
+                       for c, s in zip(gaps["chain"], gaps["segment"], strict=True))
     return t("chains.gap.some", lang, n=len(gaps), items=items)
 
 
@@ -375,7 +414,8 @@ def pipeline_table(pipeline: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("chains.col.project", lang): pipeline["project_name"].fillna(fmt.MISSING),
         t("chains.col.leader", lang): pipeline["chain_leader"].fillna(fmt.MISSING),
         t("chains.col.introduced_by", lang): pipeline["introduced_by"].fillna(fmt.MISSING),
-        t("chains.col.chain", lang): pipeline["chain"].fillna(fmt.MISSING),
+        t("chains.col.chain", lang): [fmt.MISSING if fmt.is_missing(c) else chain_name(c, lang)
+                                      for c in pipeline["chain"]],
         t("chains.col.origin", lang): pipeline["investor_origin"].fillna(fmt.MISSING),
         t("chains.col.note", lang): pipeline["note"].fillna(fmt.MISSING),
     })

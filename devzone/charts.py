@@ -119,6 +119,7 @@ def style(fig: go.Figure, *, title: str | None = None, height: int | None = None
     )
     if height:
         fig.update_layout(height=height)
+    fig.update_traces(textangle=0, selector={"type": "bar"})  # a label inside a short bar reads level, not rotated
     fig.update_xaxes(gridcolor=GRID, zerolinecolor=GRID, automargin=True)
     fig.update_yaxes(gridcolor=GRID, zerolinecolor=GRID, automargin=True)
     return fig
@@ -128,28 +129,40 @@ def highlight_colors(labels: Sequence[object], chosen: object) -> list[str]:
     return [HIGHLIGHT if label == chosen else OTHERS for label in labels]
 
 
-def _label_headroom(texts: pd.Series, plot_px: float = 480.0) -> float:
-    """How far to stretch a value axis so the longest outside label still fits (CJK counts a full em)."""
+def _label_px(texts: pd.Series) -> float:
+    """The width of the longest label in pixels (CJK counts a full em)."""
     widths = [sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in str(t)) for t in texts if isinstance(t, str)]
-    label_px = (max(widths) if widths else 0) * BASE_FONT_SIZE + 10
-    return 1 / (1 - min(0.5, label_px / plot_px))
+    return (max(widths) if widths else 0) * BASE_FONT_SIZE + 10
+
+
+def _label_headroom(texts: pd.Series, plot_px: float = 480.0) -> float:
+    """How far to stretch a value axis so the longest outside label still fits."""
+    return 1 / (1 - min(0.5, _label_px(texts) / plot_px))
 
 
 def ranking_bar(frame: pd.DataFrame, *, label: str, value: str, text: str, chosen: object, key: str,
-                axis_title: str, title: str | None = None) -> go.Figure:
-    """Every zone ranked, best on top, chosen zone highlighted. `text` holds the shown value (with 并列)."""
+                axis_title: str, title: str | None = None, value_max: float | None = None) -> go.Figure:
+    """Every zone ranked, best on top, chosen zone highlighted. `text` holds the shown value (with 并列).
+
+    `value_max`: the measure's own top (100 for a 0–100 score): the axis ends there, the labels of the longest
+    bars sit in the right margin instead of stretching the axis past what the measure can reach."""
     ordered = frame.sort_values(value, ascending=True)
     fig = go.Figure(go.Bar(
         x=ordered[value], y=ordered[label], orientation="h", text=ordered[text], textposition="outside",
         cliponaxis=False, marker_color=highlight_colors(ordered[key].tolist(), chosen),
-        hovertemplate="%{y}<br>%{text}<extra></extra>",
+        hoverinfo="skip",  # the label beside each bar says it all; a hover box would sit on top of it
     ))
     fig.update_xaxes(title=axis_title)
     top, bottom = ordered[value].max(skipna=True), ordered[value].min(skipna=True)
-    if pd.notna(top) and top > 0 and bottom >= 0:  # room for the labels outside the longest bar
+    if value_max is not None:
+        fig.update_xaxes(range=[0, value_max])
+    elif pd.notna(top) and top > 0 and bottom >= 0:  # room for the labels outside the longest bar
         fig.update_xaxes(range=[0, top * _label_headroom(ordered[text])])
     fig.update_yaxes(title=None, tickfont={"size": BASE_FONT_SIZE - 2})
-    return style(fig, title=title, height=max(360, 26 * len(ordered) + 80), legend=False)
+    styled = style(fig, title=title, height=max(360, 26 * len(ordered) + 80), legend=False)
+    if value_max is not None:
+        styled.update_layout(margin={"r": int(_label_px(ordered[text])) + 20})
+    return styled
 
 
 def trend(frame: pd.DataFrame, *, x: str, y: str, series: str | None = None, chosen: object = None,
@@ -300,7 +313,7 @@ def hbars(frame: pd.DataFrame, *, label: str, value: str, text: str, color: str 
     fig = go.Figure(go.Bar(
         x=values.fillna(0), y=frame[label], orientation="h", marker_color=color, text=frame[text],
         textposition=positions, insidetextanchor="end", cliponaxis=False,
-        textfont={"size": BASE_FONT_SIZE}, hovertemplate="%{y}<br>%{text}<extra></extra>",
+        textfont={"size": BASE_FONT_SIZE}, hoverinfo="skip",  # the label says it: no box on top of it
     ))
     fig.update_xaxes(title=axis_title, range=[0, upper], tickformat=".0%" if percent_axis else ",d")
     fig.update_yaxes(title=None, autorange="reversed")
@@ -505,7 +518,7 @@ def target_progress(frame: pd.DataFrame, *, label: str, rate: str, text: str, on
     fig = go.Figure(go.Bar(
         y=ordered[label], x=ordered[rate].astype(float) * 100, orientation="h", marker_color=colours,
         text=ordered[text], textposition="outside", cliponaxis=False, showlegend=False,
-        hovertemplate="%{y}<br>%{text}<extra></extra>"))
+        hoverinfo="skip"))  # the label beside each bar says it all; a hover box would sit on top of it
     fig.add_vline(x=share * 100, line={"color": INK, "width": 2, "dash": "dash"},
                   annotation={"text": share_label, "font": {"size": BASE_FONT_SIZE - 1}}, annotation_position="top")
     for name, colour in zip(status_labels, (LEVEL_COLORS["green"], LEVEL_COLORS["red"]), strict=True):

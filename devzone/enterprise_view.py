@@ -308,7 +308,7 @@ def headline_cards(history: pd.DataFrame, enterprise_list: pd.DataFrame, all_cat
                                                                 tied=bool(row.get("tied", False)))))
         if not fmt.is_missing(share):
             parts.append(t("ent.card.share", lang, share=fmt.percent(share)))
-        source = fmt.MISSING if row is None or fmt.is_missing(row["source"]) else str(row["source"])
+        source = fmt.MISSING if row is None else fmt.source_name(row["source"])
         help_text = t("ent.card.help", lang, source=source,
                       previous=t("ent.card.previous", lang, year=fmt.year(year - 1, lang),
                                  previous=fmt.count(previous, unit, lang)),

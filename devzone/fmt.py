@@ -1,6 +1,7 @@
 """How numbers, ranks and dates are written — the one place to change a format.
 
-Chinese follows official reports: `179.78亿元`, amounts under 1 亿元 in 万元 (`5,000万元`),
+Chinese follows official reports: `179.78亿元`, amounts under 1 亿元 in 万元 (`5,000万元`), one unit per table
+column or chart (`money_column`),
 `36个`, `第3名/共28个`, `并列第2名/共28个`, `+12.5%`, `2021年11月15日`. Rounding is
 四舍五入 (half up), not banker's rounding. Missing values are shown as `—`, never as 0.
 Money arrives in the canonical unit 亿元.
@@ -61,25 +62,53 @@ def number(value: object, decimals: int = 2, *, keep_zeros: bool = False) -> str
     return text
 
 
-def money(value_yi: object, lang: str = "zh", *, decimals: int = 2) -> str:
-    """Money given in 亿元: `179.78亿元`, `5,000万元`; English `CNY 17.978 bn`, `CNY 50 mn`."""
+_BILLION, _MILLION = Decimal(1_000_000_000), Decimal(1_000_000)
+
+
+def money(value_yi: object, lang: str = "zh", *, decimals: int = 2, unit: str | None = None,
+          keep_zeros: bool = False) -> str:
+    """Money given in 亿元: `179.78亿元`, `5,000万元`; English, as an English report writes it: `RMB 17.98 bn`,
+    `RMB 50 mn`. `unit` ("亿元"/"万元", "bn"/"mn") fixes the unit, as in a table column (`money_column`)."""
     if is_missing(value_yi):
         return MISSING
     yi = _decimal(value_yi)
     if lang == "en":
-        return _money_en(yi * _YUAN_PER_YI)
+        return _money_en(yi * _YUAN_PER_YI, decimals, unit, keep_zeros)
     wan = _round_half_up(yi * _WAN_PER_YI, decimals)
-    if abs(wan) >= _WAN_PER_YI:  # also catches 0.999999 亿元 rounding up to 10,000万元
-        return f"{number(yi, decimals)}亿元"
-    return f"{number(wan, decimals)}万元"
+    if unit == "亿元" or (unit is None and abs(wan) >= _WAN_PER_YI):  # also 0.999999 亿元 rounding to 10,000万元
+        return f"{number(yi, decimals, keep_zeros=keep_zeros)}亿元"
+    return f"{number(wan, decimals, keep_zeros=keep_zeros)}万元"
 
 
-def _money_en(yuan: Decimal) -> str:
-    if abs(yuan) >= Decimal(1_000_000_000):
-        return f"CNY {number(yuan / Decimal(1_000_000_000), 3)} bn"
-    if abs(yuan) >= Decimal(1_000_000):
-        return f"CNY {number(yuan / Decimal(1_000_000), 2)} mn"
-    return f"CNY {number(yuan, 0)}"
+def _money_en(yuan: Decimal, decimals: int = 2, unit: str | None = None, keep_zeros: bool = False) -> str:
+    if unit == "bn" or (unit is None and abs(yuan) >= _BILLION):
+        return f"RMB {number(yuan / _BILLION, decimals, keep_zeros=keep_zeros)} bn"
+    if unit == "mn" or (unit is None and abs(yuan) >= _MILLION):
+        return f"RMB {number(yuan / _MILLION, decimals, keep_zeros=keep_zeros)} mn"
+    return f"RMB {number(yuan, 0)}"
+
+
+def money_unit(values_yi: Iterable[object], lang: str = "zh") -> str:
+    """The one unit a column of money (in 亿元) is written in: the unit of its largest amount."""
+    present = [abs(_decimal(v)) for v in values_yi if not is_missing(v)]
+    largest = max(present, default=Decimal(0))
+    if lang == "en":
+        return "bn" if largest * _YUAN_PER_YI >= _BILLION else "mn"
+    return "亿元" if _round_half_up(largest * _WAN_PER_YI, 2) >= _WAN_PER_YI else "万元"
+
+
+def money_column(values_yi: Iterable[object], lang: str = "zh", *, decimals: int = 2) -> list[str]:
+    """Amounts of one table column, all in one unit and with the same decimals: `28.37亿元`, `0.50亿元`."""
+    values = list(values_yi)
+    unit = money_unit(values, lang)
+    return [money(v, lang, decimals=decimals, unit=unit, keep_zeros=True) for v in values]
+
+
+def money_on_axis(value_yi: object, lang: str = "zh", *, decimals: int = 2) -> str:
+    """A chart label beside an axis in 亿元: `136.49亿元`; English only the number (the axis says `RMB 100 mn`)."""
+    if is_missing(value_yi):
+        return MISSING
+    return number(value_yi, decimals) if lang == "en" else f"{number(value_yi, decimals)}亿元"
 
 
 def count(value: object, unit: str = "", lang: str = "zh") -> str:
@@ -193,6 +222,31 @@ def year_span(years: Iterable[object], lang: str = "zh") -> str:
     if first == last:
         return year(first, lang)
     return f"{first}–{last}" if lang == "en" else f"{first}—{last}年"
+
+
+_FILE_SOURCE = re.compile(
+    r"^(?P<file>[^：:]+?\.(?:xlsx|xlsm|xlsb|xls|ods|et|csv|txt))(?:[：:](?P<sheet>.*))?$", re.IGNORECASE)
+_NUMERIC_PREFIX = re.compile(r"^\s*\d{1,3}(?:[_\-\s.、．]+)(?=\D)")
+_NOISE_SHEET = re.compile(r"^(?:\d{4}年?度?|sheet\s*\d*|工作表\s*\d*|)$", re.IGNORECASE)
+
+
+def source_name(source: object) -> str:
+    """The name of a source as an official reads it: `01_全省开发区招商引资主要指标.xlsx：2021` ->
+    `全省开发区招商引资主要指标` — no folder, no numeric prefix, no extension, no sheet that only repeats the
+    year or is `Sheet1`; a cited source that is not a file name (`运城日报《…》`, `项目台账汇总`) stays whole.
+    The file, sheet and row stay on the 数据质量 page."""
+    if is_missing(source) or not str(source).strip():
+        return MISSING
+    text = str(source).strip()
+    match = _FILE_SOURCE.match(text)
+    if match is None:
+        return text
+    stem = re.split(r"[\\/]", match.group("file"))[-1].rsplit(".", 1)[0]
+    stem = _NUMERIC_PREFIX.sub("", stem).strip() or stem
+    sheet = (match.group("sheet") or "").strip()
+    if _NOISE_SHEET.match(sheet) or sheet in stem:
+        return stem
+    return f"{stem}（{sheet}）"
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")

@@ -5,6 +5,7 @@ Data values (zone names, indicator names) are not here: they come from the datab
 """
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 Lang = Literal["zh", "en"]
@@ -75,6 +76,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     # home page
     "home.title": ("数据概况", "Data overview"),
     "home.caption": ("看板当前载入的数据：{path}", "What the dashboard has loaded: {path}"),
+    "url.zone_not_found": ("未找到开发区“{raw}”，已显示默认开发区{shown}。",
+                           "No zone “{raw}” was found; showing the default zone, {shown}."),
+    "url.year_not_found": ("没有“{raw}”年的数据，已显示最近有数据的{shown}。",
+                           "No data for the year “{raw}”; showing {shown}, the latest year with data."),
+    "home.caption_plain": ("看板数据", "Dashboard data"),
     "home.updated": ("数据更新于 {when}", "Data updated {when}"),
     "home.synthetic_banner": (
         "演示数据：当前数据中 {share} 的指标数值为模拟生成，仅用于演示看板功能，不是官方统计数据，请勿引用。"
@@ -131,8 +137,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "category.projects": ("招商引资", "Investment attraction"),
     "category.enterprises": ("企业培育", "Enterprise cultivation"),
     "category.output_tax": ("产值税收", "Output and tax"),
-    "unit.亿元": ("亿元", "CNY 100 mn"),
-    "unit.万元": ("万元", "CNY 10,000"),
+    "unit.亿元": ("亿元", "RMB 100 mn"),
+    "unit.万元": ("万元", "RMB 10,000"),
     "unit.个": ("个", "count"),
     "unit.家": ("家", "enterprises"),
     "unit.项": ("项", "items"),
@@ -382,9 +388,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "deck.rank_table": ("各项指标全省排名", "Provincial rank of every indicator"),
     "deck.trend": ("近年走势", "Trend over the years"),
     "deck.trend_counts": ("招商项目数（个）", "Projects (count)"),
-    "deck.trend_money": ("签约总投资（亿元）", "Signed investment (CNY 100 mn)"),
+    "deck.trend_money": ("签约总投资（亿元）", "Signed investment (RMB 100 mn)"),
     "deck.projects": ("招商项目与产业链", "Projects and industrial chains"),
-    "deck.chain_chart": ("签约总投资按产业链（亿元）", "Signed investment by chain (CNY 100 mn)"),
+    "deck.chain_chart": ("签约总投资按产业链（亿元）", "Signed investment by chain (RMB 100 mn)"),
     "deck.chain_other": ("其他", "Other"),
     "deck.chain_none": ("未注明", "Not stated"),
     "deck.enterprises": ("企业培育", "Enterprise cultivation"),
@@ -539,7 +545,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "xlsx.units": ("计量单位", "Units"),
     "xlsx.units_text": (
         "金额单位为亿元（保留两位小数），数量单位见各列标题；空白表示无数据，不是零。",
-        "Money in CNY 100 mn (two decimals); other units in the column headers; blank means no data, not zero.",
+        "Money in RMB 100 mn (two decimals); other units in the column headers; blank means no data, not zero.",
     ),
     "xlsx.synthetic": ("模拟数据", "Synthetic data"),
     "xlsx.synthetic_text": (
@@ -577,7 +583,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pv.measure.tax": ("预计利税", "Projected profit & tax"),
     "pv.header": ("{name}（{unit}）", "{name} ({unit})"),
     "pv.unit.个": ("个", "count"),
-    "pv.unit.亿元": ("亿元", "CNY 100 mn"),
+    "pv.unit.亿元": ("亿元", "RMB 100 mn"),
     "pv.yoy": ("同比", "year on year"),
     "pv.rank": ("全省{rank}", "Province: {rank}"),
     "pv.blank": ("未填写", "Not given"),
@@ -647,12 +653,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pv.col.investor": ("投资方", "Investor"),
     "pv.col.origin": ("投资方所在地", "Investor based in"),
     "pv.col.chain": ("产业链", "Industrial chain"),
-    "pv.col.investment": ("总投资（亿元）", "Investment (CNY 100 mn)"),
+    "pv.col.investment": ("总投资（亿元）", "Investment (RMB 100 mn)"),
     "pv.col.signed_date": ("签约日期", "Signed"),
     "pv.col.started_date": ("开工日期", "Started"),
     "pv.col.production_date": ("投产日期", "In production"),
-    "pv.col.output": ("预计年产值（亿元）", "Projected output (CNY 100 mn)"),
-    "pv.col.tax": ("预计利税（亿元）", "Projected profit & tax (CNY 100 mn)"),
+    "pv.col.output": ("预计年产值（亿元）", "Projected output (RMB 100 mn)"),
+    "pv.col.tax": ("预计利税（亿元）", "Projected profit & tax (RMB 100 mn)"),
     "pv.col.synthetic": ("模拟数据", "Synthetic"),
     "pv.col.chain_leader": ("链主企业", "Chain leader"),
     "pv.col.lead_official": ("包联领导", "Responsible official"),
@@ -661,7 +667,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pv.col.quarter": ("季度", "Quarter"),
     "pv.col.month": ("月份", "Month"),
     "pv.col.source": ("来源", "Source"),
-    "pv.col.intensity": ("产出强度（亿元产值/亿元投资）", "Output per CNY 1 invested"),
+    "pv.col.intensity": ("产出强度（亿元产值/亿元投资）", "Output per RMB 1 invested"),
     "pv.col.stage": ("阶段", "Stage"),
     "pv.col.reached": ("到达该阶段的项目（个）", "Projects reaching the stage"),
     "pv.col.conversion": ("较上一阶段转化率", "Conversion from previous stage"),
@@ -674,7 +680,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pv.col.difference": ("差额（数值−台账）", "Difference (figure − ledger)"),
     "projects.caption": (
         "{place}　{year}　｜　签约数据按签约日期统计，金额单位：亿元",
-        "{place}, {year} | projects counted by signing date; money in CNY 100 mn",
+        "{place}, {year} | projects counted by signing date; money in RMB 100 mn",
     ),
     "projects.section.signing": ("签约情况", "Signing"),
     "projects.trend_title": ("历年{measure}（{year}突出显示）", "{measure} by year ({year} highlighted)"),
@@ -709,7 +715,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "output_tax.caption": (
         "{place}　{year}　｜　按签约年份统计项目台账中的预计年产值和预计利税，金额单位：亿元",
         "{place}, {year} | projected output and profit & tax of the ledger's projects, by signing year; "
-        "money in CNY 100 mn",
+        "money in RMB 100 mn",
     ),
     "output_tax.empty_zone": (
         "{place}暂无招商项目台账，也没有预计年产值、利税数值。",
@@ -729,7 +735,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "有 {n} 项报表数与项目台账汇总不一致（红色行），请核对台账是否完整。",
         "{n} reported figures differ from the ledger sums (red rows): check that the ledger is complete.",
     ),
-    "output_tax.compare_matches": ("报表数与项目台账汇总一致。", "Reported figures match the ledger sums."),
+    "output_tax.compare_matches": ("{n}项报表数均与项目台账汇总一致。", "All {n} reported figures match the ledger sums."),
     "output_tax.compare_caption": (
         "开发区数值：有报表数时为报表数，否则为台账汇总；台账汇总：当年签约项目（不含在谈）的合计。",
         "Zone figure: the reported figure where there is one, else the ledger sum; ledger sum: total of the "
@@ -880,7 +886,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "dq.cov.hover": ("已有 {n}/{total} 项（其中台账汇总 {ledger} 项）", "{n} of {total} indicators ({ledger} from the ledger)"),
     "dq.cov.hover_missing": ("缺：{missing}", "missing: {missing}"),
-    "dq.cov.source": ("indicator_values（报表数及项目台账汇总）", "indicator_values (reported and ledger-derived)"),
+    "dq.cov.source": ("统计报表及项目台账汇总", "Statistical reports and ledger sums"),
     "dq.cov.empty": ("还没有任何开发区或年度数据。", "No zones or years loaded yet."),
     "dq.gaps.title": ("**缺数的开发区和年份（{n}处）**", "**Zones and years with gaps ({n})**"),
     "dq.gaps.none": ("每个开发区每年的全部指标都有数值。", "Every zone has every indicator in every year."),
@@ -1056,9 +1062,9 @@ STRINGS.update({
     "chains.gaps.title": ("产业链上下游环节", "Upstream and downstream links"),
     "chains.gaps.caption": (
         "每行一条产业链，从左（上游）到右（下游）列出其环节：绿色为已有签约项目，橙色为仅有在谈项目，红色为缺链。"
-        "环节及其关键词见 etl/catalogue/chain_segments.toml。",
+        "环节及其关键词由数据管理员维护。",
         "One row per chain, its links from upstream (left) to downstream (right): green has signed projects, "
-        "amber only projects in talks, red is a gap. Links and keywords: etl/catalogue/chain_segments.toml.",
+        "amber only projects in talks, red is a gap. The links and their keywords are kept by the data administrator.",
     ),
     "chains.gap.cell": ("{segment} {n}", "{segment} {n}"),
     "chains.gap.cell_pipeline": ("{segment} 在谈", "{segment} talks"),
@@ -1179,8 +1185,8 @@ STRINGS.update({
     "progress.rule.no_update.yellow": ("满{days}天未更新为黄色", "no update for {days} days: yellow"),
     "progress.rule.red": ("、满{days}天为红色", ", {days} days: red"),
     "progress.rule.none": ("本数据库未载入预警规则。", "This snapshot holds no alert rules."),
-    "progress.rule.caption": ("预警规则：{rules}（可在 etl/catalogue/progress_rules.toml 中调整）。",
-                              "Alert rules: {rules} (set in etl/catalogue/progress_rules.toml)."),
+    "progress.rule.caption": ("预警规则：{rules}（由数据管理员设定）。",
+                              "Alert rules: {rules} (set by the data administrator)."),
     "progress.col.level": ("预警", "Alert"),
     "progress.col.project": ("项目", "Project"),
     "progress.col.official": ("包联领导", "Responsible official"),
@@ -1250,9 +1256,9 @@ STRINGS.update({
     "progress.quarter.lower": ("（越少越好）", " (fewer is better)"),
     "progress.quarter.weights": (
         "得分＝各项按全省开发区折算为0—100分（最好100、最差0）后加权平均。权重：{weights}。"
-        "权重见 etl/catalogue/progress_rules.toml。",
+        "权重由数据管理员设定。",
         "Score = weighted mean of each component scaled 0–100 across the zones (best 100, worst 0). Weights: "
-        "{weights}. Set in etl/catalogue/progress_rules.toml.",
+        "{weights}, set by the data administrator.",
     ),
     "progress.quarter.bar_text": ("{score}分 · {rank}", "{score} · {rank}"),
     "progress.quarter.sentence": ("{zone}得分 {score}，{rank}。", "{zone}: score {score}, {rank}."),
@@ -1260,8 +1266,8 @@ STRINGS.update({
     "progress.quarter.axis": ("得分", "Score"),
     "progress.quarter.partial": ("本季度尚未结束，按截至 {date} 的数据计算。",
                                  "The quarter is not over: computed with the data up to {date}."),
-    "progress.source.alerts": ("项目台账及周调度台账，预警规则 progress_rules.toml",
-                               "Project ledger and weekly dispatch ledgers, rules in progress_rules.toml"),
+    "progress.source.alerts": ("项目台账及周调度台账，按预警规则计算",
+                               "Project ledger and weekly dispatch ledgers, with the alert rules"),
     "progress.source.projects": ("项目台账", "Project ledger"),
     # 年度目标 panel (ui.render_targets_panel)
     "targets.title": ("年度目标完成情况", "Annual targets"),
@@ -1530,3 +1536,64 @@ STRINGS.update({
     "admin.account.skipped": ("未导入", "Not loaded"),
     "admin.account.note": ("说明", "Note"),
 })
+
+# ---------------------------------------------------------------- vocabularies from the catalogue (etl/catalogue)
+# Industrial chains and their links (chain_segments.toml) in English; a chain or link added to the catalogue
+# without a translation here is shown as typed.
+CHAIN_NAMES_EN = {
+    "节能环保与空调制冷": "Energy saving & air conditioning", "装备制造": "Equipment manufacturing",
+    "新材料": "New materials", "新能源": "New energy", "生物医药": "Biomedicine", "电子信息": "Electronics & IT",
+    "现代煤化工": "Modern coal chemicals", "食品加工": "Food processing", "现代物流": "Modern logistics",
+    "数字经济": "Digital economy", "汽车及零部件": "Vehicles & parts", "绿色建材": "Green building materials",
+}
+SEGMENT_NAMES_EN = {
+    "压缩机": "Compressors", "电机": "Motors", "换热器": "Heat exchangers", "阀件及配件": "Valves & fittings",
+    "空调整机及节能装备": "AC units & energy-saving equipment", "流体冷却设备": "Fluid cooling equipment",
+    "节能环保服务": "Energy & environmental services", "基础零部件": "Basic components",
+    "电机及驱动": "Motors & drives", "整机装备": "Complete machines", "智能装备": "Smart equipment",
+    "维修及服务": "Repair & services", "基础金属材料": "Base metals", "型材及制品": "Profiles & products",
+    "先进复合材料": "Advanced composites", "光伏组件及电池": "PV modules & cells", "新能源发电": "Renewable power",
+    "储能及氢能": "Storage & hydrogen", "原料药及中药材": "APIs & herbal materials", "药品制剂": "Formulations",
+    "医疗器械": "Medical devices", "电子元器件": "Electronic components", "模组及封测": "Modules & packaging",
+    "整机及终端": "Devices & terminals", "煤焦油及煤气利用": "Coal tar & gas use",
+    "化工中间品": "Chemical intermediates", "化工新材料": "New chemical materials",
+    "农产品初加工": "Primary farm processing", "食品饮料酿造": "Food, drinks & brewing",
+    "预制菜及中央厨房": "Ready meals & central kitchens", "仓储设施": "Warehousing",
+    "物流枢纽及多式联运": "Hubs & multimodal transport", "冷链及分拨配送": "Cold chain & distribution",
+    "算力及数据中心": "Computing & data centres", "软件及平台": "Software & platforms", "数字服务": "Digital services",
+    "汽车零部件": "Auto parts", "汽车电机及动力": "Auto motors & powertrains", "整车及专用车": "Vehicles & special vehicles",
+    "新型墙体材料": "New wall materials", "装配式构件及钢结构": "Prefab parts & steel structures",
+    "光伏玻璃": "PV glass",
+}
+
+
+def chain_name(name: object, lang: str | None = DEFAULT_LANG) -> str:
+    """An industrial chain as the reader's language calls it (`新材料` -> `New materials`); unknown: as typed."""
+    text = "" if name is None else str(name)
+    return CHAIN_NAMES_EN.get(text.strip(), text) if normalise_lang(lang) == "en" else text
+
+
+def segment_name(name: object, lang: str | None = DEFAULT_LANG) -> str:
+    """A link (环节) of a chain in the reader's language (`压缩机` -> `Compressors`); unknown: as typed."""
+    text = "" if name is None else str(name)
+    return SEGMENT_NAMES_EN.get(text.strip(), text) if normalise_lang(lang) == "en" else text
+
+
+# Provinces (投资方所在地 in the ledger) in English; anything else (a city, a country) is shown as typed.
+PROVINCE_NAMES_EN = {
+    "北京": "Beijing", "天津": "Tianjin", "河北": "Hebei", "山西": "Shanxi", "内蒙古": "Inner Mongolia",
+    "辽宁": "Liaoning", "吉林": "Jilin", "黑龙江": "Heilongjiang", "上海": "Shanghai", "江苏": "Jiangsu",
+    "浙江": "Zhejiang", "安徽": "Anhui", "福建": "Fujian", "江西": "Jiangxi", "山东": "Shandong", "河南": "Henan",
+    "湖北": "Hubei", "湖南": "Hunan", "广东": "Guangdong", "广西": "Guangxi", "海南": "Hainan", "重庆": "Chongqing",
+    "四川": "Sichuan", "贵州": "Guizhou", "云南": "Yunnan", "西藏": "Tibet", "陕西": "Shaanxi", "甘肃": "Gansu",
+    "青海": "Qinghai", "宁夏": "Ningxia", "新疆": "Xinjiang", "香港": "Hong Kong", "澳门": "Macao", "台湾": "Taiwan",
+}
+_PROVINCE_SUFFIX = re.compile(r"(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)$")
+
+
+def province_name(name: object, lang: str | None = DEFAULT_LANG) -> str:
+    """`山西` / `山西省` -> `Shanxi` in English; unknown places as typed."""
+    text = "" if name is None else str(name)
+    if normalise_lang(lang) != "en":
+        return text
+    return PROVINCE_NAMES_EN.get(_PROVINCE_SUFFIX.sub("", text.strip()), text)

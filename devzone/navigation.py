@@ -14,10 +14,19 @@ PAGES = [
     ("data_quality.py", "nav.data_quality", ":material/fact_check:"),
     ("present.py", "nav.present", ":material/slideshow:"),
 ]
-# Listed for admins only (the page also checks the role itself on every run).
+# In the menu for admins only. Registered for everyone (hidden from the menu of anyone else), so that a viewer who
+# opens its address gets the page's own refusal, in their language, not Streamlit's English "Page not found".
 ADMIN_PAGES = [
     ("data_admin.py", "nav.data_admin", ":material/upload_file:"),
 ]
+
+
+def menu(is_admin: bool, pages: list | None = None, admin_pages: list | None = None) -> list[tuple[str, str, str, str]]:
+    """Every page as (file name, title key, icon, visibility): the admin pages "hidden" for anyone but an admin."""
+    pages = PAGES if pages is None else pages
+    admin_pages = ADMIN_PAGES if admin_pages is None else admin_pages
+    return ([(*page, "visible") for page in pages]
+            + [(*page, "visible" if is_admin else "hidden") for page in admin_pages])
 
 
 def url_path(file_name: str) -> str:

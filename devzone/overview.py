@@ -54,8 +54,9 @@ def has_values(summary: pd.DataFrame) -> bool:
 
 
 def snapshot_caption(summary: pd.DataFrame, db_path: object, lang: str) -> str:
-    """`看板当前载入的数据：data/devzone.duckdb · 数据更新于 2024年3月1日 09:30`."""
-    parts = [t("home.caption", lang, path=db_path)]
+    """`看板当前载入的数据：data/devzone.duckdb · 数据更新于 2024年3月1日 09:30`; without a path (anyone but an
+    admin: a server path is nothing an official should read) `看板数据 · 数据更新于 …`."""
+    parts = [t("home.caption", lang, path=db_path) if db_path else t("home.caption_plain", lang)]
     when = _summary_row(summary)["last_loaded_at"]
     if not fmt.is_missing(when):
         parts.append(t("home.updated", lang, when=fmt.date_time(when, lang)))

@@ -5,6 +5,7 @@ Pure functions (no Streamlit, no SQL). Levels are `red` / `yellow` / `green` as 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from html import escape
 
@@ -100,12 +101,23 @@ _TD = "padding:6px 10px;border-bottom:1px solid #E4E7EB;vertical-align:top"
 _PILL = "display:inline-block;padding:1px 8px;border-radius:4px;white-space:nowrap;"
 
 
+# A date never breaks inside: `2026年1月17日`, `17 Jan 2026`.
+_DATE_TEXT = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2} [A-Z][a-z]{2} \d{4}")
+
+
+def _keep_dates_whole(text: str) -> str:
+    return _DATE_TEXT.sub(lambda m: f"<span style='white-space:nowrap'>{m.group(0)}</span>", text)
+
+
 def html_table(table: pd.DataFrame, lang: str) -> str:
     """The table as plain HTML (for st.html), its 预警 column as red / yellow / green marks.
 
     A static table reads well on a projector and in print, and costs far less to draw than a styled data grid;
     the same table is offered for download as CSV / Excel.
     """
+    change_column = t("progress.col.change", lang)
+    if change_column in table.columns and table[change_column].eq(t("progress.week.unchanged", lang)).all():
+        table = table.drop(columns=change_column)  # 无变化 on every row: the heading already says 本周变化 0个
     level_column = t("progress.col.level", lang)
     colours = {level_label(level, lang): css for level, css in _LEVEL_STYLE.items()}
     compact = {t(key, lang) for key in ("progress.col.level", "progress.col.stage", "progress.col.versus")}
@@ -116,7 +128,7 @@ def html_table(table: pd.DataFrame, lang: str) -> str:
     for values in table.itertuples(index=False):
         cells = []
         for column, value in zip(table.columns, values, strict=True):
-            text = escape(fmt.MISSING if fmt.is_missing(value) else str(value))
+            text = _keep_dates_whole(escape(fmt.MISSING if fmt.is_missing(value) else str(value)))
             if column == level_column and str(value) in colours:
                 text = f"<span style='{_PILL}{colours[str(value)]}'>{text}</span>"
             extra = "white-space:nowrap;" if column in compact else wide.get(column, "")
@@ -314,7 +326,7 @@ def bulletin_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("progress.col.zone", lang): rows["short_name"],
         t("progress.col.signed_n", lang): [fmt.count(v, "个", lang) for v in rows["signed"]],
-        t("progress.col.signed_investment", lang): [fmt.money(v, lang) for v in rows["signed_investment"]],
+        t("progress.col.signed_investment", lang): fmt.money_column(rows["signed_investment"], lang),
         t("progress.col.started_n", lang): [fmt.count(v, "个", lang) for v in rows["started"]],
         t("progress.col.completed_n", lang): [fmt.count(v, "个", lang) for v in rows["completed"]],
         t("progress.col.red_n", lang): [fmt.count(v, "个", lang) for v in rows["red"]],
@@ -391,7 +403,7 @@ def scores_table(scores: pd.DataFrame, weights: pd.DataFrame, lang: str) -> pd.D
     for _, w in weights[weights["component"].isin(COMPONENT_COLUMNS)].iterrows():
         column = COMPONENT_COLUMNS[w["component"]]
         values = scores[column]
-        table[w[name_column]] = ([fmt.money(v, lang) for v in values] if column == "signed_investment"
+        table[w[name_column]] = (fmt.money_column(values, lang) if column == "signed_investment"
                                  else [fmt.count(v, "个", lang) for v in values])
     return pd.DataFrame(table)
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from devzone import charts, fmt
-from devzone.i18n import t
+from devzone.i18n import chain_name, province_name, t
 
 # ---------------------------------------------------------------- vocabulary
 
@@ -157,18 +157,26 @@ def origin_province(origin: object) -> str | None:
 
 def origin_label(province: object, lang: str) -> str:
     text = _text(province)
-    return t("pv.blank", lang) if text is None else text
+    return t("pv.blank", lang) if text is None else province_name(text, lang)
 
 
 def chain_label(chain: object, lang: str) -> str:
     text = _text(chain)
-    return t("pv.blank", lang) if text is None else text
+    return t("pv.blank", lang) if text is None else chain_name(text, lang)
 
 
 def measure_text(value: object, measure: str, lang: str) -> str:
     """A measure's value as people read it: `36个`, `179.78亿元`."""
     if measure in ("investment", "output", "tax"):
         return fmt.money(value, lang)
+    return fmt.count(value, "个", lang)
+
+
+def chart_text(value: object, measure: str, lang: str) -> str:
+    """A bar's label, in the unit of the chart's axis (money in 亿元: `0.5亿元`, not `5,000万元`; English the
+    number, the axis saying `RMB 100 mn`)."""
+    if measure in ("investment", "output", "tax"):
+        return fmt.money_on_axis(value, lang)
     return fmt.count(value, "个", lang)
 
 
@@ -479,7 +487,12 @@ class Headline:
     @property
     def delta_color(self) -> str:
         """A zero change is grey, not a green arrow."""
-        return "off" if self.delta is not None and self.delta.lstrip("+-").strip("0.%") == "" else "normal"
+        return "off" if self.delta is not None and not re.search(r"[1-9]", self.delta) else "normal"
+
+    @property
+    def delta_arrow(self) -> str:
+        """No arrow on a zero change (`0.0%`, `+0个`): Streamlit draws an up-arrow for any text delta."""
+        return "off" if self.delta_color == "off" else "auto"
 
     def description(self, lang: str) -> str | None:
         """The muted words beside the delta: `同比　全省第3名/共28个` (either part may be absent)."""
@@ -562,7 +575,7 @@ def _year_runs(years: Sequence[int], lang: str) -> str:
 
 
 def source_name(source: str, lang: str) -> str:
-    return t("pv.source.ledger_sum", lang) if source == LEDGER_SOURCE_TAG else source
+    return t("pv.source.ledger_sum", lang) if source == LEDGER_SOURCE_TAG else fmt.source_name(source)
 
 
 def compact_sources(rows: pd.DataFrame, lang: str) -> str:
@@ -670,7 +683,7 @@ def with_text(frame: pd.DataFrame, measure: str, lang: str, *, compact: bool = F
     if compact:
         out["text"] = [fmt.number(v, 1) if not fmt.is_missing(v) and v else "" for v in out["value"]]
     else:
-        out["text"] = [measure_text(v, measure, lang) for v in out["value"]]
+        out["text"] = [chart_text(v, measure, lang) for v in out["value"]]
     return out
 
 
@@ -678,7 +691,7 @@ def trend_frame(totals: pd.DataFrame, indicator: str, measure: str, lang: str) -
     """Reported values of one indicator over the years: year, label, value, text, source."""
     rows = totals.loc[totals["indicator"] == indicator, ["year", "value", "source", "is_synthetic"]].copy()
     rows["label"] = [fmt.year(y, lang) for y in rows["year"]]
-    rows["text"] = [measure_text(v, measure, lang) for v in rows["value"]]
+    rows["text"] = [chart_text(v, measure, lang) for v in rows["value"]]
     return rows.reset_index(drop=True)
 
 
@@ -690,7 +703,8 @@ def trend_table(totals: pd.DataFrame, lang: str, province: bool) -> pd.DataFrame
         column = wide[indicator] if indicator in wide else pd.Series(math.nan, index=wide.index)
         table[measure_header(measure, lang)] = column.round(4).to_numpy()
     if not province:
-        sources = totals.groupby("year")["source"].agg(lambda s: "；".join(dict.fromkeys(s.dropna().astype(str))))
+        sources = totals.groupby("year")["source"].agg(
+            lambda s: ("; " if lang == "en" else "；").join(dict.fromkeys(source_name(str(v), lang) for v in s.dropna())))
         table[t("pv.col.source", lang)] = [sources.get(y, "") for y in wide.index]
     return table
 
@@ -803,7 +817,7 @@ def output_year_frame(signed: pd.DataFrame, comparison: pd.DataFrame, measure: s
     if merged["value"].isna().all() and not years.empty:  # nothing in indicator_values: ledger sums
         merged["value"] = years[measure].astype("float64")
     merged["label"] = [fmt.year(y, lang) for y in merged["year"]]
-    merged["text"] = [measure_text(v, measure, lang) for v in merged["value"]]
+    merged["text"] = [chart_text(v, measure, lang) for v in merged["value"]]
     return merged
 
 
@@ -833,7 +847,7 @@ def top_projects_chart_frame(top: pd.DataFrame, measure: str, lang: str) -> pd.D
     return pd.DataFrame({
         "label": top["project_name"].to_numpy(),
         "value": top[column].astype("float64").to_numpy(),
-        "text": [fmt.money(v, lang) for v in top[column]],
+        "text": [fmt.money_on_axis(v, lang) for v in top[column]],
     })
 
 
@@ -890,10 +904,11 @@ def reported_vs_ledger(comparison: pd.DataFrame, indicator_names: Mapping[str, s
     table = pd.DataFrame({
         t("pv.col.year", lang): [fmt.year(y, lang) for y in rows["year"]],
         t("pv.col.indicator", lang): [indicator_names.get(str(i), str(i)) for i in rows["indicator"]],
-        t("pv.col.zone_figure", lang): [fmt.money(v, lang) for v in rows["value"]],
+        t("pv.col.zone_figure", lang): fmt.money_column(rows["value"], lang),
         t("pv.col.source_kind", lang): kinds,
-        t("pv.col.source", lang): [fmt.MISSING if fmt.is_missing(s) else str(s) for s in rows["source"]],
-        t("pv.col.ledger_sum", lang): [fmt.money(v, lang) for v in rows["ledger"]],
+        t("pv.col.source", lang): [source_name(s, lang) if not fmt.is_missing(s) else fmt.MISSING
+                                   for s in rows["source"]],
+        t("pv.col.ledger_sum", lang): fmt.money_column(rows["ledger"], lang),
         t("pv.col.difference", lang): diffs,
     })
     return Comparison(table, differs, reported)

@@ -24,7 +24,7 @@ def _name_column(lang: str) -> str:
 
 
 def _signed(value: object, unit: str, lang: str) -> str:
-    """`+1个`, `-1个`, `+3,000万元`; English `+1`, `+CNY 30 mn`."""
+    """`+1个`, `-1个`, `+3,000万元`; English `+1`, `+RMB 30 mn`."""
     if fmt.is_missing(value):
         return fmt.MISSING
     number = float(value)  # type: ignore[arg-type]
@@ -230,9 +230,9 @@ def ledger_projects_table(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("dq.col.status", lang): projects["status"].fillna(fmt.MISSING).astype(str),
         t("dq.col.signed", lang): [fmt.date(d, lang) for d in projects["signed_date"]],
         t("dq.col.started", lang): [fmt.date(d, lang) for d in projects["started_date"]],
-        t("dq.col.investment", lang): [fmt.money(v, lang) for v in projects["total_investment"]],
-        t("dq.col.output", lang): [fmt.money(v, lang) for v in projects["projected_output"]],
-        t("dq.col.tax", lang): [fmt.money(v, lang) for v in projects["projected_tax"]],
+        t("dq.col.investment", lang): fmt.money_column(projects["total_investment"], lang),
+        t("dq.col.output", lang): fmt.money_column(projects["projected_output"], lang),
+        t("dq.col.tax", lang): fmt.money_column(projects["projected_tax"], lang),
         t("dq.col.nature", lang): [t("dq.synthetic" if bool(s) else "dq.real", lang) for s in projects["is_synthetic"]],
     })
 

@@ -229,7 +229,7 @@ def unranked_labels(part: pd.DataFrame) -> list[str]:
 
 
 def _source_column(part: pd.DataFrame) -> list[str]:
-    return [fmt.MISSING if fmt.is_missing(s) else str(s) for s in part["source"]]
+    return [fmt.source_name(s) for s in part["source"]]
 
 
 def _synthetic_column(part: pd.DataFrame, lang: str) -> list[str]:
@@ -678,5 +678,6 @@ def composite_section(rankings: pd.DataFrame, catalogue: pd.DataFrame, year: int
         return CompositeSection(None, pd.DataFrame(), caption, synthetic)
     labels = zone_labels(rankings)
     figure = charts.ranking_bar(composite_bar_frame(scores, labels, lang), label="label", value="value", text="text",
-                                chosen=chosen, key="zone_id", axis_title=t("rk.composite_axis", lang))
+                                chosen=chosen, key="zone_id", axis_title=t("rk.composite_axis", lang),
+                                value_max=100)  # a 0–100 score: the axis ends at 100
     return CompositeSection(figure, composite_table(scores, labels, catalogue, lang), caption, synthetic)

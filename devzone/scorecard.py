@@ -125,7 +125,7 @@ def source_texts(source: object, kind: object, is_synthetic: object, lang: str) 
     mark = t("ov.synthetic_mark", lang) if synthetic else t("ov.real_mark", lang)
     caption = t("ov.source_caption", lang, kind=kind_label, mark=mark)
     detail_key = f"ov.source_help.{kind}" if f"ov.source_help.{kind}" in _HELP_KEYS else "ov.source_help.reported"
-    return caption, t(detail_key, lang, source=source, mark=mark)
+    return caption, t(detail_key, lang, source=fmt.source_name(source), mark=mark)
 
 
 _HELP_KEYS = {f"ov.source_help.{kind}" for kind in SOURCE_KINDS}

@@ -2,8 +2,8 @@
 
 `?zone=盐湖高新区&year=2021&lang=en` — `zone` accepts a zone_id (`X140802`), a short name
 (`盐湖高新区`) or a full name (`运城盐湖高新技术产业开发区`); full-width characters and stray
-spaces are tolerated. Anything unknown falls back to the default, silently: a mistyped link
-still opens the dashboard.
+spaces are tolerated. Anything unknown falls back to the default: a mistyped link still opens the
+dashboard, and `unknown_in_url` names what was not found so the page can say so.
 """
 from __future__ import annotations
 
@@ -123,6 +123,28 @@ def from_query_params(
         year=resolve_year(params.get(PARAM_YEAR), years) or default_year(years),
         lang=resolve_lang(params.get(PARAM_LANG)) or DEFAULT_LANG,
     )
+
+
+@dataclass(frozen=True)
+class UrlMiss:
+    """A zone or year a link asked for that the snapshot does not have (`param` is "zone" or "year")."""
+
+    param: str
+    raw: str
+
+
+def unknown_in_url(params: Mapping[str, object], zones: ZoneDirectory, years: Iterable[int]) -> list[UrlMiss]:
+    """What a link asks for and cannot be shown: the view falls back to the default, and says so. A snapshot
+    with no zones or no years at all says that itself (the page explains how to load data): nothing to report."""
+    misses: list[UrlMiss] = []
+    years = [int(y) for y in years]
+    zone = _last(params.get(PARAM_ZONE))
+    if zones.zone_ids and isinstance(zone, str) and zone.strip() and zones.resolve(zone) is None:
+        misses.append(UrlMiss(PARAM_ZONE, zone.strip()))
+    year = _last(params.get(PARAM_YEAR))
+    if years and year is not None and str(year).strip() and resolve_year(year, years) is None:
+        misses.append(UrlMiss(PARAM_YEAR, str(year).strip()))
+    return misses
 
 
 def to_query_params(filters: FilterState, zones: ZoneDirectory) -> dict[str, str]:

@@ -68,6 +68,20 @@ _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})*|\d+)(\.\d+)?%?$")
 
 
+# English amounts and dates a wrapping table must not break inside: `RMB 1.79 bn`, `RMB 5,000`, `17 Jan 2026`.
+_WHOLE_TERMS = re.compile(r"RMB -?[\d,.]+(?: (?:bn|mn))?|\d{1,2} [A-Z][a-z]{2} \d{4}")
+
+
+def unbreakable(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy for st.table (which wraps cells at spaces): amounts and dates joined by non-breaking spaces."""
+    out = frame.copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = [_WHOLE_TERMS.sub(lambda m: m.group(0).replace(" ", "\u00a0"), v) if isinstance(v, str)
+                           else v for v in out[column]]
+    return out
+
+
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells a spreadsheet would run as formulas (=, +, -, @, tab, CR) get a leading apostrophe."""
     guarded = frame.copy()

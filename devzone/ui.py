@@ -20,13 +20,14 @@ import streamlit as st
 
 from devzone import audit, auth, db, fmt, queries, state, tables
 from devzone.export import images
-from devzone.i18n import LANGUAGES, Lang, t
+from devzone.i18n import LANGUAGES, Lang, t, t_or
 
 KEY_ZONE = "filter_zone"
 KEY_YEAR = "filter_year"
 KEY_LANG = "filter_lang"
 KEY_SEEDED = "filters_seeded_from_url"
 KEY_FILTERS = "current_filters"
+KEY_URL_MISSES = "filters_not_found_in_url"  # what the link asked for and the snapshot lacks: said once
 _SNAPSHOT_RETRIES = 3
 _demo_build_lock = threading.Lock()
 
@@ -130,7 +131,7 @@ def _build_demo_on_first_run(path: Path, lang: Lang) -> None:
     with _demo_build_lock:  # two sessions opening at once build once
         if path.exists():
             return
-        with st.spinner(t("db.building_demo", lang), show_time=True):
+        with st.spinner(t("db.building_demo", lang), show_time=False):  # "(0.7 seconds)" is English in either language
             try:
                 _build_demo(path)
             except ImportError as exc:
@@ -157,7 +158,7 @@ def _offer_rebuild(path: Path, error: db.DatabaseError, lang: Lang) -> None:
     st.caption(t("db.corrupt_detail", lang, detail=error.detail or error))
     st.info(t("db.rebuild_hint", lang, backup_name=f"{path.name}{BACKUP_SUFFIX}…"))
     if st.button(t("db.rebuild_button", lang), type="primary", key="rebuild_demo_db"):
-        with st.spinner(t("db.building_demo", lang), show_time=True):
+        with st.spinner(t("db.building_demo", lang), show_time=False):  # "(0.7 seconds)" is English in either language
             try:
                 _rebuild_after_corruption(path)
             except Exception as exc:  # noqa: BLE001
@@ -216,7 +217,9 @@ def _seed_widgets(filters: state.FilterState) -> None:
 def _initial_filters(zones: state.ZoneDirectory, years: list[int]) -> None:
     """First run of a session: the URL decides. Later runs: the widgets decide, within what exists."""
     if not st.session_state.get(KEY_SEEDED):
-        _seed_widgets(state.from_query_params(st.query_params.to_dict(), zones, years))
+        params = st.query_params.to_dict()
+        _seed_widgets(state.from_query_params(params, zones, years))
+        st.session_state[KEY_URL_MISSES] = state.unknown_in_url(params, zones, years)
         st.session_state[KEY_SEEDED] = True
         return
     remembered = state.FilterState(
@@ -263,17 +266,31 @@ def sidebar_filters() -> state.FilterState:
             key=KEY_LANG, required=True,
         )
     filters = state.FilterState(zone_id, year, lang or "zh")
+    _say_what_the_link_lacked(filters, zones)
     _write_url(filters, zones)
     st.session_state[KEY_FILTERS] = filters
     return filters
+
+
+def _say_what_the_link_lacked(filters: state.FilterState, zones: state.ZoneDirectory) -> None:
+    """On the first view only: a shared link named a zone or year this snapshot does not have."""
+    for miss in st.session_state.pop(KEY_URL_MISSES, None) or []:
+        if miss.param == state.PARAM_ZONE:
+            text = t("url.zone_not_found", filters.lang, raw=fmt.plain(miss.raw),
+                     shown=fmt.plain(zone_label(filters.zone_id)))
+        else:
+            text = t("url.year_not_found", filters.lang, raw=fmt.plain(miss.raw),
+                     shown=fmt.year(filters.year, filters.lang))
+        st.warning(text, icon=":material/link_off:")  # the link's words escaped: shown as typed
 
 
 def zone_caption(zone_id: str, lang: str) -> str:
     zone = load(queries.zones).set_index("zone_id").loc[zone_id]
     return t(
         "sidebar.zone_caption", lang,
-        zone_name=fmt.plain(zone["zone_name"]), city=fmt.plain(zone["city"]), level=fmt.plain(zone["level"]),
-        zone_type=fmt.plain(zone["zone_type"]),
+        zone_name=fmt.plain(zone["zone_name"]), city=fmt.plain(zone["city"]),
+        level=fmt.plain(t_or(f"zone.level.{zone['level']}", str(zone["level"]), lang)),
+        zone_type=fmt.plain(t_or(f"zone.type.{zone['zone_type']}", str(zone["zone_type"]), lang)),
     )
 
 
@@ -297,7 +314,9 @@ def chart_panel(fig, table: pd.DataFrame, *, key: str, source: str, lang: str, s
     `table` is what a person would want to download: already labelled (Chinese headers with units).
     `key` must be unique on the page; it names the download files too.
     """
-    st.plotly_chart(fig, width="stretch", key=f"chart_{key}", config={"displaylogo": False})
+    # No plotly toolbar: it sits over the top right of the chart (a long title, the legend); full screen stays in
+    # Streamlit's own element toolbar, and the PNG, CSV and Excel downloads are below.
+    st.plotly_chart(fig, width="stretch", key=f"chart_{key}", config={"displaylogo": False, "displayModeBar": False})
     caption = t("panel.source", lang, source=source)
     if synthetic:
         caption += " " + t("panel.synthetic_mark", lang)
@@ -416,6 +435,12 @@ KEY_LOCAL_USER = "auth_local_user"  # the name a local user logged in with (thei
 KEY_THROTTLE = "auth_login_throttle"
 KEY_OIDC_RECORDED = "auth_oidc_login_recorded"
 KEY_LOGIN_ERROR = "auth_login_error"
+KEY_GO_HOME = "auth_go_home"
+
+
+def leaving_for_home() -> bool:
+    """True once after a logout: the entrypoint then switches to the landing page (an admin page would refuse)."""
+    return bool(st.session_state.pop(KEY_GO_HOME, False))
 
 
 def oidc_configured() -> bool:
@@ -481,6 +506,7 @@ def _logout(identity: auth.Identity) -> None:
     _record("logout", identity.name, identity.role, "ok", identity.method)
     if identity.method == "local":
         st.session_state.pop(KEY_LOCAL_USER, None)
+        st.session_state[KEY_GO_HOME] = True  # an admin who logs out on an admin page lands on the first page
         st.rerun()
     st.session_state.pop(KEY_OIDC_RECORDED, None)
     st.logout()

@@ -100,7 +100,7 @@ def test_leader_totals_count_signed_projects_only():
     assert totals["investment"] == pytest.approx(4.0) and totals["tax"] == pytest.approx(0.4)
     assert (totals["own_projects"], totals["own_investment"]) == (1, None)
     table = cv.totals_table(cv.leader_totals(seed_links(), OWN), "zh")
-    assert table.iloc[0]["链主自身项目"] == "1个" and table.iloc[0]["总投资"] == "4亿元"
+    assert table.iloc[0]["链主自身项目"] == "1个" and table.iloc[0]["总投资"] == "4.00亿元"  # a column keeps two decimals
 
 
 def test_coverage_frame_and_gap_summary():
@@ -115,3 +115,31 @@ def test_coverage_frame_and_gap_summary():
     assert cv.coverage_frame(coverage.assign(segment="空调整机及节能装备"), "zh")["text"][0] == "空调整机及<br>节能装备 3"
     assert cv.gap_summary(coverage, "zh") == "待补链环节 2 个：装备制造·维修及服务；节能环保与空调制冷·整机"
     assert cv.gap_summary(coverage[coverage["coverage"] == "covered"], "en") == "All 2 links are covered: no gaps."
+
+
+def test_link_names_never_break_inside_a_word():
+    """`流体冷却设备` on two lines reads `流体冷却 / 设备`, never `流体冷 / 却设备`; English breaks between words."""
+    assert cv._wrap("流体冷却设备") == "流体冷却<br>设备"
+    assert cv._wrap("空调整机及节能装备") == "空调整机及<br>节能装备"
+    assert cv._wrap("农产品初加工") == "农产品<br>初加工"
+    assert cv._wrap("压缩机") == "压缩机"
+    assert cv._wrap("Fluid cooling equipment") == "Fluid cooling<br>equipment"
+    assert "<br>" not in cv._wrap("Motors")
+
+
+def test_chains_and_links_in_english():
+    coverage = pd.DataFrame({"chain": ["装备制造"], "position": ["下游"], "segment": ["维修及服务"], "n_projects": [0],
+                             "n_pipeline": [0], "coverage": ["gap"]})
+    cells = cv.coverage_frame(coverage, "en")
+    assert list(cells["chain"]) == ["Equipment manufacturing"] and "Repair" in cells["text"][0]
+    assert "Equipment manufacturing · Repair & services" in cv.gap_summary(coverage, "en")
+    assert list(cv.coverage_table(coverage, "en").iloc[0])[:3] == ["Equipment manufacturing", "Downstream",
+                                                                    "Repair & services"]
+
+
+def test_long_english_link_names_fit_a_chip():
+    """Plotly hides a chip's text when a line is too wide: English names go on lines of at most 16 characters."""
+    for name in ("AC units & energy-saving equipment", "Energy & environmental services"):
+        lines = cv._wrap(name).split("<br>")
+        assert all(len(line.replace("&amp;", "&")) <= 16 for line in lines), lines
+        assert " ".join(lines).replace("&amp;", "&") == name

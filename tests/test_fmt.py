@@ -36,11 +36,12 @@ def test_money_in_chinese_follows_official_reports(value, expected):
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        (179.78, "CNY 17.978 bn"),
-        (20, "CNY 2 bn"),
-        (0.5, "CNY 50 mn"),
-        (3.5, "CNY 350 mn"),
-        (0.00005, "CNY 5,000"),
+        (179.78, "RMB 17.98 bn"),
+        (136.49, "RMB 13.65 bn"),
+        (20, "RMB 2 bn"),
+        (0.5, "RMB 50 mn"),
+        (3.5, "RMB 350 mn"),
+        (0.00005, "RMB 5,000"),
     ],
 )
 def test_money_in_english(value, expected):
@@ -73,7 +74,7 @@ def test_indicator_value_picks_the_format_from_the_unit():
     assert fmt.indicator_value(179.78, "亿元") == "179.78亿元"
     assert fmt.indicator_value(36.0, "个") == "36个"
     assert fmt.indicator_value(4.0, "家") == "4家"
-    assert fmt.indicator_value(0.5, "亿元", "en") == "CNY 50 mn"
+    assert fmt.indicator_value(0.5, "亿元", "en") == "RMB 50 mn"
     assert fmt.indicator_value(12.5, "%") == "12.5%"
 
 
@@ -149,3 +150,52 @@ def test_a_change_across_the_real_synthetic_boundary_is_marked():
     assert fmt.mark_change("+100.0%", True, True) == "+100.0%"  # a synthetic figure: untagged, like its change
     assert fmt.mark_change("", False, True) == ""
     assert "※" in fmt.legend("zh") and "真实" in fmt.legend("zh") and "※" in fmt.legend("en")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("01_全省开发区招商引资主要指标.xlsx：2021", "全省开发区招商引资主要指标"),
+    ("01_全省开发区招商引资主要指标.xlsx", "全省开发区招商引资主要指标"),
+    ("02_开发区企业培育情况.csv", "开发区企业培育情况"),
+    ("03-重点项目台账.XLS：项目台账", "重点项目台账"), ("03_重点项目台账.xlsx：Sheet1", "重点项目台账"),
+    ("2021年全省开发区主要指标.xlsb：汇总", "2021年全省开发区主要指标（汇总）"),
+    ("/srv/devzone/uploads/统计表.ods", "统计表"),
+    ("运城日报《高超：“链主”招商的领路人》", "运城日报《高超：“链主”招商的领路人》"),
+    ("项目台账汇总", "项目台账汇总"),
+])
+def test_source_names_are_for_people_not_file_systems(raw, expected):
+    """A 数据来源 caption names the table, never a server path, a numeric file prefix or an extension."""
+    assert fmt.source_name(raw) == expected
+
+
+def test_a_missing_source_is_a_dash():
+    assert fmt.source_name(None) == fmt.MISSING
+
+
+def test_one_money_unit_per_column():
+    """A table or chart states money in one unit: no `0万元` beside `28.37亿元`, no `RMB 50 mn` beside `RMB 2 bn`."""
+    # ... and with the same decimals on every row (`20.00亿元` under `179.78亿元`)
+    assert fmt.money_column([28.37, 0, 0.5, None], "zh") == ["28.37亿元", "0.00亿元", "0.50亿元", "—"]
+    assert fmt.money_column([0.5, 0.0123, 0], "zh") == ["5,000.00万元", "123.00万元", "0.00万元"]
+    assert fmt.money_column([20, 0.5, 0], "en") == ["RMB 2.00 bn", "RMB 0.05 bn", "RMB 0.00 bn"]
+    assert fmt.money_column([0.5, 0.0123], "en") == ["RMB 50.00 mn", "RMB 1.23 mn"]
+    assert fmt.money_column([], "zh") == []
+
+
+def test_money_in_the_unit_of_an_axis():
+    """Chart labels beside an axis in 亿元 (`RMB 100 mn`): the number in that unit."""
+    assert fmt.money_on_axis(136.49, "zh") == "136.49亿元"
+    assert fmt.money_on_axis(0.5, "zh") == "0.5亿元"
+    assert fmt.money_on_axis(136.49, "en") == "136.49"
+
+
+def test_a_static_table_keeps_amounts_and_dates_whole():
+    """`RMB 1.79 bn` and `17 Jan 2026` never wrap inside in a table that wraps its cells (st.table)."""
+    import pandas as pd
+
+    from devzone import tables
+
+    frame = pd.DataFrame({"Investment": ["RMB 1.79 bn", "—"], "Signed": ["17 Jan 2026", "x y"], "n": [1, 2]})
+    kept = tables.unbreakable(frame)
+    assert list(kept["Investment"]) == ["RMB\u00a01.79\u00a0bn", "—"]
+    assert list(kept["Signed"]) == ["17\u00a0Jan\u00a02026", "x y"]
+    assert list(frame["Investment"]) == ["RMB 1.79 bn", "—"]  # the caller's frame (and the downloads) unchanged

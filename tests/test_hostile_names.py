@@ -176,7 +176,7 @@ def test_chart_builders_escape_names_but_keep_their_own_markup():
                                           "&lt;b&gt;加粗&lt;/b&gt;"]
     assert spec["layout"]["title"]["text"] == '&lt;img src=x onerror="window.__xss=1"&gt;'
     assert spec["layout"]["xaxis"]["title"]["text"] == "&lt;script&gt;window.__xss=1&lt;/script&gt;"
-    assert spec["data"][0]["hovertemplate"] == "%{y}<br>%{text}<extra></extra>"  # the builder's own markup
+    assert spec["data"][0]["hoverinfo"] == "skip"  # the label says it: no hover box over it
     assert frame["label"].tolist() == [XSS_BOLD, XSS_LINK]  # the caller's frame is not changed
     counts = charts.zone_counts(pd.DataFrame({"zone": [XSS_BOLD], "zone_id": ["z"], "n": [1]}), label="zone",
                                 key="zone_id", chosen="z", measures={"n": "签约"})

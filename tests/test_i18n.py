@@ -32,7 +32,7 @@ def test_unknown_key_is_loud():
     with pytest.raises(KeyError):
         t("no.such.key")
     assert i18n.t_or("unit.吨", "吨", "en") == "吨"
-    assert i18n.t_or("unit.亿元", "亿元", "en") == "CNY 100 mn"
+    assert i18n.t_or("unit.亿元", "亿元", "en") == "RMB 100 mn"
 
 
 def test_every_key_used_in_the_code_exists():
@@ -45,3 +45,27 @@ def test_every_key_used_in_the_code_exists():
         used |= set(literal_key.findall(source.read_text(encoding="utf-8")))
     assert used, "no t() calls found: the pattern is out of date"
     assert sorted(used - set(STRINGS)) == []
+
+
+def test_every_catalogue_chain_and_link_has_an_english_name():
+    """No Chinese in English mode where a translation exists: the chains and links of chain_segments.toml."""
+    import tomllib
+
+    from devzone.i18n import chain_name, segment_name
+    from etl.paths import CATALOGUE_DIR
+
+    catalogue = tomllib.loads((CATALOGUE_DIR / "chain_segments.toml").read_text(encoding="utf-8"))
+    for chain in catalogue["chain"]:
+        assert chain_name(chain["name"], "en").isascii(), chain["name"]
+        assert chain_name(chain["name"], "zh") == chain["name"]
+        for link in chain["segments"]:
+            assert segment_name(link["segment"], "en").isascii(), link["segment"]
+    assert chain_name("某个新产业链", "en") == "某个新产业链"  # not in the catalogue: shown as typed
+
+
+def test_investor_provinces_in_english():
+    from devzone.i18n import province_name
+
+    assert province_name("山西", "en") == "Shanxi" and province_name("广东省", "en") == "Guangdong"
+    assert province_name("内蒙古自治区", "en") == "Inner Mongolia"
+    assert province_name("德国", "en") == "德国" and province_name("山西", "zh") == "山西"

@@ -36,8 +36,9 @@ def metrics(app: AppTest) -> dict[str, str]:
 
 
 def table_with(app: AppTest, column: str):
-    found = [frame.value for frame in app.dataframe if column in frame.value.columns]
-    assert found, [list(frame.value.columns) for frame in app.dataframe]
+    frames = [*app.dataframe, *app.table]  # small tables are static (st.table), the others data grids
+    found = [frame.value for frame in frames if column in frame.value.columns]
+    assert found, [list(frame.value.columns) for frame in frames]
     return found[0]
 
 

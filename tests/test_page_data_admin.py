@@ -90,8 +90,31 @@ def button(app: AppTest, label: str):
     return matches[0]
 
 
+_LAST_MENU: list[list[str]] = [[]]
+
+
+@pytest.fixture(autouse=True)
+def record_the_menu(monkeypatch):
+    """Keep the titles of the pages the last st.navigation call shows in its menu (hidden pages are registered,
+    so that their address answers, but are not in the menu)."""
+    import streamlit as st
+
+    real_navigation = st.navigation
+
+    def navigation(pages, *args, **kwargs):
+        _LAST_MENU[0] = [page.title for page in pages if page.visibility == "visible"]
+        return real_navigation(pages, *args, **kwargs)
+
+    monkeypatch.setattr(st, "navigation", navigation)
+
+
 def nav_titles(app: AppTest) -> list[str]:
-    """The pages st.navigation registered in the last run (AppTest keeps them to resolve switch_page)."""
+    """The pages in the menu of `app`'s last run (call it right after that run)."""
+    return list(_LAST_MENU[0])
+
+
+def registered_titles(app: AppTest) -> list[str]:
+    """Every page st.navigation registered in the last run, hidden ones included (AppTest keeps them)."""
     return [info.get("page_name") for info in app._registered_pages.values()]
 
 
@@ -119,14 +142,26 @@ def table_with(app: AppTest, column: str):
 
 # ---------------------------------------------------------------- viewers
 
-def test_a_viewer_sees_no_data_admin_page(env):
+def test_a_viewer_sees_no_data_admin_page_in_the_menu():
+    from devzone.navigation import menu
+
+    hidden = {file_name for file_name, _, _, visibility in menu(is_admin=False) if visibility == "hidden"}
+    assert hidden == {"data_admin.py"}
+    assert all(visibility == "visible" for *_, visibility in menu(is_admin=True))
+
+
+def test_a_viewer_who_opens_the_admin_address_gets_the_refusal(env):
+    """Registered (hidden) for everyone: the address answers with the page's refusal, not "Page not found"."""
     app = AppTest.from_file(ENTRYPOINT, default_timeout=TIMEOUT).run()
     assert_ran_cleanly(app)
     assert "总览" in nav_titles(app) and "数据管理" not in nav_titles(app)
+    assert "数据管理" in registered_titles(app)
     log_in(app, VIEWER, VIEWER_PASSWORD)  # a logged-in viewer is still a viewer
-    assert_ran_cleanly(app)
     assert any("浏览者乙（浏览者）" in c.value for c in app.sidebar.caption)
-    assert "数据管理" not in nav_titles(app)
+    app.switch_page(PAGE)
+    app.run()
+    assert [e.value for e in app.error] == ["数据管理页面仅限管理员使用。请先在左侧边栏以管理员身份登录。"]
+    assert not app.file_uploader and not app.title
 
 
 def test_the_page_itself_refuses_a_viewer(env):

@@ -131,7 +131,7 @@ def test_needs_attention_lists_a_rank_that_fell(demo_db, raw):
 
 def test_targets_table_for_the_seed_zone(demo_db, raw):
     app = run_overview(zone="盐湖高新区", year="2021")
-    targets_table = app.main.dataframe[-1].value
+    targets_table = app.main.table[-1].value
     expected = raw.execute("SELECT count(*) FROM annual_targets WHERE zone_id = 'X140802' AND year = 2021"
                            ).fetchone()[0]
     assert len(targets_table) == expected
@@ -148,7 +148,7 @@ def test_english(demo_db, raw):
     assert app.title[0].value == "Overview"
     shown = metrics(app)
     assert shown["Signed projects"] == "36"
-    assert shown["Signed investment"] == "CNY 17.978 bn"
+    assert shown["Signed investment"] == "RMB 17.98 bn"
     assert shown["Signed and started in year"] == "34"
     assert rank_lines(app)[0].startswith("**Province: 3rd of 28**")
     assert app.warning[0].value.startswith("Demo data")

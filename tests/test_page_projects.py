@@ -227,13 +227,13 @@ def test_english(demo_db, raw):
     assert_ran_cleanly(app)
     shown = metrics(app)
     assert shown["Signed projects"] == "36"
-    assert shown["Signed investment"] == "CNY 17.978 bn"
+    assert shown["Signed investment"] == "RMB 17.98 bn"
     assert shown["Signed & started"] == "34"
-    assert shown["Projected annual output"] == "CNY 2 bn"
-    assert shown["Projected profit & tax"] == "CNY 50 mn"
+    assert shown["Projected annual output"] == "RMB 2 bn"
+    assert shown["Projected profit & tax"] == "RMB 50 mn"
     assert app.warning[0].value.startswith("Demo data:")
     assert "15 Nov 2021" in "\n".join(m.value for m in app.markdown)
-    assert "Investment (CNY 100 mn)" in ledger_frame(app).columns
+    assert "Investment (RMB 100 mn)" in ledger_frame(app).columns
     chart_titled(app, "Signed projects by year (2021 highlighted)")
 
 

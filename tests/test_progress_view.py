@@ -144,4 +144,22 @@ def test_targets_view():
     bars = tv.chart_frame(frame, "zh")
     assert list(bars["text"]) == ["39/40个 · 97.5%", "136.49/145亿元 · 94.1%", "—/5家 · —"]
     assert list(bars["on_schedule"]) == [True, True, None]
-    assert tv.chart_frame(frame, "en")["text"][1] == "CNY 13.649 bn / CNY 14.5 bn · 94.1%"
+    assert tv.chart_frame(frame, "en")["text"][1] == "RMB 13.65 bn / RMB 14.5 bn · 94.1%"
+
+
+def test_a_week_without_changes_drops_the_column_that_says_nothing():
+    """本周变化 reading 无变化 on every row says nothing the heading does not: the table leaves it out."""
+    quiet = pd.DataFrame({"项目": ["甲项目", "乙项目"], "本周变化": ["无变化", "无变化"], "计划投产": ["2026年1月17日", "—"]})
+    assert "本周变化" not in pv.html_table(quiet, "zh")
+    moved = quiet.assign(本周变化=["无变化", "状态：签约 → 开工"])
+    assert "本周变化" in pv.html_table(moved, "zh")
+
+
+def test_dates_in_tables_never_break_inside():
+    """`2026年1月17日` stays on one line (not `2026年1月17` / `日`), in its own column and inside a reason."""
+    table = pd.DataFrame({"项目": ["甲项目"], "原因": ["超过计划投产日期318天（计划2026年1月17日）"],
+                          "计划投产": ["2026年1月17日"]})
+    html = pv.html_table(table, "zh")
+    assert html.count("<span style='white-space:nowrap'>2026年1月17日</span>") == 2
+    english = pv.html_table(pd.DataFrame({"Reason": ["planned 17 Jan 2026"]}), "en")
+    assert "<span style='white-space:nowrap'>17 Jan 2026</span>" in english

@@ -203,7 +203,8 @@ def test_origin_province(origin, province):
 def test_origin_label_for_blanks():
     assert pv.origin_label(None, "zh") == "未填写"
     assert pv.origin_label(None, "en") == "Not given"
-    assert pv.chain_label("新材料", "en") == "新材料"
+    assert pv.chain_label("新材料", "en") == "New materials"  # the catalogue chain, in English
+    assert pv.chain_label("新材料", "zh") == "新材料"
 
 
 def test_started_same_year_needs_a_start_in_the_signing_year():
@@ -300,7 +301,7 @@ def test_ledger_table(ledger):
     kinds = {c.label: c.kind for c in pv.ledger_columns("zh", with_zone=True)}
     assert kinds["总投资（亿元）"] == "money" and kinds["签约日期"] == "date" and kinds["所属开发区"] == "text"
     english = pv.ledger_table(shown, "en", with_zone=True)
-    assert "Zone" in english.columns and "Investment (CNY 100 mn)" in english.columns
+    assert "Zone" in english.columns and "Investment (RMB 100 mn)" in english.columns
 
 
 def test_hongming_detail(ledger):
@@ -323,8 +324,8 @@ def test_hongming_detail(ledger):
     assert (left + "  \n" + right).count("  \n") == len(detail.fields) - 1
     english = pv.project_detail(row, "en")
     assert dict(english.fields)["Signed"] == "15 Nov 2021"
-    assert dict(english.figures) == {"Total investment": "—", "Projected annual output": "CNY 2 bn",
-                                     "Projected profit & tax": "CNY 50 mn"}
+    assert dict(english.figures) == {"Total investment": "—", "Projected annual output": "RMB 2 bn",
+                                     "Projected profit & tax": "RMB 50 mn"}
 
 
 def test_hengtong_is_under_negotiation(ledger):
@@ -394,7 +395,7 @@ def test_project_headlines(demo, raw, totals):
     assert headlines[0].rank.startswith("全省") and f"第{rank}名/共{n_ranked}个" in headlines[0].rank
     assert headlines[3].rank is None
     english = pv.project_headlines(totals, None, 2021, "en")
-    assert [h.value for h in english[:3]] == ["36", "CNY 17.978 bn", "34"]
+    assert [h.value for h in english[:3]] == ["36", "RMB 17.98 bn", "34"]
     assert english[0].rank is None
 
 
@@ -620,10 +621,10 @@ def test_sources_are_compacted_over_the_years():
                    "项目台账汇总"],
     })
     assert pv.compact_sources(rows, "zh") == (
-        "表.xlsx（2019—2020、2022—2023年）；运城日报《高超：“链主”招商的领路人》（2021年）；项目台账汇总（2023年）")
+        "表（2019—2020、2022—2023年）；运城日报《高超：“链主”招商的领路人》（2021年）；项目台账汇总（2023年）")
     assert pv.compact_sources(rows, "en") == (
-        "表.xlsx (2019–2020, 2022–2023); 运城日报《高超：“链主”招商的领路人》 (2021); Sum of the project ledger (2023)")
-    assert pv.compact_sources(rows.iloc[:2], "zh") == "表.xlsx"
+        "表 (2019–2020, 2022–2023); 运城日报《高超：“链主”招商的领路人》 (2021); Sum of the project ledger (2023)")
+    assert pv.compact_sources(rows.iloc[:2], "zh") == "表"
     assert pv.compact_sources(rows.iloc[0:0], "zh") == "—"
 
 

@@ -124,7 +124,7 @@ def test_english_cards(demo, catalogue):
     cards = cards_by_code(scorecard.build_cards(catalogue, queries.zone_indicator_history(demo, "X140802"), 2021,
                                                 "en"))
     assert cards["signed_projects"].value == "36"
-    assert cards["signed_investment"].value == "CNY 17.978 bn"
+    assert cards["signed_investment"].value == "RMB 17.98 bn"
     assert cards["signed_projects"].label == "Signed projects"
     assert cards["signed_projects"].rank.startswith("Province: 3rd of ")
     assert cards["signed_projects"].source == "Source: published article (real)"

@@ -105,3 +105,15 @@ def test_sanitise_replaces_what_a_new_snapshot_no_longer_has(zones):
     assert state.sanitise(FilterState("GONE", 1990, "en"), zones, YEARS) == FilterState("X140802", 2022, "en")
     kept = FilterState("S147018", 2020, "zh")
     assert state.sanitise(kept, zones, YEARS) == kept
+
+
+def test_a_link_with_an_unknown_zone_or_year_is_reported(zones):
+    """A shared link whose zone or year the snapshot does not have says so (the page then shows the default)."""
+    params = {"zone": "不存在开发区", "year": "2030", "lang": "en"}
+    assert state.unknown_in_url(params, zones, [2020, 2021]) == [
+        state.UrlMiss("zone", "不存在开发区"), state.UrlMiss("year", "2030")]
+    assert state.unknown_in_url({"zone": "盐湖高新区", "year": "2021年"}, zones, [2020, 2021]) == []
+    assert state.unknown_in_url({}, zones, [2021]) == []
+    assert state.unknown_in_url({"zone": " ", "year": ["2030", "2021"]}, zones, [2021]) == []  # last one wins
+    empty = ZoneDirectory.from_frame(ZONES.iloc[0:0])  # an empty snapshot says so itself
+    assert state.unknown_in_url({"zone": "盐湖高新区", "year": "2021"}, empty, []) == []

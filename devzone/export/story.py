@@ -10,7 +10,6 @@ PowerPoint charts and the page can draw plotly figures (figures.py) from one def
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -137,10 +136,10 @@ def axis_max(spec: Chart) -> float | None:
 # ---------------------------------------------------------------- small helpers
 
 def _clean_source(source: object) -> str | None:
-    """`01_…指标.xlsx：2021` -> `01_…指标.xlsx` (the sheet is noise on a slide); a cited title stays whole."""
+    """`01_…指标.xlsx：2021` -> `全省开发区招商引资主要指标` (fmt.source_name); a cited title stays whole."""
     if fmt.is_missing(source) or not str(source).strip():
         return None
-    return re.sub(r"(\.(?:xlsx|xlsm|xls|csv))[：:].*$", r"\1", str(source).strip(), flags=re.IGNORECASE)
+    return fmt.source_name(source)
 
 
 def source_line(sources: Iterable[object], lang: str, *, extra: Sequence[str] = ()) -> str:
@@ -159,7 +158,7 @@ def source_line(sources: Iterable[object], lang: str, *, extra: Sequence[str] = 
 
 
 def unit_header(name: str, unit: str, lang: str) -> str:
-    """`签约项目总投资（亿元）`, `Signed investment (CNY 100 mn)`."""
+    """`签约项目总投资（亿元）`, `Signed investment (RMB 100 mn)`."""
     from devzone.tables import unit_label  # late: tables imports the workbook module of this package
 
     label = unit_label(unit, lang)

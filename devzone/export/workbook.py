@@ -37,7 +37,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 MAX_WIDTH = 60
-_MONEY = re.compile(r"亿元|万元|元|CNY")
+_MONEY = re.compile(r"亿元|万元|元|RMB|CNY")
 _COUNT = re.compile(r"[（(](个|家|项|户|人|条|count|enterprises|items)[）)]")
 _PERCENT = re.compile(r"%|率|占比|[Ss]hare|[Cc]ompletion")
 _YEAR = re.compile(r"^(年份|年度|[Yy]ear)$|^(年份|[Yy]ear)[（(]")

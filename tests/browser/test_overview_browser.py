@@ -119,7 +119,7 @@ def test_overview_in_english_at_1280_by_720(browser_page: Page, app_server: str)
     page.set_viewport_size({"width": 1280, "height": 720})
     open_app(page, f"{app_server}{PAGE_PATH}?zone={quote('盐湖高新区')}&year=2021&lang=en")
     assert page.locator(ERROR_BOX).count() == 0
-    expect(metric(page, "Signed investment")).to_have_text("CNY 17.978 bn")
+    expect(metric(page, "Signed investment")).to_have_text("RMB 17.98 bn")
     expect(metric(page, "Signed investment")).to_be_in_viewport()
     value = metric(page, "Signed investment")
     fits = value.evaluate("e => { const t = e.querySelector('div, p, span') || e; "

@@ -146,4 +146,4 @@ def test_english_presentation(browser_page: Page, app_server: str):
     page.goto(url(app_server, present="1", slide="2", lang="en"))
     wait_for_slide(page, "Key indicators at a glance")
     expect(page.get_by_test_id("stMetricValue").first).to_have_text("36", timeout=30_000)
-    expect(page.locator(".st-key-slide")).to_contain_text("CNY 17.978 bn")
+    expect(page.locator(".st-key-slide")).to_contain_text("RMB 17.98 bn")

@@ -155,8 +155,8 @@ def test_projects_english_on_a_small_screen(browser_page: Page, app_server: str,
     page.set_viewport_size({"width": 1280, "height": 720})
     open_page(page, f"{app_server}/projects?zone={YANHU}&year=2021&lang=en&project={facts['hengtong']}")
     expect(page.get_by_role("heading", name="Investment projects")).to_be_visible()
-    expect(metric(page, "Signed investment")).to_have_text("CNY 17.978 bn")
-    # the numbers are whole on a 1280-wide screen, not cut to "CNY 17.…"
+    expect(metric(page, "Signed investment")).to_have_text("RMB 17.98 bn")
+    # the numbers are whole on a 1280-wide screen, not cut to "RMB 17.…"
     value = metric(page, "Signed investment")
     assert value.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
     expect(page.get_by_role("heading", name="年产100台套装配式及集成式高效节能装备项目")).to_contain_text("Negotiating")

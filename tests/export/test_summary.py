@@ -83,7 +83,7 @@ def test_english_paragraph(seed, sql):
     text = summary.build(seed, "en").text
     rank, tied = rank_of(sql, "signed_projects")
     assert text.startswith("In 2021, 盐湖高新区 recorded 36 signed projects (real)")
-    assert "CNY 17.978 bn of signed investment (real)" in text
+    assert "RMB 17.98 bn of signed investment (real)" in text
     assert ("tied " if tied else "") + fmt.rank(rank, lang="en") + " in the province" in text
     assert not re.search(r"[，。；]", text)  # no Chinese punctuation in the English register
 

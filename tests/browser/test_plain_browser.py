@@ -1,0 +1,42 @@
+"""Said plainly, on screen, in headless Chromium at 1440 px: no table cut off at the right edge, and the admin
+address answers a viewer with the refusal in their language. Screenshots: tests/artifacts/."""
+import pytest
+
+from tests.conftest import in_ci
+
+try:
+    from playwright.sync_api import Page, expect
+except ImportError:
+    if in_ci():
+        raise  # CI=true: a missing Playwright is a failure, not a skip
+    pytest.skip("playwright is not installed", allow_module_level=True)
+
+# Every data grid whose content is wider than its box (its columns scroll out of sight).
+CLIPPED_GRIDS = """() => [...document.querySelectorAll('[data-testid=stDataFrame]')].flatMap(el => {
+  const scroller = el.querySelector('.dvn-scroller');
+  return scroller && scroller.scrollWidth > scroller.clientWidth + 2
+    ? [[Math.round(el.getBoundingClientRect().top), scroller.scrollWidth, scroller.clientWidth]] : []; })"""
+
+
+def open_and_wait(page: Page, url: str, heading: str) -> None:
+    page.goto(url)
+    expect(page.get_by_role("heading", name=heading).first).to_be_visible(timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.wait_for_timeout(1_000)  # grids measure their columns after the first paint
+
+
+@pytest.mark.parametrize(("path", "lang", "heading"), [
+    ("/", "en", "Overview"), ("/chains", "zh", "产业链招商（“链主”招商）"),
+    ("/chains", "en", "Chain-leader investment attraction"),
+])
+def test_small_tables_are_not_cut_off_at_1440_px(browser_page: Page, app_server: str, path, lang, heading):
+    open_and_wait(browser_page, f"{app_server}{path}?zone=盐湖高新区&lang={lang}", heading)  # the latest year
+    assert browser_page.evaluate(CLIPPED_GRIDS) == []
+
+
+def test_a_viewer_at_the_admin_address_gets_the_refusal(browser_page: Page, app_server: str):
+    page = browser_page
+    page.goto(f"{app_server}/data_admin")
+    expect(page.get_by_text("数据管理页面仅限管理员使用。请先在左侧边栏以管理员身份登录。")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    expect(page.get_by_test_id("stSidebarNav").get_by_text("数据管理")).to_have_count(0)

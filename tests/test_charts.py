@@ -1,0 +1,40 @@
+"""Chart builders (devzone/charts.py): what a figure promises about its axes, labels and hover."""
+import pandas as pd
+
+from devzone import charts
+
+
+def scores(top: float) -> pd.DataFrame:
+    return pd.DataFrame({"zone": ["甲", "乙", "丙"], "score": [top, 60.0, 12.5], "zone_id": ["a", "b", "c"],
+                         "text": [f"{top:.1f}分 · 第1名", "60.0分 · 第2名", "12.5分 · 第3名"]})
+
+
+def test_a_score_out_of_100_ends_at_100():
+    """A 0–100 score's axis reads 0 to 100, even when the best zone scores 100 (labels sit beyond the axis)."""
+    for top in (100.0, 88.5):
+        fig = charts.ranking_bar(scores(top), label="zone", value="score", text="text", chosen="a", key="zone_id",
+                                 axis_title="得分", value_max=100)
+        assert list(fig.layout.xaxis.range) == [0, 100]
+        assert fig.layout.margin.r >= 80  # room for `100.0分 · 第1名` right of the plot
+
+
+
+def test_no_hover_box_over_a_label_that_already_says_it():
+    """Bars labelled with their value and named on the axis: a hover box would only repeat the label, on top
+    of it (plotly puts it at the bar's end, where the outside label is)."""
+    frame = scores(90.0)
+    figures = [
+        charts.ranking_bar(frame, label="zone", value="score", text="text", chosen="a", key="zone_id", axis_title="得分"),
+        charts.hbars(frame, label="zone", value="score", text="text"),
+        charts.target_progress(frame.assign(rate=[0.9, 0.5, 0.1], on_schedule=[True, False, None]), label="zone",
+                               rate="rate", text="text", on_schedule="on_schedule", share=0.5, share_label="序时进度",
+                               status_labels=("达标", "落后")),
+    ]
+    for fig in figures:
+        assert fig.data[0].hoverinfo == "skip", fig.data[0].hovertemplate
+
+
+def test_bar_labels_are_never_rotated():
+    """Plotly turns a label inside a short bar on its side (`30` read downwards); house style keeps it level."""
+    fig = charts.hbars(scores(90.0), label="zone", value="score", text="text")
+    assert fig.data[0].textangle == 0
