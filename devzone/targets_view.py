@@ -55,7 +55,7 @@ def table(progress: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("targets.col.rate", lang): [fmt.percent(v) for v in progress["completion_rate"]],
         t("targets.col.share", lang): [fmt.percent(v) for v in progress["time_elapsed_share"]],
         t("targets.col.status", lang): [t(f"targets.status.{status_key(v)}", lang) for v in progress["on_schedule"]],
-        t("targets.col.source", lang): progress["actual_source"].fillna(fmt.MISSING),
+        t("targets.col.source", lang): progress["actual_source"].map(fmt.source_name),
     })
 
 

@@ -279,6 +279,6 @@ def test_a_change_from_a_synthetic_previous_year_is_marked(seed):
 
 def test_the_real_hongming_base_is_named_with_its_real_figures(seed):
     for lang, words in (("zh", ("宏明空调全产业链生产基地（真实）", "预计年产值20亿元", "利税5,000万元")),
-                        ("en", ("宏明空调全产业链生产基地 (real)", "CNY 2 bn", "CNY 50 mn"))):
+                        ("en", ("宏明空调全产业链生产基地 (real)", "RMB 2 bn", "RMB 50 mn"))):
         text = summary.build(seed, lang).text
         assert all(w in text for w in words), (lang, text)
