@@ -32,7 +32,8 @@ def probe_app(tmp_path: Path) -> Path:
     navigation_import = "from devzone.navigation import ADMIN_PAGES, PAGES\n"
     assert navigation_import in source, "dashboard.py no longer imports PAGES from devzone.navigation"
     entry = source.replace(navigation_import,
-                           navigation_import + 'PAGES = [("probe.py", "nav.overview", ":material/science:")]\n', 1)
+                           navigation_import + 'PAGES = [("probe.py", "nav.overview", ":material/science:")]\n'
+                           "ADMIN_PAGES = []\n", 1)  # the probe app has no admin page file
     (app_dir / "dashboard.py").write_text(entry, encoding="utf-8")
     return app_dir / "dashboard.py"
 
