@@ -96,7 +96,30 @@ def _member(archive: zipfile.ZipFile, member: str) -> bytes:
 def read_ole2(data: bytes, name: str, digest: str, suffix: str) -> ReadResult:
     if _ENCRYPTED_PACKAGE in data:
         return _fail(name, PASSWORD)
-    return _read_calamine(data, name, digest, suffix)
+    return _read_calamine(data, name, digest, suffix, ods_hidden=_biff_hidden(data))
+
+
+def _biff_hidden(data: bytes) -> dict[str, tuple[set[int], set[int]]]:
+    """Hidden rows and columns of an .xls/.et, per sheet (1-based). calamine does not report them; xlrd reads
+    the BIFF row and column records (formatting_info). A file xlrd cannot parse gives none: calamine decides."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO())
+    except Exception:  # noqa: BLE001 (xlrd raises assorted errors on what calamine may still read)
+        return {}
+    hidden: dict[str, tuple[set[int], set[int]]] = {}
+    try:
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+            rows = {r + 1 for r, info in sheet.rowinfo_map.items() if info.hidden}
+            columns = {c + 1 for c, info in sheet.colinfo_map.items() if info.hidden}
+            if rows or columns:
+                hidden[sheet.name] = (rows, columns)
+            book.unload_sheet(index)
+    except Exception:  # noqa: BLE001
+        return hidden
+    return hidden
 
 
 # -- calamine -----------------------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ def test_html_with_thead_keeps_the_header_as_a_row():
 
 
 def test_hidden_rows_columns_and_sheets_are_reported(tmp_path):
-    for name in ("hidden.xlsx", "hidden.ods"):
+    for name in ("hidden.xlsx", "hidden.ods", "hidden.xls"):
         result = read_file(FORMATS / name)
         assert [(s.sheet, s.hidden_rows, s.hidden_columns) for s in result.sheets] == [("2021", {6}, {5})], name
         assert [(a.sheet, a.skipped) for a in result.skipped] == [("旧数据", "隐藏工作表")], name
