@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from etl.errors import get_column_letter
+
 
 def column_letter(column: int) -> str:
     """1 -> A, 27 -> AA."""
-    letters = ""
-    while column > 0:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    return get_column_letter(column)
 
 
 @dataclass

@@ -5,7 +5,24 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import openpyxl
+
+
+def query(db: Path, sql: str) -> list[tuple]:
+    """Rows of a query against a database file, opened read-only as any client would."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def digest(path: Path) -> str:
+    """SHA-256 of a file: a refused load leaves the database byte-identical."""
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def write_csv(path: Path, lines: list[str], encoding: str = "utf-8") -> Path:

@@ -1,12 +1,10 @@
 """History of publishes, kept snapshots, rollback, the lock timeout and cleanup on failure."""
-import hashlib
 import os
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
-import duckdb
 import pytest
 
 import etl.history as history
@@ -14,21 +12,9 @@ import etl.publish as publish
 from etl import snapshots
 from etl.history import RollbackError, list_loads, rollback
 from etl.publish import PublishBusy, load_files, write_lock
-from tests.builders import LEDGER_HEADER, ledger_row, write_csv, write_xlsx
+from tests.builders import LEDGER_HEADER, digest, ledger_row, query, write_csv, write_xlsx
 
 ROOT = str(Path(__file__).resolve().parents[2])
-
-
-def digest(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def query(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def values_csv(tmp_path, name, rows):

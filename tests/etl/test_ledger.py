@@ -1,9 +1,7 @@
 """Project ledgers: the column-at-a-time extractor (etl/ledger.py), re-sent ledgers without 项目编号, status synonyms."""
 import csv
-import hashlib
 import io
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -13,19 +11,7 @@ from etl.errors import ErrorCollector, InputRejected
 from etl.ledger import extract_projects, normalise_labels
 from etl.normalise import ZoneResolver
 from etl.publish import load_files
-from tests.builders import LEDGER_HEADER, ledger_row, write_csv, write_xlsx
-
-
-def query(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
-def digest(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+from tests.builders import LEDGER_HEADER, digest, ledger_row, query, write_csv, write_xlsx
 
 
 def without_id(row):

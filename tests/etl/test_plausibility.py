@@ -1,6 +1,5 @@
 """The magnitude check (etl/plausibility.py): figures typed in the wrong unit are named, located, and refused
 unless confirmed; a confirmed load says so. Stored figures are read back through the SQL views."""
-import hashlib
 import json
 
 import duckdb
@@ -12,14 +11,10 @@ from etl.__main__ import main
 from etl.errors import InputRejected
 from etl.plausibility import OutliersUnconfirmed
 from etl.publish import load_files
-from tests.builders import LEDGER_HEADER, ledger_row, write_csv, write_xlsx
+from tests.builders import LEDGER_HEADER, digest, ledger_row, write_csv, write_xlsx
 
 HINT = "请核对单位，确认无误请勾选“确认异常值无误，仍然发布”或加 --confirm-outliers"
 YANHU, TAIYUAN = "X140802", "G142005"
-
-
-def digest(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def query(db, sql, params=None):

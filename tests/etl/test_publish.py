@@ -1,5 +1,4 @@
 import datetime as dt
-import hashlib
 import multiprocessing
 import os
 import signal
@@ -11,19 +10,7 @@ import pytest
 
 from etl.errors import InputRejected
 from etl.publish import load_files
-from tests.builders import LEDGER_HEADER, ledger_row, write_csv, write_xlsx
-
-
-def digest(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def query(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+from tests.builders import LEDGER_HEADER, digest, ledger_row, query, write_csv, write_xlsx
 
 
 def gbk_wide(tmp_path, value="1,797,800", name="wide.csv"):

@@ -1,7 +1,6 @@
 """Rows that are not data (etl/rows.py): 表尾, notes, totals, hidden rows, a second table on the sheet."""
 from pathlib import Path
 
-import duckdb
 import openpyxl
 import pytest
 
@@ -9,17 +8,9 @@ from etl import bulk, layout, publish, rows
 from etl.errors import ErrorCollector, InputRejected
 from etl.publish import load_files, parse_files
 from etl.read import read_file
-from tests.builders import write_csv, write_xlsx
+from tests.builders import query, write_csv, write_xlsx
 
 OFFICE = Path(__file__).resolve().parents[1] / "fixtures" / "office" / "rows"
-
-
-def query(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def values(db):

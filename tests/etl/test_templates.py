@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import openpyxl
 import pytest
 
@@ -14,6 +13,7 @@ from etl import catalogue
 from etl.errors import InputRejected
 from etl.publish import load_files
 from etl.templates import INSTRUCTIONS_SHEET, LAYOUTS, build_template, column_label
+from tests.builders import query
 
 ROOT = str(Path(__file__).resolve().parents[2])
 
@@ -41,14 +41,6 @@ def fill(layout, tmp_path, rows):
     path = tmp_path / f"{layout}.xlsx"
     workbook.save(path)
     return path
-
-
-def query(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 FILLED = {

@@ -1,28 +1,14 @@
 """Total rows (etl/totals.py): skipped as data, and checked against the rows they cover."""
-import hashlib
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from etl.errors import InputRejected
 from etl.publish import load_files, parse_files
-from tests.builders import LEDGER_HEADER, ledger_row, write_csv, write_xlsx
+from tests.builders import LEDGER_HEADER, digest, ledger_row, query, write_csv, write_xlsx
 
 OFFICE = Path(__file__).resolve().parents[1] / "fixtures" / "office" / "rows"
 WIDE = ["序号", "开发区名称", "签约项目数（个）", "签约项目总投资（亿元）"]
-
-
-def query(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
-def digest(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def refused(paths, db):
