@@ -19,7 +19,6 @@ from etl.cells import parse_number
 from etl.errors import ErrorCollector
 from etl.headers import PRIOR, TARGET, VALUE, HeaderCell, split_header  # noqa: F401 (split_header: public here)
 from etl.read import RawSheet
-from etl.rows import UNITS_LINE as _UNITS_LINE  # noqa: F401
 from etl.rows import cell_text
 from etl.rows import pick as _pick_rows
 

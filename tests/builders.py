@@ -9,11 +9,11 @@ import duckdb
 import openpyxl
 
 
-def query(db: Path, sql: str) -> list[tuple]:
+def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
     """Rows of a query against a database file, opened read-only as any client would."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute(sql).fetchall()
+        return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
 

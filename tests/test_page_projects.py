@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from devzone import charts, db, fmt
+from tests.conftest import check_real_tags
 from tests.scratch_db import build_scratch_db
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -287,13 +288,4 @@ def test_a_ledger_that_does_not_add_up_is_flagged(scratch):
 
 def test_real_headlines_are_tagged_and_a_change_from_synthetic_2020_is_marked(demo_db):
     """盐湖高新区 2021 (the seed's real figures) against synthetic 2020: 真实 on each, ※ on the 同比, the key."""
-    app = open_page(zone="盐湖高新区", year="2021")
-    assert_ran_cleanly(app)
-    deltas = [m.proto.delta for m in app.metric if m.proto.delta]
-    assert deltas and all(d.endswith("※") for d in deltas), deltas
-    badges = [m.value for m in app.markdown if "badge[" in m.value and "真实" in m.value]
-    assert len(badges) >= 2, badges
-    assert any("※ 表示同比由模拟的上年数值算出" in c.value for c in app.caption)
-    later = open_page(zone="盐湖高新区", year="2023")  # synthetic on both sides: nothing tagged
-    assert not [m.value for m in later.markdown if "badge[" in m.value and "真实" in m.value]
-    assert not any(m.proto.delta.endswith("※") for m in later.metric if m.proto.delta)
+    check_real_tags(open_page, assert_ran_cleanly)

@@ -106,23 +106,29 @@ def log_in_and_open_data_admin(page: Page) -> None:
     wait_until_idle(page)
 
 
+def upload_and_check(page: Page, base_url: str, path: Path, outcome: str):
+    """Open the app, log in, upload `path` on 数据管理 and press 检查（试运行）; wait for `outcome`. Returns stMain."""
+    page.goto(base_url)
+    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
+    wait_until_idle(page)
+    log_in_and_open_data_admin(page)
+    main = page.get_by_test_id("stMain")
+    main.locator("input[type=file]").set_input_files(str(path))
+    expect(main).to_contain_text(path.name)
+    wait_until_idle(page)
+    main.get_by_role("button", name="检查（试运行）").click()
+    expect(main).to_contain_text(outcome, timeout=60_000)
+    wait_until_idle(page)
+    return main
+
+
 def test_an_invalid_file_shows_where_the_errors_are(page: Page, admin_server, tmp_path):
     base_url, db_path, _ = admin_server
     before = db_path.stat().st_mtime_ns, db_path.stat().st_size
     bad = tmp_path / "有错误的表.csv"
     bad.write_text("开发区,年份,指标,数值,单位\n盐湖高新区,2022,签约项目数,很多,个\n火星开发区,2022,签约项目数,3,个\n",
                    encoding="utf-8")
-    page.goto(base_url)
-    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
-    wait_until_idle(page)
-    log_in_and_open_data_admin(page)
-    main = page.get_by_test_id("stMain")
-    main.locator("input[type=file]").set_input_files(str(bad))
-    expect(main).to_contain_text("有错误的表.csv")
-    wait_until_idle(page)
-    main.get_by_role("button", name="检查（试运行）").click()
-    expect(main).to_contain_text("检查未通过", timeout=60_000)
-    wait_until_idle(page)
+    main = upload_and_check(page, base_url, bad, "检查未通过")
     rows = grid_rows(page, main.get_by_test_id("stDataFrame").filter(has_text="问题"))
     assert any("有错误的表.csv" in row and "火星开发区" in row for row in rows), rows
     expect(main.get_by_role("button", name="发布")).to_be_disabled()
@@ -227,17 +233,7 @@ def test_an_old_excel_file_loads_through_the_page_with_its_account(page: Page, a
     """An Excel 97–2003 .xls as an office sends it (title, 单位：万元 line): checked, its account shown, published."""
     base_url, db_path, _home = admin_server
     upload = Path(__file__).resolve().parents[1] / "fixtures" / "office" / "formats" / "wide.xls"
-    page.goto(base_url)
-    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
-    wait_until_idle(page)
-    log_in_and_open_data_admin(page)
-    main = page.get_by_test_id("stMain")
-    main.locator("input[type=file]").set_input_files(str(upload))
-    expect(main).to_contain_text("wide.xls")
-    wait_until_idle(page)
-    main.get_by_role("button", name="检查（试运行）").click()
-    expect(main).to_contain_text("检查通过", timeout=60_000)
-    wait_until_idle(page)
+    main = upload_and_check(page, base_url, upload, "检查通过")
     account = main.get_by_test_id("stExpander").filter(has_text="wide.xls:2021")
     expect(account).to_contain_text("宽表")
     account.get_by_text("wide.xls:2021").first.click()

@@ -8,20 +8,12 @@ from etl import layout
 from etl.errors import ErrorCollector, InputRejected
 from etl.publish import load_files
 from etl.read import RawSheet
-from tests.builders import LEDGER_HEADER, ledger_row, write_csv, write_xlsx
+from tests.builders import LEDGER_HEADER, ledger_row, query, write_csv, write_xlsx
 
 HONGMING = "山西宏明空调科技有限公司"
 KAIFENG = "山东凯丰节能科技有限公司"
 FOLLOWERS = ("湖北久特电机组装总成分厂", "CCS流体冷却技术有限公司", "深圳长实流体设备有限公司")
 LINK_HEADER = "所属开发区,链主企业,引进企业,关系,招商方式,引荐企业,产业链,项目名称,是否模拟"
-
-
-def query(db, sql, params=None):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def understand(rows):

@@ -11,18 +11,10 @@ from etl.__main__ import main
 from etl.errors import InputRejected
 from etl.plausibility import OutliersUnconfirmed
 from etl.publish import load_files
-from tests.builders import LEDGER_HEADER, digest, ledger_row, write_csv, write_xlsx
+from tests.builders import LEDGER_HEADER, digest, ledger_row, query, write_csv, write_xlsx
 
 HINT = "请核对单位，确认无误请勾选“确认异常值无误，仍然发布”或加 --confirm-outliers"
 YANHU, TAIYUAN = "X140802", "G142005"
-
-
-def query(db, sql, params=None):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def long_csv(tmp_path, name, rows, unit="亿元", indicator="签约项目总投资"):
