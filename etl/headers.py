@@ -52,13 +52,23 @@ def split_header(text: str) -> tuple[str, str | None]:
     return normalise_label(flat), None
 
 
+# "1-11月累计", "1—12月", "1至6月完成": a cumulative column of the first N months (N < 12 is part of a year).
+_MONTH_SPAN = re.compile(r"^(?:本年)?1月?[-—–~～至到]+(\d{1,2})月份?(?:累计|完成|实绩|实际)?[数值]?$")
+
+
+def month_span(text: str) -> int | None:
+    """N for a header reading 1—N月 (累计), else None."""
+    match = _MONTH_SPAN.match(split_header(text)[0])
+    return int(match.group(1)) if match else None
+
+
 def sub_role(text: str) -> str | None:
     """The role a sub-header (本年 / 上年同期 / 目标) gives, 'skip' for 同比 and the like, None if it is none of these."""
     base, _unit = split_header(text)
     if not base:
         return None
     w = words()
-    if base in w["current"]:
+    if base in w["current"] or month_span(base):
         return VALUE
     if base in w["prior"]:
         return PRIOR

@@ -457,15 +457,29 @@ def _check_merged_figures(table: Table, errors: ErrorCollector) -> None:
 
 
 def _check_period(table: Table, context: str, errors: ErrorCollector) -> None:
-    part = _part_year(context)
+    part, where, row, column = _part_year(context), "标题/工作表名", 1, None
+    if not part:
+        cell = _part_year_column(table)
+        if cell is not None:
+            part, where, row, column = cell.text, "表头", table.header_row, cell.column
     if part and "year" not in table.columns or part and table.layout == LAYOUT_ZONE_REPORT:
-        errors.add(f"标题/工作表名“{part}”表明本表是部分月份的累计数 — 指标目录只收全年数，不能当作全年数据导入；请报送全年"
-                   "（1—12月）数据", row=1)
+        errors.add(f"{where}“{part}”表明本表是部分月份的累计数 — 指标目录只收全年数，不能当作全年数据导入；请报送全年"
+                   "（1—12月）数据", row=row, column=column)
     if table.layout in (LAYOUT_WIDE, LAYOUT_LONG, LAYOUT_TARGETS) and "year" not in table.columns:
         from_sheet = _sheet_name_year(table.raw.sheet)
         if from_sheet and table.title_year and from_sheet != table.title_year:
             errors.add(f"工作表名“{table.raw.sheet}”为 {from_sheet} 年，标题为 {table.title_year} 年 — 请改正其一，使年份一致",
                        row=table.title_row)
+
+
+def _part_year_column(table: Table):
+    """A figure column headed 1—N月 with N < 12 ("1-11月累计"), or None."""
+    cells = [cell for cell, _ in table.indicator_columns] + list(table.role_columns)
+    for cell in cells:
+        spans = [headers.month_span(part) for part in cell.text.split("·")]
+        if any(span and span < 12 for span in spans):
+            return cell
+    return None
 
 
 def _account_columns(table: Table, read: HeaderRead) -> None:

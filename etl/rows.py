@@ -28,7 +28,9 @@ _CONTINUATION = re.compile(r"^(?:\(?\d{1,2}[).、]|\(\d{1,2}\)|[一二三四五�
 
 # Reasons, as the account shows them.
 BLANK, FOOTER, NOTE, UNITS, TOTAL, HIDDEN, HEADER = "空行", "表尾", "说明", "单位行", "合计行", "隐藏", "重复表头"
+GROUP = "分类标题"
 MAYBE_FOOTER = "表尾?"  # a row that is footer only when it follows one (see settle); never recorded as such
+MAYBE_GROUP = "分类标题?"  # "一、国家级开发区": footer when it follows one (a numbered note), else a group heading
 # What a total row covers.
 GRAND, SUB, PART = "grand", "sub", "part"
 
@@ -113,7 +115,7 @@ def _footer_start(value: Any) -> str | None:
 
 
 def row_reason(row: list[Any], zone_column: int | None) -> str | None:
-    """Why the row is not data (BLANK, FOOTER, NOTE, UNITS, TOTAL, HEADER or MAYBE_FOOTER), or None when it is."""
+    """Why the row is not data (BLANK, FOOTER, NOTE, UNITS, TOTAL, HEADER, GROUP or MAYBE_FOOTER), or None when it is."""
     texts = [cell_text(v) for v in row]
     filled = [index for index, text in enumerate(texts) if text]
     if not filled:
@@ -132,8 +134,25 @@ def row_reason(row: list[Any], zone_column: int | None) -> str | None:
     if (is_header_word(zone) if zone else is_header_word(first)) and _is_header_row(texts):
         return HEADER
     if not zone or _CONTINUATION.match(fold(zone)):
-        return MAYBE_FOOTER
+        return MAYBE_GROUP if _is_group_heading(texts, filled, zone_index) else MAYBE_FOOTER
+    if _is_group_heading(texts, filled, zone_index):
+        return GROUP
     return None
+
+
+def _is_group_heading(texts: list[str], filled: list[int], zone_index: int | None) -> bool:
+    """Only a group's name ("一 | 国家级开发区", "太原市", "一、省级开发区" merged across): no figure right of the zone
+    cell (or one text filling the row), and no known zone — a zone without figures stays a data row."""
+    if zone_index is None:
+        return False
+    label = texts[zone_index] if zone_index < len(texts) and texts[zone_index] else texts[filled[0]]
+    if fold(label) in catalogue.zone_aliases() or _footer_start(label) or _digits_only(label):
+        return False
+    return all(index <= zone_index for index in filled) or len({texts[i] for i in filled}) == 1
+
+
+def _digits_only(text: str) -> bool:
+    return text.replace(".", "").isdigit()
 
 
 def _is_value_of_label(texts: list[str], filled: list[int], zone_index: int | None) -> bool:
@@ -160,7 +179,8 @@ def first_may_drop(value: Any) -> bool:
 
 def is_total(value: Any) -> bool:
     """Could a row whose zone cell holds this value be dropped? (bulk pre-filter; blank zone cells always are)"""
-    return bool(total_kind(value) or _footer_start(value) or is_header_word(value) or _CONTINUATION.match(fold(value)))
+    return bool(total_kind(value) or _footer_start(value) or is_header_word(value) or _CONTINUATION.match(fold(value))
+                or (cell_text(value) and fold(value) not in catalogue.zone_aliases()))  # a group heading
 
 
 @dataclass
@@ -182,9 +202,11 @@ def settle(judged: list[tuple[int, str | None, list[Any]]]) -> list[SkippedRow]:
     footer_at = None  # the last row that belongs to a footer
     for number, reason, cells in judged:
         follows = footer_at is not None and footer_at == number - 1
-        if reason in (FOOTER, NOTE) or (reason == MAYBE_FOOTER and follows):
+        if reason in (FOOTER, NOTE) or (reason in (MAYBE_FOOTER, MAYBE_GROUP) and follows):
             footer_at = number
-            reason = FOOTER if reason == MAYBE_FOOTER else reason
+            reason = FOOTER if reason in (MAYBE_FOOTER, MAYBE_GROUP) else reason
+        elif reason == MAYBE_GROUP:
+            reason = GROUP
         elif reason in (BLANK, HIDDEN) and follows:
             footer_at = number
         if reason and reason != MAYBE_FOOTER:

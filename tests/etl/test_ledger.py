@@ -177,3 +177,11 @@ def test_rows_handed_over_one_by_one_give_what_the_bulk_body_gives(tmp_path):
     assert listed.drop(columns="cell_columns").equals(
         bulk_frame[bulk_frame["row_number"] % 2 == 1].reset_index(drop=True).drop(columns="cell_columns"))
     assert sorted(errors.errors) == [e for e in bulk_errors if e.row % 2] != []
+
+
+@pytest.mark.parametrize("header", ["项目进展", "当前状态", "项目阶段"])
+def test_a_status_column_under_another_usual_name_is_read(tmp_path, header):
+    db = tmp_path / "d.duckdb"
+    columns = [header if h == "项目状态" else h for h in LEDGER_HEADER]
+    load_files([write_xlsx(tmp_path / "l.xlsx", {"台账": [columns, ledger_row("A", "甲项目", status="竣工投产")]})], db)
+    assert query(db, "SELECT status FROM projects") == [("投产",)]

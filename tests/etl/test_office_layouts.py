@@ -13,7 +13,7 @@ import pytest
 
 from etl.errors import InputRejected
 from etl.publish import load_files
-from tests.builders import write_csv
+from tests.builders import query, write_csv, write_xlsx
 
 LAYOUTS = Path(__file__).resolve().parents[1] / "fixtures" / "office" / "layouts"
 SALT_LAKE, TAIYUAN = "X140802", "G142005"
@@ -296,3 +296,24 @@ def test_a_ledger_re_sent_without_ids_updates_the_same_projects(live_db):
     with duckdb.connect(str(live_db), read_only=True) as con:
         rows = con.execute("SELECT project_id, status FROM projects ORDER BY project_id").fetchall()
     assert rows == [("P-001", "开工"), ("P-002", "签约")]
+
+
+@pytest.mark.parametrize("title, header", [("盐湖高新区2021年1—11月主要经济指标完成情况", "1-11月累计"),
+                                           ("盐湖高新区2021年主要经济指标完成情况", "1-11月累计"),
+                                           ("盐湖高新区2021年主要经济指标完成情况", "1至6月完成")])
+def test_a_zone_report_of_part_of_a_year_is_refused_for_that_reason(tmp_path, title, header):
+    path = write_xlsx(tmp_path / "part.xlsx", {"Sheet1": [[title], ["指标名称", "单位", header, "同比增长%"],
+                                                          ["签约项目数", "个", 33, 12.5]]})
+    with pytest.raises(InputRejected) as caught:
+        load_files([path], tmp_path / "d.duckdb")
+    messages = [str(e) for e in caught.value.errors]
+    assert len(messages) == 1 and "部分月份的累计数" in messages[0] and "找不到可识别的表头" not in messages[0]
+    assert not (tmp_path / "d.duckdb").exists()
+
+
+def test_a_full_year_month_span_column_is_the_years_value(tmp_path):
+    path = write_xlsx(tmp_path / "full.xlsx", {"Sheet1": [["盐湖高新区2021年主要经济指标完成情况"],
+                                                          ["指标名称", "单位", "1—12月累计"], ["签约项目数", "个", 36]]})
+    load_files([path], tmp_path / "d.duckdb")
+    assert query(tmp_path / "d.duckdb", "SELECT year, value FROM indicator_values WHERE indicator = 'signed_projects'"
+                 " AND zone_id = (SELECT zone_id FROM zones WHERE short_name = '盐湖高新区')") == [(2021, 36.0)]

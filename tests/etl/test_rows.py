@@ -203,3 +203,49 @@ def test_second_table_year_against_the_sheet_name_is_refused(tmp_path):
     _, errors = parse_files([path])
     assert [str(e) for e in errors] == [
         "w.xlsx:2024:4: 工作表名“2024”为 2024 年，标题为 2025 年 — 请改正其一，使年份一致"]
+
+
+@pytest.mark.parametrize("cells", [
+    ["一", "国家级开发区", None, None], ["二、", "省级开发区", None, None], [None, "太原市", None, None],
+    ["一、国家级开发区", None, None, None], ["一、国家级开发区"] * 4,  # a heading merged across the row
+])
+def test_group_headings_between_data_rows(cells):
+    assert rows.row_reason(cells, 2) in (rows.GROUP, rows.MAYBE_GROUP)
+    assert [r.reason for r in rows.settle([(5, rows.row_reason(cells, 2), cells)])] == [rows.GROUP]
+
+
+def test_a_known_zone_without_figures_or_a_row_with_figures_is_not_a_heading():
+    assert rows.row_reason([1, "盐湖高新区", None, None], 2) is None
+    assert rows.row_reason([1, "国家级开发区", 36, None], 2) is None  # an unknown zone with figures stays an error
+
+
+@pytest.mark.parametrize("signature", ["制表：张三　　审核：李四　　日期：2022.1.5", "审核：李四", "制表人：张三",
+                                       "日期：2022年1月5日", "复核：王五", "填报：赵六"])
+def test_short_signature_words(signature):
+    assert rows.row_reason([signature, None, None], 1) == rows.FOOTER
+
+
+def test_city_report_grouped_by_level_with_subtotals_loads_and_checks_each_total(tmp_path):
+    path = write_xlsx(tmp_path / "levels.xlsx", {"2021": [
+        ["2021年全市开发区招商引资情况"], ["序号", "开发区（园区）名称", "签约项目数", "签约项目总投资（亿元）"],
+        ["一", "国家级开发区", None, None], [1, "盐湖高新区", 36, 179.78], [2, "运城经开区", 20, 50],
+        [None, "小计", 56, 229.78], ["二", "省级开发区", None, None], [3, "临汾经开区", 5, 12],
+        [None, "小计", 5, 12], [None, "合计", 61, 241.78], ["制表：张三　　审核：李四　　日期：2022.1.5"]]})
+    result = load_files([path], tmp_path / "d.duckdb")
+    got = {(z, i): v for z, y, i, v in values(tmp_path / "d.duckdb") if y == 2021}
+    assert got[("运城盐湖高新技术产业开发区", "signed_projects")] == 36
+    assert got[("山西临汾经济开发区", "signed_investment")] == 12 and len(got) == 6
+    account = result.accounts[0]
+    assert sorted(skipped(account)) == [(3, "分类标题"), (6, "合计行"), (7, "分类标题"), (9, "合计行"), (10, "合计行"),
+                                        (11, "表尾")]
+    assert any("合计行核对相符：第 6、9、10 行" in line for line in account.lines())
+
+
+def test_a_subtotal_of_a_group_that_does_not_add_up_is_refused(tmp_path):
+    path = write_xlsx(tmp_path / "levels.xlsx", {"2021": [
+        ["2021年全市开发区招商引资情况"], ["序号", "开发区", "签约项目数"], ["一", "国家级开发区", None],
+        [1, "盐湖高新区", 36], [2, "运城经开区", 20], [None, "小计", 57], ["二", "省级开发区", None],
+        [3, "临汾经开区", 5], [None, "小计", 5]]})
+    with pytest.raises(InputRejected) as caught:
+        load_files([path], tmp_path / "d.duckdb")
+    assert any("57" in str(e) and "56" in str(e) for e in caught.value.errors)
