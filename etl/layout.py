@@ -211,6 +211,21 @@ def _year_in(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+_YEAR_HEADER = re.compile(r"^(?:19|20)\d{2}(?:\.0)?(?:年度?)?$")
+
+
+def _years_as_columns(head: list[list[Any]]) -> list[str]:
+    """The year headers of a row that has a zone or indicator column and two or more years ("2019年", 2020)."""
+    synonyms = catalogue.column_synonyms()
+    for row in head:
+        texts = [cell_text(v) for v in row if cell_text(v)]
+        years = [t.removesuffix(".0") for t in texts if _YEAR_HEADER.match(t)]
+        named = any(synonyms.get(normalise_label(t)) in ("zone", "indicator") for t in texts)
+        if len(years) >= 2 and named:
+            return years
+    return []
+
+
 def _no_header_message(head: list[list[Any]]) -> str:
     """What was seen (the row with most text cells) and, per cell, the nearest names we know."""
     from rapidfuzz import process
@@ -222,6 +237,10 @@ def _no_header_message(head: list[list[Any]]) -> str:
         + ("及指标列" if key == LAYOUT_WIDE else "")
         for key, name in LAYOUT_NAMES.items() if key not in (LAYOUT_CHAIN_LINKS, LAYOUT_ZONE_REPORT))
     message = f"找不到可识别的表头（前 {HEADER_SCAN_ROWS} 行内）— 应为以下格式之一：{expected}"
+    by_year = _years_as_columns(head)
+    if by_year:
+        return (f"本表每个年份一列（{'、'.join(by_year[:4])}），这种格式不能直接导入 — 请每个年份单独一张工作表（工作表名写"
+                "年份，如“2021”），或改成长表：每行一个数，列为“开发区、年份、指标、数值”")
     if seen:
         known = sorted(set(catalogue.column_synonyms()) | set(catalogue.indicator_aliases()))
         hints = []

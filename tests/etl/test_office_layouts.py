@@ -317,3 +317,14 @@ def test_a_full_year_month_span_column_is_the_years_value(tmp_path):
     load_files([path], tmp_path / "d.duckdb")
     assert query(tmp_path / "d.duckdb", "SELECT year, value FROM indicator_values WHERE indicator = 'signed_projects'"
                  " AND zone_id = (SELECT zone_id FROM zones WHERE short_name = '盐湖高新区')") == [(2021, 36.0)]
+
+
+@pytest.mark.parametrize("rows", [
+    [["2019—2021年各开发区签约项目数"], ["开发区", "2019年", "2020年", "2021年"], ["盐湖高新区", 15, 19, 36]],
+    [["盐湖高新区主要指标"], ["指标", 2020, 2021], ["签约项目数（个）", 19, 36]],
+])
+def test_a_table_with_a_column_per_year_is_refused_saying_how_to_send_it(tmp_path, rows):
+    with pytest.raises(InputRejected) as caught:
+        load_files([write_xlsx(tmp_path / "years.xlsx", {"Sheet1": rows})], tmp_path / "d.duckdb")
+    (message,) = [str(e) for e in caught.value.errors]
+    assert "每个年份一列" in message and "2020" in message and "工作表名写年份" in message
