@@ -68,9 +68,10 @@ def sub_role(text: str) -> str | None:
     if not base:
         return None
     w = words()
-    if base in w["current"] or month_span(base):
+    bare = base.removesuffix("数") if base.endswith(("累计数", "同期数", "本年数", "上年数", "本期数", "完成数")) else base
+    if base in w["current"] or bare in w["current"] or month_span(base):
         return VALUE
-    if base in w["prior"]:
+    if base in w["prior"] or bare in w["prior"]:
         return PRIOR
     if base in w["target"]:
         return TARGET

@@ -171,7 +171,17 @@ def _read_header(head: list[list[Any]], index: int) -> HeaderRead:
             read.companions.append(cell)
         else:
             read.unknown.append(cell)
+    _indicator_under_project(read)
     return read
+
+
+def _indicator_under_project(read: HeaderRead) -> None:
+    """A zone's own report headed 项目 · 本年累计 · 上年同期 (项目 meaning 指标项目): no zone column, no project columns,
+    figures in role columns — the 项目 column holds the indicators."""
+    cell = read.columns.get("project_name")
+    if (cell is not None and cell.base in ("项目", "指标项目") and read.role_columns and "indicator" not in read.columns
+            and not set(read.columns) & {"zone", "investor", "total_investment", "signed_date", "status", "project_id"}):
+        read.columns["indicator"] = read.columns.pop("project_name")
 
 
 def _layout_of(read: HeaderRead) -> str | None:

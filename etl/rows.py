@@ -85,6 +85,9 @@ def total_kind(value: Any) -> str | None:
     rules = _rules()
     if any(text.startswith(prefix) for prefix in rules["part_prefixes"]):
         return PART
+    qualified = _REMARK.sub("", text)  # "合计（国家级）": a total of some of the rows, like 其中
+    if qualified != text and (qualified in rules["grand_totals"] or qualified in rules["subtotal_endings"]):
+        return PART
     if text in rules["grand_totals"]:
         return GRAND
     if len(text) <= rules["subtotal_max_length"] and any(text.endswith(end) for end in rules["subtotal_endings"]):

@@ -328,3 +328,15 @@ def test_a_table_with_a_column_per_year_is_refused_saying_how_to_send_it(tmp_pat
         load_files([write_xlsx(tmp_path / "years.xlsx", {"Sheet1": rows})], tmp_path / "d.duckdb")
     (message,) = [str(e) for e in caught.value.errors]
     assert "每个年份一列" in message and "2020" in message and "工作表名写年份" in message
+
+
+def test_a_zone_report_headed_xiangmu_with_cumulative_columns_loads_its_indicators(tmp_path):
+    path = write_xlsx(tmp_path / "own.xlsx", {"Sheet1": [
+        ["盐湖高新区2021年主要经济指标完成情况表"], ["项目", "单位", "本年累计数", "上年同期数", "增长%"],
+        ["签约项目数", "个", 36, 19, 89.5], ["签约项目总投资", "亿元", 179.78, 95.1, 89.0]]})
+    result = load_files([path], tmp_path / "d.duckdb")
+    got = query(tmp_path / "d.duckdb", "SELECT year, indicator, value FROM indicator_values ORDER BY ALL")
+    assert got == [(2020, "signed_investment", 95.1), (2020, "signed_projects", 19.0),
+                   (2021, "signed_investment", 179.78), (2021, "signed_projects", 36.0)]
+    assert not query(tmp_path / "d.duckdb", "SELECT * FROM projects")
+    assert result.accounts[0].layout_name.startswith("单个开发区指标表")

@@ -249,3 +249,8 @@ def test_a_subtotal_of_a_group_that_does_not_add_up_is_refused(tmp_path):
     with pytest.raises(InputRejected) as caught:
         load_files([path], tmp_path / "d.duckdb")
     assert any("57" in str(e) and "56" in str(e) for e in caught.value.errors)
+
+
+@pytest.mark.parametrize("text", ["合计（国家级）", "小计(省级)", "合计（不含续建项目）"])
+def test_a_qualified_total_is_a_part_skipped_unchecked(text):
+    assert rows.total_kind(text) == rows.PART
