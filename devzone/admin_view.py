@@ -345,7 +345,8 @@ def audit_table(entries: Sequence[dict], lang: str) -> pd.DataFrame:
 
 
 def recent_audit(db_path: Path) -> list[dict]:
-    return audit.recent(AUDIT_SHOWN, audit.audit_log_path(db_path))
+    """The newest admin actions, with runs of failed logins and refusals folded into one row each."""
+    return audit.for_admins(AUDIT_SHOWN, audit.audit_log_path(db_path))
 
 
 # ---------------------------------------------------------------- history and rollback
