@@ -61,8 +61,9 @@ def _cut(text: object, limit: int) -> str:
 
 
 def record(action: str, *, user: str, role: str, result: str, files: list[dict[str, str]] | None = None,
-           detail: str = "", path: Path | None = None, now: dt.datetime | None = None) -> dict:
-    """Append one entry and return it (the user name and the detail cut to the limits in devzone/limits.py)."""
+           detail: str = "", path: Path | None = None, now: dt.datetime | None = None, client: str = "") -> dict:
+    """Append one entry and return it (the user name and the detail cut to the limits in devzone/limits.py;
+    `client`, the viewer's address, only on the lines of `record_viewer`)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     entry = {
@@ -70,6 +71,8 @@ def record(action: str, *, user: str, role: str, result: str, files: list[dict[s
         "user": _cut(user, limits.AUDIT_NAME_MAX_CHARS), "role": role, "action": action, "files": files or [],
         "result": result, "detail": _cut(detail, limits.AUDIT_DETAIL_MAX_CHARS),
     }
+    if client:
+        entry["client"] = _cut(client, 64)
     line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
     path = path or audit_log_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -169,8 +172,7 @@ def record_viewer(action: str, *, user: str, role: str, result: str, detail: str
         write_flood_summary(key, minute, held, path)
     if not allowed:
         return None
-    suffix = f" [client {client}]" if client else ""
-    return record(action, user=user, role=role, result=result, detail=f"{detail}{suffix}", path=path)
+    return record(action, user=user, role=role, result=result, detail=detail, path=path, client=client or "?")
 
 
 def write_flood_summary(key: str, minute: int, held: int, path: Path | None = None) -> dict:

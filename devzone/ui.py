@@ -507,7 +507,7 @@ def client_address() -> str:
         address = st.context.ip_address
     except Exception:  # noqa: BLE001 - no request context (a bare script run)
         address = None
-    return str(address)[:64] if address else "local"
+    return address[:64] if isinstance(address, str) and address else "local"
 
 
 def _record(action: str, identity_name: str, role: str, result: str, detail: str = "") -> None:
