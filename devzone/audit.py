@@ -166,28 +166,32 @@ def record_viewer(action: str, *, user: str, role: str, result: str, detail: str
                   path: Path | None = None) -> dict | None:
     """`record` for what anyone can cause, rate-limited per client and per name (devzone/limits.py).
     Returns the entry, or None when the line was held back (it is then counted in a later `flood` line)."""
-    keys = [f"client:{_cut(client or '?', 64)}", f"name:{_cut(user, limits.AUDIT_NAME_MAX_CHARS)}"]
-    allowed, due = _limiter.admit(keys)
+    path = path or audit_log_path()
+    keys = [f"{path}\0client:{_cut(client or '?', 64)}", f"{path}\0name:{_cut(user, limits.AUDIT_NAME_MAX_CHARS)}"]
+    allowed, due = _limiter.admit(keys)  # per log file: each log has its own limits
     for key, minute, held in due:
-        write_flood_summary(key, minute, held, path)
+        write_flood_summary(key, minute, held)
     if not allowed:
         return None
     return record(action, user=user, role=role, result=result, detail=detail, path=path, client=client or "?")
 
 
-def write_flood_summary(key: str, minute: int, held: int, path: Path | None = None) -> dict:
+def write_flood_summary(key: str, minute: int, held: int) -> dict:
+    """One line for `held` viewer lines of one key (`<log path>\\0client:…` or `…\\0name:…`) and minute."""
     start = dt.datetime.fromtimestamp(minute * 60).astimezone().isoformat(timespec="minutes")
+    log, _, key = key.partition("\0")
+    path = Path(log)
     kind, _, value = key.partition(":")
     return record("flood", user=value if kind == "name" else "(anonymous)", role="viewer", result="refused",
                   detail=f"{held} more failed logins/refusals from {kind} {value} in the minute from {start}",
                   path=path)
 
 
-def flush_viewer_summaries(path: Path | None = None) -> int:
-    """Write the `flood` lines still pending; returns how many lines they stand for."""
+def flush_viewer_summaries() -> int:
+    """Write the `flood` lines still pending (each to its own log); returns how many lines they stand for."""
     due = _limiter.drain()
     for key, minute, held in due:
-        write_flood_summary(key, minute, held, path)
+        write_flood_summary(key, minute, held)
     return sum(held for _, _, held in due)
 
 

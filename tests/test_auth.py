@@ -337,7 +337,7 @@ def test_the_admin_view_of_the_log_survives_a_flood(tmp_path, fresh_limiter):
         fresh_limiter[0] += 1  # 500 seconds of guessing from 50 clients
         audit.record_viewer("login_failed", user=f"guess{i}", role="viewer", result="failed",
                             client=f"10.0.0.{i % 50}", path=path)
-    audit.flush_viewer_summaries(path)
+    audit.flush_viewer_summaries()
     rows = audit.for_admins(50, path)
     assert [r["action"] for r in rows] == ["flood", "rollback", "publish"]
     assert rows[0]["result"] == "summary" and rows[0]["detail"].startswith(f"{flood} × ")
