@@ -327,7 +327,8 @@ def status_options(diff: pd.DataFrame) -> list[str]:
 
 
 def audit_table(entries: Sequence[dict], lang: str) -> pd.DataFrame:
-    """The newest audit entries: time, who (role), action, files (short SHA-256), result, detail."""
+    """The newest audit entries: time, who (role), action, files (short SHA-256), result, detail (with the
+    client address of what a viewer caused)."""
     def files(entry: dict) -> str:
         return "、".join(f"{f.get('name')} ({str(f.get('sha256', ''))[:12]})" for f in entry.get("files") or [])
 
@@ -340,7 +341,9 @@ def audit_table(entries: Sequence[dict], lang: str) -> pd.DataFrame:
         t("admin.audit.files", lang): [files(e) for e in entries],
         t("admin.audit.result", lang): [t_or(f"admin.result.{e.get('result')}", str(e.get("result")), lang)
                                         for e in entries],
-        t("admin.audit.detail", lang): [e.get("detail", "") for e in entries],
+        t("admin.audit.detail", lang): [" ".join(filter(None, [str(e.get("detail", "")),
+                                                                (f"[{e['client']}]" if e.get("client") else "")]))
+                                        for e in entries],
     })
 
 

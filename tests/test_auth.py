@@ -342,3 +342,25 @@ def test_the_admin_view_of_the_log_survives_a_flood(tmp_path, fresh_limiter):
     assert [r["action"] for r in rows] == ["flood", "rollback", "publish"]
     assert rows[0]["result"] == "summary" and rows[0]["detail"].startswith(f"{flood} × ")
     assert [e["action"] for e in audit.recent(3, path)] != ["flood", "rollback", "publish"]  # the raw tail is noise
+
+
+def test_concurrent_viewer_lines_are_all_accounted_for(tmp_path, fresh_limiter):
+    """Forty sessions failing at once from one client: every attempt is a line or counted in a flood line."""
+    path = tmp_path / "audit.log"
+    barrier = threading.Barrier(40)
+
+    def session(n: int) -> None:
+        barrier.wait()
+        audit.record_viewer("login_failed", user=f"guess{n}", role="viewer", result="failed", client="10.0.0.1",
+                            path=path)
+
+    threads = [threading.Thread(target=session, args=(n,)) for n in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    held = audit.flush_viewer_summaries()
+    entries = audit.recent(1000, path)
+    lines = [e for e in entries if e["action"] == "login_failed"]
+    assert len(lines) == limits.AUDIT_VIEWER_LINES_PER_MINUTE and held == 40 - len(lines)
+    assert sum(int(e["detail"].split(" ")[0]) for e in entries if e["action"] == "flood") == held
