@@ -1336,6 +1336,7 @@ STRINGS.update({
     "auth.logout": ("退出登录", "Log out"),
     "auth.signed_in_as": ("已登录：{name}（{role}）", "Logged in: {name} ({role})"),
     "auth.failed": ("用户名或密码不正确。", "Wrong user name or password."),
+    "auth.unavailable": ("暂时无法登录，请联系服务器管理员。", "Signing in is unavailable; ask the server's operator."),
     "auth.locked": (
         "登录失败次数过多，请 {seconds} 秒后再试。",
         "Too many failed logins; try again in {seconds} seconds.",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -521,7 +522,12 @@ def _record(action: str, identity_name: str, role: str, result: str, detail: str
 
 def _try_local_login(users: dict[str, auth.User], name: str, password: str, lang: str) -> None:
     guard = auth.LoginGuard()
-    attempt = guard.attempt(name, client_address())
+    try:
+        attempt = guard.attempt(name, client_address())
+    except sqlite3.Error as exc:  # the lockout store cannot be written: no attempt can be counted, so none is made
+        st.session_state[KEY_LOGIN_ERROR] = t("auth.unavailable", lang)
+        _record("login_failed", name.strip(), auth.VIEWER, "refused", f"lockout store: {exc}")
+        return
     if attempt.refused:
         st.session_state[KEY_LOGIN_ERROR] = t("auth.locked", lang, seconds=int(attempt.locked_seconds) + 1)
         _record("login_failed", name.strip(), auth.VIEWER, "refused", "locked out")

@@ -157,3 +157,17 @@ def test_a_lockout_survives_a_reload_and_a_new_session(env, monkeypatch):
     failures = [e for e in env.audit() if e["action"] == "login_failed"]
     assert len(failures) == limits.LOGIN_MAX_FAILURES + 1 and failures[-1]["detail"] == "locked out"
     assert os.path.exists(auth.lockout_store_path(env.users_file))
+
+
+def test_an_unwritable_lockout_store_refuses_the_login_plainly(env, monkeypatch):
+    import sqlite3
+
+    def broken(self, name, client):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(auth.LoginGuard, "attempt", broken)
+    app = opened()
+    log_in(app, ADMIN, ADMIN_PASSWORD)
+    assert not app.exception
+    assert [e.value for e in app.sidebar.error] == ["暂时无法登录，请联系服务器管理员。"]
+    assert "数据管理" not in nav_titles(app)
