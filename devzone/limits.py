@@ -19,7 +19,7 @@ LOGIN_WINDOW_SECONDS = 15 * 60.0  # failures older than this (and no lockout sin
 # ---- audit log
 AUDIT_NAME_MAX_CHARS = 64  # a typed user name is cut to this many characters in the log
 AUDIT_DETAIL_MAX_CHARS = 2000  # a detail longer than this is cut
-AUDIT_VIEWER_LINES_PER_MINUTE = 10  # per client and per name: failed logins and refusals written in full …
+AUDIT_VIEWER_LINES_PER_MINUTE = 10  # per client, per name and per server process: failed logins, refusals …
 # … beyond that they are counted and written as one summary line per key and minute.
 AUDIT_MAX_BYTES = 5 * 1024 * 1024  # audit.log is rotated to audit.log.1 (… .N) beyond this size
 AUDIT_KEEP_FILES = 5  # rotated files kept (audit.log.1 … audit.log.5); older ones are deleted
