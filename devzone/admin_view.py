@@ -327,7 +327,8 @@ def status_options(diff: pd.DataFrame) -> list[str]:
 
 
 def audit_table(entries: Sequence[dict], lang: str) -> pd.DataFrame:
-    """The newest audit entries: time, who (role), action, files (short SHA-256), result, detail."""
+    """The newest audit entries: time, who (role), action, files (short SHA-256), result, detail (with the
+    client address of what a viewer caused)."""
     def files(entry: dict) -> str:
         return "、".join(f"{f.get('name')} ({str(f.get('sha256', ''))[:12]})" for f in entry.get("files") or [])
 
@@ -340,12 +341,15 @@ def audit_table(entries: Sequence[dict], lang: str) -> pd.DataFrame:
         t("admin.audit.files", lang): [files(e) for e in entries],
         t("admin.audit.result", lang): [t_or(f"admin.result.{e.get('result')}", str(e.get("result")), lang)
                                         for e in entries],
-        t("admin.audit.detail", lang): [e.get("detail", "") for e in entries],
+        t("admin.audit.detail", lang): [" ".join(filter(None, [str(e.get("detail", "")),
+                                                                (f"[{e['client']}]" if e.get("client") else "")]))
+                                        for e in entries],
     })
 
 
 def recent_audit(db_path: Path) -> list[dict]:
-    return audit.recent(AUDIT_SHOWN, audit.audit_log_path(db_path))
+    """The newest admin actions, with runs of failed logins and refusals folded into one row each."""
+    return audit.for_admins(AUDIT_SHOWN, audit.audit_log_path(db_path))
 
 
 # ---------------------------------------------------------------- history and rollback

@@ -35,31 +35,61 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lang.zh": ("中文", "中文"),
     "lang.en": ("English", "English"),
     # database bootstrap
+    "db.rebuilding": ("正在重新生成演示数据库……", "Rebuilding the demo database…"),
     "db.building_demo": (
         "首次运行：正在生成演示数据库（约需几秒）……",
         "First run: building the demo database (a few seconds)…",
     ),
-    "db.build_failed": ("演示数据库生成失败：{error}", "Building the demo database failed: {error}"),
+    "db.build_failed": ("演示数据库生成失败，原因已记入审计日志。请联系管理员。",
+                        "Building the demo database failed; the reason is in the audit log. Ask the administrator."),
     "db.etl_unavailable": (
-        "找不到数据库 {path}，且无法自动生成演示数据（{error}）。请运行 `python -m etl build-demo`。",
-        "Database {path} not found and the demo cannot be built automatically ({error}). "
-        "Run `python -m etl build-demo`.",
+        "找不到数据库，且无法自动生成演示数据（{error}）。请运行 `python -m etl build-demo`。",
+        "No database, and the demo cannot be built automatically ({error}). Run `python -m etl build-demo`.",
     ),
     "db.corrupt": (
-        "数据库文件 {path} 无法读取（文件已损坏或不是本看板的数据库）。",
-        "The database file {path} cannot be read (it is damaged or not a dashboard database).",
+        "数据库文件无法读取（文件已损坏或不是本看板的数据库），暂时不能显示数据。",
+        "The database file cannot be read (it is damaged or not a dashboard database); no data can be shown.",
     ),
+    "db.missing": (
+        "数据库文件不见了。这里曾经发布过数据（有保留的快照或审计记录），因此不会自动用演示数据代替。",
+        "The database file is missing. Data was published here before (kept snapshots or an audit log), "
+        "so it is not replaced by demo data automatically.",
+    ),
+    "db.ask_admin": (
+        "请联系{contact}处理：管理员登录后可以从保留的快照恢复数据。",
+        "Please ask {contact}: after signing in, an administrator can restore the data from a kept snapshot.",
+    ),
+    "db.contact_default": ("本看板的数据管理员", "the dashboard's data administrator"),
     "db.corrupt_detail": ("技术细节：{detail}", "Technical detail: {detail}"),
     "db.busy": (
-        "数据库 {path} 正在被其他程序写入，请稍后刷新页面。",
-        "The database {path} is being written by another program; refresh the page shortly.",
+        "数据库正在被其他程序写入，请稍后刷新页面。",
+        "The database is being written by another program; refresh the page shortly.",
     ),
-    "db.rebuild_hint": (
-        "可以重新生成演示数据库。原文件不会被删除，而是改名保留为 {backup_name}（日期时间）。"
-        "如需载入自己的数据，请使用 `python -m etl load 文件…`。",
-        "You can rebuild the demo database. The current file is not deleted: it is kept as "
-        "{backup_name} (date and time). "
-        "To load your own data use `python -m etl load FILE…`.",
+    "db.lost_load": (
+        "第 {load_id} 次发布（{kind}，{when}，{by}，{values}数值）",
+        "publish {load_id} ({kind}, {when}, by {by}, {values} values)",
+    ),
+    "db.lost_unknown": ("无法读取的数据（没有可读的快照）", "data that cannot be read (no readable snapshot)"),
+    "db.kind.load": ("导入", "load"),
+    "db.kind.demo": ("演示数据", "demo data"),
+    "db.kind.rollback": ("回滚", "rollback"),
+    "db.rebuild_what": (
+        "重新生成会用演示数据替换当前数据：{last}。损坏的文件不会删除，改名保留为 {backup_name}（日期时间）；"
+        "保留的快照一个也不删，重新生成本身也记入导入历史。",
+        "Rebuilding replaces the current data with demo data: {last}. The damaged file is not deleted but kept as "
+        "{backup_name} (date and time); no kept snapshot is deleted, and the rebuild is recorded in the history.",
+    ),
+    "db.rebuild_restorable": (
+        "该次发布的快照仍然保留：重新生成后可在“数据管理 → 导入历史”中回滚恢复。",
+        "Its snapshot is kept: after the rebuild, restore it with a rollback under Data admin → History.",
+    ),
+    "db.rebuild_not_restorable": (
+        "没有可读的快照：这些数据无法在看板中恢复，只能重新导入原始文件。",
+        "No readable snapshot: this data cannot be restored in the dashboard; load the original files again.",
+    ),
+    "db.rebuild_confirm": (
+        "我已了解：当前数据将被演示数据替换（可从保留的快照回滚恢复）",
+        "I understand: the current data is replaced by demo data (restorable from a kept snapshot by rollback)",
     ),
     "db.rebuild_button": ("重新生成演示数据库", "Rebuild the demo database"),
     # shared page furniture (devzone.ui.chart_panel and friends)
@@ -1306,6 +1336,7 @@ STRINGS.update({
     "auth.logout": ("退出登录", "Log out"),
     "auth.signed_in_as": ("已登录：{name}（{role}）", "Logged in: {name} ({role})"),
     "auth.failed": ("用户名或密码不正确。", "Wrong user name or password."),
+    "auth.unavailable": ("暂时无法登录，请联系服务器管理员。", "Signing in is unavailable; ask the server's operator."),
     "auth.locked": (
         "登录失败次数过多，请 {seconds} 秒后再试。",
         "Too many failed logins; try again in {seconds} seconds.",
@@ -1450,7 +1481,10 @@ STRINGS.update({
     "admin.template.targets": ("年度目标：开发区·年份·指标·目标值。", "Annual targets: zone · year · indicator · "
                                "target."),
     # audit log
-    "admin.audit.caption": ("最近 {n} 条记录，文件：{path}", "The latest {n} entries; file: {path}"),
+    "admin.audit.caption": (
+        "最近 {n} 条记录（连续的登录失败和拒绝访问合并为一行汇总），文件：{path}",
+        "The latest {n} entries (consecutive failed logins and refusals folded into one summary row); file: {path}",
+    ),
     "admin.audit.empty": ("审计日志中还没有记录。", "The audit log is empty."),
     "admin.audit.time": ("时间", "Time"),
     "admin.audit.user": ("用户", "User"),
@@ -1467,6 +1501,9 @@ STRINGS.update({
     "admin.action.rollback": ("回滚", "Rollback"),
     "admin.action.template": ("下载模板", "Template download"),
     "admin.action.refused": ("拒绝访问", "Access refused"),
+    "admin.action.rebuild": ("重新生成演示数据库", "Demo rebuild"),
+    "admin.action.flood": ("登录失败/拒绝访问（汇总）", "Failed logins / refusals (summary)"),
+    "admin.result.summary": ("汇总", "Summary"),
     "admin.result.ok": ("成功", "OK"),
     "admin.result.rejected": ("输入被拒绝", "Input rejected"),
     "admin.result.busy": ("另一发布进行中", "Another publish running"),

@@ -1,6 +1,6 @@
 """Streamlit glue shared by the entrypoint and every page.
 
-- `ensure_database()`: first-run demo build; a clear stop (with a rebuild button) when the file is bad.
+- `ensure_database()`: first-run demo build; a clear stop when the file is missing or bad (an admin may rebuild).
 - `load(queries.fn, *args)`: run a query function, cached per snapshot (a swapped-in file is a new key).
 - `sidebar_filters()`: the zone / year / language sidebar, kept in sync with `?zone=&year=&lang=`.
 - `current_filters()`: what a page reads to know the selection.
@@ -10,7 +10,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
+import os
+import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from devzone import audit, auth, db, fmt, queries, state, tables
+from devzone import audit, auth, db, fmt, queries, recovery, state, tables
 from devzone.export import images
 from devzone.i18n import LANGUAGES, Lang, t, t_or
 
@@ -29,7 +30,6 @@ KEY_SEEDED = "filters_seeded_from_url"
 KEY_FILTERS = "current_filters"
 KEY_URL_MISSES = "filters_not_found_in_url"  # what the link asked for and the snapshot lacks: said once
 _SNAPSHOT_RETRIES = 3
-_demo_build_lock = threading.Lock()
 
 
 # ---------------------------------------------------------------- cached queries
@@ -120,70 +120,84 @@ def requested_language() -> Lang:
     return state.resolve_lang(st.query_params.get(state.PARAM_LANG)) or "zh"
 
 
-def _build_demo(path: Path) -> None:
-    from etl.demo import build_demo  # imported late: the ETL is only needed to (re)build
-
-    db.close_all()  # never hold the file while it is being replaced
-    build_demo(path)
-
-
 def _build_demo_on_first_run(path: Path, lang: Lang) -> None:
-    with _demo_build_lock:  # two sessions opening at once build once
-        if path.exists():
-            return
-        with st.spinner(t("db.building_demo", lang), show_time=False):  # "(0.7 seconds)" is English in either language
+    """Only where there has never been a database (devzone.recovery.had_database); audited like any rebuild."""
+    with st.spinner(t("db.building_demo", lang), show_time=False):  # "(0.7 seconds)" is English in either language
+        try:
+            recovery.rebuild_demo(path, user=recovery.FIRST_RUN_USER, role=auth.VIEWER, first_run=True)
+        except ImportError as exc:
+            st.error(t("db.etl_unavailable", lang, error=exc), icon=":material/error:")
+            st.stop()
+        except Exception:  # noqa: BLE001 - the app cannot go on; the audit log has the reason
+            st.error(t("db.build_failed", lang), icon=":material/error:")
+            st.stop()
+
+
+def _last_load_text(last: recovery.LastLoad | None, lang: Lang) -> str:
+    if last is None:
+        return t("db.lost_unknown", lang)
+    when = fmt.plain(f"{last.loaded_at:%Y-%m-%d %H:%M}" if last.loaded_at else "—")
+    return t("db.lost_load", lang, load_id=last.load_id, kind=t(f"db.kind.{last.kind}", lang), when=when,
+             by=fmt.plain(last.loaded_by or "—"), values=fmt.count(last.values, "个", lang))
+
+
+def _database_unavailable(path: Path, error: db.DatabaseError | None, lang: Lang) -> None:
+    """A missing (after there was data) or damaged database. Viewers get an explanation and whom to ask;
+    only an admin may rebuild, after ticking a confirmation that names what the rebuild replaces."""
+    identity = sidebar_account(lang)
+    st.error(t("db.missing" if error is None else "db.corrupt", lang), icon=":material/error:")
+    if not identity.is_admin:
+        st.info(t("db.ask_admin", lang, contact=fmt.plain(admin_contact(lang))), icon=":material/support_agent:")
+        return
+    if error is not None:
+        st.caption(t("db.corrupt_detail", lang, detail=fmt.plain(error.detail or str(error))))
+    last = recovery.last_load(path)
+    restorable = last is not None and last.in_snapshot
+    st.warning(t("db.rebuild_what", lang, last=_last_load_text(last, lang),
+                 backup_name=fmt.plain(f"{path.name}{recovery.BACKUP_SUFFIX}…"))
+               + " " + t("db.rebuild_restorable" if restorable else "db.rebuild_not_restorable", lang),
+               icon=":material/warning:")
+    confirmed = st.checkbox(t("db.rebuild_confirm", lang), key="rebuild_demo_confirm")
+    if st.button(t("db.rebuild_button", lang), type="primary", key="rebuild_demo_db", disabled=not confirmed):
+        with st.spinner(t("db.rebuilding", lang), show_time=False):
             try:
-                _build_demo(path)
-            except ImportError as exc:
-                st.error(t("db.etl_unavailable", lang, path=path, error=exc), icon=":material/error:")
+                recovery.rebuild_demo(path, user=identity.name, role=identity.role)
+            except Exception:  # noqa: BLE001 - the reason is in the audit log
+                st.error(t("db.build_failed", lang), icon=":material/error:")
                 st.stop()
-            except Exception as exc:  # noqa: BLE001 - shown to the user, the app cannot go on
-                st.error(t("db.build_failed", lang, error=exc), icon=":material/error:")
-                st.stop()
-
-
-BACKUP_SUFFIX = ".corrupt-"
-
-
-def _rebuild_after_corruption(path: Path) -> None:
-    """Keep the unreadable file beside the new one (it may be someone's data), then build the demo."""
-    db.close_all()
-    if path.exists():
-        path.rename(path.with_name(f"{path.name}{BACKUP_SUFFIX}{dt.datetime.now():%Y%m%d-%H%M%S}"))
-    _build_demo(path)
-
-
-def _offer_rebuild(path: Path, error: db.DatabaseError, lang: Lang) -> None:
-    st.error(t("db.corrupt", lang, path=path), icon=":material/error:")
-    st.caption(t("db.corrupt_detail", lang, detail=error.detail or error))
-    st.info(t("db.rebuild_hint", lang, backup_name=f"{path.name}{BACKUP_SUFFIX}…"))
-    if st.button(t("db.rebuild_button", lang), type="primary", key="rebuild_demo_db"):
-        with st.spinner(t("db.building_demo", lang), show_time=False):  # "(0.7 seconds)" is English in either language
-            try:
-                _rebuild_after_corruption(path)
-            except Exception as exc:  # noqa: BLE001
-                st.error(t("db.build_failed", lang, error=exc), icon=":material/error:")
-                st.stop()
+        st.session_state.pop("rebuild_demo_confirm", None)
         st.rerun()
+
+
+def admin_contact(lang: Lang) -> str:
+    """Whom a viewer should ask: secrets `[devzone] contact`, else `DEVZONE_CONTACT`, else "the administrator"."""
+    try:
+        configured = str(st.secrets.get("devzone", {}).get("contact", "") or "")
+    except Exception:  # noqa: BLE001 - no secrets file
+        configured = ""
+    return configured or os.environ.get("DEVZONE_CONTACT", "").strip() or t("db.contact_default", lang)
 
 
 def ensure_database() -> None:
     """Make sure a readable snapshot is live, or explain why not and stop the run.
 
-    Missing file: build the demo (first run). Corrupt file: say so and offer a rebuild button;
-    never rebuild without being asked, the file may be someone's real data.
+    Missing file where there never was a database: build the demo (first run). Missing after there was data,
+    or damaged: explain (devzone.recovery); only an admin may rebuild, after a confirmation.
     """
     lang = requested_language()
     path = db.resolve_path()
     if not path.exists():
+        if recovery.had_database(path):
+            _database_unavailable(path, None, lang)
+            st.stop()
         _build_demo_on_first_run(path, lang)
     try:
         db.reader(path).check()
     except db.DatabaseBusyError:
-        st.warning(t("db.busy", lang, path=path), icon=":material/hourglass:")
+        st.warning(t("db.busy", lang), icon=":material/hourglass:")
         st.stop()
     except db.DatabaseError as exc:  # corrupt, or deleted again since we looked
-        _offer_rebuild(path, exc, lang)
+        _database_unavailable(path, None if isinstance(exc, db.DatabaseMissingError) else exc, lang)
         st.stop()
 
 
@@ -432,7 +446,7 @@ def render_targets_panel(zone_id: str | None, year: int | None, lang: str, *, as
 # ---------------------------------------------------------------- who is using the app (devzone.auth)
 
 KEY_LOCAL_USER = "auth_local_user"  # the name a local user logged in with (their role is re-read every run)
-KEY_THROTTLE = "auth_login_throttle"
+KEY_LOCAL_TOKEN = "auth_local_token"  # auth.session_token at login: a changed password ends the session
 KEY_OIDC_RECORDED = "auth_oidc_login_recorded"
 KEY_LOGIN_ERROR = "auth_login_error"
 KEY_GO_HOME = "auth_go_home"
@@ -466,11 +480,16 @@ def _users() -> tuple[dict[str, auth.User], str | None]:
 
 
 def current_identity() -> auth.Identity:
-    """Who this session is, with the role the users file (or secrets) gives them *now*."""
+    """Who this session is, with the role the users file (or secrets) gives them *now*. A local session whose
+    password has changed since it logged in (or whose user was removed) is logged out here."""
     users, _ = _users()
     name = st.session_state.get(KEY_LOCAL_USER)
     if name:
-        return auth.Identity(name, auth.role_of_local_user(users, name), "local")
+        if auth.session_token(users.get(name)) == st.session_state.get(KEY_LOCAL_TOKEN):
+            return auth.Identity(name, auth.role_of_local_user(users, name), "local")
+        st.session_state.pop(KEY_LOCAL_USER, None)
+        st.session_state.pop(KEY_LOCAL_TOKEN, None)
+        _record("logout", name, auth.role_of_local_user(users, name), "ok", "session ended: password changed")
     if oidc_configured() and st.user.is_logged_in:
         claims = st.user.to_dict()
         return auth.Identity(auth.oidc_display_name(claims),
@@ -478,27 +497,51 @@ def current_identity() -> auth.Identity:
     return auth.ANONYMOUS
 
 
+def client_address() -> str:
+    """The viewer's address: `st.context.ip_address`; behind a reverse proxy that sets it (and only when
+    `DEVZONE_TRUST_PROXY=1`), the last address of X-Forwarded-For. "local" for a browser on the server."""
+    if os.environ.get("DEVZONE_TRUST_PROXY", "").strip() == "1":
+        forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded[:64]
+    try:
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no request context (a bare script run)
+        address = None
+    return address[:64] if isinstance(address, str) and address else "local"
+
+
 def _record(action: str, identity_name: str, role: str, result: str, detail: str = "") -> None:
-    audit.record(action, user=identity_name or "(anonymous)", role=role, result=result, detail=detail,
-                 path=audit.audit_log_path(db.resolve_path()))
+    path = audit.audit_log_path(db.resolve_path())
+    if action in audit.VIEWER_ACTIONS and role != auth.ADMIN:  # anyone can cause these: rate-limited
+        audit.record_viewer(action, user=identity_name or "(anonymous)", role=role, result=result, detail=detail,
+                            client=client_address(), path=path)
+        return
+    audit.record(action, user=identity_name or "(anonymous)", role=role, result=result, detail=detail, path=path)
 
 
 def _try_local_login(users: dict[str, auth.User], name: str, password: str, lang: str) -> None:
-    throttle = st.session_state.setdefault(KEY_THROTTLE, auth.LoginThrottle())
-    if throttle.is_locked():
-        st.session_state[KEY_LOGIN_ERROR] = t("auth.locked", lang, seconds=int(throttle.seconds_locked()) + 1)
-        _record("login_failed", name, auth.VIEWER, "refused", "locked out")
+    guard = auth.LoginGuard()
+    try:
+        attempt = guard.attempt(name, client_address())
+    except sqlite3.Error as exc:  # the lockout store cannot be written: no attempt can be counted, so none is made
+        st.session_state[KEY_LOGIN_ERROR] = t("auth.unavailable", lang)
+        _record("login_failed", name.strip(), auth.VIEWER, "refused", f"lockout store: {exc}")
         return
-    time.sleep(throttle.delay())  # repeated failures answer ever more slowly
+    if attempt.refused:
+        st.session_state[KEY_LOGIN_ERROR] = t("auth.locked", lang, seconds=int(attempt.locked_seconds) + 1)
+        _record("login_failed", name.strip(), auth.VIEWER, "refused", "locked out")
+        return
+    time.sleep(attempt.delay)  # repeated failures answer ever more slowly
     user = auth.authenticate(users, name, password)
     if user is None:
-        throttle.failed()
         st.session_state[KEY_LOGIN_ERROR] = t("auth.failed", lang)
         _record("login_failed", name.strip(), auth.VIEWER, "failed")
         return
-    throttle.succeeded()
+    guard.succeeded(name)
     st.session_state.pop(KEY_LOGIN_ERROR, None)
     st.session_state[KEY_LOCAL_USER] = user.name
+    st.session_state[KEY_LOCAL_TOKEN] = auth.session_token(user)
     _record("login", user.name, user.role, "ok", "local")
 
 
@@ -506,6 +549,7 @@ def _logout(identity: auth.Identity) -> None:
     _record("logout", identity.name, identity.role, "ok", identity.method)
     if identity.method == "local":
         st.session_state.pop(KEY_LOCAL_USER, None)
+        st.session_state.pop(KEY_LOCAL_TOKEN, None)
         st.session_state[KEY_GO_HOME] = True  # an admin who logs out on an admin page lands on the first page
         st.rerun()
     st.session_state.pop(KEY_OIDC_RECORDED, None)

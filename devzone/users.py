@@ -4,7 +4,7 @@
     python -m devzone.users add EMAIL --role admin --no-password     # an OIDC admin (signs in via st.login)
     python -m devzone.users list
     python -m devzone.users remove NAME
-    python -m devzone.users passwd NAME [--password-stdin]
+    python -m devzone.users passwd NAME [--password-stdin]    # also ends that user's sessions
 
 The file is `DEVZONE_USERS_FILE` (default data/users.toml), or `--file PATH`. Passwords are asked twice
 with getpass (not echoed), or read from the first line of standard input with --password-stdin.
@@ -91,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 1
     print(f"{args.command} {name}: {path}")
+    if args.command in ("passwd", "remove"):
+        print("该用户已登录的会话将在下一次操作时退出 / that user's sessions end on their next click")
     return 0
 
 

@@ -266,7 +266,8 @@ def load_files(paths: list[Path | str], db_path: Path | str, *, dry_run: bool = 
                confirm_outliers: bool = False) -> LoadResult:
     """Load files as one all-or-nothing batch. Raises InputRejected (and touches nothing) on any error.
 
-    fresh=True builds the new snapshot from an empty database instead of the live one (used by build-demo).
+    fresh=True builds the new snapshot from an empty database instead of the live one (used by build-demo); it is
+    still one more publish in the history (etl.publish._carry_history), so earlier snapshots stay restorable.
     dry_run=True compares with the live snapshot and fills result.diffs (value_diff, project_diff, …) but
     writes nothing. lock_timeout: seconds to wait for another publish to finish (None = wait as long as it
     takes); raises PublishBusy when it runs out. kind is recorded in the `loads` table (load | demo).
@@ -691,6 +692,8 @@ def _publish(batch: Batch, base: Path | None, db_path: Path, loaded_by: str | No
             _sync_catalogue(con)
             _sync_settings(con)
             load_id = next_load_id(con)
+            if fresh:
+                load_id = _carry_history(con, db_path, load_id)
             loaded_at = dt.datetime.now().replace(microsecond=0)
             for sheet in batch.sheets:
                 con.execute("INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, 'loaded', ?)",
@@ -708,11 +711,56 @@ def _publish(batch: Batch, base: Path | None, db_path: Path, loaded_by: str | No
         finally:
             con.close()
         swap_in(tmp_path, db_path, load_id)
-        if fresh:  # a new lineage: snapshots of the database this one replaced cannot be rolled back to
-            snapshots.remove_all(db_path, keep=load_id)
         return load_id
     finally:
         remove_temp(tmp_path)
+
+
+def history_source(db_path: Path) -> Path | None:
+    """Where the history of `db_path` can be read: the live file, else the newest readable kept snapshot."""
+    for candidate in [db_path, *reversed(snapshots.kept(db_path).values())]:
+        if not candidate.is_file():
+            continue
+        try:
+            con = open_read_only(candidate)
+            try:
+                con.execute("SELECT count(*) FROM load_log").fetchone()
+            finally:
+                con.close()
+        except duckdb.Error:
+            continue
+        return candidate
+    return None
+
+
+def _carry_history(con: duckdb.DuckDBPyConnection, db_path: Path, load_id: int) -> int:
+    """A build from scratch is one more publish, not a new lineage: the history of the database it replaces
+    (the live file, or the newest readable kept snapshot when that is damaged) is copied in, every earlier load
+    marked as replaced by this one, and the new load id follows every earlier id and every kept snapshot, so
+    that the earlier snapshots stay valid rollback targets. Returns this publish's load id."""
+    source = history_source(db_path)
+    if source is not None:
+        con.execute(f"ATTACH {_sql_string(str(source))} AS prior (READ_ONLY)")
+        try:
+            has_loads = con.execute("SELECT table_name FROM information_schema.tables"
+                                   " WHERE table_catalog = 'prior' AND table_name = 'loads'").fetchall()
+            for table in ("loads", "load_log") if has_loads else ("load_log",):
+                present = {r[0] for r in con.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_catalog = 'prior'"
+                    " AND table_name = ?", [table]).fetchall()}
+                columns = [r[0] for r in con.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database()"
+                    " AND table_name = ? ORDER BY ordinal_position", [table]).fetchall()]
+                shared = [c for c in columns if c in present]
+                con.execute(f"INSERT INTO {table} ({', '.join(shared)}) SELECT {', '.join(shared)} FROM prior.{table}")
+        finally:
+            con.execute("DETACH prior")
+        backfill_loads(con)  # loads older than the `loads` table, from the copied load_log
+    load_id = max(next_load_id(con), max(snapshots.kept(db_path), default=0) + 1, load_id)
+    con.execute("UPDATE loads SET rolled_back_by = ? WHERE coalesce(status, 'active') = 'active'", [load_id])
+    con.execute("UPDATE loads SET status = 'rolled_back'")
+    con.execute("UPDATE load_log SET status = 'rolled_back'")
+    return load_id
 
 
 # ---- the `loads` table: one row per publish (load, demo build or rollback)

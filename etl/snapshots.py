@@ -1,12 +1,15 @@
 """Published snapshots kept for rollback: `<db dir>/.snapshots/<db stem>/load-<load_id>.duckdb`.
 
-Every publish writes a new database file and swaps it in with os.replace, so a published file is never
-modified afterwards: the kept copy is a hard link to it (no extra space), or a plain copy where the file
-system refuses hard links. Only the last N are kept (N = $DEVZONE_KEEP_SNAPSHOTS, default 10; 0 keeps none).
+Every publish writes a new database file and swaps it in with os.replace. The kept snapshot is a file of
+its own, never a hard link to the live one: damage to the live file (a disk error, a stray write) must not
+reach the copy a rollback would restore. Where the file system can clone (reflink: btrfs, XFS, APFS-like
+copy-on-write) the copy shares blocks until either side changes and costs no extra space; elsewhere it is
+a plain copy. Only the last N are kept (N = $DEVZONE_KEEP_SNAPSHOTS, default 10; 0 keeps none).
 Snapshots are only ever read (copied back for a rollback), never opened for writing.
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
@@ -48,7 +51,7 @@ def kept(db_path: Path | str) -> dict[int, Path]:
 
 
 def stage(finished: Path, db_path: Path, load_id: int) -> Path | None:
-    """Hard-link (else copy) the finished snapshot to a partial name in the snapshot folder; None if not kept."""
+    """Clone (else copy) the finished snapshot to a partial name in the snapshot folder; None if not kept."""
     if keep_count() == 0:
         return None
     folder = snapshot_dir(db_path)
@@ -56,10 +59,11 @@ def stage(finished: Path, db_path: Path, load_id: int) -> Path | None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         try:
-            os.link(finished, staged)
-        except OSError:  # no hard links here (another file system, FAT, some network shares): copy
+            _clone(finished, staged)
+        except OSError:  # no reflinks here (ext4, tmpfs, another file system, network shares): copy
+            staged.unlink(missing_ok=True)
             shutil.copyfile(finished, staged)
-            _fsync(staged)
+        _fsync(staged)
     except OSError:  # keeping a snapshot must never stop a publish: this one just cannot be rolled back to
         staged.unlink(missing_ok=True)
         return None
@@ -86,19 +90,21 @@ def prune(db_path: Path | str, keep: int | None = None) -> list[int]:
     return doomed
 
 
-def remove_all(db_path: Path | str, keep: int | None = None) -> None:
-    """Forget snapshots of an earlier lineage (a database rebuilt from scratch), except load `keep`."""
-    for load_id, path in kept(db_path).items():
-        if load_id != keep:
-            path.unlink(missing_ok=True)
-
-
 def remove_partial(db_path: Path | str) -> None:
     """Leftovers of a publish that crashed while keeping its snapshot (called under the write lock)."""
     folder = snapshot_dir(db_path)
     if folder.is_dir():
         for stale in folder.glob(".load-*.partial"):
             stale.unlink(missing_ok=True)
+
+
+_FICLONE = 0x40049409  # linux/fs.h: _IOW(0x94, 9, int)
+
+
+def _clone(source: Path, target: Path) -> None:
+    """A copy-on-write clone of `source` at `target` (OSError where the file system cannot)."""
+    with open(source, "rb") as src, open(target, "xb") as dst:
+        fcntl.ioctl(dst.fileno(), _FICLONE, src.fileno())
 
 
 def _fsync(path: Path) -> None:

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from devzone import audit, auth, users
+from devzone import audit, auth, limits, users
 
 
 @pytest.fixture
@@ -127,35 +127,114 @@ def test_role_lookup():
     assert auth.role_of_local_user(users_, "李四") == "viewer"
     assert auth.role_of_local_user(users_, "removed since") == "viewer"
     assert auth.role_of_local_user(users_, "ops@example.cn") == "viewer"  # no password: cannot log in locally
-    assert auth.role_of_oidc_user({"email": "OPS@example.cn", "sub": "1"}, users_) == "admin"
-    assert auth.role_of_oidc_user({"email": "wangwu@example.cn"}, users_) == "admin"
-    assert auth.role_of_oidc_user({"email": "guest@example.cn"}, users_) == "viewer"
+    verified = {"email_verified": True}
+    assert auth.role_of_oidc_user({"email": "OPS@example.cn", "sub": "1", **verified}, users_) == "admin"
+    assert auth.role_of_oidc_user({"email": "wangwu@example.cn", **verified}, users_) == "admin"
+    assert auth.role_of_oidc_user({"email": "guest@example.cn", **verified}, users_) == "viewer"
     assert auth.role_of_oidc_user({"email": "x@example.cn", "sub": "abc"}, users_, admins=["abc"]) == "admin"
-    assert auth.role_of_oidc_user({"email": "x@example.cn"}, users_, admins=["abc"]) == "viewer"
+    assert auth.role_of_oidc_user({"email": "x@example.cn", **verified}, users_, admins=["abc"]) == "viewer"
     assert auth.role_of_oidc_user({}, users_, admins=[""]) == "viewer"
+
+
+def test_oidc_matches_only_a_verified_email_or_the_sub_never_a_local_name():
+    users_ = {
+        "张三": auth.User("张三", "admin", auth.hash_password("password one"), email="zhangsan@example.cn"),
+        "ops@example.cn": auth.User("ops@example.cn", "admin"),
+    }
+    # an unverified email is anyone's to type at some identity providers
+    assert auth.role_of_oidc_user({"email": "ops@example.cn", "sub": "s1"}, users_) == "viewer"
+    assert auth.role_of_oidc_user({"email": "ops@example.cn", "email_verified": False, "sub": "s1"}, users_) == "viewer"
+    assert auth.role_of_oidc_user({"email": "ops@example.cn", "email_verified": True, "sub": "s1"}, users_) == "admin"
+    assert auth.role_of_oidc_user({"email": "boss@example.cn", "sub": "s1"}, users_, ["boss@example.cn"]) == "viewer"
+    # the name of a password user matches nothing (a sub or a verified email equal to it included) …
+    assert auth.role_of_oidc_user({"sub": "张三"}, users_) == "viewer"
+    assert auth.role_of_oidc_user({"email": "张三", "email_verified": True}, users_) == "viewer"
+    # … but that user's listed email, verified, does
+    assert auth.role_of_oidc_user({"email": "zhangsan@example.cn", "email_verified": True}, users_) == "admin"
+
+
+def test_a_password_change_changes_the_session_token(users_file, monkeypatch):
+    assert cli("add", "张三", "--role", "admin", "--password-stdin", password="password one",
+               monkeypatch=monkeypatch) == 0
+    before = auth.session_token(auth.read_users(users_file)["张三"])
+    assert before and before == auth.session_token(auth.read_users(users_file)["张三"])  # stable while unchanged
+    assert cli("passwd", "张三", "--password-stdin", password="password one", monkeypatch=monkeypatch) == 0
+    assert auth.session_token(auth.read_users(users_file)["张三"]) != before  # even the same password: new salt
+    assert auth.session_token(None) == ""
 
 
 # ---------------------------------------------------------------- lockout
 
-def test_throttle_slows_down_then_locks_out():
-    now = [1000.0]
-    throttle = auth.LoginThrottle(free_failures=2, max_failures=5, delay_seconds=1.0, lockout_seconds=60,
-                                  clock=lambda: now[0])
+@pytest.fixture
+def clock():
+    now = [1_000_000.0]
+    return now
+
+
+def guard(tmp_path, clock) -> auth.LoginGuard:
+    return auth.LoginGuard(tmp_path / "users.toml.lockout.sqlite", clock=lambda: clock[0])
+
+
+def test_failures_slow_down_then_lock_out_and_survive_a_reload(tmp_path, clock):
     delays = []
-    for _ in range(4):
-        delays.append(throttle.delay())
-        throttle.failed()
-    assert delays == [0.0, 0.0, 1.0, 2.0]
-    assert not throttle.is_locked()
-    throttle.failed()  # the fifth
-    assert throttle.is_locked() and throttle.seconds_locked() == 60
-    now[0] += 59
-    assert throttle.is_locked()
-    now[0] += 2
-    assert not throttle.is_locked() and throttle.delay() == 0.0
-    throttle.failed()
-    throttle.succeeded()
-    assert throttle.failures == 0 and throttle.delay() == 0.0
+    for _ in range(limits.LOGIN_MAX_FAILURES):
+        attempt = guard(tmp_path, clock).attempt("张三", "10.0.0.1")  # a new guard each time: a reload, a new session
+        assert not attempt.refused
+        delays.append(attempt.delay)
+    free = limits.LOGIN_FREE_FAILURES
+    expected = [min(limits.LOGIN_DELAY_SECONDS * max(0, n - free + 1), limits.LOGIN_MAX_DELAY_SECONDS)
+                for n in range(limits.LOGIN_MAX_FAILURES)]
+    assert delays == expected
+    locked = guard(tmp_path, clock).attempt("张三", "10.0.0.1")
+    assert locked.refused and locked.locked_seconds == limits.LOGIN_LOCKOUT_SECONDS
+    assert guard(tmp_path, clock).attempt("张三", "10.0.0.2").refused  # the name is locked, from anywhere
+    clock[0] += limits.LOGIN_LOCKOUT_SECONDS + 1
+    assert not guard(tmp_path, clock).attempt("张三", "10.0.0.3").refused
+
+
+def test_each_lockout_lasts_longer(tmp_path, clock):
+    lengths = []
+    for _ in range(3):
+        for _ in range(limits.LOGIN_MAX_FAILURES):
+            guard(tmp_path, clock).attempt("张三", "10.0.0.1")
+        lengths.append(guard(tmp_path, clock).seconds_locked("张三", "10.0.0.1"))
+        clock[0] += lengths[-1] + 1
+    base = limits.LOGIN_LOCKOUT_SECONDS
+    assert lengths == [min(base * 2 ** n, limits.LOGIN_MAX_LOCKOUT_SECONDS) for n in range(3)]
+
+
+def test_one_client_trying_many_names_is_locked_out(tmp_path, clock):
+    for n in range(limits.LOGIN_MAX_FAILURES):
+        assert not guard(tmp_path, clock).attempt(f"name{n}", "10.0.0.9").refused
+    assert guard(tmp_path, clock).attempt("another name", "10.0.0.9").refused
+    assert not guard(tmp_path, clock).attempt("another name", "10.0.0.10").refused  # another client is not
+
+
+def test_a_success_forgets_the_names_failures(tmp_path, clock):
+    for _ in range(limits.LOGIN_MAX_FAILURES - 1):
+        guard(tmp_path, clock).attempt("张三", "10.0.0.1")
+    guard(tmp_path, clock).succeeded("张三")
+    attempt = guard(tmp_path, clock).attempt("张三", "10.0.0.2")
+    assert not attempt.refused and attempt.delay == 0.0
+
+
+def test_concurrent_attempts_are_all_counted(tmp_path):
+    """Twenty sessions trying at once: exactly LOGIN_MAX_FAILURES get through before the lock, never more."""
+    store = tmp_path / "users.toml.lockout.sqlite"
+    results: list[auth.Attempt] = []
+    barrier = threading.Barrier(20)
+
+    def session(n: int) -> None:
+        barrier.wait()
+        results.append(auth.LoginGuard(store).attempt("张三", f"10.0.1.{n}"))
+
+    threads = [threading.Thread(target=session, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 20
+    assert sum(not r.refused for r in results) == limits.LOGIN_MAX_FAILURES
 
 
 # ---------------------------------------------------------------- audit log
@@ -196,3 +275,92 @@ def test_concurrent_appends_never_interleave(tmp_path):
         thread.join()
     entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert len(entries) == 80
+
+
+# ---------------------------------------------------------------- audit log floods
+
+@pytest.fixture
+def fresh_limiter(monkeypatch):
+    now = [6_000_000.0]
+    monkeypatch.setattr(audit, "_limiter", audit._ViewerLimiter(clock=lambda: now[0]))
+    return now
+
+
+def test_a_typed_name_is_cut_in_the_log(tmp_path):
+    path = tmp_path / "audit.log"
+    audit.record("login_failed", user="x" * 10_000, role="viewer", result="failed", detail="y" * 100_000, path=path)
+    [entry] = audit.recent(5, path)
+    assert len(entry["user"]) == limits.AUDIT_NAME_MAX_CHARS
+    assert len(entry["detail"]) == limits.AUDIT_DETAIL_MAX_CHARS
+
+
+def test_the_log_is_rotated_by_size_and_keeps_n_files(tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "AUDIT_MAX_BYTES", 2000)
+    path = tmp_path / "audit.log"
+    for i in range(200):
+        audit.record("login", user=f"user{i}", role="admin", result="ok", detail="d" * 100, path=path)
+    files = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("audit.log") and not p.name.endswith("lock"))
+    assert files == ["audit.log"] + [f"audit.log.{n}" for n in range(1, limits.AUDIT_KEEP_FILES + 1)]
+    assert all(p.stat().st_size <= 2000 for p in audit.log_files(path))
+    newest = audit.recent(3, path)
+    assert [e["user"] for e in newest] == ["user199", "user198", "user197"]
+    # reading crosses into the rotated files, newest first and without gaps
+    users_ = [e["user"] for e in audit.recent(1000, path)]
+    assert users_ == [f"user{i}" for i in range(199, 199 - len(users_), -1)] and len(users_) > 20
+
+
+def test_viewer_lines_are_rate_limited_per_client_and_per_name_and_summarised(tmp_path, fresh_limiter):
+    path = tmp_path / "audit.log"
+    per_minute = limits.AUDIT_VIEWER_LINES_PER_MINUTE
+    written = [audit.record_viewer("login_failed", user=f"guess{i}", role="viewer", result="failed",
+                                   client="10.0.0.1", path=path) for i in range(3 * per_minute)]
+    assert sum(e is not None for e in written) == per_minute  # one client, many names
+    written = [audit.record_viewer("login_failed", user="admin", role="viewer", result="failed",
+                                   client=f"10.1.0.{i}", path=path) for i in range(3 * per_minute)]
+    assert sum(e is not None for e in written) == per_minute  # one name, many clients
+    fresh_limiter[0] += 60  # the next minute: the held-back lines are summarised once, then lines flow again
+    assert audit.record_viewer("login_failed", user="later", role="viewer", result="failed", client="10.0.0.1",
+                               path=path) is not None
+    entries = audit.recent(1000, path)
+    floods = [e for e in entries if e["action"] == "flood"]
+    held_back = {e["detail"].split(" ")[0] for e in floods}
+    assert held_back == {str(2 * per_minute)}  # client 10.0.0.1 and name admin: each once
+    assert {e["detail"].split(" from ")[1].split(" in ")[0] for e in floods} == {"client 10.0.0.1", "name admin"}
+
+
+def test_the_admin_view_of_the_log_survives_a_flood(tmp_path, fresh_limiter):
+    path = tmp_path / "audit.log"
+    audit.record("publish", user="张三", role="admin", result="ok", detail="load 7", path=path)
+    audit.record("rollback", user="张三", role="admin", result="ok", detail="to load 6", path=path)
+    flood = 500
+    for i in range(flood):
+        fresh_limiter[0] += 1  # 500 seconds of guessing from 50 clients
+        audit.record_viewer("login_failed", user=f"guess{i}", role="viewer", result="failed",
+                            client=f"10.0.0.{i % 50}", path=path)
+    audit.flush_viewer_summaries()
+    rows = audit.for_admins(50, path)
+    assert [r["action"] for r in rows] == ["flood", "rollback", "publish"]
+    assert rows[0]["result"] == "summary" and rows[0]["detail"].startswith(f"{flood} × ")
+    assert [e["action"] for e in audit.recent(3, path)] != ["flood", "rollback", "publish"]  # the raw tail is noise
+
+
+def test_concurrent_viewer_lines_are_all_accounted_for(tmp_path, fresh_limiter):
+    """Forty sessions failing at once from one client: every attempt is a line or counted in a flood line."""
+    path = tmp_path / "audit.log"
+    barrier = threading.Barrier(40)
+
+    def session(n: int) -> None:
+        barrier.wait()
+        audit.record_viewer("login_failed", user=f"guess{n}", role="viewer", result="failed", client="10.0.0.1",
+                            path=path)
+
+    threads = [threading.Thread(target=session, args=(n,)) for n in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    held = audit.flush_viewer_summaries()
+    entries = audit.recent(1000, path)
+    lines = [e for e in entries if e["action"] == "login_failed"]
+    assert len(lines) == limits.AUDIT_VIEWER_LINES_PER_MINUTE and held == 40 - len(lines)
+    assert sum(int(e["detail"].split(" ")[0]) for e in entries if e["action"] == "flood") == held

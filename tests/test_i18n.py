@@ -25,7 +25,7 @@ def test_lookup_defaults_to_chinese_and_fills_placeholders():
     assert t("home.title") == "数据概况"
     assert t("home.title", "en") == "Data overview"
     assert t("home.title", "fr") == "数据概况"  # anything unknown reads as the default
-    assert t("db.build_failed", "en", error="disk full") == "Building the demo database failed: disk full"
+    assert t("db.corrupt_detail", "en", detail="disk full") == "Technical detail: disk full"
 
 
 def test_unknown_key_is_loud():

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from devzone import auth, db, fmt
+from devzone import auth, db, fmt, limits
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = str(REPO_ROOT / "dashboard.py")
@@ -57,6 +57,12 @@ class Env:
 
 @pytest.fixture
 def env(demo_db, tmp_path, monkeypatch) -> Env:
+    yield make_env(demo_db, tmp_path, monkeypatch)
+    db.close_all()
+
+
+def make_env(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
+    """A copy of the demo database with its kept snapshots, a users file (an admin, a viewer), the audit log."""
     db_path = tmp_path / "data" / "devzone.duckdb"
     db_path.parent.mkdir()
     shutil.copy(demo_db, db_path)
@@ -71,8 +77,7 @@ def env(demo_db, tmp_path, monkeypatch) -> Env:
     monkeypatch.setenv("DEVZONE_DB", str(db_path))
     monkeypatch.setenv(auth.USERS_FILE_ENV, str(users_file))
     monkeypatch.delenv("DEVZONE_AUDIT_LOG", raising=False)  # default: beside the database
-    yield Env(db_path, users_file, db_path.parent / "audit.log")
-    db.close_all()
+    return Env(db_path, users_file, db_path.parent / "audit.log")
 
 
 def long_csv(value: float, zone: str = ZONE, year: int = YEAR) -> bytes:
@@ -172,29 +177,31 @@ def test_the_page_itself_refuses_a_viewer(env):
     assert [(e["action"], e["result"]) for e in env.audit()] == [("refused", "refused")]
 
 
-def test_a_wrong_password_is_refused_audited_and_locks_out(env):
+def test_a_wrong_password_is_refused_audited_and_locks_out(env, monkeypatch):
+    monkeypatch.setattr(limits, "LOGIN_DELAY_SECONDS", 0.0)
     app = AppTest.from_file(ENTRYPOINT, default_timeout=TIMEOUT).run()
     log_in(app, ADMIN, "not the password")
     assert [e.value for e in app.sidebar.error] == ["用户名或密码不正确。"]
     assert "数据管理" not in nav_titles(app)
     entry = env.audit()[-1]
     assert (entry["action"], entry["user"], entry["result"]) == ("login_failed", ADMIN, "failed")
-    throttle = app.session_state["auth_login_throttle"]
-    throttle.locked_until = throttle.clock() + 30  # as after five failures (the delays are tested in test_auth)
+    for _ in range(limits.LOGIN_MAX_FAILURES - 1):  # no waiting between them (the delays are tested in test_auth)
+        log_in(app, ADMIN, "not the password")
     log_in(app, ADMIN, ADMIN_PASSWORD)  # the right password does not help while locked out
     assert "秒后再试" in app.sidebar.error[0].value
     assert "数据管理" not in nav_titles(app)
     assert env.audit()[-1]["detail"] == "locked out"
 
 
-def oidc_app(email: str) -> AppTest:
+def oidc_app(email: str, verified: bool = True) -> AppTest:
     """A session signed in through an identity provider: `[auth]` configured, st.user filled by the IdP."""
     app = AppTest.from_file(ENTRYPOINT, default_timeout=TIMEOUT)
     app.secrets = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
                             "client_id": "dashboard", "client_secret": "secret",
                             "server_metadata_url": "https://idp.example/.well-known/openid-configuration"},
                    "devzone": {"admins": ["boss@example.cn"]}}
-    app.user = {"is_logged_in": True, "email": email, "sub": "sub-" + email, "name": "某人"}
+    app.user = {"is_logged_in": True, "email": email, "email_verified": verified, "sub": "sub-" + email,
+                "name": "某人"}
     return app.run()
 
 
@@ -212,13 +219,17 @@ def test_oidc_admins_are_listed_in_secrets_or_the_users_file(env):
     assert_ran_cleanly(boss)
     assert boss.title[0].value == "数据管理" and boss.file_uploader
 
+    unverified = oidc_app("boss@example.cn", verified=False)  # an email the provider has not verified
+    assert_ran_cleanly(unverified)
+    assert "数据管理" not in nav_titles(unverified)
+
     users_ = auth.read_users(env.users_file)
     users_["ops@example.cn"] = auth.User("ops@example.cn", "admin")  # added with --no-password
     auth.write_users(users_, env.users_file)
     assert "数据管理" in nav_titles(oidc_app("ops@example.cn"))
     logins = [(e["user"], e["role"], e["detail"]) for e in env.audit() if e["action"] == "login"]
     assert logins == [("someone@example.cn", "viewer", "oidc"), ("boss@example.cn", "admin", "oidc"),
-                      ("ops@example.cn", "admin", "oidc")]
+                      ("boss@example.cn", "viewer", "oidc"), ("ops@example.cn", "admin", "oidc")]
 
 
 # ---------------------------------------------------------------- admins

@@ -284,30 +284,6 @@ def test_an_empty_snapshot_says_how_to_load_data(tmp_path, monkeypatch):
         db.close_all()
 
 
-def test_corrupt_database_is_explained_and_rebuilt_only_on_request(tmp_path, monkeypatch):
-    broken = tmp_path / "devzone.duckdb"
-    junk = b"not a database " * 500
-    broken.write_bytes(junk)
-    monkeypatch.setenv("DEVZONE_DB", str(broken))
-    try:
-        app = AppTest.from_file(ENTRYPOINT, default_timeout=TIMEOUT)
-        app.switch_page(PAGE)
-        app.run()
-        assert not app.exception
-        assert "无法读取" in app.error[0].value and str(broken) in app.error[0].value
-        assert broken.read_bytes() == junk, "the corrupt file must not be replaced without being asked"
-        assert not app.metric, "no numbers are shown from an unreadable database"
-        [rebuild] = [b for b in app.button if b.label == "重新生成演示数据库"]
-
-        rebuild.click().run()
-        assert_ran_cleanly(app)
-        assert metrics(app)["开发区"] == "28个"
-        backups = list(tmp_path.glob("devzone.duckdb.corrupt-*"))
-        assert len(backups) == 1 and backups[0].read_bytes() == junk  # kept, not deleted
-    finally:
-        db.close_all()
-
-
 PROBE_PAGE = '''
 import streamlit as st
 from devzone import ui
