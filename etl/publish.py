@@ -13,7 +13,6 @@ import fcntl
 import hashlib
 import json
 import os
-import shutil
 import time
 import uuid
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import catalogue, layout, ledger, plausibility, snapshots, totals
+from etl import catalogue, layout, ledger, plausibility, snapshots, storage, totals
 from etl.account import SheetAccount
 from etl.errors import ErrorCollector, InputError, InputRejected
 from etl.normalise import (
@@ -681,9 +680,7 @@ def _publish(batch: Batch, base: Path | None, db_path: Path, loaded_by: str | No
              fresh: bool = False) -> int:
     tmp_path = temp_path(db_path)
     try:
-        if base is not None:
-            shutil.copyfile(base, tmp_path)
-        con = duckdb.connect(str(tmp_path))
+        con = storage.open_new_snapshot(tmp_path, base)
         try:
             con.execute("BEGIN TRANSACTION")
             con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
