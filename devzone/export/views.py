@@ -112,10 +112,10 @@ def filters_text(exported: ViewExport, lang: str) -> str:
     return t("export.filters", lang, year=year, zone=zone)
 
 
-def workbook_file_name(exported: ViewExport) -> str:
+def workbook_file_name(load_id: int | None, year: int | None = None, zone_id: str | None = None) -> str:
     """devzone_views_load12[_2021][_X140802].xlsx — what the admin download is saved as."""
-    parts = ["devzone_views", f"load{exported.load_id}" if exported.load_id is not None else None,
-             None if exported.year is None else str(exported.year), exported.zone_id]
+    parts = ["devzone_views", None if load_id is None else f"load{load_id}",
+             None if year is None else str(year), zone_id]
     return "_".join(p for p in parts if p) + ".xlsx"
 
 
