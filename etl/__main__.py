@@ -6,6 +6,7 @@
     python -m etl rollback LOAD_ID [--db DB] [--by NAME] [--dry-run]
     python -m etl template LAYOUT --out FILE.xlsx
     python -m etl export --format parquet|csv|xlsx --out DIR [--year Y] [--zone Z] [--db DB]
+    python -m etl distribute --to DIR [--db DB]
 
 Exit status: 0 success, 1 rejected input, 2 usage error.
 """
@@ -51,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--year", type=int, default=None, help="只导出该年（指标值、排名；项目按签约年份）")
     export.add_argument("--zone", default=None, help="只导出该开发区（代码、简称或全称）")
     export.add_argument("--db", type=Path, default=None)
+    distribute = commands.add_parser("distribute", help="把当前快照发布到分发目录（供其他主机上的副本同步）")
+    distribute.add_argument("--to", type=Path, required=True, metavar="DIR",
+                            help="分发目录：编号的快照文件和指针文件 CURRENT（另见环境变量 DEVZONE_PUBLISH_DIR）")
+    distribute.add_argument("--db", type=Path, default=None)
     demo = commands.add_parser("build-demo", help="用 data/demo/ 中的演示源文件重建演示数据库")
     demo.add_argument("--db", type=Path, default=None)
     synth = commands.add_parser("synth", help="生成全国规模的合成输入文件（用于基准测试）")
@@ -150,6 +155,15 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         for line in result.summary_lines():
             print(line)
+        return 0
+    if args.command == "distribute":
+        from etl.distribute import publish_snapshot
+
+        if not db.exists():
+            print(f"数据库 {db} 不存在", file=sys.stderr)
+            return 2
+        pointer = publish_snapshot(db, args.to)
+        print(f"已发布第 {pointer['load_id']} 次导入后的快照：{args.to / pointer['file']}")
         return 0
     if args.command == "export":
         return _export(db, args)

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import catalogue, layout, ledger, plausibility, snapshots, storage, totals
+from etl import catalogue, distribute, layout, ledger, plausibility, snapshots, storage, totals
 from etl.account import SheetAccount
 from etl.errors import ErrorCollector, InputError, InputRejected
 from etl.normalise import (
@@ -419,6 +419,7 @@ def swap_in(tmp_path: Path, db_path: Path, load_id: int) -> None:
     finally:
         snapshots.discard(kept)
     snapshots.prune(db_path)
+    distribute.publish_if_configured(db_path)  # replicas on other hosts (DEVZONE_PUBLISH_DIR)
 
 
 def _stored_frame(kind: str, batch_frame: pd.DataFrame) -> pd.DataFrame:
