@@ -91,3 +91,15 @@ def test_a_broken_pointer_is_no_source(tmp_path):
     source.mkdir()
     (source / distribute.POINTER).write_text(json.dumps({"file": "../../etc/passwd"}), encoding="utf-8")
     assert sync.sync_once(source, tmp_path / "replica").status == "no-source"
+
+
+def test_distribute_command_publishes_the_live_snapshot(tmp_path, monkeypatch, capsys):
+    from etl.__main__ import main
+
+    monkeypatch.delenv(distribute.PUBLISH_DIR_ENV, raising=False)
+    db = tmp_path / "devzone.duckdb"
+    _load(tmp_path, db, 36)
+    assert main(["distribute", "--to", str(tmp_path / "dist"), "--db", str(db)]) == 0
+    pointer = distribute.read_pointer(tmp_path / "dist")
+    assert pointer["sha256"] == digest(db) and pointer["file"] in capsys.readouterr().out
+    assert main(["distribute", "--to", str(tmp_path / "dist"), "--db", str(tmp_path / "none.duckdb")]) == 2
