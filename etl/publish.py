@@ -606,16 +606,12 @@ def open_read_only(path: Path | str) -> duckdb.DuckDBPyConnection:
     of the path, which may still be an older snapshot) and selected as the default catalog."""
     con = duckdb.connect(":memory:")
     try:
-        con.execute(f"ATTACH {_sql_string(str(path))} AS snap (READ_ONLY)")
+        con.execute(f"ATTACH {storage.sql_string(str(path))} AS snap (READ_ONLY)")
         con.execute("USE snap")
     except BaseException:
         con.close()
         raise
     return con
-
-
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _stored_relation(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> str | None:

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import duckdb
 
-# DuckDB 1.0 and later read v1.0.0 files (tests/etl/test_old_clients.py opens the demo with 1.x clients).
+# DuckDB 1.1 and later open a snapshot in v1.0.0 (tests/etl/test_old_clients.py); 1.0 itself reads v1.0.0 files
+# but not the primary-key indexes DuckDB 2.0 writes into them.
 DEFAULT_STORAGE_VERSION = "v1.0.0"
 STORAGE_VERSION_ENV = "DEVZONE_STORAGE_VERSION"
 NEW_ALIAS = "snap_new"
@@ -87,7 +88,7 @@ def written_version(version: str) -> str:
             con.execute("CREATE TABLE probe.t AS SELECT 1 AS x")
         except duckdb.Error as exc:
             raise StorageVersionError(f"{STORAGE_VERSION_ENV}={version}：DuckDB {duckdb.__version__} "
-                                      f"无法写入该存储版本（{exc}）— 请改为 {DEFAULT_STORAGE_VERSION} 或更新的版本") from None
+                                      f"无法写入该存储版本（{str(exc).split(', valid options')[0]}）— 请改为 {DEFAULT_STORAGE_VERSION} 或更新的版本") from None
         finally:
             con.close()
         return file_storage_version(probe) or version

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 import shutil
 
-import duckdb
 import pandas as pd
 import pytest
 
 from etl.paths import REPO_ROOT
 from etl.publish import load_files
+from tests.builders import frame as run
 from tests.builders import write_csv
 
 CONTRACT = REPO_ROOT / "docs" / "data-contract.md"
@@ -21,14 +21,6 @@ def documented() -> dict[str, str]:
     """name -> SQL of every ```sql block in the contract that starts with `-- query: name`."""
     blocks = re.findall(r"```sql\n(-- query: (\w+)\n.*?)```", CONTRACT.read_text(encoding="utf-8"), re.S)
     return {name: sql for sql, name in blocks}
-
-
-def run(db, sql: str) -> pd.DataFrame:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).df()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")

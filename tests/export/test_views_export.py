@@ -13,7 +13,7 @@ import pytest
 from devzone.queries import PUBLIC_VIEWS
 from etl.__main__ import main
 from etl.publish import load_files
-from tests.builders import LEDGER_HEADER, ledger_row, query
+from tests.builders import LEDGER_HEADER, frame, ledger_row, query
 
 STAMPS = ("snapshot_load_id", "data_as_of")
 FORMULAS = ('=HYPERLINK("http://example.invalid","点我")', "+1+1", "-2+3", "@SUM(A1:A2)")
@@ -21,13 +21,7 @@ FORMULAS = ('=HYPERLINK("http://example.invalid","点我")', "+1+1", "-2+3", "@S
 
 def _view(db, view: str, where: str = "", params: list | None = None) -> pd.DataFrame:
     """The view as any client reads it: all its columns, no extras."""
-    import duckdb
-
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(f"SELECT * FROM {view} {where}", params or []).df()
-    finally:
-        con.close()
+    return frame(db, f"SELECT * FROM {view} {where}", params)
 
 
 def _stamp(db) -> tuple[int, dt.date]:
