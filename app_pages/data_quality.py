@@ -7,7 +7,7 @@ What the page shows is built once per snapshot and language (`snapshot_view`) an
 """
 import streamlit as st
 
-from devzone import charts, db, fmt, overview, queries, tables, ui
+from devzone import admin_view, charts, db, fmt, overview, queries, tables, ui
 from devzone import quality_view as view
 from devzone.i18n import t
 
@@ -141,3 +141,20 @@ else:
 st.subheader(t("home.indicators", lang))
 st.caption(t("home.indicators_caption", lang))
 st.dataframe(catalogue_table, hide_index=True, width="stretch", height="content")
+
+# ---------------------------------------------------------------- the public views as one workbook (admins only)
+identity = ui.current_identity()
+if identity.is_admin:
+    st.subheader(t("dq.section.export", lang))
+    st.caption(t("dq.export.caption", lang))
+    scope = st.radio(t("dq.export.scope", lang), view.EXPORT_SCOPES, horizontal=True, key="dq_export_scope",
+                     format_func=lambda s: t(f"dq.export.scope_{s}", lang),
+                     disabled=filters.zone_id is None or filters.year is None)
+    export_year, export_zone = view.export_scope(scope, filters.zone_id, filters.year)
+    db_path = db.resolve_path()
+    st.download_button(
+        t("dq.export.button", lang), icon=":material/download:", key="dq_export_views", mime=admin_view.XLSX_MIME,
+        file_name=view.views_file_name(ui.load(queries.export_stamp), export_year, export_zone),
+        # built when clicked (not on every rerun), from the snapshot live at that moment: its stamp is inside
+        data=lambda: view.views_workbook(db.reader(db_path), export_year, export_zone, lang),
+        on_click=admin_view.record_views_download, args=(scope, identity.name, identity.role, db_path))

@@ -196,6 +196,11 @@ def record_template_download(layout: str, user: str, role: str, db_path: Path) -
     audit.record("template", user=user, role=role, result="ok", detail=layout, path=audit.audit_log_path(db_path))
 
 
+def record_views_download(scope: str, user: str, role: str, db_path: Path) -> None:
+    """The 数据质量 page's export of the public views (devzone/export/views.py)."""
+    audit.record("export_views", user=user, role=role, result="ok", detail=scope, path=audit.audit_log_path(db_path))
+
+
 def record_refusal(user: str, role: str, db_path: Path, page: str) -> None:
     audit.record("refused", user=user or "(anonymous)", role=role, result="refused", detail=page,
                  path=audit.audit_log_path(db_path))

@@ -1634,3 +1634,41 @@ def province_name(name: object, lang: str | None = DEFAULT_LANG) -> str:
     if normalise_lang(lang) != "en":
         return text
     return PROVINCE_NAMES_EN.get(_PROVINCE_SUFFIX.sub("", text.strip()), text)
+
+
+# ---------------------------------------------------------------- the public views as files (python -m etl export,
+# the 数据质量 page's admin download: devzone/export/views.py)
+STRINGS.update({
+    "export.unknown_zone": ("找不到开发区“{zone}” — 请写开发区代码、简称或全称，如 X140802、盐湖高新区",
+                            "No zone “{zone}” — give a zone code, short name or full name, e.g. X140802 or 盐湖高新区"),
+    "export.unknown_format": ("未知的导出格式“{format}” — 应为 {formats} 之一",
+                              "Unknown export format “{format}” — use one of {formats}"),
+    "export.too_many_rows": (
+        "视图 {view} 有 {rows} 行，超过 Excel 工作表的上限 {limit} 行 — 请用 --year / --zone 缩小范围，或导出为 parquet / csv",
+        "View {view} has {rows} rows, more than an Excel sheet holds ({limit}) — narrow it with --year / --zone, "
+        "or export parquet / csv"),
+    "export.note.load_id": ("快照（导入编号）", "Snapshot (load id)"),
+    "export.note.as_of": ("数据截至", "Data as of"),
+    "export.note.published_at": ("发布时间", "Published at"),
+    "export.note.columns": ("列说明", "Columns"),
+    "export.note.columns_text": (
+        "每个工作表是一个公共视图，列名与数据库视图相同（见 docs/data-contract.md）；每行另有 snapshot_load_id（快照的导入编号）、"
+        "data_as_of（数据截至日期）和 is_synthetic（是否模拟数据；开发区名录、指标目录和导入记录不是数值，恒为 false）。"
+        "金额单位为亿元。",
+        "Each sheet is one public view, with the view's column names (see docs/data-contract.md); every row also has "
+        "snapshot_load_id (the snapshot's load id), data_as_of (the day the data describes) and is_synthetic "
+        "(synthetic figure; always false for the zone register, the catalogue and the load records, which are not "
+        "figures). Money is in 亿元 (100 million yuan)."),
+    "export.all": ("全部", "all"),
+    "export.filters": ("年份：{year}；开发区：{zone}", "Year: {year}; zone: {zone}"),
+    "dq.section.export": ("导出公共视图", "Export the public views"),
+    "dq.export.caption": (
+        "供 Excel、WPS、Power BI 使用：六个公共视图各一个工作表，与命令 python -m etl export --format xlsx 的结果相同；"
+        "每行注明快照的导入编号、数据截至日期和是否模拟数据。",
+        "For Excel, WPS and Power BI: one sheet per public view, the same as python -m etl export --format xlsx; "
+        "every row carries the snapshot's load id, the as-of date and the synthetic flag."),
+    "dq.export.scope_all": ("全部开发区、全部年份", "All zones, all years"),
+    "dq.export.scope_selection": ("侧栏所选开发区和年份", "The sidebar's zone and year"),
+    "dq.export.scope": ("范围", "Scope"),
+    "dq.export.button": ("下载 Excel（.xlsx）", "Download Excel (.xlsx)"),
+})

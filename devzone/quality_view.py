@@ -367,3 +367,28 @@ def needs_projects(provenance_frame: pd.DataFrame, indicator: str) -> bool:
     row = provenance_frame[provenance_frame["indicator"] == indicator].iloc[0]
     kind = source_kind(row)
     return kind == "ledger" or (kind == "file" and not fmt.is_missing(row["ledger_value"]))
+
+
+# ---------------------------------------------------------------- the public views for Excel / WPS / Power BI (admins)
+
+EXPORT_SCOPES = ("all", "selection")
+
+
+def export_scope(scope: str, zone_id: str | None, year: int | None) -> tuple[int | None, str | None]:
+    """(year, zone_id) the download keeps: everything, or the sidebar's zone and year."""
+    return (year, zone_id) if scope == "selection" else (None, None)
+
+
+def views_file_name(stamp: pd.DataFrame, year: int | None, zone_id: str | None) -> str:
+    """From `queries.export_stamp`: the name the download is saved under."""
+    from devzone.export.views import workbook_file_name
+
+    load_id = None if stamp.empty or fmt.is_missing(stamp["load_id"].iloc[0]) else int(stamp["load_id"].iloc[0])
+    return workbook_file_name(load_id, year, zone_id)
+
+
+def views_workbook(source, year: int | None, zone_id: str | None, lang: str) -> bytes:
+    """The six public views as one .xlsx — the same workbook as `python -m etl export --format xlsx`."""
+    from devzone.export import views
+
+    return views.workbook(views.collect(source, year=year, zone=zone_id, lang=lang), lang)

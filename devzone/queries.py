@@ -754,3 +754,57 @@ def missing_relations(db: QuerySource, names: tuple[str, ...]) -> pd.DataFrame:
     chain / progress / target views until its next load."""
     present = db.query("SELECT table_name FROM information_schema.tables")
     return pd.DataFrame({"name": [n for n in names if n not in set(present["table_name"])]})
+
+
+# ---------------------------------------------------------------- the public views, for analysts (python -m etl export)
+
+# The views of data-contract.md whose columns do not change; an export writes each of them.
+PUBLIC_VIEWS = ("zones", "indicators", "indicator_values", "provincial_rankings", "projects", "load_history")
+# What --year / --zone keep of each view (None: not filtered). Projects count for the year they were signed.
+_VIEW_YEAR = {"indicator_values": "v.year", "provincial_rankings": "v.year", "projects": "year(v.signed_date)"}
+_VIEW_ZONE = ("zones", "indicator_values", "provincial_rankings", "projects")
+# Each exported row says whether it is a synthetic figure: the views that hold figures have the flag (rankings take
+# it from the value ranked); the zone register, the catalogue and the load records are not figures.
+_RANKED_VALUE = (" LEFT JOIN indicator_values s ON s.zone_id = v.zone_id AND s.year = v.year"
+                 " AND s.indicator = v.indicator")
+_VIEW_ORDER = {"zones": "v.zone_id", "indicators": None, "indicator_values": "v.zone_id, v.year, v.indicator",
+               "provincial_rankings": "v.province, v.year, v.indicator, v.rank, v.zone_id",
+               "projects": "v.project_id", "load_history": "v.load_id, v.file_name, v.sheet"}
+
+
+def export_stamp(db: QuerySource) -> pd.DataFrame:
+    """One row: load_id (the snapshot's latest publish, as text), published_at, and as_of — the day the data
+    describes (progress_as_of() of etl/schema.sql: the ledger's 截至 date unless the data is current)."""
+    return db.query(
+        """
+        SELECT (SELECT value FROM snapshot_meta WHERE key = 'load_id') AS load_id,
+               (SELECT value FROM snapshot_meta WHERE key = 'published_at') AS published_at,
+               progress_as_of() AS as_of
+        """
+    )
+
+
+def export_zone(db: QuerySource, zone: str) -> pd.DataFrame:
+    """zone_id — the zone a code, short name or full name stands for (no rows if none)."""
+    return db.query("SELECT zone_id FROM zones WHERE ? IN (zone_id, short_name, zone_name) ORDER BY zone_id LIMIT 1",
+                    [zone])
+
+
+def public_view(db: QuerySource, view: str, year: int | None = None, zone_id: str | None = None) -> pd.DataFrame:
+    """Every column of one of PUBLIC_VIEWS plus is_synthetic (where the view lacks it), for `year` and `zone_id`
+    where the view has them (None: all), in a stable order."""
+    if view not in PUBLIC_VIEWS:
+        raise ValueError(f"not a public view: {view}")
+    where, params = [], []
+    if year is not None and view in _VIEW_YEAR:
+        where.append(f"{_VIEW_YEAR[view]} = ?")
+        params.append(int(year))
+    if zone_id is not None and view in _VIEW_ZONE:
+        where.append("v.zone_id = ?")
+        params.append(zone_id)
+    synthetic, join = {"indicator_values": ("", ""), "projects": ("", ""),
+                       "provincial_rankings": (", coalesce(s.is_synthetic, false) AS is_synthetic", _RANKED_VALUE)
+                       }.get(view, (", false AS is_synthetic", ""))
+    filtered = f" WHERE {' AND '.join(where)}" if where else ""
+    order = f" ORDER BY {_VIEW_ORDER[view]}" if _VIEW_ORDER[view] else ""  # indicators: the catalogue's order
+    return db.query(f"SELECT v.*{synthetic} FROM {view} v{join}{filtered}{order}", params)

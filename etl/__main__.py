@@ -5,6 +5,8 @@
     python -m etl history [--db DB]
     python -m etl rollback LOAD_ID [--db DB] [--by NAME] [--dry-run]
     python -m etl template LAYOUT --out FILE.xlsx
+    python -m etl export --format parquet|csv|xlsx --out DIR [--year Y] [--zone Z] [--db DB]
+    python -m etl distribute --to DIR [--db DB]
 
 Exit status: 0 success, 1 rejected input, 2 usage error.
 """
@@ -20,6 +22,7 @@ from etl.errors import InputRejected
 from etl.paths import default_db_path
 from etl.plausibility import OutliersUnconfirmed
 from etl.publish import PublishBusy
+from etl.storage import StorageVersionError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,6 +46,16 @@ def _parser() -> argparse.ArgumentParser:
     template = commands.add_parser("template", help="生成空白填报模板（.xlsx）")
     template.add_argument("layout", metavar="LAYOUT", help="long / wide / ledger / enterprises / targets")
     template.add_argument("--out", type=Path, required=True)
+    export = commands.add_parser("export", help="把公共视图导出为 Parquet / CSV / Excel 文件（供 Excel、WPS、Power BI 使用）")
+    export.add_argument("--format", required=True, choices=("parquet", "csv", "xlsx"), dest="file_format")
+    export.add_argument("--out", type=Path, required=True, help="输出文件夹（每个视图一个文件；xlsx 为一个工作簿）")
+    export.add_argument("--year", type=int, default=None, help="只导出该年（指标值、排名；项目按签约年份）")
+    export.add_argument("--zone", default=None, help="只导出该开发区（代码、简称或全称）")
+    export.add_argument("--db", type=Path, default=None)
+    distribute = commands.add_parser("distribute", help="把当前快照发布到分发目录（供其他主机上的副本同步）")
+    distribute.add_argument("--to", type=Path, required=True, metavar="DIR",
+                            help="分发目录：编号的快照文件和指针文件 CURRENT（另见环境变量 DEVZONE_PUBLISH_DIR）")
+    distribute.add_argument("--db", type=Path, default=None)
     demo = commands.add_parser("build-demo", help="用 data/demo/ 中的演示源文件重建演示数据库")
     demo.add_argument("--db", type=Path, default=None)
     synth = commands.add_parser("synth", help="生成全国规模的合成输入文件（用于基准测试）")
@@ -91,6 +104,29 @@ def _print_history(db: Path) -> int:
     return 0
 
 
+def _export(db: Path, args: argparse.Namespace) -> int:
+    from devzone.db import DatabaseError, SnapshotReader
+    from devzone.export.views import ExportError, collect, write
+
+    reader = SnapshotReader(db)
+    try:
+        exported = collect(reader, year=args.year, zone=args.zone)
+        paths = write(exported, args.out, args.file_format)
+    except DatabaseError as exc:
+        print(f"数据库 {db} 无法读取：{exc.detail or exc}", file=sys.stderr)
+        return 2
+    except ExportError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    finally:
+        reader.close()
+    as_of = exported.as_of.isoformat() if exported.as_of else "-"
+    print(f"已导出第 {exported.load_id} 次导入后的快照（数据截至 {as_of}）：")
+    for path in paths:
+        print(path)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     db = args.db if getattr(args, "db", None) else default_db_path()
@@ -114,12 +150,23 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         try:
             result = rollback(db, args.load_id, args.by or _user(), dry_run=args.dry_run)
-        except (RollbackError, PublishBusy) as exc:
+        except (RollbackError, PublishBusy, StorageVersionError) as exc:
             print(f"回滚失败：{exc}", file=sys.stderr)
             return 1
         for line in result.summary_lines():
             print(line)
         return 0
+    if args.command == "distribute":
+        from etl.distribute import publish_snapshot
+
+        if not db.exists():
+            print(f"数据库 {db} 不存在", file=sys.stderr)
+            return 2
+        pointer = publish_snapshot(db, args.to)
+        print(f"已发布第 {pointer['load_id']} 次导入后的快照：{args.to / pointer['file']}")
+        return 0
+    if args.command == "export":
+        return _export(db, args)
     if args.command == "synth":
         from etl.synth import write_national_inputs
 
@@ -143,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     except PublishBusy as busy:
         print(str(busy), file=sys.stderr)
         return 1
+    except StorageVersionError as wrong:
+        print(str(wrong), file=sys.stderr)
+        return 2
     except InputRejected as rejected:
         for line in rejected.report():
             print(line, file=sys.stderr)

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import uuid
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from etl import snapshots
+from etl import snapshots, storage
 from etl.paths import SCHEMA_SQL
 from etl.publish import (
     _FIELDS,
@@ -155,8 +154,7 @@ def rollback(db_path: Path | str, load_id: int, by: str | None, *, lock_timeout:
         new_id = max(int(history["load_id"].max()), int(live_log["load_id"].max() if len(live_log) else 0)) + 1
         tmp_path = temp_path(db_path)
         try:
-            shutil.copyfile(snapshot, tmp_path)
-            con = duckdb.connect(str(tmp_path))
+            con = storage.open_new_snapshot(tmp_path, snapshot)
             try:
                 con.execute("BEGIN TRANSACTION")
                 con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))

@@ -13,7 +13,6 @@ import fcntl
 import hashlib
 import json
 import os
-import shutil
 import time
 import uuid
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import catalogue, layout, ledger, plausibility, snapshots, totals
+from etl import catalogue, distribute, layout, ledger, plausibility, snapshots, storage, totals
 from etl.account import SheetAccount
 from etl.errors import ErrorCollector, InputError, InputRejected
 from etl.normalise import (
@@ -421,6 +420,7 @@ def swap_in(tmp_path: Path, db_path: Path, load_id: int) -> None:
     finally:
         snapshots.discard(kept)
     snapshots.prune(db_path)
+    distribute.publish_if_configured(db_path)  # replicas on other hosts (DEVZONE_PUBLISH_DIR)
 
 
 def _stored_frame(kind: str, batch_frame: pd.DataFrame) -> pd.DataFrame:
@@ -607,16 +607,12 @@ def open_read_only(path: Path | str) -> duckdb.DuckDBPyConnection:
     of the path, which may still be an older snapshot) and selected as the default catalog."""
     con = duckdb.connect(":memory:")
     try:
-        con.execute(f"ATTACH {_sql_string(str(path))} AS snap (READ_ONLY)")
+        con.execute(f"ATTACH {storage.sql_string(str(path))} AS snap (READ_ONLY)")
         con.execute("USE snap")
     except BaseException:
         con.close()
         raise
     return con
-
-
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _stored_relation(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> str | None:
@@ -682,9 +678,7 @@ def _publish(batch: Batch, base: Path | None, db_path: Path, loaded_by: str | No
              fresh: bool = False) -> int:
     tmp_path = temp_path(db_path)
     try:
-        if base is not None:
-            shutil.copyfile(base, tmp_path)
-        con = duckdb.connect(str(tmp_path))
+        con = storage.open_new_snapshot(tmp_path, base)
         try:
             con.execute("BEGIN TRANSACTION")
             con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))

@@ -253,7 +253,7 @@ CREATE OR REPLACE MACRO project_alerts_at(as_of := current_date) AS TABLE
                CASE WHEN s.started_date <= CAST(as_of AS DATE)
                          OR (s.started_date IS NULL AND s.status IN ('开工', '投产')) THEN '开工'
                     ELSE '签约' END AS stage
-        FROM project_state_at(as_of) s
+        FROM project_state_at(as_of := as_of) s
         WHERE s.signed_date <= CAST(as_of AS DATE) AND s.status NOT IN ('终止', '在谈')
           AND NOT (s.status = '投产' AND coalesce(s.production_date <= CAST(as_of AS DATE), true))),
     measured AS (
@@ -292,7 +292,7 @@ CREATE OR REPLACE MACRO project_alerts_at(as_of := current_date) AS TABLE
            days_since_update, signed_level, late_level, stale_level, is_synthetic
     FROM levelled;
 
-CREATE OR REPLACE VIEW project_alerts AS SELECT * FROM project_alerts_at(progress_as_of());
+CREATE OR REPLACE VIEW project_alerts AS SELECT * FROM project_alerts_at(as_of := progress_as_of());
 
 -- 年度目标 against what is done, with 序时进度 (the share of the year elapsed at the as-of day; 1.0 for past
 -- years, 0.0 for future ones). Actual: for past years the indicator value; for the as-of year the ledger's
@@ -346,7 +346,7 @@ CREATE OR REPLACE MACRO target_progress_at(as_of := current_date) AS TABLE
            d AS as_of, actual_source, coalesce(target_synthetic, false) OR coalesce(value_synthetic, false) AS is_synthetic
     FROM measured;
 
-CREATE OR REPLACE VIEW target_progress AS SELECT * FROM target_progress_at(progress_as_of());
+CREATE OR REPLACE VIEW target_progress AS SELECT * FROM target_progress_at(as_of := progress_as_of());
 
 -- Firms still 在谈 in each zone: 在谈 projects of the ledger, and firms a 链主 is courting without a project.
 CREATE OR REPLACE VIEW chain_pipeline AS

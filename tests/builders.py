@@ -18,6 +18,15 @@ def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
         con.close()
 
 
+def frame(db: Path, sql: str, params: list | None = None):
+    """A query's result as a DataFrame, the database opened read-only as any client would."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).df()
+    finally:
+        con.close()
+
+
 def digest(path: Path) -> str:
     """SHA-256 of a file: a refused load leaves the database byte-identical."""
     import hashlib

@@ -115,7 +115,8 @@ def test_every_query_function_runs_on_the_demo(demo):
                     "indicators": ("signed_projects",), "category": "enterprises", "as_of": dt.date(2026, 11, 26),
                     "week_before": dt.date(2026, 11, 19), "first_day": dt.date(2026, 11, 1),
                     "last_day": dt.date(2026, 11, 30), "alert_day": dt.date(2026, 11, 26), "names": ("zones",),
-                    "first_year": 2019, "last_year": 2025, "limit": 5}
+                    "first_year": 2019, "last_year": 2025, "limit": 5, "zone": "盐湖高新区",
+                    "view": "indicator_values"}
     names = [n for n in dir(queries) if not n.startswith("_") and callable(getattr(queries, n))
              and getattr(getattr(queries, n), "__module__", "") == queries.__name__]
     assert len(names) >= 7
