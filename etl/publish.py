@@ -734,7 +734,7 @@ def _carry_history(con: duckdb.DuckDBPyConnection, db_path: Path, load_id: int) 
     that the earlier snapshots stay valid rollback targets. Returns this publish's load id."""
     source = history_source(db_path)
     if source is not None:
-        con.execute(f"ATTACH {_sql_string(str(source))} AS prior (READ_ONLY)")
+        con.execute(f"ATTACH {storage.sql_string(str(source))} AS prior (READ_ONLY)")
         try:
             has_loads = con.execute("SELECT table_name FROM information_schema.tables"
                                    " WHERE table_catalog = 'prior' AND table_name = 'loads'").fetchall()
