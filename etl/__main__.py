@@ -6,11 +6,13 @@
     python -m etl rollback LOAD_ID [--db DB] [--by NAME] [--dry-run]
     python -m etl template LAYOUT --out FILE.xlsx
 
-Exit status: 0 success, 1 rejected input, 2 usage error.
+Exit status: 0 success, 1 rejected input, 2 usage error, 3 environment failure (disk full, folder missing or
+not writable, file locked by the system…): one line on stderr says what and where; the database is unchanged.
 """
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import json
 import sys
@@ -20,6 +22,26 @@ from etl.errors import InputRejected
 from etl.paths import default_db_path
 from etl.plausibility import OutliersUnconfirmed
 from etl.publish import PublishBusy
+
+EXIT_REJECTED, EXIT_USAGE, EXIT_ENVIRONMENT = 1, 2, 3
+_CAUSES = {errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.EACCES: "没有写权限",
+           errno.EPERM: "没有写权限", errno.EROFS: "文件系统只读", errno.ENOTDIR: "路径中有一段不是文件夹",
+           errno.EEXIST: "路径中有一段不是文件夹", errno.ENOENT: "文件夹不存在", errno.EMFILE: "打开的文件过多"}
+
+
+def environment_message(exc: BaseException) -> str:
+    """One line for a failure of the machine rather than of the input: the cause, the path and what to do."""
+    if isinstance(exc, MemoryError):
+        return "环境错误：内存不足 — 请关闭其他程序或换一台内存更大的机器后重试；数据库未作任何改动。"
+    cause = _CAUSES.get(getattr(exc, "errno", None) or 0)
+    text = " ".join(str(exc).split())  # DuckDB's messages span lines
+    if cause is None:
+        lowered = text.lower()
+        cause = ("磁盘空间不足" if "no space left" in lowered else "没有写权限" if "permission denied" in lowered
+                 else "读写文件失败")
+    where = getattr(exc, "filename", None)
+    detail = f"{where}（{exc.strerror}）" if where and getattr(exc, "strerror", None) else text
+    return f"环境错误：{cause}：{detail} — 请检查磁盘空间、文件夹是否存在且可写，然后重试；数据库未作任何改动。"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -92,6 +114,17 @@ def _print_history(db: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; a failure of the environment (not of the input) exits 3 with one line, no traceback."""
+    import duckdb
+
+    try:
+        return _run(argv)
+    except (OSError, duckdb.IOException, MemoryError) as exc:
+        print(environment_message(exc), file=sys.stderr)
+        return EXIT_ENVIRONMENT
+
+
+def _run(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     db = args.db if getattr(args, "db", None) else default_db_path()
     if args.command == "history":
