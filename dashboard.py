@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from devzone import navigation, ui
+from devzone import navigation, ui, uploads
 from devzone.i18n import t
 from devzone.navigation import ADMIN_PAGES, PAGES
 
@@ -22,6 +22,7 @@ ui.ensure_database()
 ui.begin_run()
 filters = ui.sidebar_filters()
 identity = ui.sidebar_account(filters.lang)
+uploads.permit(identity.is_admin)  # only an admin's session may hold uploaded files (devzone/uploads.py)
 
 pages = [
     st.Page(PAGES_DIR / file_name, title=t(title_key, filters.lang), icon=icon, default=(i == 0),
