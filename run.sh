@@ -68,7 +68,7 @@ case "$command" in
         exec "$VENV/bin/python" -m pytest -q "$@"
         ;;
     *)
-        sed -n '2,9p' "$(basename "${BASH_SOURCE[0]}")" >&2
+        sed -n '2,10p' "$(basename "${BASH_SOURCE[0]}")" >&2
         exit 2
         ;;
 esac
