@@ -4,7 +4,8 @@ Streamlit prints an "External URL" by asking checkip.amazonaws.com unless the ad
 (.streamlit/config.toml sets browser.serverAddress and server.address). The server runs with
 - a sitecustomize shim (tests/netlog.py) that logs every name Python looks up and every socket it connects, and
 - HTTP(S)_PROXY pointing at a recording proxy on 127.0.0.1, so a request that slips past the shim is seen too.
-The intranet case (`--server.address 0.0.0.0`) runs in a network namespace that has only loopback (`unshare -rn`),
+A websocket from another site's page makes Streamlit look up this machine's addresses (to see whether the
+origin is itself) unless the app has pinned them (devzone/offline.py). The intranet case (`--server.address 0.0.0.0`) runs in a network namespace that has only loopback (`unshare -rn`),
 so binding every interface there opens nothing.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.serve import REPO_ROOT, free_port, wait_until_healthy
+from tests.deploy.client import AnonymousSession
 from tests.netlog import Recorder, outside, read_log, shim_dir
 
 BANNER = "You can now view"
@@ -107,4 +109,32 @@ def test_intranet_start_on_every_interface_looks_nothing_up(demo_db, tmp_path):
     printed = out.read_text()
     assert BANNER in printed, printed
     assert "External URL" not in printed
+    assert outside(read_log(net_log)) == [], "the server looked up or connected to outside addresses"
+
+
+def test_a_websocket_from_another_site_makes_the_server_look_nothing_up(demo_db, tmp_path):
+    from websockets.sync.client import connect
+
+    port = free_port()
+    out = tmp_path / "streamlit.log"
+    with Recorder() as proxy:
+        env, net_log = server_env(tmp_path, demo_db, proxy.url)
+        with open(out, "w") as sink:
+            process = subprocess.Popen(streamlit_command("--server.port", str(port)), cwd=REPO_ROOT, env=env,
+                                       stdout=sink, stderr=subprocess.STDOUT)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_until_healthy(base, process, out)
+            AnonymousSession(base).close()  # someone opened the dashboard once
+            for _ in range(3):
+                try:
+                    with connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"],
+                                 additional_headers={"Origin": "http://evil.example"}, open_timeout=30) as ws:
+                        ws.close()
+                except Exception:  # noqa: BLE001 - refused or closed: either way, what matters is what was asked
+                    pass
+            time.sleep(2)
+        finally:
+            stop(process)
+    assert proxy.requests == [], "the server sent HTTP requests"
     assert outside(read_log(net_log)) == [], "the server looked up or connected to outside addresses"
