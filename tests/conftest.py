@@ -164,12 +164,9 @@ def app_server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory, server_n
         _wait_until_healthy(base_url, process, log_path)
         yield base_url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
+        from benchmarks.serve import stop_process
+
+        stop_process(process)
 
 
 # ---------------------------------------------------------------- browser

@@ -10,16 +10,18 @@ so binding every interface there opens nothing.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from benchmarks.serve import REPO_ROOT, free_port, wait_until_healthy
+from benchmarks.serve import REPO_ROOT, free_port, stop_process, wait_until_healthy
 from tests.deploy.client import AnonymousSession
 from tests.netlog import Recorder, outside, read_log, shim_dir
 
@@ -53,29 +55,28 @@ def listening_addresses(port: int) -> set[str]:
     return found
 
 
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
+@contextlib.contextmanager
+def served(tmp_path: Path, demo_db: Path, proxy: Recorder) -> Iterator[tuple[str, subprocess.Popen, Path, Path]]:
+    """The app with the shipped settings on a free port, shim and recording proxy in place; (base URL,
+    process, its output, its network log). Healthy on 127.0.0.1 when yielded; stopped afterwards."""
+    port = free_port()
+    out = tmp_path / "streamlit.log"
+    env, net_log = server_env(tmp_path, demo_db, proxy.url)
+    with open(out, "w") as sink:
+        process = subprocess.Popen(streamlit_command("--server.port", str(port)), cwd=REPO_ROOT, env=env,
+                                   stdout=sink, stderr=subprocess.STDOUT)
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=15)
+        base = f"http://127.0.0.1:{port}"
+        wait_until_healthy(base, process, out)
+        yield base, process, out, net_log
+    finally:
+        stop_process(process)
 
 
 def test_start_with_the_shipped_settings_stays_on_loopback(demo_db, tmp_path):
-    port = free_port()
-    out = tmp_path / "streamlit.log"
-    with Recorder() as proxy:
-        env, net_log = server_env(tmp_path, demo_db, proxy.url)
-        with open(out, "w") as sink:
-            process = subprocess.Popen(streamlit_command("--server.port", str(port)), cwd=REPO_ROOT, env=env,
-                                       stdout=sink, stderr=subprocess.STDOUT)
-        try:
-            wait_until_healthy(f"http://127.0.0.1:{port}", process, out)
-            time.sleep(2)  # the banner (and any lookup behind it) follows the health endpoint
-            addresses = listening_addresses(port)
-        finally:
-            stop(process)
+    with Recorder() as proxy, served(tmp_path, demo_db, proxy) as (base, _, out, net_log):
+        time.sleep(2)  # the banner (and any lookup behind it) follows the health endpoint
+        addresses = listening_addresses(int(base.rsplit(":", 1)[1]))
     printed = out.read_text()
     assert BANNER in printed
     assert "External URL" not in printed
@@ -105,7 +106,7 @@ def test_intranet_start_on_every_interface_looks_nothing_up(demo_db, tmp_path):
             time.sleep(0.25)
         time.sleep(3)  # an external-address lookup would follow the banner's first line
     finally:
-        stop(process)
+        stop_process(process)
     printed = out.read_text()
     assert BANNER in printed, printed
     assert "External URL" not in printed
@@ -115,26 +116,15 @@ def test_intranet_start_on_every_interface_looks_nothing_up(demo_db, tmp_path):
 def test_a_websocket_from_another_site_makes_the_server_look_nothing_up(demo_db, tmp_path):
     from websockets.sync.client import connect
 
-    port = free_port()
-    out = tmp_path / "streamlit.log"
-    with Recorder() as proxy:
-        env, net_log = server_env(tmp_path, demo_db, proxy.url)
-        with open(out, "w") as sink:
-            process = subprocess.Popen(streamlit_command("--server.port", str(port)), cwd=REPO_ROOT, env=env,
-                                       stdout=sink, stderr=subprocess.STDOUT)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            wait_until_healthy(base, process, out)
-            AnonymousSession(base).close()  # someone opened the dashboard once
-            for _ in range(3):
-                try:
-                    with connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"],
-                                 additional_headers={"Origin": "http://evil.example"}, open_timeout=30) as ws:
-                        ws.close()
-                except Exception:  # noqa: BLE001 - refused or closed: either way, what matters is what was asked
-                    pass
-            time.sleep(2)
-        finally:
-            stop(process)
+    with Recorder() as proxy, served(tmp_path, demo_db, proxy) as (base, _, _, net_log):
+        AnonymousSession(base).close()  # someone opened the dashboard once
+        for _ in range(3):
+            try:
+                with connect(base.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit"],
+                             additional_headers={"Origin": "http://evil.example"}, open_timeout=30) as ws:
+                    ws.close()
+            except Exception:  # noqa: BLE001 - refused or closed: either way, what matters is what was asked
+                pass
+        time.sleep(2)
     assert proxy.requests == [], "the server sent HTTP requests"
     assert outside(read_log(net_log)) == [], "the server looked up or connected to outside addresses"
