@@ -7,7 +7,7 @@
     python -m etl template LAYOUT --out FILE.xlsx
 
 Exit status: 0 success, 1 rejected input, 2 usage error, 3 environment failure (disk full, folder missing or
-not writable, file locked by the system…): one line on stderr says what and where; the database is unchanged.
+not writable, a settings file that is not valid TOML…): one line on stderr says what and where; the database is unchanged.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import errno
 import getpass
 import json
 import sys
+import tomllib
 from pathlib import Path
 
 from etl.errors import InputRejected
@@ -113,6 +114,16 @@ def _print_history(db: Path) -> int:
     return 0
 
 
+def _toml_file(exc: BaseException) -> str:
+    """The settings file a TOML error came from (the `handle` the loader had open), else the catalogue folder."""
+    found, frame = None, exc.__traceback__
+    while frame is not None:
+        handle = frame.tb_frame.f_locals.get("handle")
+        found = getattr(handle, "name", None) or found
+        frame = frame.tb_next
+    return str(found or "etl/catalogue/*.toml")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; a failure of the environment (not of the input) exits 3 with one line, no traceback."""
     import duckdb
@@ -121,6 +132,10 @@ def main(argv: list[str] | None = None) -> int:
         return _run(argv)
     except (OSError, duckdb.IOException, MemoryError) as exc:
         print(environment_message(exc), file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    except tomllib.TOMLDecodeError as exc:  # a settings file edited by hand (thresholds, rules, synonyms)
+        print(f"环境错误：配置文件格式有误：{_toml_file(exc)}：{exc} — 请按 TOML 格式改正该文件后重试；"
+              "数据库未作任何改动。", file=sys.stderr)
         return EXIT_ENVIRONMENT
 
 

@@ -80,3 +80,24 @@ def test_a_full_disk_exits_3_and_leaves_the_database_as_it_was(tmp_path, monkeyp
     assert len(err) == 1 and "磁盘空间不足" in err[0] and "Traceback" not in err[0], err
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_broken_settings_file_exits_3_naming_it(tmp_path, monkeypatch, capsys):
+    """rows.toml (footer and total words) edited by hand into invalid TOML: a failure of the setup, not the input."""
+    import etl.__main__ as cli
+    import etl.rows
+
+    settings = tmp_path / "catalogue"
+    settings.mkdir()
+    broken = settings / "rows.toml"
+    broken.write_text("footer_labels = [\"填表人\"\nnote_labels = = 1\n", encoding="utf-8")
+    monkeypatch.setattr(etl.rows, "CATALOGUE_DIR", settings)
+    etl.rows._rules.cache_clear()
+    try:
+        good = write_csv(tmp_path / "ok.csv", ["开发区,年份,签约项目数", "太原高新区,2021,50"])
+        assert cli.main(["load", str(good), "--db", str(tmp_path / "d.duckdb")]) == 3
+    finally:
+        etl.rows._rules.cache_clear()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(broken) in err[0] and "TOML" in err[0], err
+    assert not (tmp_path / "d.duckdb").exists()
