@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import argparse
 import errno
+import functools
 import getpass
 import json
 import sys
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 from etl.errors import InputRejected
@@ -43,6 +45,36 @@ def environment_message(exc: BaseException) -> str:
     where = getattr(exc, "filename", None)
     detail = f"{where}（{exc.strerror}）" if where and getattr(exc, "strerror", None) else text
     return f"环境错误：{cause}：{detail} — 请检查磁盘空间、文件夹是否存在且可写，然后重试；数据库未作任何改动。"
+
+
+def _toml_file(exc: BaseException) -> str:
+    """The settings file a TOML error came from (the `handle` the loader had open), else the catalogue folder."""
+    found, frame = None, exc.__traceback__
+    while frame is not None:
+        handle = frame.tb_frame.f_locals.get("handle")
+        found = getattr(handle, "name", None) or found
+        frame = frame.tb_next
+    return str(found or "etl/catalogue/*.toml")
+
+
+def environment_failures_exit_3(run: Callable[[list[str] | None], int]) -> Callable[[list[str] | None], int]:
+    """A failure of the environment (not of the input) exits 3 with one line on stderr, no traceback."""
+
+    @functools.wraps(run)
+    def guarded(argv: list[str] | None = None) -> int:
+        import duckdb
+
+        try:
+            return run(argv)
+        except (OSError, duckdb.IOException, MemoryError) as exc:
+            print(environment_message(exc), file=sys.stderr)
+            return EXIT_ENVIRONMENT
+        except tomllib.TOMLDecodeError as exc:  # a settings file edited by hand (thresholds, rules, synonyms)
+            print(f"环境错误：配置文件格式有误：{_toml_file(exc)}：{exc} — 请按 TOML 格式改正该文件后重试；"
+                  "数据库未作任何改动。", file=sys.stderr)
+            return EXIT_ENVIRONMENT
+
+    return guarded
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -114,32 +146,7 @@ def _print_history(db: Path) -> int:
     return 0
 
 
-def _toml_file(exc: BaseException) -> str:
-    """The settings file a TOML error came from (the `handle` the loader had open), else the catalogue folder."""
-    found, frame = None, exc.__traceback__
-    while frame is not None:
-        handle = frame.tb_frame.f_locals.get("handle")
-        found = getattr(handle, "name", None) or found
-        frame = frame.tb_next
-    return str(found or "etl/catalogue/*.toml")
-
-
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; a failure of the environment (not of the input) exits 3 with one line, no traceback."""
-    import duckdb
-
-    try:
-        return _run(argv)
-    except (OSError, duckdb.IOException, MemoryError) as exc:
-        print(environment_message(exc), file=sys.stderr)
-        return EXIT_ENVIRONMENT
-    except tomllib.TOMLDecodeError as exc:  # a settings file edited by hand (thresholds, rules, synonyms)
-        print(f"环境错误：配置文件格式有误：{_toml_file(exc)}：{exc} — 请按 TOML 格式改正该文件后重试；"
-              "数据库未作任何改动。", file=sys.stderr)
-        return EXIT_ENVIRONMENT
-
-
-def _run(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     db = args.db if getattr(args, "db", None) else default_db_path()
     if args.command == "history":
@@ -213,6 +220,8 @@ def _run(argv: list[str] | None) -> int:
         print(line)
     return 0
 
+
+main = environment_failures_exit_3(main)
 
 if __name__ == "__main__":
     sys.exit(main())
