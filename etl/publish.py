@@ -415,11 +415,11 @@ def remove_temp(tmp_path: Path) -> None:
 def swap_in(tmp_path: Path, db_path: Path, load_id: int) -> None:
     """fsync the finished snapshot, keep it under .snapshots/, os.replace it over the live file, prune.
     The database and its kept snapshots are readable by owner and group only (FILE_MODE, DIR_MODE)."""
-    os.chmod(tmp_path, FILE_MODE)  # before the hard link: the kept snapshot shares the mode
+    os.chmod(tmp_path, FILE_MODE)  # before it is kept: a hard link shares the mode
     _fsync(tmp_path)
     kept = snapshots.stage(tmp_path, db_path, load_id)
     if kept is not None:
-        os.chmod(kept, FILE_MODE)  # a copy (no hard links on this file system) has the umask's mode
+        os.chmod(kept, FILE_MODE)  # a copy or clone has the umask's mode
         os.chmod(kept.parent, DIR_MODE)
     try:
         os.replace(tmp_path, db_path)

@@ -29,7 +29,7 @@ def written_paths(db):
     return [db, *snapshots.kept(db).values(), snapshots.snapshot_dir(db)]
 
 
-@pytest.mark.parametrize("hard_links", [True, False], ids=["hard-linked snapshots", "copied snapshots"])
+@pytest.mark.parametrize("hard_links", [True, False], ids=["snapshots as the file system keeps them", "copied snapshots"])
 def test_database_and_snapshots_are_not_world_readable(tmp_path, open_umask, monkeypatch, hard_links):
     if not hard_links:
         def no_links(*args):
