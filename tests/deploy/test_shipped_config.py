@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -54,3 +55,19 @@ def test_a_viewer_sees_no_traceback_path_or_toml_excerpt(in_repo, tmp_path):
 def test_the_grid_toolbar_offers_no_raw_csv():
     """st.dataframe's "Download as CSV" writes =, +, -, @ cells raw: it is off; panels offer neutralised files."""
     assert shipped_options("client.disableDataExport") == {"client.disableDataExport": True}
+
+
+def test_a_broken_users_file_is_not_quoted_to_viewers(in_repo, demo_db, tmp_path, monkeypatch):
+    """users.toml edited into invalid TOML: the sidebar says so without its server path or the parser's text;
+    `python -m devzone.users list` gives the operator the cause."""
+    users_file = tmp_path / "secret-folder" / "users.toml"
+    users_file.parent.mkdir()
+    users_file.write_text('[users.zhangsan]\nrole = = "admin"\n', encoding="utf-8")
+    monkeypatch.setenv("DEVZONE_USERS_FILE", str(users_file))
+    app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=90).run()
+    said = [e.value for e in app.sidebar.error]
+    assert said, "the sidebar does not say that the users file cannot be read"
+    assert not [s for s in said if "secret-folder" in s or "users.toml" in s or "line 2" in s], said
+    cause = subprocess.run([sys.executable, "-m", "devzone.users", "list"], cwd=REPO_ROOT, capture_output=True,
+                           text=True, timeout=60, env={**os.environ, "DEVZONE_USERS_FILE": str(users_file)})
+    assert str(users_file) in cause.stderr + cause.stdout
