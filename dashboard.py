@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from devzone import navigation, ui
+from devzone import navigation, offline, ui, uploads
 from devzone.i18n import t
 from devzone.navigation import ADMIN_PAGES, PAGES
 
@@ -17,11 +17,13 @@ PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 FAVICON = Path(__file__).resolve().parent / "devzone" / "assets" / "favicon.png"
 
 st.set_page_config(page_title=t("app.title"), page_icon=str(FAVICON), layout="wide")
+offline.pin_addresses()  # a websocket from another site must not make Streamlit look up our address online
 
 ui.ensure_database()
 ui.begin_run()
 filters = ui.sidebar_filters()
 identity = ui.sidebar_account(filters.lang)
+uploads.permit(identity.is_admin)  # only an admin's session may hold uploaded files (devzone/uploads.py)
 
 pages = [
     st.Page(PAGES_DIR / file_name, title=t(title_key, filters.lang), icon=icon, default=(i == 0),

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # 开发区经济指标看板 — one entry point for people and CI.
 #
-#   ./run.sh [run] [streamlit options]   start the dashboard (http://localhost:8501);
-#                                        builds the demo DB on first run
+#   ./run.sh [run] [streamlit options]   start the dashboard (http://localhost:8501, this machine only);
+#                                        builds the demo DB on first run; --server.address 0.0.0.0 opens it
+#                                        to the intranet (or put nginx in front: deploy/)
 #   ./run.sh test [pytest options]       run the whole test suite
 #
 # Both create .venv on first use and `pip install -e '.[test]'` only when the venv lacks the
@@ -55,6 +56,10 @@ case "$command" in
         ensure_installed
         # "Today" decides 旬/月 alerts and load times: use China time even on a server kept in UTC.
         export TZ="${TZ:-Asia/Shanghai}"
+        # Files the app writes (audit log, uploads in flight, a rebuilt demo DB) are not world-readable.
+        umask 027
+        # Loopback and a named browser address come from .streamlit/config.toml (server.address,
+        # browser.serverAddress): Streamlit then never looks up its external IP on the internet at start.
         exec "$VENV/bin/python" -m streamlit run dashboard.py "$@"
         ;;
     test)
@@ -63,7 +68,7 @@ case "$command" in
         exec "$VENV/bin/python" -m pytest -q "$@"
         ;;
     *)
-        sed -n '2,9p' "$(basename "${BASH_SOURCE[0]}")" >&2
+        sed -n '2,10p' "$(basename "${BASH_SOURCE[0]}")" >&2
         exit 2
         ;;
 esac

@@ -54,12 +54,17 @@ def streamlit_server(script: str | Path, log_path: Path, env: dict[str, str] | N
         wait_until_healthy(base_url, process, log_path)
         yield base_url, process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
+        stop_process(process)
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL after 15 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=15)
 
 
 def rss_mb(pid: int) -> float:

@@ -70,17 +70,17 @@ def upload_problems(uploads: Sequence[Upload], lang: str, max_mb: float = MAX_UP
     seen: set[str] = set()
     for upload in uploads:
         if not upload.name or upload.name.startswith("."):
-            problems.append(t("admin.upload.bad_name", lang, name=upload.name))
+            problems.append(t("admin.upload.bad_name", lang, name=fmt.plain(upload.name)))
         elif upload.name in seen:
-            problems.append(t("admin.upload.duplicate", lang, name=upload.name))
+            problems.append(t("admin.upload.duplicate", lang, name=fmt.plain(upload.name)))
         seen.add(upload.name)
         if Path(upload.name).suffix.lower() not in ALLOWED_SUFFIXES:
-            problems.append(t("admin.upload.bad_type", lang, name=upload.name))
+            problems.append(t("admin.upload.bad_type", lang, name=fmt.plain(upload.name)))
         if upload.size > max_mb * 1024 * 1024:
-            problems.append(t("admin.upload.too_big", lang, name=upload.name,
+            problems.append(t("admin.upload.too_big", lang, name=fmt.plain(upload.name),
                               size=fmt.number(upload.size / 1024 / 1024, 1), limit=fmt.number(max_mb, 0)))
         elif upload.size == 0:
-            problems.append(t("admin.upload.empty", lang, name=upload.name))
+            problems.append(t("admin.upload.empty", lang, name=fmt.plain(upload.name)))
     return problems
 
 
@@ -281,7 +281,7 @@ def counts_table(result, lang: str) -> pd.DataFrame:
 def sheets_lines(result, lang: str) -> list[str]:
     from etl.layout import LAYOUT_NAMES
 
-    return [t("admin.preview.sheet", lang, file=s.file_name + (f":{s.sheet}" if s.sheet else ""),
+    return [t("admin.preview.sheet", lang, file=fmt.plain(s.file_name + (f":{s.sheet}" if s.sheet else "")),
               layout=LAYOUT_NAMES.get(s.layout, s.layout), rows=s.rows) for s in result.sheets]
 
 

@@ -1341,7 +1341,12 @@ STRINGS.update({
         "登录失败次数过多，请 {seconds} 秒后再试。",
         "Too many failed logins; try again in {seconds} seconds.",
     ),
-    "auth.users_file_error": ("用户文件无法读取：{error}", "The users file cannot be read: {error}"),
+    # No path or parser message here: every viewer sees the sidebar. `python -m devzone.users list` shows the cause.
+    "auth.users_file_error": (
+        "用户文件无法读取，暂时不能以管理员身份登录。请在服务器上运行 `python -m devzone.users list` 查看原因。",
+        "The users file cannot be read, so no one can sign in as admin for now. "
+        "Run `python -m devzone.users list` on the server to see why.",
+    ),
     # 数据管理 page
     "admin.refused": (
         "数据管理页面仅限管理员使用。请先在左侧边栏以管理员身份登录。",

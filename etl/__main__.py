@@ -8,14 +8,19 @@
     python -m etl export --format parquet|csv|xlsx --out DIR [--year Y] [--zone Z] [--db DB]
     python -m etl distribute --to DIR [--db DB]
 
-Exit status: 0 success, 1 rejected input, 2 usage error.
+Exit status: 0 success, 1 rejected input, 2 usage error, 3 environment failure (disk full, folder missing or
+not writable, a settings file that is not valid TOML…): one line on stderr says what and where; the database is unchanged.
 """
 from __future__ import annotations
 
 import argparse
+import errno
+import functools
 import getpass
 import json
 import sys
+import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 from etl.errors import InputRejected
@@ -23,6 +28,56 @@ from etl.paths import default_db_path
 from etl.plausibility import OutliersUnconfirmed
 from etl.publish import PublishBusy
 from etl.storage import StorageVersionError
+
+EXIT_REJECTED, EXIT_USAGE, EXIT_ENVIRONMENT = 1, 2, 3
+_CAUSES = {errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.EACCES: "没有写权限",
+           errno.EPERM: "没有写权限", errno.EROFS: "文件系统只读", errno.ENOTDIR: "路径中有一段不是文件夹",
+           errno.EEXIST: "路径中有一段不是文件夹", errno.ENOENT: "文件夹不存在", errno.EMFILE: "打开的文件过多"}
+
+
+def environment_message(exc: BaseException) -> str:
+    """One line for a failure of the machine rather than of the input: the cause, the path and what to do."""
+    if isinstance(exc, MemoryError):
+        return "环境错误：内存不足 — 请关闭其他程序或换一台内存更大的机器后重试；数据库未作任何改动。"
+    cause = _CAUSES.get(getattr(exc, "errno", None) or 0)
+    text = " ".join(str(exc).split())  # DuckDB's messages span lines
+    if cause is None:
+        lowered = text.lower()
+        cause = ("磁盘空间不足" if "no space left" in lowered else "没有写权限" if "permission denied" in lowered
+                 else "读写文件失败")
+    where = getattr(exc, "filename", None)
+    detail = f"{where}（{exc.strerror}）" if where and getattr(exc, "strerror", None) else text
+    return f"环境错误：{cause}：{detail} — 请检查磁盘空间、文件夹是否存在且可写，然后重试；数据库未作任何改动。"
+
+
+def _toml_file(exc: BaseException) -> str:
+    """The settings file a TOML error came from (the `handle` the loader had open), else the catalogue folder."""
+    found, frame = None, exc.__traceback__
+    while frame is not None:
+        handle = frame.tb_frame.f_locals.get("handle")
+        found = getattr(handle, "name", None) or found
+        frame = frame.tb_next
+    return str(found or "etl/catalogue/*.toml")
+
+
+def environment_failures_exit_3(run: Callable[[list[str] | None], int]) -> Callable[[list[str] | None], int]:
+    """A failure of the environment (not of the input) exits 3 with one line on stderr, no traceback."""
+
+    @functools.wraps(run)
+    def guarded(argv: list[str] | None = None) -> int:
+        import duckdb
+
+        try:
+            return run(argv)
+        except (OSError, duckdb.IOException, MemoryError) as exc:
+            print(environment_message(exc), file=sys.stderr)
+            return EXIT_ENVIRONMENT
+        except tomllib.TOMLDecodeError as exc:  # a settings file edited by hand (thresholds, rules, synonyms)
+            print(f"环境错误：配置文件格式有误：{_toml_file(exc)}：{exc} — 请按 TOML 格式改正该文件后重试；"
+                  "数据库未作任何改动。", file=sys.stderr)
+            return EXIT_ENVIRONMENT
+
+    return guarded
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -215,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     return 0
 
+
+main = environment_failures_exit_3(main)
 
 if __name__ == "__main__":
     sys.exit(main())

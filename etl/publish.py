@@ -399,6 +399,9 @@ def write_lock(db_path: Path | str, timeout: float | None = None) -> Iterator[No
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+FILE_MODE, DIR_MODE = 0o640, 0o750  # nothing the ETL writes is world-readable
+
+
 def temp_path(db_path: Path) -> Path:
     """Where a new snapshot is built: beside the live file (same file system, so os.replace is atomic)."""
     return db_path.with_name(f".{db_path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
@@ -410,9 +413,14 @@ def remove_temp(tmp_path: Path) -> None:
 
 
 def swap_in(tmp_path: Path, db_path: Path, load_id: int) -> None:
-    """fsync the finished snapshot, keep it under .snapshots/, os.replace it over the live file, prune."""
+    """fsync the finished snapshot, keep it under .snapshots/, os.replace it over the live file, prune.
+    The database and its kept snapshots are readable by owner and group only (FILE_MODE, DIR_MODE)."""
+    os.chmod(tmp_path, FILE_MODE)  # before it is kept: a hard link shares the mode
     _fsync(tmp_path)
     kept = snapshots.stage(tmp_path, db_path, load_id)
+    if kept is not None:
+        os.chmod(kept, FILE_MODE)  # a copy or clone has the umask's mode
+        os.chmod(kept.parent, DIR_MODE)
     try:
         os.replace(tmp_path, db_path)
         _fsync(db_path.parent)

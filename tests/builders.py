@@ -77,7 +77,7 @@ def ledger_row(number: str, name: str, zone: str = "盐湖高新区", investment
 
 XSS_SCRIPT = "<script>window.__xss=1</script>"
 XSS_IMG = '<img src=x onerror="window.__xss=1">'
-XSS_MARKDOWN = "**粗体** [链接](javascript:window.__xss=1)"
+XSS_MARKDOWN = "**粗体** [链接](javascript:window.__xss=1) www.evil.example"  # and a bare URL (GFM links it); no "/": a file name
 XSS_BOLD = "<b>加粗</b>"
 XSS_LINK = '<a href="javascript:window.__xss=1">点我</a>'
 LONG_NAME = ("超长名称" + "甲乙丙丁戊己庚辛壬癸" * 30)[:300]

@@ -133,8 +133,17 @@ def _wait_until_healthy(base_url: str, process: subprocess.Popen, log_path: Path
 
 
 @pytest.fixture(scope="session")
-def app_server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`streamlit run dashboard.py` on 127.0.0.1:<free port> against the demo DB; yields the base URL."""
+def server_net_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the served app logs every name it looks up and every socket it connects (tests/netlog.py)."""
+    return tmp_path_factory.mktemp("server_net") / "net.log"
+
+
+@pytest.fixture(scope="session")
+def app_server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory, server_net_log: Path) -> Iterator[str]:
+    """`streamlit run dashboard.py` on 127.0.0.1:<free port> against the demo DB; yields the base URL.
+    Its network attempts are logged to `server_net_log` (a sitecustomize shim on PYTHONPATH)."""
+    from tests.netlog import shim_dir
+
     port = _free_port()
     log_path = tmp_path_factory.mktemp("app_server") / "streamlit.log"
     command = [
@@ -145,7 +154,9 @@ def app_server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
     ]
-    env = {**os.environ, "DEVZONE_DB": str(demo_db)}
+    shim = shim_dir(server_net_log.parent / "shim")
+    env = {**os.environ, "DEVZONE_DB": str(demo_db), "DEVZONE_NETLOG": str(server_net_log),
+           "PYTHONPATH": os.pathsep.join(p for p in (str(shim), os.environ.get("PYTHONPATH", "")) if p)}
     with open(log_path, "w") as log:
         process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
@@ -153,12 +164,9 @@ def app_server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         _wait_until_healthy(base_url, process, log_path)
         yield base_url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
+        from benchmarks.serve import stop_process
+
+        stop_process(process)
 
 
 # ---------------------------------------------------------------- browser

@@ -39,7 +39,7 @@ TIMEOUT = 90
 # Pieces of the hostile names that must never reach HTML or plotly text as they are (plotly and st.html read
 # tags); markdown (st.markdown, captions, titles, labels) also reads `**` and links.
 RAW_HTML = ("<script", "<img", "<b>加粗", "</b>链主", "<a href", "<b>开发区")
-RAW = (*RAW_HTML, "**粗体**", "](javascript:", "**运城**")
+RAW = (*RAW_HTML, "**粗体**", "](javascript:", "**运城**", "www.evil")  # a bare URL would be auto-linked
 
 
 @pytest.fixture(scope="module")
@@ -184,7 +184,8 @@ def test_chart_builders_escape_names_but_keep_their_own_markup():
 
 
 def test_plain_markdown():
-    assert fmt.plain(XSS_MARKDOWN) == r"\*\*粗体\*\* \[链接\]\(javascript\:window\.\_\_xss=1\)"
+    assert fmt.plain(XSS_MARKDOWN) == (r"\*\*粗体\*\* \[链接\]\(javascript\:window\.\_\_xss=1\) "
+                                       r"www\.evil\.example")
     assert fmt.plain("盐湖高新区") == "盐湖高新区"
     assert fmt.plain(None) == fmt.MISSING
 
@@ -303,3 +304,34 @@ def test_png_of_a_chart_with_hostile_names(hostile_story):
     assert png.startswith(b"\x89PNG")
     ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS_DIR / "hostile_names_ranking.png").write_bytes(png)
+
+
+# ---------------------------------------------------------------- the data admin page's own texts (issue #14)
+# A file or sheet name is chosen by whoever made the file: in markdown it must not become a link, neither a
+# `[x](y)` one nor a bare URL that GitHub-flavoured markdown links by itself.
+HOSTILE_FILE = "[点我](https://evil.example/x) https://evil.example/y www.evil.example 表.csv"
+LINK_PIECES = ("](", "https://evil", "www.evil")
+
+
+def test_upload_problems_show_file_names_as_plain_text():
+    from devzone import admin_view as view
+
+    uploads = [view.Upload(HOSTILE_FILE, b""), view.Upload(HOSTILE_FILE, b"x"), view.Upload(HOSTILE_FILE + ".exe", b"x"),
+               view.Upload("." + HOSTILE_FILE, b"x"), view.Upload("大" + HOSTILE_FILE, b"x" * (2 * 1024 * 1024))]
+    problems = view.upload_problems(uploads, "zh", max_mb=1) + view.upload_problems(uploads, "en", max_mb=1)
+    assert len(problems) >= 2 * len(uploads)  # empty, duplicate, wrong type, bad name, too big: each said
+    assert leaks(problems, LINK_PIECES) == []
+    assert sum(fmt.plain(HOSTILE_FILE) in p for p in problems) >= 2
+
+
+def test_the_sheets_read_show_file_and_sheet_names_as_plain_text():
+    from types import SimpleNamespace
+
+    from devzone import admin_view as view
+
+    sheet = "[工作表](https://evil.example/s)"
+    result = SimpleNamespace(sheets=[SimpleNamespace(file_name=HOSTILE_FILE, sheet=sheet, layout="long", rows=3)])
+    for lang in ("zh", "en"):
+        shown = view.sheets_markdown(result, lang)
+        assert leaks([shown], LINK_PIECES) == []
+        assert fmt.plain(HOSTILE_FILE) in shown and fmt.plain(sheet) in shown

@@ -3,12 +3,19 @@
 kaleido (>= 1.0) finds `chromium` on PATH by itself. The first image of a process starts one
 headless browser (a few seconds); later ones reuse it (well under a second). Chinese text renders
 with the house font stack (Noto Sans CJK SC on Debian, 微软雅黑 on Windows).
+
+Nothing leaves the machine: kaleido's page loads plotly.js from the installed plotly package and no MathJax
+(its default is a cdnjs URL; no chart here uses LaTeX), and its Chromium runs with the flags that stop
+background networking (update checks, safe browsing, field trials) behind a proxy that goes nowhere, so even a
+stray request cannot be resolved or sent (tests/export/test_offline_exports.py).
 """
 from __future__ import annotations
 
 import threading
 import warnings
+from pathlib import Path
 
+import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -19,6 +26,32 @@ WIDTH, HEIGHT, SCALE = 1600, 900, 2
 PRESENT_FONT_SIZE = 22
 _lock = threading.Lock()
 _server = {"started": False}
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+# Chromium switches that stop its own traffic (choreographer already passes --disable-component-update,
+# --disable-sync and --no-first-run); the discard port on loopback as proxy turns any other request into a
+# local refusal, so no name is ever looked up.
+OFFLINE_SWITCHES = ("--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-default-apps", "--disable-domain-reliability", "--disable-client-side-phishing-detection",
+                    "--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication",
+                    "--no-pings", "--no-first-run", "--dns-prefetch-disable")
+NO_PROXY = "127.0.0.1:9"
+
+
+def offline_browser_class() -> type:
+    """choreographer's Chromium with OFFLINE_SWITCHES added to its command line."""
+    from choreographer.browsers.chromium import Chromium
+
+    class OfflineChromium(Chromium):
+        def get_cli(self):
+            return [*super().get_cli(), *OFFLINE_SWITCHES]
+
+    return OfflineChromium
+
+
+def kaleido_options() -> dict:
+    """What the kaleido server is started with: local plotly.js, no MathJax, offline Chromium."""
+    return {"plotlyjs": PLOTLY_JS, "mathjax": False, "browser_cls": offline_browser_class(),
+            "proxy_server": NO_PROXY}
 
 
 def _ensure_server() -> None:
@@ -26,7 +59,7 @@ def _ensure_server() -> None:
         return
     import kaleido
 
-    kaleido.start_sync_server(silence_warnings=True)
+    kaleido.start_sync_server(silence_warnings=True, **kaleido_options())
     _server["started"] = True
 
 

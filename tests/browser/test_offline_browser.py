@@ -2,7 +2,8 @@
 every request going to the app itself (no CDN fonts, icons, tiles or telemetry).
 
 The browser records each request while every page opens and its charts are drawn; any address other
-than the served app fails the test with the list of offending URLs.
+than the served app fails the test with the list of offending URLs. The server side is watched too: the
+served app logs every name it looks up and every socket it connects (tests/netlog.py); any outside one fails.
 """
 from urllib.parse import urlsplit
 
@@ -10,6 +11,8 @@ import pytest
 
 from devzone.navigation import PAGES, url_path
 from tests.conftest import in_ci
+from tests.netlog import outside as server_outside
+from tests.netlog import read_log
 
 try:
     from playwright.sync_api import Page, expect
@@ -34,7 +37,7 @@ def page_paths() -> list[str]:
     return [url_path(file_name) for file_name, _, _ in PAGES]
 
 
-def test_every_page_draws_without_leaving_the_intranet(browser_page: Page, app_server: str) -> None:
+def test_every_page_draws_without_leaving_the_intranet(browser_page: Page, app_server: str, server_net_log) -> None:
     app_host = urlsplit(app_server).netloc
     outside: list[str] = []
 
@@ -50,3 +53,4 @@ def test_every_page_draws_without_leaving_the_intranet(browser_page: Page, app_s
         browser_page.wait_for_function(CHARTS_DRAWN, timeout=60_000)
         expect(browser_page.locator('[data-testid="stException"]')).to_have_count(0)
     assert outside == [], f"requests left the app: {sorted(set(outside))}"
+    assert server_outside(read_log(server_net_log)) == [], "the server looked up or connected to outside addresses"

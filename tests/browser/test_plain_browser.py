@@ -40,3 +40,18 @@ def test_a_viewer_at_the_admin_address_gets_the_refusal(browser_page: Page, app_
     expect(page.get_by_text("数据管理页面仅限管理员使用。请先在左侧边栏以管理员身份登录。")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("Page not found")).to_have_count(0)
     expect(page.get_by_test_id("stSidebarNav").get_by_text("数据管理")).to_have_count(0)
+
+
+def test_a_grid_offers_no_download_of_its_raw_cells(browser_page: Page, app_server: str):
+    """st.dataframe's own "Download as CSV" writes =, +, -, @ cells raw (client.disableDataExport turns it off);
+    its toolbar still opens, with search and full screen. The panels' CSV / Excel downloads are neutralised."""
+    page = browser_page
+    open_and_wait(page, f"{app_server}/data_quality?zone=盐湖高新区&lang=en", "Data & sources")
+    grid = page.locator("[data-testid=stDataFrame]:visible").first
+    grid.scroll_into_view_if_needed()
+    grid.hover()
+    toolbar = page.locator("[data-testid=stElementToolbar]").filter(has=page.locator("button")).first
+    expect(toolbar).to_be_visible(timeout=10_000)
+    labels = [b.get_attribute("aria-label") or b.inner_text() for b in toolbar.locator("button").all()]
+    assert labels, "the grid's toolbar shows no button at all"
+    assert not [label for label in labels if "download" in label.lower()], labels

@@ -44,3 +44,60 @@ def test_dry_run_leaves_no_database(tmp_path):
     result = run("load", str(path), "--db", str(tmp_path / "d.duckdb"), "--dry-run")
     assert result.returncode == 0 and "试运行" in result.stdout
     assert not (tmp_path / "d.duckdb").exists()
+
+
+def test_an_unwritable_folder_exits_3_with_one_line(tmp_path):
+    """A failure of the machine, not of the input: exit 3 (README), one line naming the path, no traceback."""
+    good = write_csv(tmp_path / "ok.csv", ["开发区,年份,签约项目数", "太原高新区,2021,50"])
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("")
+    result = run("load", str(good), "--db", str(not_a_folder / "d.duckdb"))
+    assert result.returncode == 3, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(not_a_folder) in lines[0] and lines[0].startswith("环境错误"), lines
+
+
+def test_a_full_disk_exits_3_and_leaves_the_database_as_it_was(tmp_path, monkeypatch, capsys):
+    import errno
+    import os
+
+    import etl.__main__ as cli
+    import etl.publish
+
+    db = tmp_path / "d.duckdb"
+    first = write_csv(tmp_path / "ok.csv", ["开发区,年份,签约项目数", "太原高新区,2021,50"])
+    assert cli.main(["load", str(first), "--db", str(db)]) == 0
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    capsys.readouterr()
+
+    def full(path):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(etl.publish, "_fsync", full)
+    second = write_csv(tmp_path / "more.csv", ["开发区,年份,签约项目数", "太原高新区,2021,51"])
+    assert cli.main(["load", str(second), "--db", str(db)]) == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "磁盘空间不足" in err[0] and "Traceback" not in err[0], err
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_broken_settings_file_exits_3_naming_it(tmp_path, monkeypatch, capsys):
+    """rows.toml (footer and total words) edited by hand into invalid TOML: a failure of the setup, not the input."""
+    import etl.__main__ as cli
+    import etl.rows
+
+    settings = tmp_path / "catalogue"
+    settings.mkdir()
+    broken = settings / "rows.toml"
+    broken.write_text("footer_labels = [\"填表人\"\nnote_labels = = 1\n", encoding="utf-8")
+    monkeypatch.setattr(etl.rows, "CATALOGUE_DIR", settings)
+    etl.rows._rules.cache_clear()
+    try:
+        good = write_csv(tmp_path / "ok.csv", ["开发区,年份,签约项目数", "太原高新区,2021,50"])
+        assert cli.main(["load", str(good), "--db", str(tmp_path / "d.duckdb")]) == 3
+    finally:
+        etl.rows._rules.cache_clear()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(broken) in err[0] and "TOML" in err[0], err
+    assert not (tmp_path / "d.duckdb").exists()
