@@ -65,6 +65,7 @@ def sync_once(source_dir: Path | str, local_dir: Path | str) -> SyncResult:
         if size != pointer.get("size") or digest != pointer.get("sha256"):
             return SyncResult("mismatch", pointer.get("load_id"),
                               f"{pointer['file']} 与指针不符（{size} 字节，SHA-256 {digest[:12]}…），下次再试")
+        os.chmod(partial, 0o640)  # the replica's copy is as private as the published one
         _fsync(partial)
         os.replace(partial, local_db(local_dir))
         _fsync(local_dir)

@@ -34,6 +34,9 @@ KEEP_DEFAULT = 5
 _NAME = re.compile(r"^snapshot-(\d+)\.duckdb$")
 
 
+FILE_MODE = 0o640
+
+
 def snapshot_name(load_id: int) -> str:
     return f"snapshot-{int(load_id):06d}.duckdb"
 
@@ -76,6 +79,7 @@ def publish_snapshot(db_path: Path | str, folder: Path | str, keep: int = KEEP_D
     partial = folder / f".{target.name}.{uuid.uuid4().hex[:8]}.partial"
     try:
         shutil.copyfile(db_path, partial)
+        os.chmod(partial, FILE_MODE)  # like the live file: not world-readable, whatever the umask
         _fsync(partial)
         pointer = {"load_id": load_id, "file": target.name, "sha256": sha256_of(partial),
                    "size": partial.stat().st_size, "published_at": published_at}

@@ -52,3 +52,15 @@ def test_the_audit_log_is_not_world_readable(tmp_path, open_umask):
     log = tmp_path / "audit.log"
     audit.record("publish", user="u", role="admin", result="ok", path=log)
     assert stat.S_IMODE(log.stat().st_mode) == 0o640
+
+
+def test_distributed_and_synced_copies_are_not_world_readable(tmp_path, open_umask):
+    from devzone import sync
+    from etl import distribute
+
+    db = tmp_path / "devzone.duckdb"
+    load_files([write_csv(tmp_path / "a.csv", ["开发区,年份,签约项目数", "太原高新区,2021,50"])], db)
+    pointer = distribute.publish_snapshot(db, tmp_path / "published")
+    sync.sync_once(tmp_path / "published", tmp_path / "local")
+    assert not others_can_read(tmp_path / "published" / pointer["file"])
+    assert not others_can_read(sync.local_db(tmp_path / "local"))
