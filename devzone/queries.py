@@ -550,6 +550,21 @@ def report_monthly_ledger(db: QuerySource, province: str, year: int, month: int)
 # ---------------------------------------------------------------- 产业链 Chains / 项目推进 Progress / 年度目标 targets panel
 # (app_pages/chains.py, app_pages/progress.py, ui.render_targets_panel). `as_of` is a datetime.date.
 
+def report_last_ledger_month(db: QuerySource, province: str) -> pd.DataFrame:
+    """The last month in which a project of the province was signed (the 月通报 to write by default).
+
+    Columns: year, month (one row; both NULL when the province has no signed project).
+    """
+    return db.query(
+        """
+        SELECT year(max(p.signed_date))::INTEGER AS year, month(max(p.signed_date))::INTEGER AS month
+        FROM projects p JOIN zones z USING (zone_id)
+        WHERE z.province = $province AND p.status <> '在谈' AND p.signed_date IS NOT NULL
+        """,
+        {"province": province},
+    )
+
+
 def chain_links_detail(db: QuerySource, zone_id: str) -> pd.DataFrame:
     """One row per (链主, 引进企业, project) of the zone with the project's figures (money in 亿元).
 
