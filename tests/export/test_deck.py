@@ -204,7 +204,7 @@ def test_cli_refuses_what_it_cannot_do(demo_db, tmp_path, capsys):
     assert deck_cli.main(["--zone", "没有这个开发区", "--year", "2021", "--out", str(tmp_path / "x.pptx")]) == 1
     assert "未找到开发区" in capsys.readouterr().err
     assert deck_cli.main(["--zone", "盐湖高新区", "--year", "1990", "--out", str(tmp_path / "x.pptx")]) == 1
-    for usage in (["--zone", "盐湖高新区"], ["--province", "山西省", "--year", "2021"],
+    for usage in (["--province", "山西省", "--format", "xlsx"], ["--province", "山西省", "--year", "2021"],
                   ["--zone", "盐湖高新区", "--year", "2021", "--month", "3"]):
         with pytest.raises(SystemExit) as stop:
             deck_cli.main(usage)
