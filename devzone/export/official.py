@@ -237,8 +237,12 @@ def _table(doc, frame: pd.DataFrame) -> None:
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    weights = [max(2.0, max(_width(r[i]) for r in rows)) for i in range(len(frame.columns))]
+    # sized by the cells (a long header wraps, a zone's name should not); +1 for the cell's padding
+    weights = [1.6 + max(3.0, min(_width(rows[0][i]), 4.0), *(_width(r[i]) for r in rows[1:]))
+               for i in range(len(frame.columns))]
     widths = [Mm(text_width * w / sum(weights)) for w in weights]
+    for column, width in zip(table.columns, widths, strict=True):  # the grid LibreOffice and WPS lay out by
+        column.width = width
     for r, values in enumerate(rows):
         row = table.rows[r]
         if r == 0:  # repeated at the top of every page the table runs onto
@@ -259,7 +263,7 @@ def _table(doc, frame: pd.DataFrame) -> None:
 
 def _width(text: str) -> float:
     """Rough width in character cells: a Chinese character 1, a digit or letter ½; long cells wrap, so capped."""
-    return min(12.0, sum(1 if ord(ch) > 0x2E80 else 0.55 for ch in text))
+    return min(10.0, sum(1 if ord(ch) > 0x2E80 else 0.62 for ch in text))
 
 
 def render(document: Document) -> bytes:

@@ -131,7 +131,7 @@ def percent(ratio: float, r: Rules | None = None) -> str:
 
 
 def table_change(change: Growth, lang: str) -> str:
-    """A 同比 cell: `增长2.1倍※`, `下降25.0%`, `1家→4家※` (the column header says 同比)."""
+    """A 同比 cell, short enough not to wrap: `+2.1倍※`, `-25.0%`, `1家→4家※` (the column header says 同比)."""
     if change.kind in ("times", "pct"):
         return t(f"doc.table.{change.direction}", lang, size=change.size)
     if change.kind == "counts":
