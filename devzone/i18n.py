@@ -537,7 +537,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # Word documents in official form (devzone/export/official.py, zone_report.py, month_notice.py, wording.py)
     "doc.notice.period": ("{year}年1—{month}月", "January–month {month} {year}"),
     "doc.notice.period_one": ("{year}年1月", "January {year}"),
-    "doc.notice.title": ("关于{period}全省开发区招商引资工作情况的通报", "{province}: investment attraction in the development zones, {period}"),
+    "doc.notice.title": ("关于{period}{province}开发区招商引资工作情况的通报", "{province}: investment attraction in the development zones, {period}"),
     "doc.notice.stem": ("月通报", "bulletin"),
     "doc.notice.addressee": ("各开发区：", "To every development zone:"),
     "doc.notice.lead": (
@@ -590,6 +590,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "doc.notice.ask.ledger": (
         "各开发区要按时更新报送项目台账，确保签约、开工、投产日期等信息真实准确。",
         "Every zone is to update its project ledger on time, with accurate signing, start and production dates."),
+    "progress.month.download_docx": ("下载月通报（Word）", "Download the bulletin (Word)"),
+    "progress.month.download_docx_help": (
+        "全省各开发区本月的通报，按公文格式排版，可直接编辑后印发",
+        "The province's bulletin for this month, in official document form, ready to edit and send"),
     "doc.list_sep": ("、", ", "),
     "doc.list_last": ("和", " and "),
     "doc.full_stop": ("。", "."),

@@ -156,8 +156,7 @@ def build(mb: bulletin.Month, lang: str = "zh", *, today: dt.date | None = None)
     lang = "en" if lang == "en" else "zh"
     moves = bulletin.movements(mb, lang)
     title = t("doc.notice.title", lang, period=period(mb, lang), province=mb.province)
-    stem = f"{mb.province}_{mb.year}-{mb.month:02d}_{t('doc.notice.stem', lang)}"
-    doc = official.Document(title=title, file_stem=stem, lang=lang, synthetic=bool(moves["is_synthetic"].any()))
+    doc = official.Document(title=title, file_stem=file_stem(mb.province, mb.year, mb.month, lang), lang=lang, synthetic=bool(moves["is_synthetic"].any()))
     doc.add("title", title)
     note = first_page_note(moves, lang)
     if note:
@@ -195,6 +194,16 @@ def build(mb: bulletin.Month, lang: str = "zh", *, today: dt.date | None = None)
         doc.add("date", issuer)
     doc.add("date", fmt.date(today or china_today(), lang))
     return doc
+
+
+def file_stem(province: str, year: int, month: int, lang: str) -> str:
+    """`山西省_2021-11_月通报` — also the name the page offers before the document is made."""
+    return f"{province}_{int(year)}-{int(month):02d}_{t('doc.notice.stem', lang)}"
+
+
+def document_bytes(load: report_data.Loader, province: str, year: int, month: int, lang: str = "zh") -> bytes:
+    """The .docx of the province's 月通报 for a month (the 项目推进 page's download, made when clicked)."""
+    return render(bulletin.gather(load, province, int(year), int(month)), lang)
 
 
 def render(mb: bulletin.Month, lang: str = "zh", *, today: dt.date | None = None) -> bytes:
