@@ -19,12 +19,14 @@ import io
 import os
 import unicodedata
 from collections.abc import Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE
@@ -264,9 +266,29 @@ _CHART_TYPES = {
 }
 
 
+class _TextSafeWorkbookWriter(CategoryWorkbookWriter):
+    """The workbook embedded in a chart (PowerPoint's “编辑数据”): a category or series named `=1+2` is stored
+    as text, never as a formula (XlsxWriter would otherwise write any string starting with `=` as one)."""
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file):
+        from xlsxwriter import Workbook
+
+        book = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+        sheet = book.add_worksheet()
+        yield book, sheet
+        book.close()
+
+
+class _TextSafeChartData(CategoryChartData):
+    @property
+    def _workbook_writer(self):
+        return _TextSafeWorkbookWriter(self)
+
+
 def _chart(slide, box, spec: Chart, typeface: str, frame: Frame, *, show_title: bool = True,
            axis_max: float | None = None):
-    chart_data = CategoryChartData(number_format=spec.number_format)
+    chart_data = _TextSafeChartData(number_format=spec.number_format)
     chart_data.categories = list(spec.categories)
     for series in spec.series:
         chart_data.add_series(series.name, [None if v is None else float(v) for v in series.values])
