@@ -14,6 +14,7 @@
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import os
@@ -153,6 +154,94 @@ def _fitting_size(text: str, frame: Frame, width: float, height: float, *, spaci
         if lines * size * spacing * 1.2 <= height_pt:
             return size
     return frame.pt(12)
+
+
+BULLET_SPACING = 1.3
+MIN_BULLET_SIZE = 14  # chart and slide text never below 14 pt
+
+
+def bullets_height(bullets: Sequence[str], frame: Frame, width: float, size: float) -> float:
+    """Points the bullets need in a box `width` (fraction of the slide) wide at `size` pt: wrapped lines at the
+    line spacing, plus the space after each paragraph (as `_bullets` writes them)."""
+    width_pt = frame.width * width / 12700 - 14
+    needed = 0.0
+    for bullet in bullets:
+        ems = _text_width("■  " + bullet) / 2
+        lines = max(1, -(-ems * size * 1.04 // width_pt))
+        needed += lines * size * BULLET_SPACING * 1.2 + size * 0.6
+    return needed
+
+
+def _box_pt(frame: Frame, height: float) -> float:
+    return frame.height * height / 12700 - 10
+
+
+def _pages_of(bullets: Sequence[str], frame: Frame, width: float, height: float, size: float) -> list[list[str]]:
+    """The bullets cut into pages that each fit a box of `width` × `height` (fractions of the slide)."""
+    room = _box_pt(frame, height)
+    pages: list[list[str]] = [[]]
+    for bullet in bullets:
+        if pages[-1] and bullets_height([*pages[-1], bullet], frame, width, size) > room:
+            pages.append([])
+        pages[-1].append(bullet)
+    return pages
+
+
+def _continued(spec: Slide, frame: Frame, lang: str) -> list[Slide]:
+    """A slide whose bullets do not fit continues on “（续）” slides holding the rest (only bullets)."""
+    if not spec.bullets or spec.kpis or spec.key == "title":
+        return [spec]
+    size = frame.pt(BULLETS_ONLY_SIZE)
+    top = frame.content_top + (0.06 if spec.note else 0)
+    height = frame.content_bottom - top
+    if spec.charts or spec.table is not None:
+        if _strip_height(spec.bullets, frame) is not None or _column_fits(spec, frame, height):
+            return [spec]
+        first, rest = dataclasses.replace(spec, bullets=()), list(spec.bullets)
+    else:
+        first, rest = None, list(spec.bullets)
+    full = frame.content_bottom - frame.content_top  # a continuation slide has no note
+    pages: list[list[str]] = []
+    while rest:
+        room = height if first is None and not pages else full
+        page = _pages_of(rest, frame, frame.inner_width, room, size)[0]
+        pages.append(page)
+        rest = rest[len(page):]
+    out = [] if first is None else [first]
+    for page in pages:
+        title = spec.title if not out else t("deck.continued", lang, title=spec.title)
+        key = spec.key if not out else f"{spec.key}_cont{len(out)}"
+        out.append(dataclasses.replace(spec, key=key, title=title, bullets=tuple(page), charts=(), table=None,
+                                       note=spec.note if not out else "", text=""))
+    return out
+
+
+def _strip_height(bullets: Sequence[str], frame: Frame) -> float | None:
+    """The height (fraction of the slide) of a strip of ≤ 2 bullets under a chart or table, or None when the
+    bullets are more, or would take more than a quarter of the content area."""
+    if len(bullets) > 2:
+        return None
+    needed = bullets_height(bullets, frame, frame.inner_width, frame.pt(STRIP_SIZE)) + 10
+    fraction = needed * 12700 / frame.height + 0.01
+    return fraction if fraction <= (frame.content_bottom - frame.content_top) / 4 else None
+
+
+def _column_fits(spec: Slide, frame: Frame, height: float) -> bool:
+    width = _column_width(spec, frame)
+    return bullets_height(spec.bullets, frame, width, frame.pt(COLUMN_SIZE)) <= _box_pt(frame, height)
+
+
+def _column_width(spec: Slide, frame: Frame) -> float:
+    kinds = ["chart"] * sum(len(story_mod.halves(c)) for c in spec.charts)
+    if spec.table is not None and not spec.table.empty:
+        kinds.append("table")
+    kinds.append("bullets")
+    weights = {"chart": 1.0, "table": 1.2, "bullets": 0.75}
+    usable = frame.inner_width - 0.025 * (len(kinds) - 1)
+    return usable * weights["bullets"] / sum(weights[k] for k in kinds)
+
+
+BULLETS_ONLY_SIZE, COLUMN_SIZE, STRIP_SIZE = 18, 16, 15
 
 
 # ---------------------------------------------------------------- template handling
@@ -457,7 +546,7 @@ def _kpi_tiles(slide, frame: Frame, kpis: Sequence[Kpi], typeface: str, top: flo
 
 def _bullets(slide, frame: Frame, box, bullets: Sequence[str], typeface: str, size: float = 18) -> None:
     shape = _textbox(slide, box, [("■  " + b, frame.pt(size), False, INK) for b in bullets], typeface,
-                     spacing=1.3)
+                     spacing=BULLET_SPACING)
     for paragraph in shape.text_frame.paragraphs:
         paragraph.space_after = Pt(frame.pt(size) * 0.6)
     shape.name = "bullets"
@@ -480,11 +569,11 @@ def _body(slide, frame: Frame, spec: Slide, typeface: str, lang: str) -> None:
                  [(spec.text, size, False, INK)], typeface, spacing=1.5,
                  indent_first=2.0 if lang != "en" else 0.0).name = "summary-text"
         return
-    strip_bullets = bool(spec.bullets) and (len(spec.bullets) <= 2 and (spec.charts or spec.table is not None))
-    if strip_bullets:
-        strip = 0.055 * len(spec.bullets) + 0.01
+    strip = _strip_height(spec.bullets, frame) if spec.bullets and (spec.charts or spec.table is not None) else None
+    strip_bullets = strip is not None
+    if strip is not None:
         _bullets(slide, frame, frame.box(frame.margin, bottom - strip, frame.inner_width, strip), spec.bullets,
-                 typeface, size=15)
+                 typeface, size=STRIP_SIZE)
         height -= strip + 0.01
     items: list[tuple[str, object]] = [("chart", c) for chart in spec.charts for c in story_mod.halves(chart)]
     axis_max = {c.key: story_mod.axis_max(chart) for chart in spec.charts for c in story_mod.halves(chart) if c is not chart}
@@ -511,7 +600,8 @@ def _body(slide, frame: Frame, spec: Slide, typeface: str, lang: str) -> None:
             rows = len(item)  # type: ignore[arg-type]
             _table(slide, box, item, typeface, frame, size=14 if rows <= 8 else 12 if rows <= 14 else 10)  # type: ignore[arg-type]
         else:
-            _bullets(slide, frame, box, item, typeface, size=18 if len(items) == 1 else 16)  # type: ignore[arg-type]
+            _bullets(slide, frame, box, item, typeface,  # type: ignore[arg-type]
+                     size=BULLETS_ONLY_SIZE if len(items) == 1 else COLUMN_SIZE)
         left += width + gap
 
 
@@ -528,7 +618,8 @@ def render(story: Story, *, template: str | os.PathLike[str] | None = None, font
     title_layout, content_layout = _pick_layouts(prs, bool(template))
     frame = Frame(prs.slide_width, prs.slide_height)
     lang = story.lang
-    for number, spec in enumerate(story.slides, start=1):
+    slides = [part for spec in story.slides for part in _continued(spec, frame, lang)]
+    for number, spec in enumerate(slides, start=1):
         if spec.key == "title":
             _title_slide(prs, title_layout, frame, spec, font, bool(template), lang)
         else:

@@ -1,0 +1,89 @@
+"""The deck never overflows: 18 attention items continue on “（续）” slides, every shape lies within its slide,
+and the text of every bullet box fits the box (estimated, and checked on the LibreOffice rendering)."""
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import subprocess
+
+import pytest
+from pptx import Presentation
+
+from devzone.export import deck, story
+
+
+@pytest.fixture(scope="module")
+def crowded(seed):
+    """The seed with every indicator fallen by half and one place lower than the year before."""
+    history = seed.history.copy()
+    for code in seed.indicators:
+        now = (history["indicator"] == code) & (history["year"] == seed.year)
+        before = history[(history["indicator"] == code) & (history["year"] == seed.year - 1)]
+        if now.any() and not before.empty:
+            history.loc[now, "value"] = float(before["value"].iloc[0]) / 2
+            history.loc[now, "rank"] = float(before["rank"].iloc[0]) + 1 if not before["rank"].isna().iloc[0] else 1
+    return dataclasses.replace(seed, history=history)
+
+
+@pytest.fixture(scope="module")
+def crowded_deck(crowded):
+    the_story = story.zone_story(crowded, "zh")
+    return the_story, deck.render(the_story)
+
+
+def attention_slides(prs):
+    return [s for s in prs.slides if s.shapes.title is not None and s.shapes.title.text.startswith("需要关注的问题")]
+
+
+def test_eighteen_attention_items_continue_on_continued_slides(crowded, crowded_deck):
+    bullets, _ = story.attention_points(crowded, "zh")
+    assert len(bullets) >= 18
+    _, content = crowded_deck
+    slides = attention_slides(Presentation(io.BytesIO(content)))
+    assert len(slides) >= 2
+    assert slides[0].shapes.title.text == "需要关注的问题"
+    assert all(s.shapes.title.text == "需要关注的问题（续）" for s in slides[1:])
+    said = [p.text.removeprefix("■  ") for s in slides for shape in s.shapes if shape.name == "bullets"
+            for p in shape.text_frame.paragraphs]
+    assert said == bullets  # every item, once, in order
+
+
+def test_every_shape_lies_within_its_slide(crowded_deck):
+    _, content = crowded_deck
+    prs = Presentation(io.BytesIO(content))
+    for number, slide in enumerate(prs.slides, start=1):
+        for shape in slide.shapes:
+            assert shape.left >= 0 and shape.top >= 0, (number, shape.name)
+            assert shape.left + shape.width <= prs.slide_width, (number, shape.name)
+            assert shape.top + shape.height <= prs.slide_height, (number, shape.name)
+
+
+def test_bullet_text_fits_its_box(crowded_deck):
+    _, content = crowded_deck
+    prs = Presentation(io.BytesIO(content))
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.name != "bullets":
+                continue
+            width_pt, height_pt = shape.width / 12700 - 14, shape.height / 12700 - 10
+            needed = 0.0
+            for paragraph in shape.text_frame.paragraphs:
+                size = paragraph.runs[0].font.size.pt
+                ems = deck._text_width(paragraph.text) / 2  # noqa: SLF001 - the deck's own width measure
+                lines = -(-ems * size * 1.04 // width_pt)
+                needed += lines * size * 1.3 * 1.2 + size * 0.6
+            assert needed <= height_pt, (slide.shapes.title.text, needed, height_pt)
+
+
+def test_the_rendered_pages_keep_bullets_above_the_footer(crowded_deck, tmp_path):
+    _, content = crowded_deck
+    source = tmp_path / "crowded.pptx"
+    source.write_bytes(content)
+    pdf = deck.to_pdf(source, tmp_path)
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    prs = Presentation(str(source))
+    height_pt = prs.slide_height / 12700
+    for page in re.findall(r"<page[^>]*>(.*?)</page>", html, flags=re.S):
+        for y_max in re.findall(r'yMax="([\d.]+)"', page):
+            assert float(y_max) <= height_pt + 0.5
