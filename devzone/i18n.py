@@ -726,6 +726,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "xlsx.sheet.indicators": ("主要指标", "Indicators"),
     "xlsx.sheet.rankings": ("全省排名", "Rankings"),
+    "xlsx.rank_by": ("名次（{name}）", "Rank ({name})"),
     "xlsx.sheet.history": ("历年数值", "History"),
     "xlsx.sheet.projects": ("签约项目", "Projects"),
     "xlsx.sheet.enterprises": ("认定企业", "Enterprises"),
