@@ -12,7 +12,7 @@ import streamlit as st
 
 from devzone import fmt, ui
 from devzone.export import data as report_data
-from devzone.export import deck, figures, present, story, workbook
+from devzone.export import deck, figures, official, present, story, workbook, zone_report
 from devzone.i18n import t
 
 KEY_SLIDE = "present_slide"
@@ -176,6 +176,12 @@ if not presenting:
             t("present.download_workbook", lang), data=lambda: workbook.zone_workbook(zone_year, the_story, lang),
             file_name=the_story.file_name("xlsx"), mime=workbook.XLSX_MIME, on_click="ignore",
             icon=":material/table_view:", key="present_workbook",
+        )
+        st.download_button(
+            t("present.download_docx", lang), help=t("present.download_docx_help", lang),
+            data=lambda: zone_report.render(zone_year, lang),
+            file_name=zone_report.file_stem(zone_year.short_name, zone_year.year, lang) + ".docx",
+            mime=official.DOCX_MIME, on_click="ignore", icon=":material/description:", key="present_docx",
         )
     st.subheader(t("present.summary_heading", lang))
     st.caption(t("present.summary_caption", lang))

@@ -591,6 +591,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "doc.notice.ask.ledger": (
         "各开发区要按时更新报送项目台账，确保签约、开工、投产日期等信息真实准确。",
         "Every zone is to update its project ledger on time, with accurate signing, start and production dates."),
+    "present.download_docx": ("下载文字综述（Word）", "Download the written report (Word)"),
+    "present.download_docx_help": (
+        "情况汇报：总体情况、主要亮点、存在问题、下一步工作建议，按公文格式排版",
+        "Overview, highlights, problems and next steps, in official document form"),
     "progress.month.download_docx": ("下载月通报（Word）", "Download the bulletin (Word)"),
     "progress.month.download_docx_help": (
         "全省各开发区本月的通报，按公文格式排版，可直接编辑后印发",

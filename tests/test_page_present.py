@@ -58,6 +58,7 @@ def test_chinese_page_shows_the_key_indicators_and_the_summary(demo_db):
     assert app.code[0].value == summary.paragraph("X140802", 2021, "zh")
     labels = [b.label for b in app.get("download_button")]
     assert "生成汇报材料" in labels and "导出全部数据（Excel）" in labels
+    assert "下载文字综述（Word）" in labels  # the 综述 as a Word document in official form
     assert any("演示数据" in w.value for w in app.warning)  # the synthetic banner
 
 

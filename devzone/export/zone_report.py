@@ -332,7 +332,7 @@ def build(zy: ZoneYear, lang: str = "zh", *, today: dt.date | None = None) -> of
     lang = "en" if lang == "en" else "zh"
     found = figures(zy, lang)
     title = t("doc.report.title", lang, zone=zy.short_name, year=fmt.year(zy.year, lang))
-    doc = official.Document(title=title, file_stem=f"{zy.short_name}_{zy.year}_{t('doc.report.stem', lang)}",
+    doc = official.Document(title=title, file_stem=file_stem(zy.short_name, zy.year, lang),
                             lang=lang, synthetic=zy.mixed)
     doc.add("title", title)
     note = first_page_note(zy, found, lang)
@@ -386,6 +386,11 @@ def chinese_number(n: int, lang: str) -> str:
 def china_today() -> dt.date:
     """Today in China (UTC+8), whatever the server's clock zone."""
     return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+
+
+def file_stem(short_name: str, year: int, lang: str) -> str:
+    """`盐湖高新区_2021_情况汇报` — also the name the page offers before the document is made."""
+    return f"{short_name}_{int(year)}_{t('doc.report.stem', lang)}"
 
 
 def render(zy: ZoneYear, lang: str = "zh", *, today: dt.date | None = None) -> bytes:
