@@ -384,8 +384,7 @@ def _chart(slide, box, spec: Chart, typeface: str, frame: Frame, *, show_title: 
     graphic = slide.shapes.add_chart(_CHART_TYPES[spec.kind], *box, chart_data)
     graphic.name = f"chart-{spec.key}"
     chart = graphic.chart
-    crowded = len(spec.categories) * len(spec.series)
-    base = frame.pt(12 if crowded <= 12 else 10 if crowded <= 20 else 9)
+    base = frame.pt(MIN_BULLET_SIZE)  # chart text never below 14 pt; long rankings are split in halves instead
     _style(chart.font, typeface, base)
     chart.has_title = show_title
     if show_title:
@@ -530,7 +529,9 @@ def _kpi_tiles(slide, frame: Frame, kpis: Sequence[Kpi], typeface: str, top: flo
         text_frame.margin_left = text_frame.margin_right = Inches(0.2)
         arrow = {"up": "▲ ", "down": "▼ "}.get(kpi.direction, "")
         change_colour = UP if kpi.direction == "up" else DOWN if kpi.direction == "down" else MUTED
-        lines = [(kpi.label, frame.pt(18), False, MUTED), (kpi.value, frame.pt(44), True, INK),
+        inner_pt = (box[2] - 2 * Inches(0.2)) / 12700
+        value_pt = min(frame.pt(44), max(frame.pt(20), inner_pt / (_text_width(kpi.value) / 2 * 1.05)))
+        lines = [(kpi.label, frame.pt(18), False, MUTED), (kpi.value, value_pt, True, INK),
                  (arrow + kpi.change, frame.pt(18), False, change_colour)]
         if kpi.tag:  # a real figure among synthetic ones (devzone.fmt.real_tag)
             lines.insert(2, (kpi.tag, frame.pt(15), True, REAL))

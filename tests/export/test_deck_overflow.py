@@ -87,3 +87,34 @@ def test_the_rendered_pages_keep_bullets_above_the_footer(crowded_deck, tmp_path
     for page in re.findall(r"<page[^>]*>(.*?)</page>", html, flags=re.S):
         for y_max in re.findall(r'yMax="([\d.]+)"', page):
             assert float(y_max) <= height_pt + 0.5
+
+
+def big_kpis(seed):
+    """The seed with its money figures 10,000 times larger: `1,797,800亿元` must still stay on one line."""
+    history = seed.history.copy()
+    money = history["indicator"].isin(["signed_investment", "projected_output"])
+    history.loc[money, "value"] = history.loc[money, "value"] * 10_000
+    return dataclasses.replace(seed, history=history)
+
+
+def test_kpi_values_never_wrap(seed):
+    prs = Presentation(io.BytesIO(deck.render(story.zone_story(big_kpis(seed), "zh"))))
+    tiles = [shape for slide in prs.slides for shape in slide.shapes if shape.name.startswith("kpi-")]
+    assert tiles
+    for tile in tiles:
+        value = tile.text_frame.paragraphs[1]
+        size = value.runs[0].font.size.pt
+        width_pt = (tile.width - tile.text_frame.margin_left - tile.text_frame.margin_right) / 12700
+        assert deck._text_width(value.text) / 2 * size * 1.05 <= width_pt, (value.text, size)  # noqa: SLF001
+
+
+def test_chart_text_is_at_least_14_pt(crowded_deck):
+    from pptx.oxml.ns import qn
+
+    _, content = crowded_deck
+    for slide in Presentation(io.BytesIO(content)).slides:
+        for shape in slide.shapes:
+            if shape.has_chart:
+                sizes = [int(e.get("sz")) / 100 for e in shape.chart._chartSpace.iter(qn("a:defRPr"), qn("a:rPr"))  # noqa: SLF001
+                         if e.get("sz")]
+                assert sizes and min(sizes) >= 14, (slide.shapes.title.text, min(sizes))
