@@ -469,10 +469,12 @@ def report_year_ranks(db: QuerySource, province: str, year: int) -> pd.DataFrame
 
 
 def report_targets(db: QuerySource, zone_id: str, year: int) -> pd.DataFrame:
-    """The annual targets (年度目标) of one zone and year: indicator, target, unit, is_synthetic."""
+    """The annual targets (年度目标) of one zone and year: indicator, target, unit, is_synthetic, source (the file
+    the targets were loaded from, which the targets slide cites)."""
     return db.query(
-        "SELECT indicator, target, unit, coalesce(is_synthetic, false) AS is_synthetic FROM annual_targets "
-        "WHERE zone_id = ? AND year = ? AND target IS NOT NULL ORDER BY indicator",
+        "SELECT a.indicator, a.target, a.unit, coalesce(a.is_synthetic, false) AS is_synthetic, t.file_name AS source "
+        "FROM annual_targets a LEFT JOIN target_store t USING (zone_id, year, indicator) "
+        "WHERE a.zone_id = ? AND a.year = ? AND a.target IS NOT NULL ORDER BY a.indicator",
         [zone_id, int(year)],
     )
 

@@ -288,7 +288,9 @@ def _targets_slide(zy: ZoneYear, lang: str) -> Slide | None:
     )
     return Slide(
         key="targets", title=t("deck.targets", lang), charts=(chart,), bullets=bullets, notes="\n".join(bullets),
-        source=source_line([r["source"] for *_, r, _ in rows], lang),
+        # the targets' own file first (年度目标), then where the completed figures come from
+        source=source_line([*zy.targets.get("source", pd.Series(dtype=object)).tolist(),
+                            *(r["source"] for *_, r, _ in rows)], lang),
         synthetic=any(_synthetic(r["is_synthetic"], s) for *_, r, s in rows),
     )
 

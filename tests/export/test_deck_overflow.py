@@ -118,3 +118,14 @@ def test_chart_text_is_at_least_14_pt(crowded_deck):
                 sizes = [int(e.get("sz")) / 100 for e in shape.chart._chartSpace.iter(qn("a:defRPr"), qn("a:rPr"))  # noqa: SLF001
                          if e.get("sz")]
                 assert sizes and min(sizes) >= 14, (slide.shapes.title.text, min(sizes))
+
+
+def test_targets_slide_cites_the_targets_own_source(seed, sql):
+    from devzone import fmt
+
+    files = {f for (f,) in sql("SELECT DISTINCT file_name FROM target_store WHERE zone_id = ? AND year = ?",
+                                [seed.zone_id, seed.year]) if f}
+    assert files
+    slide = next(s for s in story.zone_story(seed, "zh").slides if s.key == "targets")
+    for name in files:
+        assert fmt.source_name(name) in slide.source
