@@ -357,5 +357,7 @@ def test_libreoffice_renders_every_page_of_both(report_doc, notice_doc, tmp_path
         pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
         assert pages >= 2 and "595.3" in info and "841.8" in info  # A4 in points
         prefix = ARTIFACTS_DIR / f"docx-{source.stem}"
+        for stale in ARTIFACTS_DIR.glob(f"{prefix.name}-*.png"):  # from an earlier run with more pages
+            stale.unlink()
         subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(prefix)], check=True, timeout=120)
         assert len(list(ARTIFACTS_DIR.glob(f"{prefix.name}-*.png"))) == pages
