@@ -396,6 +396,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "deck.enterprises": ("企业培育", "Enterprise cultivation"),
     "deck.enterprise_chart": ("企业培育情况（家）", "Enterprises (count)"),
     "deck.attention": ("需要关注的问题", "What needs attention"),
+    "deck.ranked_name": ("{rank}. {name}", "{rank}. {name}"),
     "deck.continued": ("{title}（续）", "{title} (continued)"),
     "deck.source": ("数据来源：{sources}", "Source: {sources}"),
     "deck.source_sep": ("；", "; "),

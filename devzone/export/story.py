@@ -180,6 +180,17 @@ def _rank_text(row: pd.Series | None, lang: str) -> str:
     return fmt.rank(row["rank"], row["n_ranked"], lang, tied=bool(row["tied"]))
 
 
+def ranked_labels(ranks: Iterable[object], names: Sequence[str], lang: str) -> tuple[str, ...]:
+    """Ranking bars carry their rank: `3. 盐湖高新区` (ties share the number)."""
+    return tuple(t("deck.ranked_name", lang, rank=int(r), name=n) if not fmt.is_missing(r) else n  # type: ignore[call-overload]
+                 for r, n in zip(ranks, names, strict=True))
+
+
+def ranked_highlight(highlight: str | None, names: Sequence[str], labels: Sequence[str]) -> tuple[str, ...]:
+    """The label of the highlighted zone's bar (by its short name), or nothing."""
+    return (labels[list(names).index(highlight)],) if highlight in names else ()
+
+
 def rank_movement(before: object, after: object, lang: str) -> tuple[str, int | None]:
     """Rank movement; a smaller rank number is better, so 5 -> 3 is 上升2位."""
     if fmt.is_missing(after):
@@ -314,10 +325,12 @@ def _ranking_slide(zy: ZoneYear, lang: str) -> Slide | None:
         header: list(values),
         t("deck.col.synthetic", lang): [t("deck.yes" if s else "deck.no", lang) for s in ranked["is_synthetic"]],
     })
-    chart = Chart(key="ranking", kind="bar", title=title, categories=names,
+    labels = ranked_labels(ranked["rank"], names, lang)
+    own_label = labels[names.index(zy.short_name)] if zy.short_name in names else zy.short_name
+    chart = Chart(key="ranking", kind="bar", title=title, categories=labels,
                   series=(Series(indicator.name(lang), values, texts),),
                   number_format=_value_format(indicator.unit), axis_title=header,
-                  highlight=(zy.short_name,), table=table)
+                  highlight=(own_label,), table=table)
     own = ranked[ranked["zone_id"] == zy.zone_id].iloc[0]
     note = t("deck.ranking_note", lang, zone=zy.short_name, rank=_rank_text(own, lang), n=int(own["n_ranked"]))
     return Slide(

@@ -129,3 +129,18 @@ def test_targets_slide_cites_the_targets_own_source(seed, sql):
     slide = next(s for s in story.zone_story(seed, "zh").slides if s.key == "targets")
     for name in files:
         assert fmt.source_name(name) in slide.source
+
+
+def test_ranking_bars_carry_their_rank(seed, sql, load):
+    from devzone.export import bulletin
+
+    ranks = dict(sql("""SELECT z.short_name, r.rank FROM provincial_rankings r JOIN zones z USING (zone_id)
+                         WHERE r.year = ? AND r.indicator = 'signed_projects' AND z.province = '山西省'""",
+                     [seed.year]))
+    chart = next(s for s in story.zone_story(seed, "zh").slides if s.key == "ranking").charts[0]
+    assert list(chart.categories) == [f"{ranks[n]}. {n}" for n in (c.split(". ", 1)[1] for c in chart.categories)]
+    assert chart.highlight == (f"{ranks[seed.short_name]}. {seed.short_name}",)
+    month = bulletin.gather(load, "山西省", seed.year, 11)
+    moves = bulletin.movements(month, "zh")
+    ytd = next(s for s in bulletin.bulletin_story(month, "zh").slides if s.key == "ytd_ranking").charts[0]
+    assert list(ytd.categories) == [f"{r}. {n}" for r, n in zip(moves["rank"], moves["short_name"], strict=True)]
