@@ -10,7 +10,7 @@ import time
 
 import streamlit as st
 
-from devzone import fmt, ui
+from devzone import fmt, periods, ui
 from devzone.export import data as report_data
 from devzone.export import deck, figures, official, present, story, workbook, zone_report
 from devzone.i18n import t
@@ -143,7 +143,7 @@ if filters.zone_id is None or filters.year is None:
     ui.empty_state("present.no_selection", lang)
     st.stop()
 
-story_key = (filters.zone_id, filters.year, lang, ui.run_snapshot(), dt.date.today().isoformat())
+story_key = (filters.zone_id, filters.year, lang, ui.run_snapshot(), periods.china_today().isoformat())
 zone_year, the_story = build_story(*story_key)
 if not story.has_data(zone_year):
     ui.empty_state("present.no_data", lang, zone=ui.zone_label(filters.zone_id), year=filters.year)

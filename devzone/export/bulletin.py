@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from devzone import fmt, queries
+from devzone import fmt, periods, queries
 from devzone.export import data as report_data
 from devzone.export.story import (
     COUNT_FORMAT,
@@ -237,7 +237,7 @@ def bulletin_story(mb: Month, lang: str = "zh", *, highlight: str | None = None,
                    today: dt.date | None = None) -> Story:
     """`highlight`: a zone's short name drawn in red on the rankings (e.g. the city's own zone)."""
     lang = "en" if lang == "en" else "zh"
-    today = today or dt.date.today()
+    today = today or periods.china_today()  # one date everywhere: China time
     moves = movements(mb, lang)
     body = [
         _kpi_slide(mb, lang),

@@ -18,8 +18,9 @@ import pandas as pd
 from devzone import fmt, queries
 from devzone.export import bulletin, official, wording
 from devzone.export import data as report_data
-from devzone.export.zone_report import china_today, chinese_number
+from devzone.export.zone_report import chinese_number
 from devzone.i18n import t
+from devzone.periods import china_today
 
 COUNT = "个"
 

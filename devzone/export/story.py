@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from devzone import fmt
+from devzone import fmt, periods
 from devzone.export import summary as summary_mod
 from devzone.export.data import ZoneYear
 from devzone.i18n import t
@@ -576,7 +576,7 @@ def _attention_slide(zy: ZoneYear, lang: str) -> Slide:
 def zone_story(zy: ZoneYear, lang: str = "zh", *, today: dt.date | None = None) -> Story:
     """The meeting storyline for one zone and year (slides without data are left out)."""
     lang = "en" if lang == "en" else "zh"
-    today = today or dt.date.today()
+    today = today or periods.china_today()  # one date everywhere: China time
     written = summary_mod.build(zy, lang)
     body = [
         _kpi_slide(zy, lang),

@@ -23,6 +23,7 @@ from devzone.export import official, wording
 from devzone.export import summary as summary_mod
 from devzone.export.data import ZoneYear
 from devzone.i18n import t
+from devzone.periods import china_today
 
 TOP_PROJECTS = 5
 TOP_RANKS = 3  # ranks named among the highlights
@@ -381,11 +382,6 @@ def chinese_number(n: int, lang: str) -> str:
         return CHINESE_NUMERALS[n - 1]
     tens, ones = divmod(n, 10)
     return (CHINESE_NUMERALS[tens - 1] if tens > 1 else "") + "十" + (CHINESE_NUMERALS[ones - 1] if ones else "")
-
-
-def china_today() -> dt.date:
-    """Today in China (UTC+8), whatever the server's clock zone."""
-    return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
 
 
 def file_stem(short_name: str, year: int, lang: str) -> str:

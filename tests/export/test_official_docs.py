@@ -361,3 +361,16 @@ def test_libreoffice_renders_every_page_of_both(report_doc, notice_doc, tmp_path
             stale.unlink()
         subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(prefix)], check=True, timeout=120)
         assert len(list(ARTIFACTS_DIR.glob(f"{prefix.name}-*.png"))) == pages
+
+
+def test_one_date_everywhere_china_time(seed, month):
+    import datetime as dt
+
+    from devzone import fmt
+    from devzone.export import story
+
+    china = fmt.date(dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date())
+    assert zone_report.build(seed, "zh").blocks[-1].text == china
+    assert month_notice.build(month, "zh").blocks[-1].text == china
+    assert china in story.zone_story(seed, "zh").slides[0].text
+    assert china in bulletin.bulletin_story(month, "zh").slides[0].text
