@@ -411,6 +411,11 @@ def _chart(slide, box, spec: Chart, typeface: str, frame: Frame, *, show_title: 
         for i, point in enumerate(plot.series[0].points):
             point.format.fill.solid()
             point.format.fill.fore_color.rgb = PALETTE[i % len(PALETTE)]
+        own = plot.series[0].data_labels  # series-level labels override the plot's: set them the same way
+        own.number_format, own.number_format_is_linked = "0.0%", False
+        own.show_percentage, own.show_value, own.show_category_name = True, False, False
+        _style(own.font, typeface, base)
+        _drop_thin_slice_labels(plot.series[0], spec.series[0].values)
         return chart
     labels.number_format = spec.number_format
     labels.number_format_is_linked = False
@@ -452,6 +457,26 @@ def _chart(slide, box, spec: Chart, typeface: str, frame: Frame, *, show_title: 
     if axis_max is not None:
         value_axis.maximum_scale = axis_max
     return chart
+
+
+DOUGHNUT_MIN_SHARE = 0.06  # a slice thinner than this gets no label (the legend and the table name it)
+
+
+def _drop_thin_slice_labels(series, values) -> None:
+    """Percent labels on thin neighbouring slices collide: those slices' labels are deleted (`c:delete`)."""
+    present = [0.0 if v is None else float(v) for v in values]
+    total = sum(present)
+    if total <= 0:
+        return
+    labels = series._element.get_or_add_dLbls()  # noqa: SLF001
+    for index, value in enumerate(present):
+        if value / total >= DOUGHNUT_MIN_SHARE:
+            continue
+        label = labels.get_or_add_dLbl_for_point(index)
+        for child in list(label):
+            if child.tag != qn("c:idx"):
+                label.remove(child)
+        etree.SubElement(label, qn("c:delete"), val="1")
 
 
 def _label_every_category(axis) -> None:

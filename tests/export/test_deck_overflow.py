@@ -144,3 +144,22 @@ def test_ranking_bars_carry_their_rank(seed, sql, load):
     moves = bulletin.movements(month, "zh")
     ytd = next(s for s in bulletin.bulletin_story(month, "zh").slides if s.key == "ytd_ranking").charts[0]
     assert list(ytd.categories) == [f"{r}. {n}" for r, n in zip(moves["rank"], moves["short_name"], strict=True)]
+
+
+def test_doughnut_labels_never_collide_small_slices_are_left_to_the_legend():
+    from pptx.oxml.ns import qn
+
+    from devzone.export.story import Chart, Series, Slide, Story
+
+    values = (80.0, 10.0, 4.0, 3.0, 2.0, 1.0)  # four thin slices side by side
+    chart = Chart(key="chains", kind="doughnut", title="产业链", categories=tuple("ABCDEF"),
+                  series=(Series("投资", values, tuple(map(str, values))),))
+    content = deck.render(Story("t", "s", "zh", [Slide(key="projects", title="招商项目", charts=(chart,))], "x"))
+    shape = next(s for s in Presentation(io.BytesIO(content)).slides[0].shapes if s.has_chart)
+    deleted = {int(d.find(qn("c:idx")).get("val")) for d in shape.chart._chartSpace.iter(qn("c:dLbl"))  # noqa: SLF001
+               if d.find(qn("c:delete")) is not None and d.find(qn("c:delete")).get("val") == "1"}
+    total = sum(values)
+    shown = [i for i in range(len(values)) if i not in deleted]
+    assert deleted == {i for i, v in enumerate(values) if v / total < deck.DOUGHNUT_MIN_SHARE}
+    for a, b in zip(shown, shown[1:], strict=False):  # neighbouring labels each have a slice wide enough
+        assert values[a] / total >= deck.DOUGHNUT_MIN_SHARE and values[b] / total >= deck.DOUGHNUT_MIN_SHARE
