@@ -499,34 +499,51 @@ def _label_every_category(axis) -> None:
 def _table(slide, box, frame_data: pd.DataFrame, typeface: str, frame: Frame, size: float = 13):
     rows, cols = len(frame_data) + 1, len(frame_data.columns)
     left, top, width, height = box
+    size, needs = _table_fit(frame_data, width / 12700, frame, size)
     row_height = Emu(int(Pt(frame.pt(size)) * 2.1))
     table_height = min(height, Emu(row_height * rows))
     graphic = slide.shapes.add_table(rows, cols, left, top, width, table_height)
     graphic.name = "table"
     table = graphic.table
-    widths = [max(_text_width(c), *(_text_width(v) for v in frame_data[c].astype(str))) + 2
-              for c in frame_data.columns]
-    total = sum(widths)
-    for i, w in enumerate(widths):
-        table.columns[i].width = Emu(int(width * w / total))
+    total = sum(needs)
+    for i, need in enumerate(needs):  # what each column needs, and the spare room shared in proportion
+        table.columns[i].width = Emu(int(width * need / total))
     for r in range(rows):
         table.rows[r].height = Emu(int(table_height / rows))
         for c in range(cols):
             cell = table.cell(r, c)
             text = str(frame_data.columns[c]) if r == 0 else str(frame_data.iat[r - 1, c])
             cell.text = ""
-            cell.margin_left = cell.margin_right = Inches(0.06)
+            cell.margin_left = cell.margin_right = TABLE_CELL_MARGIN
             cell.margin_top = cell.margin_bottom = Inches(0.02)
             cell.vertical_anchor = MSO_ANCHOR.MIDDLE
             paragraph = cell.text_frame.paragraphs[0]
             run = paragraph.add_run()
             run.text = text
             header = r == 0
-            _style(run.font, typeface, frame.pt(size), bold=header, color=WHITE if header else INK)
+            _style(run.font, typeface, size, bold=header, color=WHITE if header else INK)
             paragraph.alignment = PP_ALIGN.LEFT if c == 0 else PP_ALIGN.CENTER
             cell.fill.solid()
             cell.fill.fore_color.rgb = PALETTE[0] if header else (BAND if r % 2 == 0 else WHITE)
     return table
+
+
+TABLE_CELL_MARGIN = Inches(0.06)
+
+
+def _table_fit(frame_data: pd.DataFrame, width_pt: float, frame: Frame, size: float) -> tuple[float, list[float]]:
+    """The largest type (from `size` down to 9 pt) at which every cell's text fits its column on one line, and
+    the points each column needs at it."""
+    columns = [[str(c), *frame_data[c].astype(str)] for c in frame_data.columns]
+    margins = 2 * TABLE_CELL_MARGIN / 12700 + 2
+    ems = [max(_text_width(text) / 2 for text in column) for column in columns]
+    start = frame.pt(size)
+    candidates = [start, *(s for s in range(int(start) - 1, 8, -1))]
+    for candidate in candidates:
+        needs = [e * candidate * 1.05 + margins for e in ems]
+        if sum(needs) <= width_pt:
+            return float(candidate), needs
+    return float(candidates[-1]), [e * candidates[-1] * 1.05 + margins for e in ems]
 
 
 # ---------------------------------------------------------------- slide bodies

@@ -163,3 +163,21 @@ def test_doughnut_labels_never_collide_small_slices_are_left_to_the_legend():
     assert deleted == {i for i, v in enumerate(values) if v / total < deck.DOUGHNUT_MIN_SHARE}
     for a, b in zip(shown, shown[1:], strict=False):  # neighbouring labels each have a slice wide enough
         assert values[a] / total >= deck.DOUGHNUT_MIN_SHARE and values[b] / total >= deck.DOUGHNUT_MIN_SHARE
+
+
+def test_table_text_fits_its_cells(seed, crowded_deck):
+    _, crowded = crowded_deck
+    decks = [crowded, deck.render(story.zone_story(seed, "zh"))]
+    for content in decks:
+        for slide in Presentation(io.BytesIO(content)).slides:
+            for shape in slide.shapes:
+                if not shape.has_table:
+                    continue
+                table = shape.table
+                for c, column in enumerate(table.columns):
+                    room = (column.width - 2 * table.cell(0, c).margin_left) / 12700
+                    for r in range(len(table.rows)):
+                        cell = table.cell(r, c)
+                        run = cell.text_frame.paragraphs[0].runs[0]
+                        needed = deck._text_width(cell.text) / 2 * run.font.size.pt * 1.05  # noqa: SLF001
+                        assert needed <= room, (slide.shapes.title.text, cell.text, needed, room)
