@@ -537,7 +537,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "summary.name.projected_tax": ("预计利税", "of projected profit and tax"),
     "summary.name.started_projects": ("新开工项目", "projects started"),
     # Word documents in official form (devzone/export/official.py, zone_report.py, month_notice.py, wording.py)
-    "doc.notice.period": ("{year}年1—{month}月", "January–month {month} {year}"),
+    "doc.notice.period": ("{year}年1—{month}月", "January–{month} {year}"),
     "doc.notice.period_one": ("{year}年1月", "January {year}"),
     "doc.notice.title": ("关于{period}{province}开发区招商引资工作情况的通报", "{province}: investment attraction in the development zones, {period}"),
     "doc.notice.stem": ("月通报", "bulletin"),

@@ -11,6 +11,7 @@ Figures from the project ledger (`bulletin.gather`, `bulletin.movements`), as th
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 import pandas as pd
@@ -36,7 +37,8 @@ def last_month(load: report_data.Loader, province: str) -> tuple[int, int] | Non
 def period(mb: bulletin.Month, lang: str) -> str:
     """`2021年1—11月`, `2021年1月`."""
     key = "doc.notice.period_one" if mb.month == 1 else "doc.notice.period"
-    return t(key, lang, year=mb.year, month=mb.month)
+    month = calendar.month_name[mb.month] if lang == "en" else mb.month  # `January–November 2021`
+    return t(key, lang, year=mb.year, month=month)
 
 
 def _count(value: object, lang: str) -> str:

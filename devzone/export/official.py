@@ -56,6 +56,8 @@ class Document:
     def add(self, kind: str, text: str = "", table: pd.DataFrame | None = None) -> None:
         if kind not in KINDS:
             raise ValueError(kind)
+        if self.lang == "en" and text[:1].islower():  # a sentence that starts with a catalogue name
+            text = text[0].upper() + text[1:]
         self.blocks.append(Block(kind, text, table))
 
     def file_name(self) -> str:
