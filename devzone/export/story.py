@@ -545,13 +545,15 @@ def attention_points(zy: ZoneYear, lang: str) -> tuple[list[str], bool]:
         names = [t("deck.quoted", lang, name=n) for n in waiting["project_name"]]
         amount = waiting["total_investment"].sum(min_count=1)
         key = "deck.attn.not_started" if not fmt.is_missing(amount) else "deck.attn.not_started_no_amount"
+        key += "_one" if len(names) == 1 else ""  # no 如 before a single example
         bullets.append(t(key, lang, count=len(waiting), year=fmt.year(zy.year, lang),
                          amount=fmt.money(amount, lang), names=_list(names, lang)))
         synthetic = synthetic or bool(waiting["is_synthetic"].any())
     talks = zy.talks_in_view()
     if not talks.empty:
         names = [t("deck.quoted", lang, name=n) for n in talks["project_name"]]
-        said = t("deck.attn.negotiating", lang, count=len(talks), names=_list(names, lang))
+        said = t("deck.attn.negotiating" + ("_one" if len(names) == 1 else ""), lang, count=len(talks),
+                 names=_list(names, lang))
         if zy.ledger_day is not None:
             said = t("deck.attn.as_of", lang, date=fmt.date(zy.ledger_day, lang), text=said)
         bullets.append(said)

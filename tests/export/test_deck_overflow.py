@@ -181,3 +181,12 @@ def test_table_text_fits_its_cells(seed, crowded_deck):
                         run = cell.text_frame.paragraphs[0].runs[0]
                         needed = deck._text_width(cell.text) / 2 * run.font.size.pt * 1.05  # noqa: SLF001
                         assert needed <= room, (slide.shapes.title.text, cell.text, needed, room)
+
+
+def test_no_ru_before_a_single_example(seed):
+    bullets, _ = story.attention_points(seed, "zh")
+    waiting = seed.signed_projects()
+    waiting = waiting[waiting["status"] == "签约"]
+    assert len(waiting) == 1, "the seed has one signed project not started"
+    said = next(b for b in bullets if "尚未开工" in b)
+    assert "如“" not in said and f"“{waiting['project_name'].iloc[0]}”" in said
