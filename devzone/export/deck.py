@@ -247,12 +247,38 @@ BULLETS_ONLY_SIZE, COLUMN_SIZE, STRIP_SIZE = 18, 16, 15
 # ---------------------------------------------------------------- template handling
 
 def find_template(directory: str | os.PathLike[str] | None = None) -> Path | None:
-    """The first `*.pptx` (by name) in `directory` (default: DEVZONE_TEMPLATES or data/templates/)."""
+    """The first `*.pptx` or `*.potx` (by name) in `directory` (default: DEVZONE_TEMPLATES or data/templates/)."""
     folder = Path(directory or os.environ.get("DEVZONE_TEMPLATES") or TEMPLATES_DIR)
     if not folder.is_dir():
         return None
-    candidates = sorted(p for p in folder.glob("*.pptx") if not p.name.startswith(("~$", ".")))
+    candidates = sorted(p for pattern in ("*.pptx", "*.potx") for p in folder.glob(pattern)
+                        if not p.name.startswith(("~$", ".")))
     return candidates[0] if candidates else None
+
+
+_TEMPLATE_TYPE = b"presentationml.template.main+xml"
+_PRESENTATION_TYPE = b"presentationml.presentation.main+xml"
+
+
+def _open_template(path: str | os.PathLike[str]):
+    """A .pptx, or a .potx (PowerPoint 模板: the same parts, its main part typed as a template), opened so
+    that its masters and layouts can be used; the file itself is not changed."""
+    import zipfile
+
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    with zipfile.ZipFile(io.BytesIO(raw)) as source:
+        types = source.read("[Content_Types].xml")
+        if _TEMPLATE_TYPE not in types:
+            return Presentation(io.BytesIO(raw))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename == "[Content_Types].xml":
+                    data = data.replace(_TEMPLATE_TYPE, _PRESENTATION_TYPE)
+                target.writestr(item, data)
+    return Presentation(io.BytesIO(out.getvalue()))
 
 
 def _drop_slides(prs) -> None:
@@ -652,7 +678,7 @@ def _body(slide, frame: Frame, spec: Slide, typeface: str, lang: str) -> None:
 
 def render(story: Story, *, template: str | os.PathLike[str] | None = None, font: str = DEFAULT_FONT) -> bytes:
     """Write `story` as a .pptx (bytes). With `template`, its master and layouts are used."""
-    prs = Presentation(str(template)) if template else Presentation()
+    prs = _open_template(template) if template else Presentation()
     if template:
         _drop_slides(prs)
     else:

@@ -190,3 +190,25 @@ def test_no_ru_before_a_single_example(seed):
     assert len(waiting) == 1, "the seed has one signed project not started"
     said = next(b for b in bullets if "尚未开工" in b)
     assert "如“" not in said and f"“{waiting['project_name'].iloc[0]}”" in said
+
+
+def test_an_office_potx_template_is_found_and_lends_its_master(seed, tmp_path, monkeypatch):
+    """Offices keep their masters as .potx (PowerPoint 模板); it is used like a .pptx template."""
+    import zipfile
+
+    from tests.export.test_deck import make_template
+
+    pptx = make_template(tmp_path / "made")
+    potx = tmp_path / "templates" / "单位模板.potx"
+    potx.parent.mkdir()
+    with zipfile.ZipFile(pptx) as source, zipfile.ZipFile(potx, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"presentationml.presentation.main+xml", b"presentationml.template.main+xml")
+            target.writestr(item, data)
+    monkeypatch.setenv("DEVZONE_TEMPLATES", str(potx.parent))
+    assert deck.find_template() == potx
+    out = Presentation(io.BytesIO(deck.render(story.zone_story(seed, "zh"), template=potx)))
+    assert any(s.name == "TEMPLATE-BRAND" for s in out.slide_masters[0].shapes)
+    assert out.slides[1].shapes.title.text == "主要指标一览"
