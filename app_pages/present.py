@@ -10,9 +10,9 @@ import time
 
 import streamlit as st
 
-from devzone import fmt, ui
+from devzone import fmt, periods, ui
 from devzone.export import data as report_data
-from devzone.export import deck, figures, present, story, workbook
+from devzone.export import deck, figures, official, present, story, workbook, zone_report
 from devzone.i18n import t
 
 KEY_SLIDE = "present_slide"
@@ -143,7 +143,7 @@ if filters.zone_id is None or filters.year is None:
     ui.empty_state("present.no_selection", lang)
     st.stop()
 
-story_key = (filters.zone_id, filters.year, lang, ui.run_snapshot(), dt.date.today().isoformat())
+story_key = (filters.zone_id, filters.year, lang, ui.run_snapshot(), periods.china_today().isoformat())
 zone_year, the_story = build_story(*story_key)
 if not story.has_data(zone_year):
     ui.empty_state("present.no_data", lang, zone=ui.zone_label(filters.zone_id), year=filters.year)
@@ -176,6 +176,12 @@ if not presenting:
             t("present.download_workbook", lang), data=lambda: workbook.zone_workbook(zone_year, the_story, lang),
             file_name=the_story.file_name("xlsx"), mime=workbook.XLSX_MIME, on_click="ignore",
             icon=":material/table_view:", key="present_workbook",
+        )
+        st.download_button(
+            t("present.download_docx", lang), help=t("present.download_docx_help", lang),
+            data=lambda: zone_report.render(zone_year, lang),
+            file_name=zone_report.file_stem(zone_year.short_name, zone_year.year, lang) + ".docx",
+            mime=official.DOCX_MIME, on_click="ignore", icon=":material/description:", key="present_docx",
         )
     st.subheader(t("present.summary_heading", lang))
     st.caption(t("present.summary_caption", lang))

@@ -13,6 +13,7 @@ import streamlit as st
 
 from devzone import charts, db, fmt, periods, queries, tables, targets_view, ui
 from devzone import progress_view as pv
+from devzone.export import month_notice, official
 from devzone.i18n import t
 
 KEY_AS_OF = "progress_as_of"
@@ -65,6 +66,7 @@ def screen(snapshot, zone_id, as_of, year, quarter, lang):
     measures = {"signed": t("progress.col.signed_n", lang), "started": t("progress.col.started_n", lang),
                 "completed": t("progress.col.completed_n", lang)}
     return {
+        "province": province,
         "alerts": alerts, "headline": pv.headline(alerts, lang),
         "rules": pv.rules_caption(ui.load(queries.progress_rules), lang),
         "groups": groups,
@@ -185,6 +187,12 @@ elif section == "month":
     st.caption(t("progress.month.caption", lang))
     st.dataframe(view["month_table"], hide_index=True, width="stretch")
     downloads(view["month_table"], "monthly_bulletin", lang)
+    st.download_button(t("progress.month.download_docx", lang), key="docx_monthly_bulletin",
+                       data=lambda: month_notice.document_bytes(ui.load, view["province"], as_of.year, as_of.month,
+                                                                lang),
+                       file_name=month_notice.file_stem(view["province"], as_of.year, as_of.month, lang) + ".docx",
+                       mime=official.DOCX_MIME, icon=":material/description:",
+                       help=t("progress.month.download_docx_help", lang))
     st.markdown("**" + t("progress.month.chart_title", lang) + "**")
     ui.chart_panel(view["month_chart"], view["month_table"], key="monthly_bulletin_chart",
                    source=t("progress.source.alerts", lang), lang=lang, synthetic=view["synthetic"])

@@ -29,6 +29,14 @@ class Period:
         return (self.end - self.start).days + 1
 
 
+CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
+
+
+def china_today() -> dt.date:
+    """Today in China (UTC+8), whatever the server's clock zone: the one date the documents are dated by."""
+    return dt.datetime.now(CHINA).date()
+
+
 def month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 

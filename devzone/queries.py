@@ -469,10 +469,12 @@ def report_year_ranks(db: QuerySource, province: str, year: int) -> pd.DataFrame
 
 
 def report_targets(db: QuerySource, zone_id: str, year: int) -> pd.DataFrame:
-    """The annual targets (年度目标) of one zone and year: indicator, target, unit, is_synthetic."""
+    """The annual targets (年度目标) of one zone and year: indicator, target, unit, is_synthetic, source (the file
+    the targets were loaded from, which the targets slide cites)."""
     return db.query(
-        "SELECT indicator, target, unit, coalesce(is_synthetic, false) AS is_synthetic FROM annual_targets "
-        "WHERE zone_id = ? AND year = ? AND target IS NOT NULL ORDER BY indicator",
+        "SELECT a.indicator, a.target, a.unit, coalesce(a.is_synthetic, false) AS is_synthetic, t.file_name AS source "
+        "FROM annual_targets a LEFT JOIN target_store t USING (zone_id, year, indicator) "
+        "WHERE a.zone_id = ? AND a.year = ? AND a.target IS NOT NULL ORDER BY a.indicator",
         [zone_id, int(year)],
     )
 
@@ -549,6 +551,21 @@ def report_monthly_ledger(db: QuerySource, province: str, year: int, month: int)
 
 # ---------------------------------------------------------------- 产业链 Chains / 项目推进 Progress / 年度目标 targets panel
 # (app_pages/chains.py, app_pages/progress.py, ui.render_targets_panel). `as_of` is a datetime.date.
+
+def report_last_ledger_month(db: QuerySource, province: str) -> pd.DataFrame:
+    """The last month in which a project of the province was signed (the 月通报 to write by default).
+
+    Columns: year, month (one row; both NULL when the province has no signed project).
+    """
+    return db.query(
+        """
+        SELECT year(max(p.signed_date))::INTEGER AS year, month(max(p.signed_date))::INTEGER AS month
+        FROM projects p JOIN zones z USING (zone_id)
+        WHERE z.province = $province AND p.status <> '在谈' AND p.signed_date IS NOT NULL
+        """,
+        {"province": province},
+    )
+
 
 def chain_links_detail(db: QuerySource, zone_id: str) -> pd.DataFrame:
     """One row per (链主, 引进企业, project) of the zone with the project's figures (money in 亿元).

@@ -58,6 +58,7 @@ def test_chinese_page_shows_the_key_indicators_and_the_summary(demo_db):
     assert app.code[0].value == summary.paragraph("X140802", 2021, "zh")
     labels = [b.label for b in app.get("download_button")]
     assert "生成汇报材料" in labels and "导出全部数据（Excel）" in labels
+    assert "下载文字综述（Word）" in labels  # the 综述 as a Word document in official form
     assert any("演示数据" in w.value for w in app.warning)  # the synthetic banner
 
 
@@ -99,7 +100,9 @@ def test_ranking_slide_draws_every_zone_in_two_halves(demo_db):
     assert len(charts) == 2
     import json
     zones = [name for chart in charts for name in json.loads(chart.proto.spec)["data"][0]["y"]]
-    assert len(zones) == 28 and "盐湖高新区" in zones
+    assert len(zones) == 28
+    names = [z.split(". ", 1)[1] for z in zones]  # the bars carry their rank: `3. 盐湖高新区`
+    assert "盐湖高新区" in names and all(z.split(". ", 1)[0].isdigit() for z in zones)
 
 
 def test_changing_the_year_changes_the_slides(demo_db, facts):

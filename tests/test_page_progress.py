@@ -242,3 +242,23 @@ def test_a_snapshot_from_an_older_importer_asks_for_a_reload(demo_db, tmp_path, 
             assert "python -m etl build-demo" in app.info[0].value
     finally:
         db.close_all()
+
+
+def test_month_section_offers_the_bulletin_as_word(demo_db):
+    """The 月通报 is downloadable from the page as .docx (before: CLI only, and slides only); the button makes it
+    when clicked with month_notice.document_bytes, for the page's province and month."""
+    import io
+
+    from docx import Document
+
+    from devzone.export import data as report_data
+    from devzone.export import month_notice
+
+    day = periods.default_day(data_day(demo_db), dt.date.today())
+    app = section(open_page(zone="盐湖高新区", year="2021"), "month")
+    buttons = [b for b in app.get("download_button") if b.proto.label == "下载月通报（Word）"]
+    assert len(buttons) == 1, [b.proto.label for b in app.get("download_button")]
+    assert buttons[0].proto.deferred_file_id  # made on click, not on every rerun
+    content = month_notice.document_bytes(report_data.direct_loader(demo_db), "山西省", day.year, day.month)
+    title = Document(io.BytesIO(content)).paragraphs[0]
+    assert title.style.name == "Title" and f"{day.year}年" in title.text and f"{day.month}月" in title.text

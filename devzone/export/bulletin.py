@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from devzone import fmt, queries
+from devzone import fmt, periods, queries
 from devzone.export import data as report_data
 from devzone.export.story import (
     COUNT_FORMAT,
@@ -26,6 +26,8 @@ from devzone.export.story import (
     Slide,
     Story,
     rank_movement,
+    ranked_highlight,
+    ranked_labels,
     source_line,
     unit_header,
 )
@@ -132,10 +134,11 @@ def _ytd_ranking_slide(mb: Month, moves: pd.DataFrame, lang: str, highlight: str
     header = t("bulletin.col.ytd", lang, month=mb.month)
     table = pd.DataFrame({t("bulletin.col.rank", lang): moves["rank"].tolist(), t("deck.col.zone", lang): list(names),
                           header: list(values)})
-    chart = Chart(key="ytd_ranking", kind="bar", title=title, categories=names,
+    labels = ranked_labels(moves["rank"], names, lang)
+    chart = Chart(key="ytd_ranking", kind="bar", title=title, categories=labels,
                   series=(Series(header, values, tuple(fmt.number(v, 0) for v in values)),),
                   number_format=COUNT_FORMAT, axis_title=header,
-                  highlight=(highlight,) if highlight in names else (), table=table)
+                  highlight=ranked_highlight(highlight, names, labels), table=table)
     return Slide(key="ytd_ranking", title=title, charts=(chart,), note=t("bulletin.note", lang),
                  notes="\n".join(f"{r}. {n} {int(v)}" for r, n, v in zip(moves["rank"], names, values, strict=True)),
                  source=source_line([LEDGER_SOURCE], lang, extra=[t("bulletin.source", lang, n=len(names))]),
@@ -195,10 +198,11 @@ def _yearly_slide(mb: Month, lang: str, highlight: str | None) -> Slide | None:
     title = t("bulletin.yearly_ranking", lang, year=mb.yearly_year)
     table = pd.DataFrame({t("deck.col.rank", lang): ranked["rank"].tolist(), t("deck.col.zone", lang): list(names),
                           header: list(values)})
-    chart = Chart(key="yearly_ranking", kind="bar", title=title, categories=names,
+    labels = ranked_labels(ranked["rank"], names, lang)
+    chart = Chart(key="yearly_ranking", kind="bar", title=title, categories=labels,
                   series=(Series(name, values, tuple(fmt.number(v) for v in values)),),
                   number_format=MONEY_FORMAT, axis_title=header,
-                  highlight=(highlight,) if highlight in names else (), table=table)
+                  highlight=ranked_highlight(highlight, names, labels), table=table)
     return Slide(key="yearly_ranking", title=title, charts=(chart,), note=t("bulletin.note", lang),
                  notes="\n".join(f"{r}. {n} {fmt.number(v)}" for r, n, v in zip(ranked["rank"], names, values, strict=True)),
                  source=source_line(ranked["source"], lang, extra=[t("deck.source_rankings", lang, n=len(ranked))]),
@@ -233,7 +237,7 @@ def bulletin_story(mb: Month, lang: str = "zh", *, highlight: str | None = None,
                    today: dt.date | None = None) -> Story:
     """`highlight`: a zone's short name drawn in red on the rankings (e.g. the city's own zone)."""
     lang = "en" if lang == "en" else "zh"
-    today = today or dt.date.today()
+    today = today or periods.china_today()  # one date everywhere: China time
     moves = movements(mb, lang)
     body = [
         _kpi_slide(mb, lang),

@@ -14,17 +14,20 @@
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import os
 import unicodedata
 from collections.abc import Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE
@@ -153,15 +156,129 @@ def _fitting_size(text: str, frame: Frame, width: float, height: float, *, spaci
     return frame.pt(12)
 
 
+BULLET_SPACING = 1.3
+MIN_BULLET_SIZE = 14  # chart and slide text never below 14 pt
+
+
+def bullets_height(bullets: Sequence[str], frame: Frame, width: float, size: float) -> float:
+    """Points the bullets need in a box `width` (fraction of the slide) wide at `size` pt: wrapped lines at the
+    line spacing, plus the space after each paragraph (as `_bullets` writes them)."""
+    width_pt = frame.width * width / 12700 - 14
+    needed = 0.0
+    for bullet in bullets:
+        ems = _text_width("■  " + bullet) / 2
+        lines = max(1, -(-ems * size * 1.04 // width_pt))
+        needed += lines * size * BULLET_SPACING * 1.2 + size * 0.6
+    return needed
+
+
+def _box_pt(frame: Frame, height: float) -> float:
+    return frame.height * height / 12700 - 10
+
+
+def _pages_of(bullets: Sequence[str], frame: Frame, width: float, height: float, size: float) -> list[list[str]]:
+    """The bullets cut into pages that each fit a box of `width` × `height` (fractions of the slide)."""
+    room = _box_pt(frame, height)
+    pages: list[list[str]] = [[]]
+    for bullet in bullets:
+        if pages[-1] and bullets_height([*pages[-1], bullet], frame, width, size) > room:
+            pages.append([])
+        pages[-1].append(bullet)
+    return pages
+
+
+def _continued(spec: Slide, frame: Frame, lang: str) -> list[Slide]:
+    """A slide whose bullets do not fit continues on “（续）” slides holding the rest (only bullets)."""
+    if not spec.bullets or spec.kpis or spec.key == "title":
+        return [spec]
+    size = frame.pt(BULLETS_ONLY_SIZE)
+    top = frame.content_top + (0.06 if spec.note else 0)
+    height = frame.content_bottom - top
+    if spec.charts or spec.table is not None:
+        if _strip_height(spec.bullets, frame) is not None or _column_fits(spec, frame, height):
+            return [spec]
+        first, rest = dataclasses.replace(spec, bullets=()), list(spec.bullets)
+    else:
+        first, rest = None, list(spec.bullets)
+    full = frame.content_bottom - frame.content_top  # a continuation slide has no note
+    pages: list[list[str]] = []
+    while rest:
+        room = height if first is None and not pages else full
+        page = _pages_of(rest, frame, frame.inner_width, room, size)[0]
+        pages.append(page)
+        rest = rest[len(page):]
+    out = [] if first is None else [first]
+    for page in pages:
+        title = spec.title if not out else t("deck.continued", lang, title=spec.title)
+        key = spec.key if not out else f"{spec.key}_cont{len(out)}"
+        out.append(dataclasses.replace(spec, key=key, title=title, bullets=tuple(page), charts=(), table=None,
+                                       note=spec.note if not out else "", text=""))
+    return out
+
+
+def _strip_height(bullets: Sequence[str], frame: Frame) -> float | None:
+    """The height (fraction of the slide) of a strip of ≤ 2 bullets under a chart or table, or None when the
+    bullets are more, or would take more than a quarter of the content area."""
+    if len(bullets) > 2:
+        return None
+    needed = bullets_height(bullets, frame, frame.inner_width, frame.pt(STRIP_SIZE)) + 10
+    fraction = needed * 12700 / frame.height + 0.01
+    return fraction if fraction <= (frame.content_bottom - frame.content_top) / 4 else None
+
+
+def _column_fits(spec: Slide, frame: Frame, height: float) -> bool:
+    width = _column_width(spec, frame)
+    return bullets_height(spec.bullets, frame, width, frame.pt(COLUMN_SIZE)) <= _box_pt(frame, height)
+
+
+def _column_width(spec: Slide, frame: Frame) -> float:
+    kinds = ["chart"] * sum(len(story_mod.halves(c)) for c in spec.charts)
+    if spec.table is not None and not spec.table.empty:
+        kinds.append("table")
+    kinds.append("bullets")
+    weights = {"chart": 1.0, "table": 1.2, "bullets": 0.75}
+    usable = frame.inner_width - 0.025 * (len(kinds) - 1)
+    return usable * weights["bullets"] / sum(weights[k] for k in kinds)
+
+
+BULLETS_ONLY_SIZE, COLUMN_SIZE, STRIP_SIZE = 18, 16, 15
+
+
 # ---------------------------------------------------------------- template handling
 
 def find_template(directory: str | os.PathLike[str] | None = None) -> Path | None:
-    """The first `*.pptx` (by name) in `directory` (default: DEVZONE_TEMPLATES or data/templates/)."""
+    """The first `*.pptx` or `*.potx` (by name) in `directory` (default: DEVZONE_TEMPLATES or data/templates/)."""
     folder = Path(directory or os.environ.get("DEVZONE_TEMPLATES") or TEMPLATES_DIR)
     if not folder.is_dir():
         return None
-    candidates = sorted(p for p in folder.glob("*.pptx") if not p.name.startswith(("~$", ".")))
+    candidates = sorted(p for pattern in ("*.pptx", "*.potx") for p in folder.glob(pattern)
+                        if not p.name.startswith(("~$", ".")))
     return candidates[0] if candidates else None
+
+
+_TEMPLATE_TYPE = b"presentationml.template.main+xml"
+_PRESENTATION_TYPE = b"presentationml.presentation.main+xml"
+
+
+def _open_template(path: str | os.PathLike[str]):
+    """A .pptx, or a .potx (PowerPoint 模板: the same parts, its main part typed as a template), opened so
+    that its masters and layouts can be used; the file itself is not changed."""
+    import zipfile
+
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    with zipfile.ZipFile(io.BytesIO(raw)) as source:
+        types = source.read("[Content_Types].xml")
+        if _TEMPLATE_TYPE not in types:
+            return Presentation(io.BytesIO(raw))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename == "[Content_Types].xml":
+                    data = data.replace(_TEMPLATE_TYPE, _PRESENTATION_TYPE)
+                target.writestr(item, data)
+    return Presentation(io.BytesIO(out.getvalue()))
 
 
 def _drop_slides(prs) -> None:
@@ -264,17 +381,36 @@ _CHART_TYPES = {
 }
 
 
+class _TextSafeWorkbookWriter(CategoryWorkbookWriter):
+    """The workbook embedded in a chart (PowerPoint's “编辑数据”): a category or series named `=1+2` is stored
+    as text, never as a formula (XlsxWriter would otherwise write any string starting with `=` as one)."""
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file):
+        from xlsxwriter import Workbook
+
+        book = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+        sheet = book.add_worksheet()
+        yield book, sheet
+        book.close()
+
+
+class _TextSafeChartData(CategoryChartData):
+    @property
+    def _workbook_writer(self):
+        return _TextSafeWorkbookWriter(self)
+
+
 def _chart(slide, box, spec: Chart, typeface: str, frame: Frame, *, show_title: bool = True,
            axis_max: float | None = None):
-    chart_data = CategoryChartData(number_format=spec.number_format)
+    chart_data = _TextSafeChartData(number_format=spec.number_format)
     chart_data.categories = list(spec.categories)
     for series in spec.series:
         chart_data.add_series(series.name, [None if v is None else float(v) for v in series.values])
     graphic = slide.shapes.add_chart(_CHART_TYPES[spec.kind], *box, chart_data)
     graphic.name = f"chart-{spec.key}"
     chart = graphic.chart
-    crowded = len(spec.categories) * len(spec.series)
-    base = frame.pt(12 if crowded <= 12 else 10 if crowded <= 20 else 9)
+    base = frame.pt(MIN_BULLET_SIZE)  # chart text never below 14 pt; long rankings are split in halves instead
     _style(chart.font, typeface, base)
     chart.has_title = show_title
     if show_title:
@@ -301,6 +437,11 @@ def _chart(slide, box, spec: Chart, typeface: str, frame: Frame, *, show_title: 
         for i, point in enumerate(plot.series[0].points):
             point.format.fill.solid()
             point.format.fill.fore_color.rgb = PALETTE[i % len(PALETTE)]
+        own = plot.series[0].data_labels  # series-level labels override the plot's: set them the same way
+        own.number_format, own.number_format_is_linked = "0.0%", False
+        own.show_percentage, own.show_value, own.show_category_name = True, False, False
+        _style(own.font, typeface, base)
+        _drop_thin_slice_labels(plot.series[0], spec.series[0].values)
         return chart
     labels.number_format = spec.number_format
     labels.number_format_is_linked = False
@@ -344,6 +485,26 @@ def _chart(slide, box, spec: Chart, typeface: str, frame: Frame, *, show_title: 
     return chart
 
 
+DOUGHNUT_MIN_SHARE = 0.06  # a slice thinner than this gets no label (the legend and the table name it)
+
+
+def _drop_thin_slice_labels(series, values) -> None:
+    """Percent labels on thin neighbouring slices collide: those slices' labels are deleted (`c:delete`)."""
+    present = [0.0 if v is None else float(v) for v in values]
+    total = sum(present)
+    if total <= 0:
+        return
+    labels = series._element.get_or_add_dLbls()  # noqa: SLF001
+    for index, value in enumerate(present):
+        if value / total >= DOUGHNUT_MIN_SHARE:
+            continue
+        label = labels.get_or_add_dLbl_for_point(index)
+        for child in list(label):
+            if child.tag != qn("c:idx"):
+                label.remove(child)
+        etree.SubElement(label, qn("c:delete"), val="1")
+
+
 def _label_every_category(axis) -> None:
     """`c:tickLblSkip=1`: viewers must not drop every other zone name on a 28-bar ranking."""
     cat_ax = axis._element  # noqa: SLF001
@@ -364,34 +525,51 @@ def _label_every_category(axis) -> None:
 def _table(slide, box, frame_data: pd.DataFrame, typeface: str, frame: Frame, size: float = 13):
     rows, cols = len(frame_data) + 1, len(frame_data.columns)
     left, top, width, height = box
+    size, needs = _table_fit(frame_data, width / 12700, frame, size)
     row_height = Emu(int(Pt(frame.pt(size)) * 2.1))
     table_height = min(height, Emu(row_height * rows))
     graphic = slide.shapes.add_table(rows, cols, left, top, width, table_height)
     graphic.name = "table"
     table = graphic.table
-    widths = [max(_text_width(c), *(_text_width(v) for v in frame_data[c].astype(str))) + 2
-              for c in frame_data.columns]
-    total = sum(widths)
-    for i, w in enumerate(widths):
-        table.columns[i].width = Emu(int(width * w / total))
+    total = sum(needs)
+    for i, need in enumerate(needs):  # what each column needs, and the spare room shared in proportion
+        table.columns[i].width = Emu(int(width * need / total))
     for r in range(rows):
         table.rows[r].height = Emu(int(table_height / rows))
         for c in range(cols):
             cell = table.cell(r, c)
             text = str(frame_data.columns[c]) if r == 0 else str(frame_data.iat[r - 1, c])
             cell.text = ""
-            cell.margin_left = cell.margin_right = Inches(0.06)
+            cell.margin_left = cell.margin_right = TABLE_CELL_MARGIN
             cell.margin_top = cell.margin_bottom = Inches(0.02)
             cell.vertical_anchor = MSO_ANCHOR.MIDDLE
             paragraph = cell.text_frame.paragraphs[0]
             run = paragraph.add_run()
             run.text = text
             header = r == 0
-            _style(run.font, typeface, frame.pt(size), bold=header, color=WHITE if header else INK)
+            _style(run.font, typeface, size, bold=header, color=WHITE if header else INK)
             paragraph.alignment = PP_ALIGN.LEFT if c == 0 else PP_ALIGN.CENTER
             cell.fill.solid()
             cell.fill.fore_color.rgb = PALETTE[0] if header else (BAND if r % 2 == 0 else WHITE)
     return table
+
+
+TABLE_CELL_MARGIN = Inches(0.06)
+
+
+def _table_fit(frame_data: pd.DataFrame, width_pt: float, frame: Frame, size: float) -> tuple[float, list[float]]:
+    """The largest type (from `size` down to 9 pt) at which every cell's text fits its column on one line, and
+    the points each column needs at it."""
+    columns = [[str(c), *frame_data[c].astype(str)] for c in frame_data.columns]
+    margins = 2 * TABLE_CELL_MARGIN / 12700 + 2
+    ems = [max(_text_width(text) / 2 for text in column) for column in columns]
+    start = frame.pt(size)
+    candidates = [start, *(s for s in range(int(start) - 1, 8, -1))]
+    for candidate in candidates:
+        needs = [e * candidate * 1.05 + margins for e in ems]
+        if sum(needs) <= width_pt:
+            return float(candidate), needs
+    return float(candidates[-1]), [e * candidates[-1] * 1.05 + margins for e in ems]
 
 
 # ---------------------------------------------------------------- slide bodies
@@ -419,7 +597,9 @@ def _kpi_tiles(slide, frame: Frame, kpis: Sequence[Kpi], typeface: str, top: flo
         text_frame.margin_left = text_frame.margin_right = Inches(0.2)
         arrow = {"up": "▲ ", "down": "▼ "}.get(kpi.direction, "")
         change_colour = UP if kpi.direction == "up" else DOWN if kpi.direction == "down" else MUTED
-        lines = [(kpi.label, frame.pt(18), False, MUTED), (kpi.value, frame.pt(44), True, INK),
+        inner_pt = (box[2] - 2 * Inches(0.2)) / 12700
+        value_pt = min(frame.pt(44), max(frame.pt(20), inner_pt / (_text_width(kpi.value) / 2 * 1.05)))
+        lines = [(kpi.label, frame.pt(18), False, MUTED), (kpi.value, value_pt, True, INK),
                  (arrow + kpi.change, frame.pt(18), False, change_colour)]
         if kpi.tag:  # a real figure among synthetic ones (devzone.fmt.real_tag)
             lines.insert(2, (kpi.tag, frame.pt(15), True, REAL))
@@ -435,7 +615,7 @@ def _kpi_tiles(slide, frame: Frame, kpis: Sequence[Kpi], typeface: str, top: flo
 
 def _bullets(slide, frame: Frame, box, bullets: Sequence[str], typeface: str, size: float = 18) -> None:
     shape = _textbox(slide, box, [("■  " + b, frame.pt(size), False, INK) for b in bullets], typeface,
-                     spacing=1.3)
+                     spacing=BULLET_SPACING)
     for paragraph in shape.text_frame.paragraphs:
         paragraph.space_after = Pt(frame.pt(size) * 0.6)
     shape.name = "bullets"
@@ -458,11 +638,11 @@ def _body(slide, frame: Frame, spec: Slide, typeface: str, lang: str) -> None:
                  [(spec.text, size, False, INK)], typeface, spacing=1.5,
                  indent_first=2.0 if lang != "en" else 0.0).name = "summary-text"
         return
-    strip_bullets = bool(spec.bullets) and (len(spec.bullets) <= 2 and (spec.charts or spec.table is not None))
-    if strip_bullets:
-        strip = 0.055 * len(spec.bullets) + 0.01
+    strip = _strip_height(spec.bullets, frame) if spec.bullets and (spec.charts or spec.table is not None) else None
+    strip_bullets = strip is not None
+    if strip is not None:
         _bullets(slide, frame, frame.box(frame.margin, bottom - strip, frame.inner_width, strip), spec.bullets,
-                 typeface, size=15)
+                 typeface, size=STRIP_SIZE)
         height -= strip + 0.01
     items: list[tuple[str, object]] = [("chart", c) for chart in spec.charts for c in story_mod.halves(chart)]
     axis_max = {c.key: story_mod.axis_max(chart) for chart in spec.charts for c in story_mod.halves(chart) if c is not chart}
@@ -489,7 +669,8 @@ def _body(slide, frame: Frame, spec: Slide, typeface: str, lang: str) -> None:
             rows = len(item)  # type: ignore[arg-type]
             _table(slide, box, item, typeface, frame, size=14 if rows <= 8 else 12 if rows <= 14 else 10)  # type: ignore[arg-type]
         else:
-            _bullets(slide, frame, box, item, typeface, size=18 if len(items) == 1 else 16)  # type: ignore[arg-type]
+            _bullets(slide, frame, box, item, typeface,  # type: ignore[arg-type]
+                     size=BULLETS_ONLY_SIZE if len(items) == 1 else COLUMN_SIZE)
         left += width + gap
 
 
@@ -497,7 +678,7 @@ def _body(slide, frame: Frame, spec: Slide, typeface: str, lang: str) -> None:
 
 def render(story: Story, *, template: str | os.PathLike[str] | None = None, font: str = DEFAULT_FONT) -> bytes:
     """Write `story` as a .pptx (bytes). With `template`, its master and layouts are used."""
-    prs = Presentation(str(template)) if template else Presentation()
+    prs = _open_template(template) if template else Presentation()
     if template:
         _drop_slides(prs)
     else:
@@ -506,7 +687,8 @@ def render(story: Story, *, template: str | os.PathLike[str] | None = None, font
     title_layout, content_layout = _pick_layouts(prs, bool(template))
     frame = Frame(prs.slide_width, prs.slide_height)
     lang = story.lang
-    for number, spec in enumerate(story.slides, start=1):
+    slides = [part for spec in story.slides for part in _continued(spec, frame, lang)]
+    for number, spec in enumerate(slides, start=1):
         if spec.key == "title":
             _title_slide(prs, title_layout, frame, spec, font, bool(template), lang)
         else:

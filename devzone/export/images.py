@@ -75,11 +75,30 @@ def presentation_figure(fig: go.Figure, *, font_size: int = PRESENT_FONT_SIZE, t
                                   "font": {"size": font_size + 6}})
         copy.update_layout(margin={"t": 90})
     if caption:
+        below = _below_plot(copy, font_size)
         copy.add_annotation(text=charts.plain(caption), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
-                            yshift=-70 if copy.data and copy.data[0].type != "pie" else -10, showarrow=False,
+                            yshift=-below, showarrow=False,
                             font={"size": font_size - 6, "color": "#5D6D7E"}, align="left")
-        copy.update_layout(margin={"b": 110})
+        copy.update_layout(margin={"b": below + 2 * font_size})
     return copy
+
+
+def _below_plot(fig: go.Figure, font_size: int) -> int:
+    """Pixels under the plot area taken by tick labels, the x axis title and a legend below the plot: the
+    caption goes under all of them, never over them."""
+    if not fig.data or fig.data[0].type == "pie":
+        return 10
+    taken = 2 * font_size  # tick labels
+    title = fig.layout.xaxis.title
+    if title is not None and title.text:
+        taken += int(1.8 * font_size)
+    legend = fig.layout.legend
+    shows = fig.layout.showlegend is not False and len(fig.data) > 1
+    if shows and legend.orientation == "h" and (legend.y is None or legend.y < 0.2):
+        plot_height = HEIGHT - 90 - (taken + 4 * font_size)
+        below_axis = max(0.0, -(legend.y if legend.y is not None else -0.1)) * plot_height
+        taken = max(taken, int(below_axis + 2 * font_size)) + int(0.6 * font_size)
+    return taken + 12
 
 
 def png_bytes(fig: go.Figure, *, width: int = WIDTH, height: int = HEIGHT, scale: float = SCALE,

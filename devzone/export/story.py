@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from devzone import fmt
+from devzone import fmt, periods
 from devzone.export import summary as summary_mod
 from devzone.export.data import ZoneYear
 from devzone.i18n import t
@@ -180,6 +180,17 @@ def _rank_text(row: pd.Series | None, lang: str) -> str:
     return fmt.rank(row["rank"], row["n_ranked"], lang, tied=bool(row["tied"]))
 
 
+def ranked_labels(ranks: Iterable[object], names: Sequence[str], lang: str) -> tuple[str, ...]:
+    """Ranking bars carry their rank: `3. 盐湖高新区` (ties share the number)."""
+    return tuple(t("deck.ranked_name", lang, rank=int(r), name=n) if not fmt.is_missing(r) else n  # type: ignore[call-overload]
+                 for r, n in zip(ranks, names, strict=True))
+
+
+def ranked_highlight(highlight: str | None, names: Sequence[str], labels: Sequence[str]) -> tuple[str, ...]:
+    """The label of the highlighted zone's bar (by its short name), or nothing."""
+    return (labels[list(names).index(highlight)],) if highlight in names else ()
+
+
 def rank_movement(before: object, after: object, lang: str) -> tuple[str, int | None]:
     """Rank movement; a smaller rank number is better, so 5 -> 3 is 上升2位."""
     if fmt.is_missing(after):
@@ -288,7 +299,9 @@ def _targets_slide(zy: ZoneYear, lang: str) -> Slide | None:
     )
     return Slide(
         key="targets", title=t("deck.targets", lang), charts=(chart,), bullets=bullets, notes="\n".join(bullets),
-        source=source_line([r["source"] for *_, r, _ in rows], lang),
+        # the targets' own file first (年度目标), then where the completed figures come from
+        source=source_line([*zy.targets.get("source", pd.Series(dtype=object)).tolist(),
+                            *(r["source"] for *_, r, _ in rows)], lang),
         synthetic=any(_synthetic(r["is_synthetic"], s) for *_, r, s in rows),
     )
 
@@ -312,10 +325,12 @@ def _ranking_slide(zy: ZoneYear, lang: str) -> Slide | None:
         header: list(values),
         t("deck.col.synthetic", lang): [t("deck.yes" if s else "deck.no", lang) for s in ranked["is_synthetic"]],
     })
-    chart = Chart(key="ranking", kind="bar", title=title, categories=names,
+    labels = ranked_labels(ranked["rank"], names, lang)
+    own_label = labels[names.index(zy.short_name)] if zy.short_name in names else zy.short_name
+    chart = Chart(key="ranking", kind="bar", title=title, categories=labels,
                   series=(Series(indicator.name(lang), values, texts),),
                   number_format=_value_format(indicator.unit), axis_title=header,
-                  highlight=(zy.short_name,), table=table)
+                  highlight=(own_label,), table=table)
     own = ranked[ranked["zone_id"] == zy.zone_id].iloc[0]
     note = t("deck.ranking_note", lang, zone=zy.short_name, rank=_rank_text(own, lang), n=int(own["n_ranked"]))
     return Slide(
@@ -530,13 +545,15 @@ def attention_points(zy: ZoneYear, lang: str) -> tuple[list[str], bool]:
         names = [t("deck.quoted", lang, name=n) for n in waiting["project_name"]]
         amount = waiting["total_investment"].sum(min_count=1)
         key = "deck.attn.not_started" if not fmt.is_missing(amount) else "deck.attn.not_started_no_amount"
+        key += "_one" if len(names) == 1 else ""  # no 如 before a single example
         bullets.append(t(key, lang, count=len(waiting), year=fmt.year(zy.year, lang),
                          amount=fmt.money(amount, lang), names=_list(names, lang)))
         synthetic = synthetic or bool(waiting["is_synthetic"].any())
     talks = zy.talks_in_view()
     if not talks.empty:
         names = [t("deck.quoted", lang, name=n) for n in talks["project_name"]]
-        said = t("deck.attn.negotiating", lang, count=len(talks), names=_list(names, lang))
+        said = t("deck.attn.negotiating" + ("_one" if len(names) == 1 else ""), lang, count=len(talks),
+                 names=_list(names, lang))
         if zy.ledger_day is not None:
             said = t("deck.attn.as_of", lang, date=fmt.date(zy.ledger_day, lang), text=said)
         bullets.append(said)
@@ -561,7 +578,7 @@ def _attention_slide(zy: ZoneYear, lang: str) -> Slide:
 def zone_story(zy: ZoneYear, lang: str = "zh", *, today: dt.date | None = None) -> Story:
     """The meeting storyline for one zone and year (slides without data are left out)."""
     lang = "en" if lang == "en" else "zh"
-    today = today or dt.date.today()
+    today = today or periods.china_today()  # one date everywhere: China time
     written = summary_mod.build(zy, lang)
     body = [
         _kpi_slide(zy, lang),

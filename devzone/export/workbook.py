@@ -36,6 +36,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
+HIGHLIGHT_FILL = PatternFill("solid", fgColor="FCE4D6")
 MAX_WIDTH = 60
 _MONEY = re.compile(r"亿元|万元|元|RMB|CNY")
 _COUNT = re.compile(r"[（(](个|家|项|户|人|条|count|enterprises|items)[）)]")
@@ -56,6 +57,9 @@ def column_format(header: object, values: pd.Series) -> str | None:
     if _PERCENT.search(text):
         return PERCENT_FORMAT
     if _COUNT.search(text) or pd.api.types.is_integer_dtype(values):
+        return COUNT_FORMAT
+    present = values.dropna()
+    if len(present) and (present == present.round()).all():  # ranks, numbers of zones: `28`, never `28.00`
         return COUNT_FORMAT
     return MONEY_FORMAT
 
@@ -97,8 +101,21 @@ def _put(cell, value: object) -> None:
         cell.quotePrefix = True  # and Excel keeps it text even when the cell is edited
 
 
-def write_frame(sheet, frame: pd.DataFrame, formats: dict[str, str] | None = None) -> None:
-    """`frame` onto `sheet`: bold header row (frozen, filterable), formats, widths."""
+def print_setup(sheet) -> None:
+    """A4 landscape, fitted to one page wide (as many pages down as needed), the header row on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    sheet.print_options.horizontalCentered = True
+
+
+def write_frame(sheet, frame: pd.DataFrame, formats: dict[str, str] | None = None,
+                highlight: Sequence[int] = ()) -> None:
+    """`frame` onto `sheet`: bold header row (frozen, filterable, repeated when printed), formats, widths;
+    the rows at the positions in `highlight` (0-based, e.g. the chosen zone) filled."""
     formats = formats or {}
     columns = list(frame.columns)
     for c, header in enumerate(columns, start=1):
@@ -128,6 +145,11 @@ def write_frame(sheet, frame: pd.DataFrame, formats: dict[str, str] | None = Non
         if width > MAX_WIDTH:  # long text (the written summary): wrap instead of one endless line
             for (cell,) in sheet.iter_rows(min_row=2, min_col=c, max_col=c):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for position in highlight:
+        for cell in sheet[position + 2]:
+            cell.fill = HIGHLIGHT_FILL
+            cell.font = Font(bold=True)
+    print_setup(sheet)
     sheet.freeze_panes = "A2"
     if columns and len(frame):
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(frame) + 1}"
@@ -142,7 +164,8 @@ def notes_frame(notes: Sequence[tuple[str, str]], lang: str) -> pd.DataFrame:
 
 
 def workbook_bytes(sheets: Sequence[tuple[str, pd.DataFrame]], *, notes: Sequence[tuple[str, str]] = (),
-                   lang: str = "zh", formats: dict[str, dict[str, str]] | None = None) -> bytes:
+                   lang: str = "zh", formats: dict[str, dict[str, str]] | None = None,
+                   highlights: dict[str, Sequence[int]] | None = None) -> bytes:
     """Several tables as one .xlsx, followed by the 说明 (notes) sheet."""
     book = Workbook()
     book.remove(book.active)
@@ -150,7 +173,7 @@ def workbook_bytes(sheets: Sequence[tuple[str, pd.DataFrame]], *, notes: Sequenc
     for name, frame in sheets:
         title = safe_sheet_name(name, taken)
         taken.append(title)
-        write_frame(book.create_sheet(title), frame, (formats or {}).get(name))
+        write_frame(book.create_sheet(title), frame, (formats or {}).get(name), (highlights or {}).get(name, ()))
     notes_sheet = book.create_sheet(safe_sheet_name(t("xlsx.notes_sheet", lang), taken))
     write_frame(notes_sheet, notes_frame(notes, lang))
     notes_sheet.column_dimensions["B"].width = 100
@@ -163,8 +186,11 @@ def workbook_bytes(sheets: Sequence[tuple[str, pd.DataFrame]], *, notes: Sequenc
 
 # ---------------------------------------------------------------- the whole present view
 
-def zone_tables(zy, lang: str) -> tuple[list[tuple[str, pd.DataFrame]], dict[str, dict[str, str]]]:
-    """The numbers behind the present page and the deck, as labelled tables (numbers stay numbers)."""
+def zone_tables(zy, lang: str) -> tuple[list[tuple[str, pd.DataFrame]], dict[str, dict[str, str]],
+                                        dict[str, list[int]]]:
+    """The numbers behind the present page and the deck, as labelled tables (numbers stay numbers), their
+    formats, and the rows to highlight (the zone itself in 全省排名)."""
+    from devzone.export import story as story_mod
     from devzone.export.story import unit_header
 
     yes, no = t("deck.yes", lang), t("deck.no", lang)
@@ -204,7 +230,15 @@ def zone_tables(zy, lang: str) -> tuple[list[tuple[str, pd.DataFrame]], dict[str
     wide = ranks.pivot_table(index=["zone_id", "short_name"], columns="label", values="value", aggfunc="first",
                              sort=False)
     order = [unit_header(ind.name(lang), ind.unit, lang) for ind in zy.indicators.values()]
-    wide = wide[[c for c in order if c in wide.columns]].reset_index().drop(columns="zone_id")
+    wide = wide[[c for c in order if c in wide.columns]].reset_index()
+    by = next((c for c in story_mod.RANKING_CODES if (ranks["indicator"] == c).any() and c in zy.indicators), None)
+    if by is not None:  # 名次 by the headline indicator, best first; ties share the rank
+        rank_of = ranks[ranks["indicator"] == by].set_index("zone_id")["rank"]
+        rank_header = t("xlsx.rank_by", lang, name=zy.indicators[by].name(lang))
+        wide.insert(0, rank_header, wide["zone_id"].map(rank_of).astype("Int64"))
+        wide = wide.sort_values([rank_header, "zone_id"], na_position="last", kind="stable")
+    own = [i for i, z in enumerate(wide["zone_id"]) if z == zy.zone_id]
+    wide = wide.drop(columns="zone_id").reset_index(drop=True)
     wide = wide.rename(columns={"short_name": t("deck.col.zone", lang)})
 
     history = zy.history.copy()
@@ -214,7 +248,7 @@ def zone_tables(zy, lang: str) -> tuple[list[tuple[str, pd.DataFrame]], dict[str
     by_year = by_year[[c for c in order if c in by_year.columns]].reset_index()
     by_year = by_year.rename(columns={"year": t("deck.col.year", lang)})
 
-    projects = zy.projects
+    projects = zy.signed_projects()  # 签约项目: not the ones still 在谈
     project_table = pd.DataFrame({
         t("deck.col.project", lang): projects["project_name"],
         t("deck.col.investor", lang): projects["investor"],
@@ -239,23 +273,34 @@ def zone_tables(zy, lang: str) -> tuple[list[tuple[str, pd.DataFrame]], dict[str
         (t("xlsx.sheet.projects", lang), project_table),
         (t("xlsx.sheet.enterprises", lang), enterprises),
     ]
-    return sheets, {t("xlsx.sheet.indicators", lang): formats}
+    return sheets, {t("xlsx.sheet.indicators", lang): formats}, {t("xlsx.sheet.rankings", lang): own}
+
+
+def sources_in_full(sources, lang: str) -> str:
+    """Every source used, once each, in order of first use: `运城日报《…》；全省开发区招商引资主要指标；…`."""
+    seen: list[str] = []
+    for source in sources:
+        if not fmt.is_missing(source) and str(source).strip():
+            name = fmt.source_name(source)
+            if name not in seen:
+                seen.append(name)
+    return t("deck.source_sep", lang).join(seen) or fmt.MISSING
 
 
 def zone_workbook(zy, story, lang: str, *, filters: str | None = None) -> bytes:
     """Every table of the present view for one zone and year, with the written summary and notes."""
-    from devzone.export.story import source_line
+    from devzone.export import story as story_mod
 
     if filters is None:
         filters = t("panel.filters", lang, zone=zy.short_name, year=fmt.year(zy.year, lang))
-    sheets, formats = zone_tables(zy, lang)
+    sheets, formats, highlights = zone_tables(zy, lang)
     sheets.append((t("xlsx.sheet.summary", lang), pd.DataFrame({t("xlsx.sheet.summary", lang): [story.summary]})))
-    sources = source_line(zy.history.loc[zy.history["year"].isin([zy.year - 1, zy.year]), "source"], lang)
+    used = zy.history.loc[zy.history["year"].isin([zy.year - 1, zy.year]), "source"].tolist()
     notes = [
-        (t("xlsx.source", lang), sources.split("：", 1)[-1].split(": ", 1)[-1] if sources else fmt.MISSING),
+        (t("xlsx.source", lang), sources_in_full([*used, story_mod.LEDGER_SOURCE], lang)),
         (t("xlsx.filters", lang), filters),
         (t("xlsx.sheets", lang), t("deck.list_sep", lang).join(name for name, _ in sheets)),
     ]
     if story.synthetic:
         notes.append((t("xlsx.synthetic", lang), t("xlsx.synthetic_text", lang)))
-    return workbook_bytes(sheets, notes=notes, lang=lang, formats=formats)
+    return workbook_bytes(sheets, notes=notes, lang=lang, formats=formats, highlights=highlights)

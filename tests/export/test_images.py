@@ -59,3 +59,34 @@ def test_the_figure_shown_on_screen_is_not_changed(seed):
     before = fig.to_json()
     images.png_bytes(fig, scale=1, width=800, height=450)
     assert fig.to_json() == before
+
+
+def ink_bands(image: Image.Image, top: int) -> list[tuple[int, int]]:
+    """Runs of rows below `top` holding dark pixels (text), separated by blank rows."""
+    grey = image.convert("L")
+    width, height = grey.size
+    pixels = grey.load()
+    bands, start = [], None
+    for y in range(top, height):
+        inked = sum(1 for x in range(0, width, 2) if pixels[x, y] < 150) > 2
+        if inked and start is None:
+            start = y
+        elif not inked and start is not None:
+            bands.append((start, y))
+            start = None
+    if start is not None:
+        bands.append((start, height))
+    return bands
+
+
+@pytest.mark.parametrize("key", ["trend_counts", "ranking"])
+def test_caption_is_never_covered_by_the_legend_or_the_axis_title(seed, key):
+    chart = next(c for c in story.zone_story(seed, "zh").charts() if c.key == key)
+    fig, caption = figures.figure(chart), "数据来源：运城日报（含模拟数据）"
+    figure = images.presentation_figure(fig, title=chart.title, caption=caption)
+    image = Image.open(io.BytesIO(images.png_bytes(fig, scale=1, title=chart.title, caption=caption)))
+    bands = ink_bands(image, images.HEIGHT - int(figure.layout.margin.b) + 2)
+    # below the plot: tick labels (or the x axis line), the legend or axis title, the caption — never merged
+    assert len(bands) >= 3, bands
+    caption_band = bands[-1]
+    assert caption_band[0] - bands[-2][1] >= 4 and caption_band[1] < images.HEIGHT
