@@ -22,6 +22,7 @@ ui.ensure_database()
 ui.begin_run()
 filters = ui.sidebar_filters()
 identity = ui.sidebar_account(filters.lang)
+ui.screen_styles(filters)
 
 pages = [
     st.Page(PAGES_DIR / file_name, title=t(title_key, filters.lang), icon=icon, default=(i == 0),

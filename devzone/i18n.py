@@ -1597,3 +1597,13 @@ def province_name(name: object, lang: str | None = DEFAULT_LANG) -> str:
     if normalise_lang(lang) != "en":
         return text
     return PROVINCE_NAMES_EN.get(_PROVINCE_SUFFIX.sub("", text.strip()), text)
+
+# ---- every screen: headline band, phone, projector, paper, the tile map (devzone/screens.py, app_pages/map.py)
+STRINGS.update({
+    "ov.headline.rank": ("全省排名", "Provincial rank"),
+    "ov.headline.rank_of": ("按{name}", "by {name}"),
+    "ov.cards.title": ("全部指标", "All indicators"),
+})
+STRINGS.update({
+    "print.header": ("{zone}　{year}　数据截至{date}", "{zone}, {year} · data as of {date}"),
+})

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from devzone import audit, auth, db, fmt, queries, state, tables
+from devzone import audit, auth, db, fmt, queries, screens, state, tables
 from devzone.export import images
 from devzone.i18n import LANGUAGES, Lang, t, t_or
 
@@ -304,6 +304,25 @@ def current_filters() -> state.FilterState:
 
 def zone_label(zone_id: str | None) -> str:
     return fmt.MISSING if zone_id is None else _zone_directory().label(zone_id)
+
+
+# ---------------------------------------------------------------- every screen (devzone/screens.py)
+
+def data_as_of(lang: str) -> str:
+    """`2022年1月20日`: the day the data describes (the project ledger's 截至 day, else when it was loaded)."""
+    day = load(queries.ledger_as_of)["as_of"].iloc[0]
+    if fmt.is_missing(day):
+        day = load(queries.snapshot_summary)["last_loaded_at"].iloc[0]
+    return fmt.date(day, lang)
+
+
+def screen_styles(filters: state.FilterState) -> None:
+    """The phone / projector / print style sheet, and the running head of printed pages."""
+    st.html(screens.page_css())
+    if filters.zone_id is not None and filters.year is not None:
+        st.html(screens.print_header_css(t(
+            "print.header", filters.lang, zone=zone_label(filters.zone_id),
+            year=fmt.year(filters.year, filters.lang), date=data_as_of(filters.lang))))
 
 
 # ---------------------------------------------------------------- shared page furniture
