@@ -47,7 +47,7 @@ else:
                           delta_arrow=item.delta.arrow, delta_description=t("ov.yoy", lang) if item.delta.text else None)
                 st.markdown(ui.badge_after(item.note, item.tag))
 
-    attention_column, targets_column = st.columns([3, 2], gap="large")
+    attention_column, targets_column = st.columns(2, gap="large")
     with attention_column, st.container(key="ov-attention"):
         st.subheader(t("ov.attention.title", lang))
         if not view.attention:

@@ -157,9 +157,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{zone} {year}尚无任何指标数值。", "{zone} has no indicator values for {year}."),
     "ov.cards_caption": (
         "数值按官方统计口径和单位；“同比”与上年相比；名次为全省开发区排名（并列共享名次，缺失不排名）。"
-        "鼠标悬停在 ⓘ 上可查看每个数值的来源。",
+        "点按 ⓘ 可查看每个数值的来源。",
         "Values in their official units; year on year = against the previous year; ranks are among the "
-        "province's zones (ties share a rank, missing values are not ranked). Hover over ⓘ for each value's source.",
+        "province's zones (ties share a rank, missing values are not ranked). Tap or point at ⓘ for each value's source.",
     ),
     "ov.yoy": ("同比", "year on year"),
     "ov.rank": ("全省{rank}", "Province: {rank}"),
@@ -908,8 +908,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dq.check.differs": ("⚠ 台账 {ledger}，差 {difference}", "⚠ ledger {ledger}, off by {difference}"),
     "dq.src.cited": ("{source}（{location}）", "{source} ({location})"),
     "dq.src.location": ("{file} 第{row}行", "{file}, row {row}"),
-    "dq.cov.legend": ("蓝色：指标齐全；橙色：缺1项；红色：缺2项及以上。鼠标悬停可看缺了哪些指标。",
-                      "Blue: every indicator; orange: one missing; red: two or more missing. Hover to see which."),
+    "dq.cov.legend": ("蓝色：指标齐全；橙色：缺1项；红色：缺2项及以上。点按色块可看缺了哪些指标。",
+                      "Blue: every indicator; orange: one missing; red: two or more missing. Tap or point at a cell to see which."),
     "dq.src.projects_counted": ("计入的台账项目：{n}个。{rule}", "Ledger projects counted: {n}. {rule}"),
     "dq.rule.signed_projects": ("口径：当年签约（有签约日期、状态不是“在谈”）的项目。",
                                 "Rule: signed that year (a signing date, status past 在谈)."),
@@ -1031,10 +1031,10 @@ STRINGS.update({
     "chains.tree.title": ("链主带动关系", "Who brought whom"),
     "chains.tree.caption": (
         "从左到右：链主 → 其引进的企业 → 再由这些企业引荐的企业。实线为已签约，虚线为仍在洽谈；"
-        "蓝色连线为以企招企，橙色为以商招商。悬停查看项目、总投资、预计年产值和利税。",
+        "蓝色连线为以企招企，橙色为以商招商。点按连线或节点查看项目、总投资、预计年产值和利税。",
         "Left to right: chain leader → firms it brought → firms those firms introduced. Solid: signed; dashed: "
         "still in talks; blue links: firm-brings-firm (以企招企), orange: business-brings-business (以商招商). "
-        "Hover for projects, investment, output and tax.",
+        "Tap or point at a link or node for projects, investment, output and tax.",
     ),
     "chains.tree.leader": ("链主企业", "Chain leader"),
     "chains.tree.legend.leader": ("链主企业", "Chain leader"),
@@ -1606,4 +1606,7 @@ STRINGS.update({
 })
 STRINGS.update({
     "print.header": ("{zone}　{year}　数据截至{date}", "{zone}, {year} · data as of {date}"),
+})
+STRINGS.update({
+    "top.pickers": ("{zone} · {year}", "{zone} · {year}"),
 })

@@ -250,7 +250,7 @@ def sidebar_filters() -> state.FilterState:
         zone_id = st.selectbox(
             t("sidebar.zone", lang), zones.zone_ids, format_func=zones.label, key=KEY_ZONE,
             help=t("sidebar.zone_help", lang), placeholder=t("sidebar.zone_none", lang),
-            filter_mode="contains",
+            filter_mode="contains", on_change=_chose_in_sidebar,
         )
         if zone_id is not None:
             st.caption(zone_caption(zone_id, lang))
@@ -258,18 +258,66 @@ def sidebar_filters() -> state.FilterState:
         # the selected option had before, so option labels must not depend on the language.
         year = st.selectbox(
             t("sidebar.year", lang), sorted(years, reverse=True), key=KEY_YEAR,
-            placeholder=t("sidebar.year_none", lang),
+            placeholder=t("sidebar.year_none", lang), on_change=_chose_in_sidebar,
         )
         st.divider()
         lang = st.segmented_control(
             t("sidebar.language", lang), LANGUAGES, format_func=lambda code: t(f"lang.{code}", code),
-            key=KEY_LANG, required=True,
+            key=KEY_LANG, required=True, on_change=_chose_in_sidebar,
         )
     filters = state.FilterState(zone_id, year, lang or "zh")
+    _close_sidebar_on_a_phone()
+    _top_pickers(filters, zones, years)
     _say_what_the_link_lacked(filters, zones)
     _write_url(filters, zones)
     st.session_state[KEY_FILTERS] = filters
     return filters
+
+
+KEY_CLOSE_SIDEBAR = "close_sidebar_after_choice"
+KEY_TOP_ZONE = "top_zone"
+KEY_TOP_YEAR = "top_year"
+# On a phone the open sidebar covers the page: once a choice is made there, close it (a click on its own
+# collapse button, as a person would). Nothing happens on a wider screen, where the sidebar sits beside the page.
+_CLOSE_SIDEBAR_JS = """<script>
+(() => {
+  if (window.innerWidth > 640) return;
+  const sidebar = document.querySelector('[data-testid="stSidebar"]');
+  const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (sidebar && sidebar.getAttribute('aria-expanded') === 'true' && button) button.click();
+})();
+</script>"""
+
+
+def _chose_in_sidebar() -> None:
+    st.session_state[KEY_CLOSE_SIDEBAR] = True
+
+
+def _close_sidebar_on_a_phone() -> None:
+    if st.session_state.pop(KEY_CLOSE_SIDEBAR, False):
+        st.html(_CLOSE_SIDEBAR_JS, unsafe_allow_javascript=True)
+
+
+def _from_top_pickers() -> None:
+    st.session_state[KEY_ZONE] = st.session_state.get(KEY_TOP_ZONE)
+    st.session_state[KEY_YEAR] = st.session_state.get(KEY_TOP_YEAR)
+
+
+def _top_pickers(filters: state.FilterState, zones: state.ZoneDirectory, years: list[int]) -> None:
+    """The zone and year pickers again at the top of the page, for a phone (screens.css shows them only on a
+    narrow screen): one tap on `盐湖高新区 · 2021年` instead of opening the sidebar."""
+    if filters.zone_id is None or filters.year is None:
+        return
+    lang = filters.lang
+    st.session_state[KEY_TOP_ZONE] = filters.zone_id
+    st.session_state[KEY_TOP_YEAR] = filters.year
+    with st.container(key="top-pickers"), st.popover(
+            t("top.pickers", lang, zone=zones.label(filters.zone_id), year=fmt.year(filters.year, lang)),
+            icon=":material/tune:", width="stretch"):
+        st.selectbox(t("sidebar.zone", lang), zones.zone_ids, format_func=zones.label, key=KEY_TOP_ZONE,
+                     filter_mode="contains", on_change=_from_top_pickers)
+        st.selectbox(t("sidebar.year", lang), sorted(years, reverse=True), key=KEY_TOP_YEAR,
+                     on_change=_from_top_pickers)
 
 
 def _say_what_the_link_lacked(filters: state.FilterState, zones: state.ZoneDirectory) -> None:
