@@ -116,19 +116,19 @@ else:
         st.markdown(t("dq.gaps.none", lang))
     else:
         st.markdown(t("dq.gaps.title", lang, n=len(coverage.gaps)))
-        st.dataframe(coverage.gaps, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(coverage.gaps)))
+        ui.fitting_table(coverage.gaps, key="dq-gaps")
 
 # ---------------------------------------------------------------- reported vs ledger
 st.subheader(t("dq.section.discrepancies", lang))
 st.markdown(t("dq.disc.explain", lang))
 st.markdown(view.discrepancy_summary(built.discrepancies, filters.zone_id, zone_label, lang))
 if not built.discrepancies.empty:
-    st.dataframe(built.discrepancy_table, hide_index=True, width="stretch", height="content")
+    ui.fitting_table(built.discrepancy_table, key="dq-discrepancies")
 
 # ---------------------------------------------------------------- synthetic shares
 st.subheader(t("dq.section.synthetic", lang))
 st.caption(t("dq.synthetic.caption", lang))
-st.dataframe(built.synthetic_table, hide_index=True, height="content")
+ui.fitting_table(built.synthetic_table, key="dq-synthetic")
 
 # ---------------------------------------------------------------- load history and catalogue
 st.subheader(t("home.loads", lang))
@@ -136,8 +136,8 @@ if loads_table.empty:
     st.markdown(t("home.loads_empty", lang))
 else:
     st.caption(built.loads_caption)
-    st.dataframe(loads_table, hide_index=True, width="stretch", height="content")
+    ui.fitting_table(loads_table, key="dq-loads")
 
 st.subheader(t("home.indicators", lang))
 st.caption(t("home.indicators_caption", lang))
-st.dataframe(catalogue_table, hide_index=True, width="stretch", height="content")
+ui.fitting_table(catalogue_table, key="dq-catalogue")

@@ -88,7 +88,7 @@ else:
                         st.caption(fmt.plain(card.source))
 
     with st.expander(t("ov.table.title", lang), icon=":material/table:"):
-        st.dataframe(view.cards_table, hide_index=True, width="stretch")
+        ui.fitting_table(view.cards_table, key="ov-cards-table")
 
     st.subheader(t("ov.profile.title", lang))
     with st.container(border=True, key="ov-profile"):

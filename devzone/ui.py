@@ -389,7 +389,7 @@ def chart_panel(fig, table: pd.DataFrame, *, key: str, source: str, lang: str, s
         caption += " " + t("panel.synthetic_mark", lang)
     st.caption(fmt.plain(caption))  # sources come from the input files: shown as typed
     with st.expander(t("panel.show_table", lang), icon=":material/table:"):
-        st.dataframe(table, hide_index=True, width="stretch")
+        fitting_table(table, key=key)
         left, middle, right = st.columns(3)
         # The files are made when a button is clicked (callables), not on every rerun: an Excel file costs
         # tens of milliseconds, and a page has several panels; a PNG goes through a headless browser.
@@ -403,6 +403,18 @@ def chart_panel(fig, table: pd.DataFrame, *, key: str, source: str, lang: str, s
         right.download_button(t("panel.download_png", lang), data=lambda: images.png_bytes(fig, caption=caption),
                               file_name=f"{key}.png", mime="image/png", key=f"png_{key}", icon=":material/image:",
                               on_click="ignore")
+
+
+def fitting_table(table: pd.DataFrame, *, key: str) -> None:
+    """A data grid on a desk screen; on a phone (and on paper) the same rows as stacked cards that never cut
+    a column off (screens.css chooses which one shows). A very long table stays a data grid everywhere."""
+    if len(table) > tables.STACKED_MAX_ROWS:
+        st.dataframe(table, hide_index=True, width="stretch")
+        return
+    with st.container(key=f"wide-table-{key}"):
+        st.dataframe(table, hide_index=True, width="stretch")
+    with st.container(key=f"narrow-table-{key}"):
+        st.html(tables.stacked_html(table, key=key))
 
 
 def view_panel(item, lang: str) -> None:
