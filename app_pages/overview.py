@@ -34,7 +34,9 @@ else:
     )
     view = build(scorecard.fingerprint(*frames), frames, year, lang, dt.date.today())
 
-    st.subheader(scorecard.heading(zone_label, year, lang))
+    with st.container(horizontal=True, vertical_alignment="center", key="ov-title-row"):
+        st.subheader(scorecard.heading(zone_label, year, lang))
+        ui.report_button(zone_id, year, lang)
     if view.synthetic:
         ui.synthetic_banner(lang)
     if not view.has_values:

@@ -1610,3 +1610,18 @@ STRINGS.update({
 STRINGS.update({
     "top.pickers": ("{zone} · {year}", "{zone} · {year}"),
 })
+STRINGS.update({
+    "report.title": ("{zone}{year}主要经济指标报告", "{zone}: key indicators, {year}"),
+    "report.col.zone": ("开发区", "Zone"),
+    "report.tied": ("并列", "="),
+    "report.rankings": ("{year}全省排名（各开发区各指标名次）", "Provincial rankings, {year} (each zone's rank per indicator)"),
+    "report.rankings_caption": (
+        "名次越小越靠前；“—”为无数值未排名；并列共享名次。本开发区一行加粗。开发区按各指标平均名次排列。",
+        "1 = best; — = no value, not ranked; ties share a rank (=). This zone's row in bold. Zones by average rank."),
+    "report.button": ("A4报告（PDF）", "A4 report (PDF)"),
+    "report.button_help": ("总览与全省排名，A4纸，可直接打印装订", "Overview and provincial rankings on A4, ready to print"),
+    "report.no_browser": ("未找到 Chromium 浏览器，无法生成 PDF。请管理员安装 chromium（Debian：apt-get install chromium）。",
+                          "No Chromium browser found, so no PDF can be made. Ask an administrator to install chromium."),
+    "report.failed": ("生成 PDF 失败，请稍后重试；仍失败请联系管理员。",
+                      "The PDF could not be made. Try again later; if it keeps failing, tell an administrator."),
+})

@@ -358,10 +358,9 @@ def zone_label(zone_id: str | None) -> str:
 
 def data_as_of(lang: str) -> str:
     """`2022年1月20日`: the day the data describes (the project ledger's 截至 day, else when it was loaded)."""
-    day = load(queries.ledger_as_of)["as_of"].iloc[0]
-    if fmt.is_missing(day):
-        day = load(queries.snapshot_summary)["last_loaded_at"].iloc[0]
-    return fmt.date(day, lang)
+    from devzone.export import report
+
+    return report.data_as_of(load, lang)
 
 
 def screen_styles(filters: state.FilterState) -> None:
@@ -371,6 +370,25 @@ def screen_styles(filters: state.FilterState) -> None:
         st.html(screens.print_header_css(t(
             "print.header", filters.lang, zone=zone_label(filters.zone_id),
             year=fmt.year(filters.year, filters.lang), date=data_as_of(filters.lang))))
+
+
+def report_pdf(zone_id: str, year: int, lang: str) -> bytes:
+    """The A4 report (devzone/export/report.py) of the overview and the provincial rankings, as PDF bytes."""
+    from devzone.export import report
+
+    return report.to_pdf(report.build(load, zone_id, int(year), lang, zone_label(zone_id), dt.date.today()), lang)
+
+
+def report_button(zone_id: str | None, year: int | None, lang: str) -> None:
+    """One click: the A4 report (PDF) of the chosen zone and year, made when clicked (headless Chromium)."""
+    if zone_id is None or year is None:
+        return
+    from devzone.export import report
+
+    st.download_button(
+        t("report.button", lang), help=t("report.button_help", lang), icon=":material/picture_as_pdf:",
+        data=lambda: report_pdf(zone_id, int(year), lang), mime=report.PDF_MIME, on_click="ignore",
+        file_name=f"{zone_label(zone_id)}-{year}.pdf", key="report_pdf")
 
 
 # ---------------------------------------------------------------- shared page furniture
