@@ -90,7 +90,7 @@ else:
                         st.caption(fmt.plain(card.source))
 
     with st.expander(t("ov.table.title", lang), icon=":material/table:"):
-        ui.fitting_table(view.cards_table, key="ov-cards-table")
+        ui.fitting_table(view.cards_table, name="ov-cards-table")
 
     st.subheader(t("ov.profile.title", lang))
     with st.container(border=True, key="ov-profile"):

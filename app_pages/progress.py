@@ -183,7 +183,7 @@ elif section == "month":
     st.subheader(view["month_title"])
     st.markdown(view["month_sentence"])
     st.caption(t("progress.month.caption", lang))
-    ui.fitting_table(view["month_table"], key="pr-month")
+    ui.fitting_table(view["month_table"], name="pr-month")
     downloads(view["month_table"], "monthly_bulletin", lang)
     st.markdown("**" + t("progress.month.chart_title", lang) + "**")
     ui.chart_panel(view["month_chart"], view["month_table"], key="monthly_bulletin_chart",

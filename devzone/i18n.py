@@ -1625,3 +1625,21 @@ STRINGS.update({
     "report.failed": ("生成 PDF 失败，请稍后重试；仍失败请联系管理员。",
                       "The PDF could not be made. Try again later; if it keeps failing, tell an administrator."),
 })
+STRINGS.update({
+    "nav.map": ("全省分布", "Province map"),
+    "map.caption": (
+        "示意图：每个地市一格，按大致方位排列（北上南下），不是行政区划地图；颜色按所选指标的全市合计，越深越大。"
+        "点开发区名称打开它的总览。",
+        "A schematic: one tile per city, placed roughly where it lies (north at the top) — not a boundary map. "
+        "Colour: the city's total of the chosen indicator (darker = larger). Tap a zone to open its overview."),
+    "map.indicator": ("指标", "Indicator"),
+    "map.heading": ("{indicator}　{year}年", "{indicator}, {year}"),
+    "map.legend": ("浅色→深色：全市合计由小到大；灰色：无数值或无开发区。全市合计为该市各开发区数值之和。",
+                   "Light → dark: city total from small to large; grey: no value or no zone. "
+                   "A city's total adds up its zones' values."),
+    "map.no_zones": ("无开发区", "no zones"),
+    "map.no_city": ("未填地市", "city not given"),
+    "map.col.city": ("地市", "City"),
+    "map.col.total": ("全市合计", "City total"),
+    "map.col.zones": ("开发区", "Zones"),
+})

@@ -754,3 +754,17 @@ def missing_relations(db: QuerySource, names: tuple[str, ...]) -> pd.DataFrame:
     chain / progress / target views until its next load."""
     present = db.query("SELECT table_name FROM information_schema.tables")
     return pd.DataFrame({"name": [n for n in names if n not in set(present["table_name"])]})
+
+
+def zone_values_for_map(db: QuerySource, year: int, indicator: str) -> pd.DataFrame:
+    """Every zone with its city and its value of `indicator` in `year` (value NULL where it has none):
+    zone_id, short_name, city, province, value, is_synthetic — for the tile map of the cities."""
+    return db.query(
+        f"""
+        SELECT z.zone_id, z.short_name, z.city, z.province, v.value, coalesce(v.is_synthetic, false) AS is_synthetic
+        FROM zones z
+        LEFT JOIN indicator_values v ON v.zone_id = z.zone_id AND v.year = ? AND v.indicator = ?
+        ORDER BY z.city, {_ZONE_ORDER.replace('level', 'z.level').replace('zone_id', 'z.zone_id')}
+        """,
+        [int(year), indicator],
+    )

@@ -284,7 +284,7 @@ _CLOSE_SIDEBAR_JS = """<script>
   if (window.innerWidth > 640) return;
   const sidebar = document.querySelector('[data-testid="stSidebar"]');
   const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
-  if (sidebar && sidebar.getAttribute('aria-expanded') === 'true' && button) button.click();
+  if (sidebar && sidebar.dataset.collapsed === 'false' && button) button.click();
 })();
 </script>"""
 
@@ -407,7 +407,7 @@ def chart_panel(fig, table: pd.DataFrame, *, key: str, source: str, lang: str, s
         caption += " " + t("panel.synthetic_mark", lang)
     st.caption(fmt.plain(caption))  # sources come from the input files: shown as typed
     with st.expander(t("panel.show_table", lang), icon=":material/table:"):
-        fitting_table(table, key=key)
+        fitting_table(table, name=key)
         left, middle, right = st.columns(3)
         # The files are made when a button is clicked (callables), not on every rerun: an Excel file costs
         # tens of milliseconds, and a page has several panels; a PNG goes through a headless browser.
@@ -423,16 +423,19 @@ def chart_panel(fig, table: pd.DataFrame, *, key: str, source: str, lang: str, s
                               on_click="ignore")
 
 
-def fitting_table(table: pd.DataFrame, *, key: str) -> None:
+def fitting_table(table: pd.DataFrame, *, name: str, **grid_options) -> object:
     """A data grid on a desk screen; on a phone (and on paper) the same rows as stacked cards that never cut
-    a column off (screens.css chooses which one shows). A very long table stays a data grid everywhere."""
+    a column off (screens.css chooses which one shows). A very long table stays a data grid everywhere.
+    `grid_options` go to st.dataframe (column_config, height, selection…); returns what it returns."""
+    grid_options.setdefault("hide_index", True)
+    grid_options.setdefault("width", "stretch")
     if len(table) > tables.STACKED_MAX_ROWS:
-        st.dataframe(table, hide_index=True, width="stretch")
-        return
-    with st.container(key=f"wide-table-{key}"):
-        st.dataframe(table, hide_index=True, width="stretch")
-    with st.container(key=f"narrow-table-{key}"):
-        st.html(tables.stacked_html(table, key=key))
+        return st.dataframe(table, **grid_options)
+    with st.container(key=f"wide-table-{name}"):
+        shown = st.dataframe(table, **grid_options)
+    with st.container(key=f"narrow-table-{name}"):
+        st.html(tables.stacked_html(table, key=name))
+    return shown
 
 
 def view_panel(item, lang: str) -> None:

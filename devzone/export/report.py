@@ -100,7 +100,7 @@ h1 { font-size: 17pt; margin: 0 0 2mm 0; } h2 { font-size: 13pt; margin: 6mm 0 2
 .synthetic { border: 1px solid #F59E0B; background: #FFFBEB; padding: 2mm 3mm; font-size: 9pt; margin: 2mm 0; }
 .band { display: grid; grid-template-columns: repeat(4, 1fr); gap: 3mm; break-inside: avoid; }
 .figure { border: 1px solid #D1D5DB; border-radius: 2mm; padding: 2.5mm 3mm; break-inside: avoid; }
-.figure .label { font-size: 9pt; color: #4B5563; } .figure .value { font-size: 17pt; font-weight: 700; }
+.figure .label { font-size: 9pt; color: #4B5563; } .figure .value { font-size: 15pt; font-weight: 700; white-space: nowrap; }
 .figure .note { font-size: 8.5pt; color: #4B5563; }
 .block { break-inside: avoid; }
 ul { margin: 1mm 0 0 5mm; padding: 0; } li { margin: 0.6mm 0; }
