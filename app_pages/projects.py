@@ -180,7 +180,7 @@ if not ledger.project_ids:
 else:
     preselected = [ledger.project_ids.index(detail_id)] if detail_id in ledger.project_ids else []
     ui.fitting_table(
-        ledger.table, key="projects-ledger", column_config=column_config(ledger.columns, lang), key=KEY_TABLE,
+        ledger.table, name="projects-ledger", column_config=column_config(ledger.columns, lang), key=KEY_TABLE,
         height=pv.ledger_height(len(ledger.project_ids)),
         placeholder=pv.MISSING,
         on_select=on_row_selected, selection_mode="single-row",
