@@ -11,6 +11,7 @@ import streamlit as st
 from devzone import fmt, queries, scorecard, screens, tables, ui
 from devzone.i18n import t
 
+
 @st.cache_resource(max_entries=256, show_spinner=False)
 def build(token, _frames, year, lang, today):
     """scorecard.overview_model, kept per content of the query frames (`token`)."""

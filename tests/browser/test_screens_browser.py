@@ -175,3 +175,24 @@ def test_on_a_projector_the_content_fills_the_width_in_large_type(chromium_brows
         assert ticks and min(ticks) >= 18, sorted(set(ticks))
     finally:
         page.context.close()
+
+
+def test_presenting_the_controls_hide_when_the_mouse_rests_and_chart_text_is_large(
+        chromium_browser, app_server: str, latest_year: int):
+    page = screen_page(chromium_browser, "projector")
+    try:
+        page.goto(f"{app_server}/present?zone={ZONE}&year={latest_year}&present=1&slide=2")
+        expect(page.locator(".st-key-slide h1").first).to_be_visible(timeout=90_000)
+        page.wait_for_function(READY, timeout=90_000)
+        nav = page.locator(".st-key-slide-nav")
+        page.mouse.move(400, 400)
+        expect(nav).to_have_css("opacity", "1")
+        page.wait_for_timeout(4_500)  # no mouse move for longer than the idle time
+        expect(nav).to_have_css("opacity", "0")
+        page.mouse.move(600, 500)
+        expect(nav).to_have_css("opacity", "1", timeout=5_000)
+        sizes = page.evaluate("""() => [...document.querySelectorAll('.st-key-slide [data-testid=stPlotlyChart] text')]
+          .filter(t => t.textContent.trim()).map(t => parseFloat(getComputedStyle(t).fontSize))""")
+        assert sizes and min(sizes) >= 24, sorted(set(sizes))
+    finally:
+        page.context.close()
