@@ -166,7 +166,8 @@ else:
             ui.empty_state("rk.weights_none", lang)
         else:
             table_column, chart_column = st.columns([3, 2], gap="medium")
-            table_column.dataframe(composite.table, hide_index=True, width="stretch", height="content")
+            with table_column:
+                ui.fitting_table(composite.table, name="rankings-composite", height="content")
             with chart_column:
                 ui.chart_panel(composite.figure, composite.table, key="rankings_composite",
                                source=t("rk.source_composite", lang), lang=lang, synthetic=composite.synthetic)

@@ -1,6 +1,7 @@
 """Every page on the three screens leaders use — a 390×844 phone, a 1440×900 desk, a 1920×1080 projector — in
-headless Chromium: nothing wider than the screen, no table column cut off (every expander opened), and on the
-phone no hover-only wording, the pickers at the top and a sidebar that closes after a choice.
+headless Chromium: nothing wider than the screen, no table column cut off (on the phone with every expander
+opened too), and on the phone no hover-only wording, the pickers at the top and a sidebar that closes after a
+choice; on the projector large type; presenting, controls that hide while the mouse rests.
 Screenshots: tests/artifacts/screens-<screen>-<page>.png.
 """
 from __future__ import annotations
@@ -103,13 +104,15 @@ def test_every_page_fits_the_screen(chromium_browser, app_server: str, latest_ye
             path = url_path(file_name)
             open_page(page, f"{app_server}/{path}?zone={ZONE}&year={latest_year}")
             assert page.locator(ERROR_BOX).count() == 0, path
-            page.evaluate(OPEN_EXPANDERS)
-            page.wait_for_timeout(1_200)
-            page.wait_for_function(READY, timeout=60_000)
+            clipped = page.evaluate(CLIPPED_TABLES)
+            if screen == "phone":  # on a phone every table, also those one tap away, shows all its columns
+                page.evaluate(OPEN_EXPANDERS)
+                page.wait_for_timeout(1_200)
+                page.wait_for_function(READY, timeout=60_000)
+                clipped = page.evaluate(CLIPPED_TABLES)
             ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS_DIR / f"screens-{screen}-{page_name(path)}.png"), full_page=True)
             sticking_out = page.evaluate(STICKING_OUT)
-            clipped = page.evaluate(CLIPPED_TABLES)
             if sticking_out or clipped:
                 problems[page_name(path)] = {"wider than the screen": sticking_out, "tables cut off": clipped}
             if screen == "phone":
@@ -168,11 +171,6 @@ def test_on_a_projector_the_content_fills_the_width_in_large_type(chromium_brows
         }""")
         assert sizes["labels"] and min(sizes["labels"]) >= 18, sizes["labels"]
         assert sizes["content"] >= 0.9 * sizes["main"], sizes
-        open_page(page, f"{app_server}/rankings?zone={ZONE}&year={latest_year}")
-        ticks = page.evaluate("""() => [...document.querySelectorAll(
-            '[data-testid=stPlotlyChart] .xtick text, [data-testid=stPlotlyChart] .ytick text')]
-          .map(t => parseFloat(getComputedStyle(t).fontSize))""")
-        assert ticks and min(ticks) >= 18, sorted(set(ticks))
     finally:
         page.context.close()
 
