@@ -78,7 +78,7 @@ else:
             st.markdown("#### " + category)
             with st.container(key=screens.grid_key(len(group), index), gap="small"):
                 for card in group:
-                    with st.container(border=True, height="stretch", key=f"ov-card-{card.indicator}"):
+                    with st.container(border=True, height="stretch", key=screens.card_key(card.indicator)):
                         st.metric(
                             card.label, card.value,
                             delta=card.delta.text, delta_color=card.delta.color, delta_arrow=card.delta.arrow,

@@ -42,6 +42,10 @@ def grid_key(count: int, index: int) -> str:
     return f"{GRID_KEY}-n{count}-{index}"
 
 
+def card_key(indicator: str) -> str:
+    return f"ov-card-{indicator}"
+
+
 def card_grid_css(counts: list[int] | tuple[int, ...], lang: str) -> str:
     """CSS for the card groups of the Overview (`counts`: cards per group): each group a grid whose column
     count follows the width of the card area (a container query), never leaving an orphan when a more even
