@@ -21,6 +21,7 @@ except ImportError:
     pytest.skip("playwright is not installed", allow_module_level=True)
 
 ZONE = "X140802"
+ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 READY = """() => !document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"]')
   && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg'))"""
 CARDS_KEPT_WHOLE = """() => [...document.querySelectorAll(
@@ -49,6 +50,7 @@ def test_a_printed_page_has_no_sidebar_and_a_head_on_every_page(browser_page, ap
     expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=90_000)
     page.wait_for_function(READY, timeout=90_000)
     page.wait_for_timeout(1_000)
+    assert page.locator(ERROR_BOX).count() == 0
     page.emulate_media(media="print")
     assert all(value == "avoid" for value in page.evaluate(CARDS_KEPT_WHOLE))
     pdf = tmp_path / "printed.pdf"
