@@ -148,9 +148,12 @@ else:
         # ------------------------------------------------ zones × indicators
         st.subheader(t("rk.section.heatmap", lang, year=rv.year_label(year, lang)))
         heat = build("heatmap_section", token, (rankings, catalogue), (year, current.zone_ids, chosen, lang))
-        ui.chart_panel(heat.figure, heat.table, key="rankings_heatmap", source=t("rk.source_values", lang),
-                       lang=lang, synthetic=heat.synthetic)
-        st.caption(t("rk.heatmap_caption", lang))
+        with st.container(key="wide-only-heatmap"):  # a phone shows the chosen zone's ranks as a list instead
+            ui.chart_panel(heat.figure, heat.table, key="rankings_heatmap", source=t("rk.source_values", lang),
+                           lang=lang, synthetic=heat.synthetic)
+            st.caption(t("rk.heatmap_caption", lang))
+        with st.container(key="narrow-only-heatmap"):
+            st.table(rv.zone_rank_list(heat.table, directory.label(chosen) if chosen else "", lang), hide_index=True)
 
         # ------------------------------------------------ composite score
         st.subheader(t("rk.section.composite", lang))

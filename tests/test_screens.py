@@ -56,3 +56,13 @@ def test_stacked_rows_are_escaped_and_labelled_by_their_headings():
     page = tables.stacked_html(table, key="k")
     assert "<img" not in page and "<b>" not in page
     assert 'data-label="名称&lt;b&gt;"' in page and ">1,234.5<" in page and ">—<" in page
+
+
+def test_a_phone_lists_the_chosen_zones_ranks_instead_of_the_heatmap():
+    from devzone import ranking_view
+
+    heat = pd.DataFrame({"开发区": ["甲区", "乙区"], "签约项目数": ["第1名/共2个", "第2名/共2个"],
+                         "预计利税": ["第2名/共2个", "第1名/共2个"]})
+    listed = ranking_view.zone_rank_list(heat, "乙区", "zh")
+    assert listed.to_dict("list") == {"指标": ["签约项目数", "预计利税"], "名次": ["第2名/共2个", "第1名/共2个"]}
+    assert ranking_view.zone_rank_list(heat, "丙区", "zh").empty
