@@ -141,6 +141,6 @@ IDLE_CONTROLS_JS = """<script>
 </script>
 <style>
 .st-key-slide-nav { transition: opacity 0.4s; }
-body.slide-idle .st-key-slide-nav { opacity: 0; pointer-events: none; }
+body.slide-idle .st-key-slide-nav { opacity: 0; }
 body.slide-idle, body.slide-idle * { cursor: none !important; }
 </style>""".replace("IDLE_MS", str(IDLE_SECONDS * 1000))
