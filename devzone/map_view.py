@@ -146,7 +146,7 @@ def tiles_html(tile_list: list[Tile], year: int, lang: str) -> str:
     for tile in tile_list:
         if tile.zones:
             items = "".join(
-                f'<li><a href="{html.escape(zone_link(z, year, lang))}" target="_self">{html.escape(z.name)}</a>'
+                f'<li><a class="zone" target="_self" href="{html.escape(zone_link(z, year, lang))}">{html.escape(z.name)}</a>'
                 f"<span>{html.escape(z.value)}</span></li>" for z in tile.zones)
             body = f"<ul>{items}</ul>"
         else:

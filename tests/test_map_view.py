@@ -73,7 +73,7 @@ def test_names_are_escaped_and_each_zone_links_to_its_overview():
     tiles = map_view.tiles(values, "个", "en", url_value=lambda zone_id: f"{zone_id}&x=<b>")
     page = map_view.tiles_html(tiles, 2021, "en")
     assert "<img" not in page and "<b>" not in page
-    assert 'href="./?zone=X1%26x%3D%3Cb%3E&amp;year=2021&amp;lang=en"' in page
+    assert 'href="./?zone=X1%26x%3D%3Cb%3E&amp;year=2021&amp;lang=en"' in page  # the link's value escaped too
     assert "Yuncheng" in page
 
 
