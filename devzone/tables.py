@@ -113,7 +113,7 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "数据", *, notes: Seq
 STACKED_MAX_ROWS = 300  # beyond this only the data grid is drawn (a static copy would cost more than it helps)
 
 
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
     if fmt.is_missing(value):
         return fmt.MISSING
     if pd.api.types.is_number(value) and not pd.api.types.is_bool(value):
@@ -133,7 +133,7 @@ def stacked_html(table: pd.DataFrame, *, key: str) -> str:
     head = "".join(f"<th>{h}</th>" for h in headings)
     rows = []
     for values in table.itertuples(index=False, name=None):
-        cells = "".join(f'<td data-label="{h}">{html.escape(_cell_text(v))}</td>'
+        cells = "".join(f'<td data-label="{h}">{html.escape(cell_text(v))}</td>'
                         for h, v in zip(headings, values, strict=True))
         rows.append(f"<tr>{cells}</tr>")
     return (f'<table class="stacked-table" data-key="{html.escape(key)}"><thead><tr>{head}</tr></thead>'

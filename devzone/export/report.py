@@ -63,7 +63,7 @@ def _table(frame: pd.DataFrame, *, highlight: str | None = None, first_column: s
     for values in frame.itertuples(index=False, name=None):
         mark = ' class="mine"' if highlight is not None and first_column is not None and \
             str(values[list(frame.columns).index(first_column)]) == highlight else ""
-        cells = "".join(f"<td>{html.escape(tables._cell_text(v))}</td>" for v in values)
+        cells = "".join(f"<td>{html.escape(tables.cell_text(v))}</td>" for v in values)
         rows.append(f"<tr{mark}>{cells}</tr>")
     return f"<table><thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
