@@ -49,10 +49,12 @@ STICKING_OUT = """() => {
   return found.slice(0, 10);
 }"""
 
-# Every visible table (data grid, static table, stacked table) whose content is wider than its box.
+# Every visible table (data grid, static table, stacked table) whose content is wider than its box. The project
+# ledger (thirteen columns, rows to select) scrolls sideways inside its own grid on a desk by design; on a phone
+# it is stacked and checked like every other table.
 CLIPPED_TABLES = """() => [...document.querySelectorAll(
     '[data-testid=stDataFrame], [data-testid=stTable], table.stacked-table')].flatMap(el => {
-  if (!el.checkVisibility()) return [];
+  if (!el.checkVisibility() || (innerWidth > 640 && el.closest('.st-key-wide-table-projects-ledger'))) return [];
   const scroller = el.querySelector('.dvn-scroller') || el;
   return scroller.scrollWidth > scroller.clientWidth + 2
     ? [[el.dataset.testid || 'stacked', Math.round(el.getBoundingClientRect().top), scroller.scrollWidth,
@@ -137,6 +139,7 @@ def test_on_a_phone_the_pickers_are_at_the_top_and_the_sidebar_closes_after_a_ch
         assert top.bounding_box()["y"] < SCREENS["phone"][1] / 4
         top.get_by_role("button").first.click()
         page.get_by_test_id("stPopoverBody").get_by_role("combobox", name="年份").click()
+        page.keyboard.type(str(latest_year - 1))
         page.get_by_role("option", name=str(latest_year - 1), exact=True).click()
         page.wait_for_url(lambda url: f"year={latest_year - 1}" in url, timeout=60_000)
         # tap targets in the main area: at least 40 px high
@@ -149,6 +152,7 @@ def test_on_a_phone_the_pickers_are_at_the_top_and_the_sidebar_closes_after_a_ch
         page.get_by_test_id("stExpandSidebarButton").click()
         expect(sidebar).to_have_attribute("data-collapsed", "false")
         sidebar.get_by_role("combobox", name="年份").click()
+        page.keyboard.type(str(latest_year))
         page.get_by_role("option", name=str(latest_year), exact=True).click()
         page.wait_for_url(lambda url: f"year={latest_year}" in url, timeout=60_000)
         expect(sidebar).to_have_attribute("data-collapsed", "true", timeout=30_000)
