@@ -201,3 +201,27 @@ def test_presenting_the_controls_hide_when_the_mouse_rests_and_chart_text_is_lar
         assert sizes and min(sizes) >= 24, sorted(set(sizes))
     finally:
         page.context.close()
+
+
+def test_a_zone_on_the_map_opens_its_overview(chromium_browser, app_server: str, latest_year: int, demo_db):
+    import duckdb
+
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:  # a zone other than the one chosen, in another city
+        zone_id, short = con.execute("SELECT zone_id, short_name FROM zones WHERE city <> (SELECT city FROM zones "
+                                     "WHERE zone_id = ?) ORDER BY zone_id LIMIT 1", [ZONE]).fetchone()
+    finally:
+        con.close()
+    page = screen_page(chromium_browser, "phone")
+    try:
+        open_page(page, f"{app_server}/map?zone={ZONE}&year={latest_year}")
+        tile_map = page.locator(".tile-map")
+        expect(tile_map).to_be_visible()
+        assert tile_map.locator(".tile").count() >= 11
+        page.screenshot(path=str(ARTIFACTS_DIR / "screens-phone-map-tiles.png"), full_page=True)
+        tile_map.get_by_role("link", name=short, exact=True).click()
+        page.wait_for_url(lambda url: "/map" not in url and f"year={latest_year}" in url, timeout=60_000)
+        expect(page.get_by_role("heading", name="总览", exact=True)).to_be_visible(timeout=90_000)
+        expect(page.get_by_test_id("stSidebar").get_by_role("combobox", name="开发区")).to_have_value(short)
+    finally:
+        page.context.close()
