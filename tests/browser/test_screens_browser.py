@@ -11,7 +11,7 @@ import json
 import pytest
 
 from devzone.navigation import PAGES, url_path
-from tests.conftest import ARTIFACTS_DIR, in_ci
+from tests.conftest import ARTIFACTS_DIR, _save_screenshot, in_ci
 
 try:
     from playwright.sync_api import Page, expect
@@ -112,9 +112,8 @@ def test_every_page_fits_the_screen(chromium_browser, app_server: str, latest_ye
                 page.wait_for_timeout(1_200)
                 page.wait_for_function(READY, timeout=60_000)
                 clipped = page.evaluate(CLIPPED_TABLES)
-            ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS_DIR / f"screens-{screen}-{page_name(path)}.png"), full_page=True)
             sticking_out = page.evaluate(STICKING_OUT)
+            _save_screenshot(page, f"screens-{screen}-{page_name(path)}")  # the whole page, grown to fit
             if sticking_out or clipped:
                 problems[page_name(path)] = {"wider than the screen": sticking_out, "tables cut off": clipped}
             if screen == "phone":
@@ -218,7 +217,7 @@ def test_a_zone_on_the_map_opens_its_overview(chromium_browser, app_server: str,
         tile_map = page.locator(".tile-map")
         expect(tile_map).to_be_visible()
         assert tile_map.locator(".tile").count() >= 11
-        page.screenshot(path=str(ARTIFACTS_DIR / "screens-phone-map-tiles.png"), full_page=True)
+        _save_screenshot(page, "screens-phone-map-tiles")
         tile_map.get_by_role("link", name=short, exact=True).click()
         page.wait_for_url(lambda url: "/map" not in url and f"year={latest_year}" in url, timeout=60_000)
         expect(page.get_by_role("heading", name="总览", exact=True)).to_be_visible(timeout=90_000)
