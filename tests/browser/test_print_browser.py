@@ -68,3 +68,18 @@ def test_a_printed_page_has_no_sidebar_and_a_head_on_every_page(browser_page, ap
         assert not [word for word in sidebar_words if word in text], f"page {number} shows the sidebar"
         assert selection["short"] in text and selection["as_of"] in text, f"page {number} has no running head"
         assert re.search(rf"\b{number}\s*/\s*{count}\b", text), f"page {number} has no page number"
+
+
+def test_one_click_gives_the_a4_report(browser_page, app_server, selection, tmp_path):
+    page = browser_page
+    page.goto(f"{app_server}/?zone={ZONE}&year={selection['year']}")
+    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=90_000)
+    page.wait_for_function(READY, timeout=90_000)
+    with page.expect_download(timeout=180_000) as download:
+        page.get_by_role("button", name=t("report.button", "zh")).click()
+    assert download.value.suggested_filename == f"{selection['short']}-{selection['year']}.pdf"
+    pdf = tmp_path / "report.pdf"
+    download.value.save_as(pdf)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "A4" in info and 2 <= int(re.search(r"Pages:\s+(\d+)", info).group(1)) <= 4
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(ARTIFACTS_DIR / "report-download")], check=True)
