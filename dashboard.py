@@ -24,6 +24,7 @@ ui.begin_run()
 filters = ui.sidebar_filters()
 identity = ui.sidebar_account(filters.lang)
 uploads.permit(identity.is_admin)  # only an admin's session may hold uploaded files (devzone/uploads.py)
+ui.screen_styles(filters)
 
 pages = [
     st.Page(PAGES_DIR / file_name, title=t(title_key, filters.lang), icon=icon, default=(i == 0),

@@ -79,8 +79,8 @@ if filters.zone_id is not None and filters.year is not None:
     coverage_line, selection = selection_view(*snapshot_key, filters.zone_id, filters.year, lang, chosen)
     st.markdown(coverage_line)
     widths = {"dq.col.indicator": 190, "dq.col.value": 105, "dq.col.source": 300, "dq.col.nature": 70}
-    st.dataframe(selection.table, hide_index=True, width="stretch", height="content",
-                 column_config={t(key, lang): st.column_config.TextColumn(width=w) for key, w in widths.items()})
+    ui.fitting_table(selection.table, name="dq-values", height="content",
+                     column_config={t(key, lang): st.column_config.TextColumn(width=w) for key, w in widths.items()})
 
     st.columns([1, 1])[0].selectbox(t("dq.src.pick", lang), codes, key=KEY_INDICATOR, format_func=names.get)
     if chosen == codes[0]:
@@ -93,11 +93,11 @@ if filters.zone_id is not None and filters.year is not None:
     if origin.check:
         st.markdown(origin.check)
     if origin.kind == "file":
-        st.dataframe(view.facts_table(origin.facts, lang), hide_index=True, height="content")
+        ui.fitting_table(view.facts_table(origin.facts, lang), name="dq-facts", height="content", width="content")
     if selection.projects is not None:
         with st.expander(selection.projects_summary, expanded=origin.kind == "ledger", icon=":material/list_alt:"):
-            st.dataframe(selection.projects, hide_index=True, width="stretch",
-                         height=min(420, 38 + 35 * max(1, len(selection.projects))))
+            ui.fitting_table(selection.projects, name="dq-projects",
+                             height=min(420, 38 + 35 * max(1, len(selection.projects))))
 else:
     st.markdown(t("home.selection_none", lang))
 
@@ -116,19 +116,19 @@ else:
         st.markdown(t("dq.gaps.none", lang))
     else:
         st.markdown(t("dq.gaps.title", lang, n=len(coverage.gaps)))
-        st.dataframe(coverage.gaps, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(coverage.gaps)))
+        ui.fitting_table(coverage.gaps, name="dq-gaps")
 
 # ---------------------------------------------------------------- reported vs ledger
 st.subheader(t("dq.section.discrepancies", lang))
 st.markdown(t("dq.disc.explain", lang))
 st.markdown(view.discrepancy_summary(built.discrepancies, filters.zone_id, zone_label, lang))
 if not built.discrepancies.empty:
-    st.dataframe(built.discrepancy_table, hide_index=True, width="stretch", height="content")
+    ui.fitting_table(built.discrepancy_table, name="dq-discrepancies")
 
 # ---------------------------------------------------------------- synthetic shares
 st.subheader(t("dq.section.synthetic", lang))
 st.caption(t("dq.synthetic.caption", lang))
-st.dataframe(built.synthetic_table, hide_index=True, height="content")
+ui.fitting_table(built.synthetic_table, name="dq-synthetic")
 
 # ---------------------------------------------------------------- load history and catalogue
 st.subheader(t("home.loads", lang))
@@ -136,11 +136,11 @@ if loads_table.empty:
     st.markdown(t("home.loads_empty", lang))
 else:
     st.caption(built.loads_caption)
-    st.dataframe(loads_table, hide_index=True, width="stretch", height="content")
+    ui.fitting_table(loads_table, name="dq-loads")
 
 st.subheader(t("home.indicators", lang))
 st.caption(t("home.indicators_caption", lang))
-st.dataframe(catalogue_table, hide_index=True, width="stretch", height="content")
+ui.fitting_table(catalogue_table, name="dq-catalogue")
 
 # ---------------------------------------------------------------- the public views as one workbook (admins only)
 identity = ui.current_identity()

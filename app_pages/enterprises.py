@@ -168,7 +168,7 @@ if model.list_total == 0:
 elif listing.table.empty:
     ui.empty_state("ent.empty.no_match", lang)
 else:
-    st.dataframe(listing.table, hide_index=True, width="stretch", height=min(520, 38 + 35 * len(listing.table)))
+    ui.fitting_table(listing.table, name="ent-listing")
     down_left, down_right, _ = st.columns([1, 1, 3])
     down_left.download_button(t("panel.download_csv", lang), data=lambda: tables.to_csv_bytes(listing.table),
                               file_name=listing.file_stem + ".csv", mime="text/csv", key="csv_enterprise_list",

@@ -77,7 +77,7 @@ if compared.table.empty:
 elif not compared.any_reported:  # nothing to compare: say so, keep the figures one click away
     st.info(t("output_tax.compare_ledger_only", lang), icon=":material/info:")
     with st.expander(t("output_tax.compare_all_years", lang), icon=":material/table:"):
-        st.dataframe(compared.table, hide_index=True, height="content")
+        ui.fitting_table(compared.table, name="ot-compare-all")
         st.caption(t("output_tax.compare_caption", lang))
 else:
     reported = compared.reported_rows()
@@ -88,7 +88,7 @@ else:
     else:  # a table saying 一致 on every row says one sentence's worth: the figures stay in the expander
         st.success(t("output_tax.compare_matches", lang, n=len(reported.table)), icon=":material/check_circle:")
     with st.expander(t("output_tax.compare_all_years", lang), icon=":material/table:"):
-        st.dataframe(compared.table, hide_index=True, height="content")
+        ui.fitting_table(compared.table, name="ot-compare-years")
 
 # ---------------------------------------------------------------- largest projects, by chain
 st.subheader(t("output_tax.section.projects", lang))

@@ -63,14 +63,15 @@ def toggle_auto() -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
-def chart_figure(story_key: tuple, chart_key: str, _chart, axis_max, title, height):
+def chart_figure(story_key: tuple, chart_key: str, _chart, axis_max, title, height, font_size):
     """Building a plotly figure costs far more than the rest of a rerun: once per chart and story."""
-    return figures.figure(_chart, height=height, axis_max=axis_max, title=title)
+    return figures.figure(_chart, height=height, axis_max=axis_max, title=title, font_size=font_size)
 
 
 def show_chart(chart, axis_max, title) -> None:
     """Full screen the chart fills the slide body (CSS sets its height); in the page it has a fixed one."""
-    fig = chart_figure(story_key, chart.key, chart, axis_max, title, None if presenting else CHART_HEIGHT)
+    fig = chart_figure(story_key, chart.key, chart, axis_max, title, None if presenting else CHART_HEIGHT,
+                       present.PRESENTING_FONT_SIZE if presenting else figures.PRESENT_FONT_SIZE)
     st.plotly_chart(fig, key="slide_chart_" + chart.key, theme=None, height="stretch" if presenting else "content",
                     config={"displayModeBar": False, "displaylogo": False})
 
@@ -138,6 +139,7 @@ def show_slide(slide) -> None:
 st.html(present.SLIDE_CSS)
 if presenting:  # after SLIDE_CSS: its rules win
     st.html(present.PRESENT_CSS)
+    st.html(present.IDLE_CONTROLS_JS, unsafe_allow_javascript=True)
 
 if filters.zone_id is None or filters.year is None:
     ui.empty_state("present.no_selection", lang)

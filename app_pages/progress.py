@@ -185,7 +185,7 @@ elif section == "month":
     st.subheader(view["month_title"])
     st.markdown(view["month_sentence"])
     st.caption(t("progress.month.caption", lang))
-    st.dataframe(view["month_table"], hide_index=True, width="stretch")
+    ui.fitting_table(view["month_table"], name="pr-month")
     downloads(view["month_table"], "monthly_bulletin", lang)
     st.download_button(t("progress.month.download_docx", lang), key="docx_monthly_bulletin",
                        data=lambda: month_notice.document_bytes(ui.load, view["province"], as_of.year, as_of.month,

@@ -179,8 +179,8 @@ if not ledger.project_ids:
     ui.empty_state("projects.no_match", lang, query=query)
 else:
     preselected = [ledger.project_ids.index(detail_id)] if detail_id in ledger.project_ids else []
-    st.dataframe(
-        ledger.table, hide_index=True, column_config=column_config(ledger.columns, lang), key=KEY_TABLE,
+    ui.fitting_table(
+        ledger.table, name="projects-ledger", column_config=column_config(ledger.columns, lang), key=KEY_TABLE,
         height=pv.ledger_height(len(ledger.project_ids)),
         placeholder=pv.MISSING,
         on_select=on_row_selected, selection_mode="single-row",

@@ -148,9 +148,12 @@ else:
         # ------------------------------------------------ zones × indicators
         st.subheader(t("rk.section.heatmap", lang, year=rv.year_label(year, lang)))
         heat = build("heatmap_section", token, (rankings, catalogue), (year, current.zone_ids, chosen, lang))
-        ui.chart_panel(heat.figure, heat.table, key="rankings_heatmap", source=t("rk.source_values", lang),
-                       lang=lang, synthetic=heat.synthetic)
-        st.caption(t("rk.heatmap_caption", lang))
+        with st.container(key="wide-only-heatmap"):  # a phone shows the chosen zone's ranks as a list instead
+            ui.chart_panel(heat.figure, heat.table, key="rankings_heatmap", source=t("rk.source_values", lang),
+                           lang=lang, synthetic=heat.synthetic)
+            st.caption(t("rk.heatmap_caption", lang))
+        with st.container(key="narrow-only-heatmap"):
+            st.table(rv.zone_rank_list(heat.table, directory.label(chosen) if chosen else "", lang), hide_index=True)
 
         # ------------------------------------------------ composite score
         st.subheader(t("rk.section.composite", lang))
@@ -166,7 +169,8 @@ else:
             ui.empty_state("rk.weights_none", lang)
         else:
             table_column, chart_column = st.columns([3, 2], gap="medium")
-            table_column.dataframe(composite.table, hide_index=True, width="stretch", height="content")
+            with table_column:
+                ui.fitting_table(composite.table, name="rankings-composite", height="content")
             with chart_column:
                 ui.chart_panel(composite.figure, composite.table, key="rankings_composite",
                                source=t("rk.source_composite", lang), lang=lang, synthetic=composite.synthetic)

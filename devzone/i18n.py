@@ -187,9 +187,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{zone} {year}尚无任何指标数值。", "{zone} has no indicator values for {year}."),
     "ov.cards_caption": (
         "数值按官方统计口径和单位；“同比”与上年相比；名次为全省开发区排名（并列共享名次，缺失不排名）。"
-        "鼠标悬停在 ⓘ 上可查看每个数值的来源。",
+        "点按 ⓘ 可查看每个数值的来源。",
         "Values in their official units; year on year = against the previous year; ranks are among the "
-        "province's zones (ties share a rank, missing values are not ranked). Hover over ⓘ for each value's source.",
+        "province's zones (ties share a rank, missing values are not ranked). Tap or point at ⓘ for each value's source.",
     ),
     "ov.yoy": ("同比", "year on year"),
     "ov.rank": ("全省{rank}", "Province: {rank}"),
@@ -1114,8 +1114,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dq.check.differs": ("⚠ 台账 {ledger}，差 {difference}", "⚠ ledger {ledger}, off by {difference}"),
     "dq.src.cited": ("{source}（{location}）", "{source} ({location})"),
     "dq.src.location": ("{file} 第{row}行", "{file}, row {row}"),
-    "dq.cov.legend": ("蓝色：指标齐全；橙色：缺1项；红色：缺2项及以上。鼠标悬停可看缺了哪些指标。",
-                      "Blue: every indicator; orange: one missing; red: two or more missing. Hover to see which."),
+    "dq.cov.legend": ("蓝色：指标齐全；橙色：缺1项；红色：缺2项及以上。点按色块可看缺了哪些指标。",
+                      "Blue: every indicator; orange: one missing; red: two or more missing. Tap or point at a cell to see which."),
     "dq.src.projects_counted": ("计入的台账项目：{n}个。{rule}", "Ledger projects counted: {n}. {rule}"),
     "dq.rule.signed_projects": ("口径：当年签约（有签约日期、状态不是“在谈”）的项目。",
                                 "Rule: signed that year (a signing date, status past 在谈)."),
@@ -1237,10 +1237,10 @@ STRINGS.update({
     "chains.tree.title": ("链主带动关系", "Who brought whom"),
     "chains.tree.caption": (
         "从左到右：链主 → 其引进的企业 → 再由这些企业引荐的企业。实线为已签约，虚线为仍在洽谈；"
-        "蓝色连线为以企招企，橙色为以商招商。悬停查看项目、总投资、预计年产值和利税。",
+        "蓝色连线为以企招企，橙色为以商招商。点按连线或节点查看项目、总投资、预计年产值和利税。",
         "Left to right: chain leader → firms it brought → firms those firms introduced. Solid: signed; dashed: "
         "still in talks; blue links: firm-brings-firm (以企招企), orange: business-brings-business (以商招商). "
-        "Hover for projects, investment, output and tax.",
+        "Tap or point at a link or node for projects, investment, output and tax.",
     ),
     "chains.tree.leader": ("链主企业", "Chain leader"),
     "chains.tree.legend.leader": ("链主企业", "Chain leader"),
@@ -1852,4 +1852,51 @@ STRINGS.update({
     "dq.export.scope_selection": ("侧栏所选开发区和年份", "The sidebar's zone and year"),
     "dq.export.scope": ("范围", "Scope"),
     "dq.export.button": ("下载 Excel（.xlsx）", "Download Excel (.xlsx)"),
+})
+
+
+# ---- every screen: headline band, phone, projector, paper, the tile map (devzone/screens.py, app_pages/map.py)
+STRINGS.update({
+    "ov.headline.rank": ("全省排名", "Provincial rank"),
+    "ov.headline.rank_of": ("按{name}", "by {name}"),
+    "ov.cards.title": ("全部指标", "All indicators"),
+})
+STRINGS.update({
+    "print.header": ("{zone}　{year}　数据截至{date}", "{zone}, {year} · data as of {date}"),
+})
+STRINGS.update({
+    "top.pickers": ("{zone} · {year}", "{zone} · {year}"),
+})
+STRINGS.update({
+    "report.title": ("{zone}{year}主要经济指标报告", "{zone}: key indicators, {year}"),
+    "report.col.zone": ("开发区", "Zone"),
+    "report.tied": ("并列", "="),
+    "report.rankings": ("{year}全省排名（各开发区各指标名次）", "Provincial rankings, {year} (each zone's rank per indicator)"),
+    "report.rankings_caption": (
+        "名次越小越靠前；“—”为无数值未排名；并列共享名次。本开发区一行加粗。开发区按各指标平均名次排列。",
+        "1 = best; — = no value, not ranked; ties share a rank (=). This zone's row in bold. Zones by average rank."),
+    "report.button": ("A4报告（PDF）", "A4 report (PDF)"),
+    "report.button_help": ("总览与全省排名，A4纸，可直接打印装订", "Overview and provincial rankings on A4, ready to print"),
+    "report.no_browser": ("未找到 Chromium 浏览器，无法生成 PDF。请管理员安装 chromium（Debian：apt-get install chromium）。",
+                          "No Chromium browser found, so no PDF can be made. Ask an administrator to install chromium."),
+    "report.failed": ("生成 PDF 失败，请稍后重试；仍失败请联系管理员。",
+                      "The PDF could not be made. Try again later; if it keeps failing, tell an administrator."),
+})
+STRINGS.update({
+    "nav.map": ("全省分布", "Province map"),
+    "map.caption": (
+        "示意图：每个地市一格，按大致方位排列（北上南下），不是行政区划地图；颜色按所选指标的全市合计，越深越大。"
+        "点开发区名称打开它的总览。",
+        "A schematic: one tile per city, placed roughly where it lies (north at the top) — not a boundary map. "
+        "Colour: the city's total of the chosen indicator (darker = larger). Tap a zone to open its overview."),
+    "map.indicator": ("指标", "Indicator"),
+    "map.heading": ("{indicator}　{year}年", "{indicator}, {year}"),
+    "map.legend": ("浅色→深色：全市合计由小到大；灰色：无数值或无开发区。全市合计为该市各开发区数值之和。",
+                   "Light → dark: city total from small to large; grey: no value or no zone. "
+                   "A city's total adds up its zones' values."),
+    "map.no_zones": ("无开发区", "no zones"),
+    "map.no_city": ("未填地市", "city not given"),
+    "map.col.city": ("地市", "City"),
+    "map.col.total": ("全市合计", "City total"),
+    "map.col.zones": ("开发区", "Zones"),
 })

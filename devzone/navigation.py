@@ -9,6 +9,7 @@ PAGES = [
     ("enterprises.py", "nav.enterprises", ":material/factory:"),
     ("output_tax.py", "nav.output_tax", ":material/payments:"),
     ("rankings.py", "nav.rankings", ":material/leaderboard:"),
+    ("map.py", "nav.map", ":material/grid_view:"),
     ("chains.py", "nav.chains", ":material/account_tree:"),
     ("progress.py", "nav.progress", ":material/assignment_late:"),
     ("data_quality.py", "nav.data_quality", ":material/fact_check:"),

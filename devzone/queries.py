@@ -825,3 +825,17 @@ def public_view(db: QuerySource, view: str, year: int | None = None, zone_id: st
     filtered = f" WHERE {' AND '.join(where)}" if where else ""
     order = f" ORDER BY {_VIEW_ORDER[view]}" if _VIEW_ORDER[view] else ""  # indicators: the catalogue's order
     return db.query(f"SELECT v.*{synthetic} FROM {view} v{join}{filtered}{order}", params)
+
+
+def zone_values_for_map(db: QuerySource, year: int, indicator: str) -> pd.DataFrame:
+    """Every zone with its city and its value of `indicator` in `year` (value NULL where it has none):
+    zone_id, short_name, city, province, value, is_synthetic — for the tile map of the cities."""
+    return db.query(
+        f"""
+        SELECT z.zone_id, z.short_name, z.city, z.province, v.value, coalesce(v.is_synthetic, false) AS is_synthetic
+        FROM zones z
+        LEFT JOIN indicator_values v ON v.zone_id = z.zone_id AND v.year = ? AND v.indicator = ?
+        ORDER BY z.city, {_ZONE_ORDER.replace('level', 'z.level').replace('zone_id', 'z.zone_id')}
+        """,
+        [int(year), indicator],
+    )

@@ -681,3 +681,15 @@ def composite_section(rankings: pd.DataFrame, catalogue: pd.DataFrame, year: int
                                 chosen=chosen, key="zone_id", axis_title=t("rk.composite_axis", lang),
                                 value_max=100)  # a 0–100 score: the axis ends at 100
     return CompositeSection(figure, composite_table(scores, labels, catalogue, lang), caption, synthetic)
+
+
+def zone_rank_list(heat_table: pd.DataFrame, zone_label: str, lang: str) -> pd.DataFrame:
+    """The chosen zone's row of `heatmap_table` as a list (指标 · 名次): what a phone shows instead of the
+    heatmap, which has no room there. Empty when the zone is not in the table."""
+    zone_column = t("rk.col.zone", lang)
+    rows = heat_table[heat_table[zone_column] == zone_label]
+    indicator_column, rank_column = t("col.indicator", lang), t("rk.col.rank", lang)
+    if rows.empty:
+        return pd.DataFrame({indicator_column: [], rank_column: []})
+    row = rows.iloc[0].drop(zone_column)
+    return pd.DataFrame({indicator_column: list(row.index), rank_column: list(row.values)})

@@ -482,3 +482,37 @@ def fingerprint(*frames: pd.DataFrame) -> str:
         digest = int(pd.util.hash_pandas_object(frame, index=False).sum()) if not frame.empty else 0
         parts.append(f"{len(frame)}:{'|'.join(map(str, frame.columns))}:{digest & 0xFFFFFFFFFFFFFFFF:x}")
     return "/".join(parts)
+
+
+# ---------------------------------------------------------------- the headline band (top of the Overview)
+
+HEADLINE_INDICATORS = ("signed_projects", "signed_investment", "signed_started_projects")
+HEADLINE_RANK_INDICATOR = "signed_investment"  # the provincial rank shown large beside them
+
+
+@dataclass(frozen=True)
+class Headline:
+    label: str
+    value: str
+    delta: Delta
+    note: str = ""  # markdown under the figure: the card's rank line, or what the rank ranks and its change
+    tag: str = ""
+
+
+def headline(model: OverviewModel, history: pd.DataFrame, year: int, lang: str) -> list[Headline]:
+    """The three or four figures shown large above everything else: the HEADLINE_INDICATORS cards that the
+    catalogue has (value, 同比, rank line) and the provincial rank on HEADLINE_RANK_INDICATOR (from `history`,
+    `queries.zone_indicator_history`), `第3名/共28个`; `—` when that indicator has no rank that year."""
+    cards = {card.indicator: card for _, group in model.groups for card in group}
+    items = [Headline(card.label, card.value, card.delta, card.rank, card.tag)
+             for code in HEADLINE_INDICATORS if (card := cards.get(code)) is not None]
+    ranked = cards.get(HEADLINE_RANK_INDICATOR)
+    if ranked is not None:
+        row = _row_for(_history_by_indicator(history).get(HEADLINE_RANK_INDICATOR), year)
+        rank_now = None if row is None else row["rank"]
+        place = fmt.rank(rank_now, None if row is None else row["n_ranked"], lang,
+                         tied=bool(row is not None and not fmt.is_missing(row["tied"]) and row["tied"]))
+        note = t("ov.headline.rank_of", lang, name=ranked.label)
+        items.append(Headline(t("ov.headline.rank", lang), place, Delta(""),
+                              f"{note}  \n{ranked.rank_change}" if ranked.rank_change else note))
+    return items

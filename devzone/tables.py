@@ -106,3 +106,35 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "数据", *, notes: Seq
     from devzone.export import workbook  # late: the export package imports this module
 
     return workbook.workbook_bytes([(sheet_name, frame)], notes=notes, lang=lang)
+
+
+# ---------------------------------------------------------------- a table that fits a phone and prints whole
+
+STACKED_MAX_ROWS = 300  # beyond this only the data grid is drawn (a static copy would cost more than it helps)
+
+
+def cell_text(value: object) -> str:
+    if fmt.is_missing(value):
+        return fmt.MISSING
+    if pd.api.types.is_number(value) and not pd.api.types.is_bool(value):
+        return fmt.number(value, 2)
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else str(value)
+    return str(value)
+
+
+def stacked_html(table: pd.DataFrame, *, key: str) -> str:
+    """`table` as plain HTML for a narrow screen and for paper (screens.css): on a phone each row is a small
+    card of `heading: value` lines (no column cut off at the right edge); printed, a table whose header repeats
+    on every page. Every heading and value is escaped."""
+    import html
+
+    headings = [html.escape(str(column)) for column in table.columns]
+    head = "".join(f"<th>{h}</th>" for h in headings)
+    rows = []
+    for values in table.itertuples(index=False, name=None):
+        cells = "".join(f'<td data-label="{h}">{html.escape(cell_text(v))}</td>'
+                        for h, v in zip(headings, values, strict=True))
+        rows.append(f"<tr>{cells}</tr>")
+    return (f'<table class="stacked-table" data-key="{html.escape(key)}"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")

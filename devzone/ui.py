@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from devzone import audit, auth, db, fmt, queries, recovery, state, tables
+from devzone import audit, auth, db, fmt, queries, recovery, screens, state, tables
 from devzone.export import images
 from devzone.i18n import LANGUAGES, Lang, t, t_or
 
@@ -264,7 +264,7 @@ def sidebar_filters() -> state.FilterState:
         zone_id = st.selectbox(
             t("sidebar.zone", lang), zones.zone_ids, format_func=zones.label, key=KEY_ZONE,
             help=t("sidebar.zone_help", lang), placeholder=t("sidebar.zone_none", lang),
-            filter_mode="contains",
+            filter_mode="contains", on_change=_chose_in_sidebar,
         )
         if zone_id is not None:
             st.caption(zone_caption(zone_id, lang))
@@ -272,18 +272,66 @@ def sidebar_filters() -> state.FilterState:
         # the selected option had before, so option labels must not depend on the language.
         year = st.selectbox(
             t("sidebar.year", lang), sorted(years, reverse=True), key=KEY_YEAR,
-            placeholder=t("sidebar.year_none", lang),
+            placeholder=t("sidebar.year_none", lang), on_change=_chose_in_sidebar,
         )
         st.divider()
         lang = st.segmented_control(
             t("sidebar.language", lang), LANGUAGES, format_func=lambda code: t(f"lang.{code}", code),
-            key=KEY_LANG, required=True,
+            key=KEY_LANG, required=True, on_change=_chose_in_sidebar,
         )
     filters = state.FilterState(zone_id, year, lang or "zh")
+    _close_sidebar_on_a_phone()
+    _top_pickers(filters, zones, years)
     _say_what_the_link_lacked(filters, zones)
     _write_url(filters, zones)
     st.session_state[KEY_FILTERS] = filters
     return filters
+
+
+KEY_CLOSE_SIDEBAR = "close_sidebar_after_choice"
+KEY_TOP_ZONE = "top_zone"
+KEY_TOP_YEAR = "top_year"
+# On a phone the open sidebar covers the page: once a choice is made there, close it (a click on its own
+# collapse button, as a person would). Nothing happens on a wider screen, where the sidebar sits beside the page.
+_CLOSE_SIDEBAR_JS = """<script>
+(() => {
+  if (window.innerWidth > 640) return;
+  const sidebar = document.querySelector('[data-testid="stSidebar"]');
+  const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (sidebar && sidebar.dataset.collapsed === 'false' && button) button.click();
+})();
+</script>"""
+
+
+def _chose_in_sidebar() -> None:
+    st.session_state[KEY_CLOSE_SIDEBAR] = True
+
+
+def _close_sidebar_on_a_phone() -> None:
+    if st.session_state.pop(KEY_CLOSE_SIDEBAR, False):
+        st.html(_CLOSE_SIDEBAR_JS, unsafe_allow_javascript=True)
+
+
+def _from_top_pickers() -> None:
+    st.session_state[KEY_ZONE] = st.session_state.get(KEY_TOP_ZONE)
+    st.session_state[KEY_YEAR] = st.session_state.get(KEY_TOP_YEAR)
+
+
+def _top_pickers(filters: state.FilterState, zones: state.ZoneDirectory, years: list[int]) -> None:
+    """The zone and year pickers again at the top of the page, for a phone (screens.css shows them only on a
+    narrow screen): one tap on `盐湖高新区 · 2021年` instead of opening the sidebar."""
+    if filters.zone_id is None or filters.year is None:
+        return
+    lang = filters.lang
+    st.session_state[KEY_TOP_ZONE] = filters.zone_id
+    st.session_state[KEY_TOP_YEAR] = filters.year
+    with st.container(key="top-pickers"), st.popover(
+            t("top.pickers", lang, zone=zones.label(filters.zone_id), year=fmt.year(filters.year, lang)),
+            icon=":material/tune:", width="stretch"):
+        st.selectbox(t("sidebar.zone", lang), zones.zone_ids, format_func=zones.label, key=KEY_TOP_ZONE,
+                     filter_mode="contains", on_change=_from_top_pickers)
+        st.selectbox(t("sidebar.year", lang), sorted(years, reverse=True), key=KEY_TOP_YEAR,
+                     on_change=_from_top_pickers)
 
 
 def _say_what_the_link_lacked(filters: state.FilterState, zones: state.ZoneDirectory) -> None:
@@ -320,6 +368,43 @@ def zone_label(zone_id: str | None) -> str:
     return fmt.MISSING if zone_id is None else _zone_directory().label(zone_id)
 
 
+# ---------------------------------------------------------------- every screen (devzone/screens.py)
+
+def data_as_of(lang: str) -> str:
+    """`2022年1月20日`: the day the data describes (the project ledger's 截至 day, else when it was loaded)."""
+    from devzone.export import report
+
+    return report.data_as_of(load, lang)
+
+
+def screen_styles(filters: state.FilterState) -> None:
+    """The phone / projector / print style sheet, and the running head of printed pages."""
+    st.html(screens.page_css())
+    if filters.zone_id is not None and filters.year is not None:
+        st.html(screens.print_header_css(t(
+            "print.header", filters.lang, zone=zone_label(filters.zone_id),
+            year=fmt.year(filters.year, filters.lang), date=data_as_of(filters.lang))))
+
+
+def report_pdf(zone_id: str, year: int, lang: str) -> bytes:
+    """The A4 report (devzone/export/report.py) of the overview and the provincial rankings, as PDF bytes."""
+    from devzone.export import report
+
+    return report.to_pdf(report.build(load, zone_id, int(year), lang, zone_label(zone_id), dt.date.today()), lang)
+
+
+def report_button(zone_id: str | None, year: int | None, lang: str) -> None:
+    """One click: the A4 report (PDF) of the chosen zone and year, made when clicked (headless Chromium)."""
+    if zone_id is None or year is None:
+        return
+    from devzone.export import report
+
+    st.download_button(
+        t("report.button", lang), help=t("report.button_help", lang), icon=":material/picture_as_pdf:",
+        data=lambda: report_pdf(zone_id, int(year), lang), mime=report.PDF_MIME, on_click="ignore",
+        file_name=f"{zone_label(zone_id)}-{year}.pdf", key="report_pdf")
+
+
 # ---------------------------------------------------------------- shared page furniture
 
 def chart_panel(fig, table: pd.DataFrame, *, key: str, source: str, lang: str, synthetic: bool = False) -> None:
@@ -336,7 +421,7 @@ def chart_panel(fig, table: pd.DataFrame, *, key: str, source: str, lang: str, s
         caption += " " + t("panel.synthetic_mark", lang)
     st.caption(fmt.plain(caption))  # sources come from the input files: shown as typed
     with st.expander(t("panel.show_table", lang), icon=":material/table:"):
-        st.dataframe(table, hide_index=True, width="stretch")
+        fitting_table(table, name=key)
         left, middle, right = st.columns(3)
         # The files are made when a button is clicked (callables), not on every rerun: an Excel file costs
         # tens of milliseconds, and a page has several panels; a PNG goes through a headless browser.
@@ -350,6 +435,21 @@ def chart_panel(fig, table: pd.DataFrame, *, key: str, source: str, lang: str, s
         right.download_button(t("panel.download_png", lang), data=lambda: images.png_bytes(fig, caption=caption),
                               file_name=f"{key}.png", mime="image/png", key=f"png_{key}", icon=":material/image:",
                               on_click="ignore")
+
+
+def fitting_table(table: pd.DataFrame, *, name: str, **grid_options) -> object:
+    """A data grid on a desk screen; on a phone (and on paper) the same rows as stacked cards that never cut
+    a column off (screens.css chooses which one shows). A very long table stays a data grid everywhere.
+    `grid_options` go to st.dataframe (column_config, height, selection…); returns what it returns."""
+    grid_options.setdefault("hide_index", True)
+    grid_options.setdefault("width", "stretch")
+    if len(table) > tables.STACKED_MAX_ROWS:
+        return st.dataframe(table, **grid_options)
+    with st.container(key=f"wide-table-{name}"):
+        shown = st.dataframe(table, **grid_options)
+    with st.container(key=f"narrow-table-{name}"):
+        st.html(tables.stacked_html(table, key=name))
+    return shown
 
 
 def view_panel(item, lang: str) -> None:

@@ -32,7 +32,7 @@ from tests.builders import (
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = str(REPO_ROOT / "dashboard.py")
-PAGES = ["overview", "projects", "enterprises", "output_tax", "rankings", "chains", "progress", "data_quality",
+PAGES = ["overview", "projects", "enterprises", "output_tax", "rankings", "map", "chains", "progress", "data_quality",
          "present", "data_admin"]
 YEAR = "2025"
 TIMEOUT = 90

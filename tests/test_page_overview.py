@@ -5,7 +5,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from devzone import fmt
+from devzone import fmt, scorecard
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = str(REPO_ROOT / "dashboard.py")
@@ -162,7 +162,8 @@ def test_first_and_last_year_render_every_card(demo_db, raw):
     for year in (years[0], years[-1]):
         app.sidebar.selectbox[1].set_value(year).run()
         assert_ran_cleanly(app)
-        assert len(app.main.metric) == 11
+        # a card per catalogue indicator, and the headline band above them (its figures and the rank)
+        assert len(app.main.metric) == 11 + len(scorecard.HEADLINE_INDICATORS) + 1
 
 
 def test_real_cards_are_tagged_and_a_change_from_synthetic_2020_is_marked(demo_db):
@@ -173,7 +174,8 @@ def test_real_cards_are_tagged_and_a_change_from_synthetic_2020_is_marked(demo_d
     assert deltas["签约项目数"] == "+100.0%※" and deltas["签约项目总投资"].endswith("※")
     assert not deltas["预计年产值"].endswith("※")
     badges = [m.value for m in app.markdown if "badge[" in m.value and "真实" in m.value]
-    assert len(badges) == 7, badges  # the seven figures of the article
+    # the seven figures of the article, and the headline band repeats three of them (all from the article)
+    assert len(badges) == 7 + len(scorecard.HEADLINE_INDICATORS), badges
     assert any("※ 表示同比由模拟的上年数值算出" in c.value for c in app.caption)
     table = app.dataframe[0].value.set_index("指标")
     assert table.loc["签约项目数", "数值"] == "36个（真实）" and table.loc["签约项目数", "同比"] == "+100.0%※"

@@ -47,6 +47,8 @@ def html_tables(app: AppTest) -> list[list[dict[str, str]]]:
     """The st.html tables of the page as rows of {heading: cell text}."""
     tables = []
     for element in app.html:
+        if "stacked-table" in element.value:
+            continue  # a phone's and paper's copy of a data grid (ui.fitting_table), not a table of its own
         rows = [[html.unescape(re.sub(r"<[^>]+>", "", cell)) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
                 for row in re.findall(r"<tr>(.*?)</tr>", element.value)]
         if rows:

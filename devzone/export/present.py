@@ -117,3 +117,30 @@ PRESENT_CSS = """
 .st-key-slide-mark [data-testid="stMarkdownContainer"] p, .st-key-slide-mark span { font-size: clamp(1rem, 1.3vw, 1.5rem) !important; }
 </style>
 """
+
+# Full screen in a meeting room: chart text of at least 24 px (crowded axes are drawn 4 px smaller).
+PRESENTING_FONT_SIZE = 28
+IDLE_SECONDS = 3
+# The slide controls fade out after IDLE_SECONDS without a mouse move (or touch, or key) and come back on one.
+IDLE_CONTROLS_JS = """<script>
+(() => {
+  const body = document.body;
+  if (window.__devzoneIdle) { window.__devzoneIdle(); return; }
+  let timer = null;
+  const wake = () => {
+    body.classList.remove('slide-idle');
+    clearTimeout(timer);
+    timer = setTimeout(() => body.classList.add('slide-idle'), IDLE_MS);
+  };
+  window.__devzoneIdle = wake;
+  for (const kind of ['mousemove', 'mousedown', 'touchstart', 'keydown']) {
+    document.addEventListener(kind, wake, {passive: true});
+  }
+  wake();
+})();
+</script>
+<style>
+.st-key-slide-nav { transition: opacity 0.4s; }
+body.slide-idle .st-key-slide-nav { opacity: 0; }
+body.slide-idle, body.slide-idle * { cursor: none !important; }
+</style>""".replace("IDLE_MS", str(IDLE_SECONDS * 1000))

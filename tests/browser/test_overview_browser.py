@@ -54,6 +54,7 @@ def sidebar_choice(page: Page, label: str):
 
 def choose_in_sidebar(page: Page, label: str, option: str) -> None:
     sidebar_choice(page, label).click()
+    page.keyboard.type(option)  # the list is long and drawn only around what is in view: narrow it first
     page.get_by_role("option", name=option, exact=True).click()
     wait_until_idle(page)
 
@@ -114,14 +115,15 @@ def test_picking_another_year_and_zone_changes_the_cards(browser_page: Page, app
 
 
 def test_overview_in_english_at_1280_by_720(browser_page: Page, app_server: str):
-    """A meeting-room projector: the first cards are in view and no amount is cut off."""
+    """A meeting-room projector: the headline band is in view and no amount is cut off."""
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 720})
     open_app(page, f"{app_server}{PAGE_PATH}?zone={quote('盐湖高新区')}&year=2021&lang=en")
     assert page.locator(ERROR_BOX).count() == 0
     expect(metric(page, "Signed investment")).to_have_text("RMB 17.98 bn")
-    expect(metric(page, "Signed investment")).to_be_in_viewport()
-    value = metric(page, "Signed investment")
+    value = page.locator(".st-key-ov-headline").get_by_test_id("stMetricValue").nth(1)  # the band repeats it, large
+    expect(value).to_have_text("RMB 17.98 bn")
+    expect(value).to_be_in_viewport()
     fits = value.evaluate("e => { const t = e.querySelector('div, p, span') || e; "
                           "return t.scrollWidth <= t.clientWidth + 1; }")
     assert fits, "the amount is cut off on its card"

@@ -1,0 +1,39 @@
+"""全省分布 / Province map — a schematic tile map of the cities: where the zones are, coloured by an indicator's
+city total, each zone a link to its overview. Everything shown is prepared by devzone.map_view."""
+import streamlit as st
+
+from devzone import map_view, queries, ui
+from devzone.i18n import t
+
+KEY_INDICATOR = "map_indicator"
+PARAM_INDICATOR = "indicator"
+
+filters = ui.current_filters()
+lang, year = filters.lang, filters.year
+st.title(t("nav.map", lang))
+st.caption(t("map.caption", lang))
+
+catalogue = ui.load(queries.indicators)
+if catalogue.empty or year is None:
+    ui.empty_state("ov.no_selection", lang)
+    st.stop()
+
+codes = catalogue["indicator"].tolist()
+names = dict(zip(codes, catalogue["name_en" if lang == "en" else "name_zh"], strict=True))
+units = dict(zip(codes, catalogue["unit"], strict=True))
+ui.seed_from_url(KEY_INDICATOR, PARAM_INDICATOR, lambda raw: raw if raw in names else codes[0])
+if st.session_state[KEY_INDICATOR] not in names:
+    st.session_state[KEY_INDICATOR] = codes[0]
+indicator = st.selectbox(t("map.indicator", lang), codes, format_func=names.get, key=KEY_INDICATOR)
+ui.mirror_to_url(PARAM_INDICATOR, indicator, codes[0])
+
+values = ui.load(queries.zone_values_for_map, int(year), indicator)
+if bool(values["is_synthetic"].any()):
+    ui.synthetic_banner(lang)
+directory = ui.zone_directory()
+tiles = map_view.tiles(values, units[indicator], lang, url_value=directory.url_value)
+st.subheader(t("map.heading", lang, indicator=names[indicator], year=year))
+st.html(map_view.tiles_html(tiles, int(year), lang))
+st.caption(t("map.legend", lang))
+with st.expander(t("panel.show_table", lang), icon=":material/table:"):
+    ui.fitting_table(map_view.city_table(tiles, lang), name="map-cities")
