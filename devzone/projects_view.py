@@ -270,10 +270,13 @@ def year_summary(signed: pd.DataFrame, year: int) -> dict[str, float]:
 
 
 def by_signing_year(signed: pd.DataFrame, years: Sequence[int] = ()) -> pd.DataFrame:
-    """Per signing year (plus any `years` without projects, as zero/NaN): the _aggregate columns."""
+    """Per signing year (plus any `years` without projects, as zero/NaN): the _aggregate columns. Given `years`
+    (the years with zone-year figures), a signing year after the last of them is a year under way whose first
+    months are no year figure: it is left out."""
     frame = _aggregate(signed, "signed_year").set_index("signed_year") if not signed.empty else pd.DataFrame(
         columns=_EMPTY_BREAKDOWN_COLUMNS)
-    all_years = sorted({int(y) for y in frame.index} | {int(y) for y in years})
+    last = max((int(y) for y in years), default=None)
+    all_years = sorted({int(y) for y in frame.index if last is None or int(y) <= last} | {int(y) for y in years})
     frame = frame.reindex(all_years)
     frame["projects"] = frame["projects"].fillna(0).astype("int64")
     frame["started"] = frame["started"].fillna(0).astype("int64")

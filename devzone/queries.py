@@ -405,7 +405,8 @@ def projects_zone_ranks(db: QuerySource, zone_id: str, year: int, indicators: tu
 
 
 def output_tax_reported_vs_ledger(db: QuerySource, zone_id: str, indicators: tuple[str, ...]) -> pd.DataFrame:
-    """Per year and indicator: the figure in indicator_values (value, source) and the ledger sum.
+    """Per year and indicator: the figure in indicator_values (value, source) and the ledger sum, for the years
+    up to the latest one with figures (a later year only the ledger has is under way, as in indicator_values).
 
     Columns: year, indicator, value, source, is_synthetic, ledger (NaN where one side is missing).
     """
@@ -414,7 +415,9 @@ def output_tax_reported_vs_ledger(db: QuerySource, zone_id: str, indicators: tup
         WITH v AS (SELECT year::INTEGER AS year, indicator, value, source, is_synthetic
                    FROM indicator_values WHERE zone_id = ? AND list_contains(?, indicator)),
              l AS (SELECT year::INTEGER AS year, indicator, value AS ledger, is_synthetic AS ledger_synthetic
-                   FROM ledger_indicator_values WHERE zone_id = ? AND list_contains(?, indicator))
+                   FROM ledger_indicator_values WHERE zone_id = ? AND list_contains(?, indicator)
+                   -- no year under way (after the latest year with figures: see indicator_values)
+                   AND year <= (SELECT max(year) FROM indicator_values))
         SELECT year, indicator, v.value, v.source,
                coalesce(v.is_synthetic, l.ledger_synthetic) AS is_synthetic, l.ledger
         FROM v FULL OUTER JOIN l USING (year, indicator)

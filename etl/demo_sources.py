@@ -261,6 +261,7 @@ NOTES_STOPPED = ("投资方战略调整，项目终止", "因市场变化终止"
 
 # ---- the seed article's projects (盐湖高新区) ------------------------------------------------
 HONGMING = "山西宏明空调科技有限公司"
+TERMINATED_HEADLINE_YEARS = (2017, 2019)  # 盐湖高新区's largest signing of the year was later 终止
 SEED_CHAIN = "节能环保与空调制冷"
 
 
@@ -701,6 +702,8 @@ def build_ledger(zones: list[Zone], plan) -> list[Project]:
             zone_projects.append(Project(0, z, d["name"], d["investor"], d["origin"], SEED_CHAIN, None,
                                          None, None, None, "在谈", None, None, note=d["note"],
                                          synthetic=d["synthetic"]))
+        if z.zone_id == YANHU:
+            _plant_terminated_headliners(zone_projects)
         # order like a real ledger: by signing date, talks last; then number them
         zone_projects.sort(key=lambda p: (p.signed is None, p.signed or date.max, p.name))
         for i, p in enumerate(zone_projects, 1):
@@ -711,6 +714,17 @@ def build_ledger(zones: list[Zone], plan) -> list[Project]:
     return projects
 
 
+def _plant_terminated_headliners(zone_projects: list[Project]) -> None:
+    """In TERMINATED_HEADLINE_YEARS the zone's largest signing was later 终止 (it must never headline a report)."""
+    for y in TERMINATED_HEADLINE_YEARS:
+        in_year = [p for p in zone_projects if p.signed and p.signed.year == y and p.status != "在谈"]
+        movable = [p for p in in_year if p.synthetic and (p.started is None or p.started.year < LAST_YEAR)]
+        p = max(movable, key=lambda p: (p.started is None, p.inv_c or 0, p.name))
+        p.inv_c = min(3000, max(q.inv_c or 0 for q in in_year) + 150)
+        p.started = p.production = None
+        p.status, p.note = "终止", NOTES_STOPPED[0]
+
+
 def _assign_chain_leaders(projects: list[Project], zones: list[Zone], rng: random.Random) -> None:
     """A few other zones get a synthetic 链主 that brought later projects of its chain."""
     for zid in ("G141004", "G142057", "G141062", "S147018", "G141061", "S147022"):
@@ -718,9 +732,13 @@ def _assign_chain_leaders(projects: list[Project], zones: list[Zone], rng: rando
               and YEARS[0] <= p.signed.year <= YEARS[3]]
         if not zp:
             continue
-        leader = max(zp, key=lambda p: (p.inv_c or 0, p.project_id))
-        followers = [p for p in projects if p.zone.zone_id == zid and p.chain == leader.chain and p.signed
-                     and p.signed > leader.signed and p is not leader and not p.leader]
+        def followers_of(leader: Project) -> list[Project]:
+            return [p for p in projects if p.zone.zone_id == zid and p.chain == leader.chain and p.signed
+                    and p.signed > leader.signed and p is not leader and not p.leader]
+
+        # the biggest project that has later ones of its chain to bring in (else the biggest)
+        leader = max(zp, key=lambda p: (len(followers_of(p)) >= 3, p.inv_c or 0, p.project_id))
+        followers = followers_of(leader)
         for p in followers[: rng.randint(3, 5)]:
             p.leader = leader.investor
             if not p.note:
