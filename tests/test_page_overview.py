@@ -31,6 +31,12 @@ def rank_lines(app: AppTest) -> list[str]:
     return [m.value for m in app.main.markdown if m.value.startswith(("**全省", "**Province"))]
 
 
+def yanhu(raw, indicator: str, year: int) -> float:
+    """盐湖高新区's figure from the contract view."""
+    return raw.execute("SELECT value FROM indicator_values WHERE zone_id = 'X140802' AND indicator = ? AND year = ?",
+                       [indicator, year]).fetchone()[0]
+
+
 @pytest.fixture(scope="module")
 def raw(demo_db):
     con = duckdb.connect(str(demo_db), read_only=True)
@@ -165,16 +171,17 @@ def test_first_and_last_year_render_every_card(demo_db, raw):
         assert len(app.main.metric) == 11
 
 
-def test_real_cards_are_tagged_and_a_change_from_synthetic_2020_is_marked(demo_db):
+def test_real_cards_are_tagged_and_a_change_from_synthetic_2020_is_marked(demo_db, raw):
     """盐湖高新区 2021: the seed figures are real, 2020 synthetic. Each real card says 真实 and its 同比 ※."""
     app = run_overview(zone="盐湖高新区", year="2021")
     assert_ran_cleanly(app)
     deltas = {m.label: m.proto.delta for m in app.metric}
-    assert deltas["签约项目数"] == "+100.0%※" and deltas["签约项目总投资"].endswith("※")
+    signed_yoy = fmt.yoy(36, yanhu(raw, "signed_projects", 2020)) + "※"
+    assert deltas["签约项目数"] == signed_yoy and deltas["签约项目总投资"].endswith("※")
     assert not deltas["预计年产值"].endswith("※")
     badges = [m.value for m in app.markdown if "badge[" in m.value and "真实" in m.value]
     assert len(badges) == 7, badges  # the seven figures of the article
     assert any("※ 表示同比由模拟的上年数值算出" in c.value for c in app.caption)
     table = app.dataframe[0].value.set_index("指标")
-    assert table.loc["签约项目数", "数值"] == "36个（真实）" and table.loc["签约项目数", "同比"] == "+100.0%※"
-    assert table.loc["预计年产值", "数值"] == "239.53亿元"
+    assert table.loc["签约项目数", "数值"] == "36个（真实）" and table.loc["签约项目数", "同比"] == signed_yoy
+    assert table.loc["预计年产值", "数值"] == fmt.money(yanhu(raw, "projected_output", 2021))
