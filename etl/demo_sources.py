@@ -732,7 +732,7 @@ def _assign_chain_leaders(projects: list[Project], zones: list[Zone], rng: rando
               and YEARS[0] <= p.signed.year <= YEARS[3]]
         if not zp:
             continue
-        def followers_of(leader: Project) -> list[Project]:
+        def followers_of(leader: Project, zid: str = zid) -> list[Project]:
             return [p for p in projects if p.zone.zone_id == zid and p.chain == leader.chain and p.signed
                     and p.signed > leader.signed and p is not leader and not p.leader]
 

@@ -319,8 +319,8 @@ def test_ledger_seed_projects(ledger, dispatch):
 def test_the_records_run_into_2022_as_of_the_last_dispatch(ledger, dispatch):
     """The seed article was written in 2022 about 2021: statistics end in 2021, the year-end ledger is dated
     31 December 2021, and the weekly dispatch ledgers carry the first weeks of 2022 up to DATA_AS_OF."""
-    assert YEARS[-1] == 2021 and ds.LEDGER_CUTOFF == date(2021, 12, 31)
-    assert ds.DATA_AS_OF == ds.DISPATCH_DAYS[-1] and ds.DATA_AS_OF.year == 2022 and ds.DATA_AS_OF.month <= 4
+    assert YEARS[-1] == 2021 and date(2021, 12, 31) == ds.LEDGER_CUTOFF
+    assert ds.DISPATCH_DAYS[-1] == ds.DATA_AS_OF and ds.DATA_AS_OF.year == 2022 and ds.DATA_AS_OF.month <= 4
     by_id = {r["项目编号"]: r for r in ledger}
     for day, rows in zip(ds.DISPATCH_DAYS, dispatch, strict=True):
         assert rows[0]["_title"].endswith(f"（截至{day.year}年{day.month}月{day.day}日）")

@@ -5,7 +5,6 @@ import duckdb
 import pytest
 
 from etl.demo_sources import DISPATCH_DAYS
-
 from etl.errors import InputRejected
 from etl.paths import CATALOGUE_DIR
 from etl.publish import load_files
