@@ -536,7 +536,8 @@ def project_headlines(totals: pd.DataFrame, ranks: pd.DataFrame | None, year: in
         rank_text = None
         if rank_row is not None:
             rank_text = t("pv.rank", lang, rank=fmt.rank(rank_row["rank"], rank_row["n_ranked"], lang,
-                                                         tied=bool(rank_row["tied"])))
+                                                         tied=bool(rank_row["tied"]),
+                                                         from_synthetic=rank_row.get("rank_from_synthetic")))
         headlines.append(Headline(
             label=t(f"pv.headline.{measure}", lang),
             value=measure_text(value, measure, lang),

@@ -172,7 +172,8 @@ def build_cards(catalogue: pd.DataFrame, history: pd.DataFrame, year: int, lang:
             value=fmt.indicator_value(value, item.unit, lang),
             delta=delta,
             rank=rank_text(rank_now, None if now is None else now["n_ranked"],
-                           None if now is None else now["tied"], lang),
+                           None if now is None else now["tied"], lang,
+                           from_synthetic=None if now is None else now.get("rank_from_synthetic")),
             rank_change=rank_change(rank_now, None if before is None else before["rank"], lang),
             source=caption,
             source_help=help_text,
@@ -185,12 +186,13 @@ def build_cards(catalogue: pd.DataFrame, history: pd.DataFrame, year: int, lang:
     return cards
 
 
-def rank_text(rank: object, n_ranked: object, tied: object, lang: str) -> str:
-    """`全省第3名/共28个`, `全省并列第2名/共28个`; `全省未排名` without a value."""
+def rank_text(rank: object, n_ranked: object, tied: object, lang: str, *, from_synthetic: object = False) -> str:
+    """`全省第3名/共28个`, `全省并列第2名/共28个`; `全省未排名` without a value; `全省第3名/共28个※` for a real
+    figure ranked among synthetic ones (`from_synthetic`)."""
     if fmt.is_missing(rank):
         return t("ov.unranked", lang)
     is_tied = bool(tied) if not fmt.is_missing(tied) else False
-    return t("ov.rank", lang, rank=fmt.rank(rank, n_ranked, lang, tied=is_tied))
+    return t("ov.rank", lang, rank=fmt.rank(rank, n_ranked, lang, tied=is_tied, from_synthetic=from_synthetic))
 
 
 def group_cards(cards: Sequence[Card], catalogue: pd.DataFrame, lang: str) -> list[tuple[str, list[Card]]]:
