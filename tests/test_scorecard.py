@@ -89,7 +89,7 @@ def test_seed_zone_2021_cards(demo, raw, catalogue):
     rank, n = raw.execute("SELECT rank, n_ranked FROM provincial_rankings WHERE zone_id = 'X140802' "
                           "AND year = 2021 AND indicator = 'signed_projects'").fetchone()
     assert rank <= 3
-    assert cards["signed_projects"].rank == f"全省第{rank}名/共{n}个"
+    assert cards["signed_projects"].rank == f"全省第{rank}名/共{n}个※"  # a real figure among synthetic ones
     before = raw.execute("SELECT value FROM indicator_values WHERE zone_id = 'X140802' AND year = 2020 "
                          "AND indicator = 'signed_projects'").fetchone()[0]
     assert cards["signed_projects"].delta.text == fmt.yoy(36, before) + fmt.FROM_SYNTHETIC  # 2020 is synthetic
