@@ -17,6 +17,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "app.title": ("开发区经济指标看板", "Development Zone Indicators"),
     "app.subtitle": ("山西省开发区主要经济指标", "Key indicators of Shanxi development zones"),
     "nav.overview": ("总览", "Overview"),
+    "nav.not_found": ("页面不存在", "Page not found"),
+    "nav.not_found.body": (
+        "看板中没有“{name}”这个页面，可能是链接有误或页面已改名。请从左侧菜单选择页面，或回到总览。",
+        "The dashboard has no page “{name}”: the link may be mistyped or the page renamed. Choose a page in the "
+        "menu on the left, or go back to the overview."),
+    "nav.not_found.home": ("回到总览", "Back to the overview"),
     "nav.projects": ("招商引资", "Investment projects"),
     "nav.enterprises": ("企业培育", "Enterprises"),
     "nav.output_tax": ("产值税收", "Output & tax"),
