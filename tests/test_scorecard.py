@@ -199,6 +199,18 @@ def test_target_completion_past_and_current_year():
     assert current["b"].behind and current["b"].actual is None  # a target without any actual value
 
 
+def test_a_real_actual_against_a_synthetic_target_marks_its_completion():
+    history, _ = frames([(2021, "a", 36, 3, False), (2021, "b", 90, 1, False)])
+    history.loc[history["indicator"] == "a", "is_synthetic"] = False  # a real figure (the seed's 36)
+    targets = pd.DataFrame({"indicator": ["a", "b"], "target": [30.0, 100.0], "is_synthetic": [True, True]})
+    statuses = scorecard.target_statuses(CATALOGUE, history, targets, 2021, "zh", TODAY)
+    assert [s.from_synthetic for s in statuses] == [True, False]  # synthetic against synthetic: unmarked
+    table = scorecard.targets_table(statuses, "zh")
+    assert table["完成率"].tolist() == [fmt.percent(36 / 30) + fmt.FROM_SYNTHETIC, fmt.percent(0.9)]
+    targets["is_synthetic"] = False  # a real target: a real completion
+    assert not any(s.from_synthetic for s in scorecard.target_statuses(CATALOGUE, history, targets, 2021, "zh", TODAY))
+
+
 def test_lower_is_better_target():
     history, targets = frames([(2025, "c", 12, 1, False)], [("c", 10)])
     [status] = scorecard.target_statuses(CATALOGUE, history, targets, 2025, "zh", TODAY)
