@@ -498,10 +498,9 @@ class Headline:
         return "off" if self.delta_color == "off" else "auto"
 
     def description(self, lang: str) -> str | None:
-        """The muted words beside the delta: `同比　全省第3名/共28个` (either part may be absent)."""
-        parts = ([t("pv.yoy", lang)] if self.delta else []) + ([self.rank] if self.rank else [])
-        text = ("　" if lang != "en" else " · ").join(parts)
-        return text or None
+        """The muted word beside the delta: `同比` (None without a delta). The rank goes on a line of its own
+        under the card (`rank`): beside the delta, Streamlit cut it to `全省第3…` on a 1440 px screen."""
+        return t("pv.yoy", lang) if self.delta else None
 
 
 def _totals_lookup(totals: pd.DataFrame) -> dict[tuple[int, str], float]:
