@@ -63,6 +63,7 @@ def test_default_view_shows_the_seed_zone_third(demo_db, raw):
                           "AND year = 2021 AND indicator = 'signed_projects'").fetchone()
     shown = metrics(app)
     assert shown[f"盐湖高新区名次（共{n}个）"] == f"第{rank}名※" == "第3名※"  # ※: a real figure ranked among the other zones' synthetic ones
+    assert any(c.value == fmt.legend("zh") for c in app.caption)  # the key to ※, once
     assert shown["盐湖高新区签约项目数"] == "36个"
     assert app.selectbox(key="rk_indicator").value == "signed_projects"
     assert app.warning[0].value.startswith("演示数据")
