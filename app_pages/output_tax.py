@@ -51,10 +51,12 @@ if view.synthetic:
 # ---------------------------------------------------------------- headline numbers
 with st.container(horizontal=True, gap="small"):  # cards as wide as their numbers; they wrap on narrow screens
     for headline in view.headlines:
-        st.metric(headline.label, headline.value, delta=headline.delta, delta_color=headline.delta_color,
-                  delta_arrow=headline.delta_arrow,
-                  delta_description=headline.description(lang), help=headline.help, border=True, width="stretch",
-                  height="stretch")
+        with st.container(border=True, width="stretch", height="stretch"):
+            st.metric(headline.label, headline.value, delta=headline.delta, delta_color=headline.delta_color,
+                      delta_arrow=headline.delta_arrow, delta_description=headline.description(lang),
+                      help=headline.help, height="stretch")
+            if headline.rank:
+                st.caption(headline.rank)  # a line of its own: beside the delta it was cut short
 st.caption(t("panel.source", lang, source=fmt.plain(view.headline_source)))
 
 # ---------------------------------------------------------------- by signing year

@@ -96,6 +96,8 @@ with st.container(horizontal=True, gap="small"):  # cards as wide as their numbe
             st.metric(headline.label, headline.value, delta=headline.delta, delta_color=headline.delta_color,
                       delta_arrow=headline.delta_arrow, delta_description=headline.description(lang),
                       help=headline.help, height="stretch")
+            if headline.rank:
+                st.caption(headline.rank)
             if headline.tag:
                 st.badge(headline.tag, icon=":material/verified:", color="green")
 st.caption(t("panel.source", lang, source=fmt.plain(view.headline_source)))

@@ -120,6 +120,8 @@ else:
                 if bar.summary is not None:
                     st.metric(bar.summary.rank_label, bar.summary.rank, border=True)
                     st.metric(bar.summary.value_label, bar.summary.value, border=True)
+                    if bar.summary.rank.endswith(fmt.FROM_SYNTHETIC):  # a real figure ranked among synthetic ones
+                        st.caption(fmt.legend(lang))
                 st.markdown("##### " + t("rk.gap.title", lang))
                 for line in bar.gap_lines:
                     st.markdown(line)

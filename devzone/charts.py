@@ -527,7 +527,10 @@ def target_progress(frame: pd.DataFrame, *, label: str, rate: str, text: str, on
     top = max(110.0, float(pd.to_numeric(ordered[rate], errors="coerce").max() or 0) * 100 + 25)
     fig.update_xaxes(range=[0, top], ticksuffix="%", title=None)
     fig.update_yaxes(title=None)
-    return style(fig, title=title, height=max(240, 56 * len(frame) + 130))
+    fig = style(fig, title=title, height=max(240, 56 * len(frame) + 150))
+    # the key under the axis: above the plot it sat under the 序时进度 label of a line near the left edge
+    fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.12, "yanchor": "top"})
+    return fig
 
 
 def zone_counts(frame: pd.DataFrame, *, label: str, key: str, chosen: object, measures: dict[str, str],

@@ -305,7 +305,8 @@ def headline_cards(history: pd.DataFrame, enterprise_list: pd.DataFrame, all_cat
         share = look.share(indicator, year)
         if row is not None and not fmt.is_missing(row.get("rank")):
             parts.append(t("ent.card.rank", lang, rank=fmt.rank(row["rank"], row["n_ranked"], lang,
-                                                                tied=bool(row.get("tied", False)))))
+                                                                tied=bool(row.get("tied", False)),
+                                                                from_synthetic=row.get("rank_from_synthetic"))))
         if not fmt.is_missing(share):
             parts.append(t("ent.card.share", lang, share=fmt.percent(share)))
         source = fmt.MISSING if row is None else fmt.source_name(row["source"])
@@ -441,7 +442,8 @@ def province_shares(history: pd.DataFrame, totals: pd.DataFrame, catalogue: pd.D
         n_zones = 0 if total_row is None else int(total_row["n_zones"])
         share = look.share(indicator, year)
         rank = (fmt.MISSING if row is None or fmt.is_missing(row.get("rank"))
-                else fmt.rank(row["rank"], row["n_ranked"], lang, tied=bool(row.get("tied", False))))
+                else fmt.rank(row["rank"], row["n_ranked"], lang, tied=bool(row.get("tied", False)),
+                              from_synthetic=row.get("rank_from_synthetic")))
         text = t("ent.share.no_report", lang) if fmt.is_missing(share) else t(
             "ent.share.text", lang, share=fmt.percent(share), value=fmt.count(value, unit, lang),
             total=fmt.count(total, unit, lang))

@@ -137,7 +137,7 @@ def _ordinal_en(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def rank(position: object, total: object = None, lang: str = "zh", *, tied: bool = False,
+def _rank(position: object, total: object = None, lang: str = "zh", *, tied: bool = False,
          unit: str = "个") -> str:
     """`第3名/共28个`, tied `并列第2名/共28个`; English `3rd of 28`, `tied 2nd of 28`."""
     if is_missing(position):
@@ -270,7 +270,8 @@ def plain(text: object) -> str:
 # One rule for every surface (cards, tables, slides, the deck, the written summary). In a view that shows
 # synthetic (demo) figures, a real figure carries a small 真实 / real tag; an unmarked figure is synthetic. A change
 # (同比) of a real figure computed against a synthetic one — real 2021 against synthetic 2020 — is not a fact:
-# it carries FROM_SYNTHETIC (※). `legend(lang)` says so once per surface. With no synthetic figure in view
+# it carries FROM_SYNTHETIC (※); so does a rank of a real figure among synthetic figures of other zones, and a
+# completion rate of a real figure against a synthetic target (mark_derived). `legend(lang)` says so once per surface. With no synthetic figure in view
 # (a production database) nothing is tagged.
 
 FROM_SYNTHETIC = "※"
@@ -310,7 +311,28 @@ def change_from_synthetic(current_flag: object, previous_flag: object) -> bool:
 
 def mark_change(text: str, current_flag: object, previous_flag: object) -> str:
     """`+100.0%` -> `+100.0%※` when the change crosses from a synthetic previous value to a real one."""
-    if not text or text == MISSING or not change_from_synthetic(current_flag, previous_flag):
+    return mark_derived(text, current_flag, previous_flag)
+
+
+def mark_derived(text: str, real_flag: object, others_flag: object) -> str:
+    """A figure computed from a real value and synthetic ones carries ※: `第3名/共28个` -> `第3名/共28个※` for a real
+    figure ranked among synthetic figures of other zones (others_flag: any of them synthetic), `82.5%` -> `82.5%※`
+    for a real figure against a synthetic target. Computed from synthetic values only (unmarked = synthetic) or
+    from real ones only, it is left as it is."""
+    return mark_from_synthetic(text, change_from_synthetic(real_flag, others_flag))
+
+
+def rank(position: object, total: object = None, lang: str = "zh", *, tied: bool = False, unit: str = "个",
+         from_synthetic: object = False) -> str:
+    """`第3名/共28个` (see _rank); `第3名/共28个※` when `from_synthetic`: a real figure ranked among synthetic ones."""
+    text = _rank(position, total, lang, tied=tied, unit=unit)
+    return mark_from_synthetic(text, from_synthetic)
+
+
+def mark_from_synthetic(text: str, from_synthetic: object) -> str:
+    """`text` + ※ when it was computed from a real figure and synthetic ones (`from_synthetic`, e.g. the
+    rank_from_synthetic column of the rank queries); missing is not."""
+    if not text or text == MISSING or is_missing(from_synthetic) or not from_synthetic:
         return text
     return text + FROM_SYNTHETIC
 

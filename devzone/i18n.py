@@ -17,6 +17,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "app.title": ("开发区经济指标看板", "Development Zone Indicators"),
     "app.subtitle": ("山西省开发区主要经济指标", "Key indicators of Shanxi development zones"),
     "nav.overview": ("总览", "Overview"),
+    "nav.not_found": ("页面不存在", "Page not found"),
+    "nav.not_found.body": (
+        "看板中没有“{name}”这个页面，可能是链接有误或页面已改名。请从左侧菜单选择页面，或回到总览。",
+        "The dashboard has no page “{name}”: the link may be mistyped or the page renamed. Choose a page in the "
+        "menu on the left, or go back to the overview."),
+    "nav.not_found.home": ("回到总览", "Back to the overview"),
     "nav.projects": ("招商引资", "Investment projects"),
     "nav.enterprises": ("企业培育", "Enterprises"),
     "nav.output_tax": ("产值税收", "Output & tax"),
@@ -554,9 +560,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "（注：{names}为真实数据，已标“真实”；其余为模拟数据，仅供演示。）",
         "(Note: {names} are real figures, tagged “real”; the others are synthetic demo data.)"),
     "summary.real_note_marked": (
-        "（注：{names}为真实数据，已标“真实”；其余为模拟数据，仅供演示；{mark}表示同比由模拟的上年数值算出，不是真实变化。）",
+        "（注：{names}为真实数据，已标“真实”；其余为模拟数据，仅供演示；{mark}表示同比由模拟的上年数值算出，不是真实变化；"
+        "名次、完成率标{mark}的，是真实数值与其他开发区的模拟数值或模拟的目标相比得出。）",
         "(Note: {names} are real figures, tagged “real”; the others are synthetic demo data; {mark} marks a change "
-        "computed from a synthetic previous-year value, not a real change.)"),
+        "computed from a synthetic previous-year value, not a real change, and a rank or completion rate of a real "
+        "figure against other zones' synthetic figures or a synthetic target.)"),
     "summary.synthetic_note": ("（注：以上部分数据为模拟数据，仅供演示。）", "(Note: some of these figures are synthetic demo data.)"),
     "summary.name.signed_projects": ("签约项目", "signed projects"),
     "summary.name.signed_investment": ("签约总投资", "of signed investment"),
@@ -1335,11 +1343,16 @@ STRINGS.update({
     # real or synthetic, figure by figure (devzone.fmt.tag_real / mark_change / legend)
     "prov.real": ("真实", "real"),
     "xlsx.yoy_from_synthetic": ("同比含模拟数值", "YoY uses a synthetic value"),
+    "xlsx.rank_from_synthetic": ("名次含模拟数值※", "Rank against synthetic values ※"),
+    "xlsx.completion_from_synthetic": ("完成率含模拟目标※", "Completion against a synthetic target ※"),
     "prov.tagged": ("{text}（{tag}）", "{text} ({tag})"),
     "prov.legend": (
-        "标“真实”的为种子材料中的真实数值，未标注的为模拟数据；※ 表示同比由模拟的上年数值算出，不是真实变化。",
+        "标“真实”的为种子材料中的真实数值，未标注的为模拟数据；※ 表示同比由模拟的上年数值算出，不是真实变化；"
+        "名次、完成率标 ※ 的，是真实数值与其他开发区的模拟数值或模拟的目标相比得出，不是真实结果。",
         "Figures tagged “real” come from the seed material; untagged figures are synthetic. ※ marks a "
-        "year-on-year change computed from a synthetic previous-year value: not a real change."),
+        "year-on-year change computed from a synthetic previous-year value: not a real change; on a rank or a "
+        "completion rate it marks a real figure compared with other zones' synthetic figures or a synthetic "
+        "target: not a real result."),
     # 项目推进
     "progress.title": ("项目推进", "Project progress"),
     "progress.caption": (

@@ -30,6 +30,18 @@ def menu(is_admin: bool, pages: list | None = None, admin_pages: list | None = N
             + [(*page, "visible" if is_admin else "hidden") for page in admin_pages])
 
 
+def unknown_address(requested: object, file_names: list[str]) -> str | None:
+    """The page address a link asked for when no page is served there (`/rankingz`), else None. Served there
+    instead of the landing page, the app's own "no such page" keeps Streamlit's English "Page not found" away.
+    Streamlit page addresses are one path segment: a longer one cannot be served and is left to Streamlit."""
+    if not isinstance(requested, str):
+        return None
+    name = requested.strip().strip("/")
+    if not name or "/" in name or name in {url_path(f) for f in file_names}:
+        return None
+    return name
+
+
 def url_path(file_name: str) -> str:
     """Where a page is served: the landing page at the root, the others at their file stem."""
     return "" if file_name == PAGES[0][0] else file_name.removesuffix(".py")

@@ -270,10 +270,13 @@ def year_summary(signed: pd.DataFrame, year: int) -> dict[str, float]:
 
 
 def by_signing_year(signed: pd.DataFrame, years: Sequence[int] = ()) -> pd.DataFrame:
-    """Per signing year (plus any `years` without projects, as zero/NaN): the _aggregate columns."""
+    """Per signing year (plus any `years` without projects, as zero/NaN): the _aggregate columns. Given `years`
+    (the years with zone-year figures), a signing year after the last of them is a year under way whose first
+    months are no year figure: it is left out."""
     frame = _aggregate(signed, "signed_year").set_index("signed_year") if not signed.empty else pd.DataFrame(
         columns=_EMPTY_BREAKDOWN_COLUMNS)
-    all_years = sorted({int(y) for y in frame.index} | {int(y) for y in years})
+    last = max((int(y) for y in years), default=None)
+    all_years = sorted({int(y) for y in frame.index if last is None or int(y) <= last} | {int(y) for y in years})
     frame = frame.reindex(all_years)
     frame["projects"] = frame["projects"].fillna(0).astype("int64")
     frame["started"] = frame["started"].fillna(0).astype("int64")
@@ -495,10 +498,9 @@ class Headline:
         return "off" if self.delta_color == "off" else "auto"
 
     def description(self, lang: str) -> str | None:
-        """The muted words beside the delta: `同比　全省第3名/共28个` (either part may be absent)."""
-        parts = ([t("pv.yoy", lang)] if self.delta else []) + ([self.rank] if self.rank else [])
-        text = ("　" if lang != "en" else " · ").join(parts)
-        return text or None
+        """The muted word beside the delta: `同比` (None without a delta). The rank goes on a line of its own
+        under the card (`rank`): beside the delta, Streamlit cut it to `全省第3…` on a 1440 px screen."""
+        return t("pv.yoy", lang) if self.delta else None
 
 
 def _totals_lookup(totals: pd.DataFrame) -> dict[tuple[int, str], float]:
@@ -533,7 +535,8 @@ def project_headlines(totals: pd.DataFrame, ranks: pd.DataFrame | None, year: in
         rank_text = None
         if rank_row is not None:
             rank_text = t("pv.rank", lang, rank=fmt.rank(rank_row["rank"], rank_row["n_ranked"], lang,
-                                                         tied=bool(rank_row["tied"])))
+                                                         tied=bool(rank_row["tied"]),
+                                                         from_synthetic=rank_row.get("rank_from_synthetic")))
         headlines.append(Headline(
             label=t(f"pv.headline.{measure}", lang),
             value=measure_text(value, measure, lang),

@@ -141,21 +141,29 @@ def zone_profile(db: QuerySource, zone_id: str) -> pd.DataFrame:
     )
 
 
+# Provincial ranks with `tied` (another zone shares the rank) and `rank_from_synthetic`: a real value ranked
+# among synthetic values of other zones — its rank is not a fact and carries ※ (devzone.fmt.mark_from_synthetic).
+_RANKED = """
+    SELECT r.zone_id, r.year, r.indicator, r.value, r.rank, r.n_ranked,
+           count(*) OVER (PARTITION BY r.province, r.year, r.indicator, r.rank) > 1 AS tied,
+           NOT coalesce(v.is_synthetic, false) AND bool_or(coalesce(v.is_synthetic, false))
+               OVER (PARTITION BY r.province, r.year, r.indicator) AS rank_from_synthetic
+    FROM provincial_rankings r JOIN indicator_values v
+      ON v.zone_id = r.zone_id AND v.year = r.year AND v.indicator = r.indicator"""
+
+
 def zone_indicator_history(db: QuerySource, zone_id: str) -> pd.DataFrame:
     """Every year and indicator with a value for one zone, with its provincial rank and provenance.
 
     Columns: year, indicator, value, source, source_kind ('reported' | 'ledger' | 'cited'),
-    is_synthetic, rank, n_ranked, tied (another zone shares the rank). Ordered by year.
+    is_synthetic, rank, n_ranked, tied (another zone shares the rank), rank_from_synthetic. Ordered by year.
     """
     return db.query(
         f"""
-        WITH ranked AS (
-            SELECT zone_id, year, indicator, rank, n_ranked,
-                   count(*) OVER (PARTITION BY province, year, indicator, rank) > 1 AS tied
-            FROM provincial_rankings)
+        WITH ranked AS ({_RANKED})
         SELECT v.year::INTEGER AS year, v.indicator, v.value, v.source, {_SOURCE_KIND} AS source_kind,
                v.is_synthetic, r.rank::INTEGER AS rank, r.n_ranked::INTEGER AS n_ranked,
-               coalesce(r.tied, false) AS tied
+               coalesce(r.tied, false) AS tied, coalesce(r.rank_from_synthetic, false) AS rank_from_synthetic
         FROM indicator_values v
         LEFT JOIN ranked r USING (zone_id, year, indicator)
         LEFT JOIN value_provenance p USING (zone_id, year, indicator)
@@ -184,7 +192,7 @@ def filtered_rankings(db: QuerySource, first_year: int, last_year: int,
     (value, rank NULL). Rank 1 is best in the indicator's direction; ties share the best rank
     (1, 2, 2, 4); missing values are not ranked and not counted in n_ranked.
     Columns: year, indicator, zone_id, zone_name, short_name, level, zone_type, value, source,
-    is_synthetic, rank, n_ranked, tied.
+    is_synthetic, rank, n_ranked, tied, rank_from_synthetic (a real value ranked among synthetic ones).
     """
     return db.query(
         """
@@ -212,7 +220,9 @@ def filtered_rankings(db: QuerySource, first_year: int, last_year: int,
             FROM valued)
         SELECT year, indicator, zone_id, zone_name, short_name, level, zone_type, value, source,
                is_synthetic, rank::INTEGER AS rank, n_ranked::INTEGER AS n_ranked,
-               rank IS NOT NULL AND count(*) OVER (PARTITION BY province, year, indicator, rank) > 1 AS tied
+               rank IS NOT NULL AND count(*) OVER (PARTITION BY province, year, indicator, rank) > 1 AS tied,
+               rank IS NOT NULL AND NOT coalesce(is_synthetic, false) AND bool_or(coalesce(is_synthetic, false))
+                   OVER (PARTITION BY province, year, indicator) AS rank_from_synthetic
         FROM ranked
         ORDER BY year, indicator, rank NULLS LAST, zone_id
         """,
@@ -390,14 +400,12 @@ def projects_year_totals(db: QuerySource, zone_id: str | None, indicators: tuple
 
 
 def projects_zone_ranks(db: QuerySource, zone_id: str, year: int, indicators: tuple[str, ...]) -> pd.DataFrame:
-    """The zone's provincial rank in `indicators` for one year: indicator, value, rank, n_ranked, tied."""
+    """The zone's provincial rank in `indicators` for one year: indicator, value, rank, n_ranked, tied,
+    rank_from_synthetic (see _RANKED)."""
     return db.query(
-        """
-        WITH r AS (
-            SELECT indicator, zone_id, value, rank, n_ranked,
-                   count(*) OVER (PARTITION BY province, year, indicator, rank) > 1 AS tied
-            FROM provincial_rankings WHERE year = ? AND list_contains(?, indicator))
-        SELECT indicator, value, rank::INTEGER AS rank, n_ranked::INTEGER AS n_ranked, tied
+        f"""
+        WITH r AS ({_RANKED} WHERE r.year = ? AND list_contains(?, r.indicator))
+        SELECT indicator, value, rank::INTEGER AS rank, n_ranked::INTEGER AS n_ranked, tied, rank_from_synthetic
         FROM r WHERE zone_id = ?
         """,
         [int(year), list(indicators), zone_id],
@@ -405,7 +413,8 @@ def projects_zone_ranks(db: QuerySource, zone_id: str, year: int, indicators: tu
 
 
 def output_tax_reported_vs_ledger(db: QuerySource, zone_id: str, indicators: tuple[str, ...]) -> pd.DataFrame:
-    """Per year and indicator: the figure in indicator_values (value, source) and the ledger sum.
+    """Per year and indicator: the figure in indicator_values (value, source) and the ledger sum, for the years
+    up to the latest one with figures (a later year only the ledger has is under way, as in indicator_values).
 
     Columns: year, indicator, value, source, is_synthetic, ledger (NaN where one side is missing).
     """
@@ -414,7 +423,9 @@ def output_tax_reported_vs_ledger(db: QuerySource, zone_id: str, indicators: tup
         WITH v AS (SELECT year::INTEGER AS year, indicator, value, source, is_synthetic
                    FROM indicator_values WHERE zone_id = ? AND list_contains(?, indicator)),
              l AS (SELECT year::INTEGER AS year, indicator, value AS ledger, is_synthetic AS ledger_synthetic
-                   FROM ledger_indicator_values WHERE zone_id = ? AND list_contains(?, indicator))
+                   FROM ledger_indicator_values WHERE zone_id = ? AND list_contains(?, indicator)
+                   -- no year under way (after the latest year with figures: see indicator_values)
+                   AND year <= (SELECT max(year) FROM indicator_values))
         SELECT year, indicator, v.value, v.source,
                coalesce(v.is_synthetic, l.ledger_synthetic) AS is_synthetic, l.ledger
         FROM v FULL OUTER JOIN l USING (year, indicator)
@@ -433,14 +444,11 @@ def report_zone_history(db: QuerySource, zone_id: str) -> pd.DataFrame:
     Columns: year, indicator, value, source, is_synthetic, rank, n_ranked, tied. Ordered by year.
     """
     return db.query(
-        """
-        WITH ranked AS (
-            SELECT zone_id, year, indicator, rank, n_ranked,
-                   count(*) OVER (PARTITION BY province, year, indicator, rank) > 1 AS tied
-            FROM provincial_rankings)
+        f"""
+        WITH ranked AS ({_RANKED})
         SELECT v.year::INTEGER AS year, v.indicator, v.value, v.source, coalesce(v.is_synthetic, false)
                AS is_synthetic, r.rank::INTEGER AS rank, r.n_ranked::INTEGER AS n_ranked,
-               coalesce(r.tied, false) AS tied
+               coalesce(r.tied, false) AS tied, coalesce(r.rank_from_synthetic, false) AS rank_from_synthetic
         FROM indicator_values v LEFT JOIN ranked r USING (zone_id, year, indicator)
         WHERE v.zone_id = ? AND v.value IS NOT NULL
         ORDER BY v.year, v.indicator
@@ -457,7 +465,9 @@ def report_year_ranks(db: QuerySource, province: str, year: int) -> pd.DataFrame
         SELECT r.zone_id, z.short_name, z.zone_name, r.indicator, r.value, v.source,
                coalesce(v.is_synthetic, false) AS is_synthetic, r.rank::INTEGER AS rank,
                r.n_ranked::INTEGER AS n_ranked,
-               count(*) OVER (PARTITION BY r.indicator, r.rank) > 1 AS tied
+               count(*) OVER (PARTITION BY r.indicator, r.rank) > 1 AS tied,
+               NOT coalesce(v.is_synthetic, false)
+                   AND bool_or(coalesce(v.is_synthetic, false)) OVER (PARTITION BY r.indicator) AS rank_from_synthetic
         FROM provincial_rankings r
         JOIN zones z USING (zone_id)
         JOIN indicator_values v ON v.zone_id = r.zone_id AND v.year = r.year AND v.indicator = r.indicator
@@ -753,14 +763,21 @@ def monthly_bulletin(db: QuerySource, province: str, first_day, last_day, alert_
 def target_progress(db: QuerySource, zone_id: str, year: int, as_of) -> pd.DataFrame:
     """年度目标 of the zone and year against what is done at `as_of`, with 序时进度, in catalogue order:
     indicator, name_zh, name_en, unit, target, actual, completion_rate, time_elapsed_share, on_schedule,
-    actual_source, is_synthetic."""
+    actual_source, is_synthetic, completion_from_synthetic (a real figure against a synthetic target: its
+    completion rate carries ※). The as-of year's actual is the ledger's year to date, never a reported figure."""
     progress = db.query(
         """
-        SELECT indicator, target, actual, completion_rate, time_elapsed_share, on_schedule, actual_source,
-               is_synthetic
-        FROM target_progress_at(?) WHERE zone_id = ? AND year = ?
+        SELECT p.indicator, p.target, p.actual, p.completion_rate, p.time_elapsed_share, p.on_schedule,
+               p.actual_source, p.is_synthetic,
+               v.value IS NOT NULL AND NOT coalesce(v.is_synthetic, false) AND coalesce(t.is_synthetic, false)
+                   AS completion_from_synthetic
+        FROM target_progress_at($as_of) p
+        LEFT JOIN annual_targets t USING (zone_id, year, indicator)
+        LEFT JOIN indicator_values v ON v.zone_id = p.zone_id AND v.year = p.year AND v.indicator = p.indicator
+             AND p.year < year(CAST($as_of AS DATE))
+        WHERE p.zone_id = $zone AND p.year = $year
         """,
-        [as_of, zone_id, int(year)],
+        {"as_of": as_of, "zone": zone_id, "year": int(year)},
     )
     catalogue = indicators(db)[["indicator", "name_zh", "name_en", "unit"]]
     return catalogue.merge(progress, on="indicator", how="inner", sort=False).reset_index(drop=True)

@@ -204,12 +204,19 @@ def year_indicator(rankings: pd.DataFrame, year: int | None, indicator: str | No
     return part.sort_values(["rank", "zone_id"], na_position="last").reset_index(drop=True)
 
 
-def _rank_short(rank: object, tied: object, lang: str) -> str:
-    return fmt.rank(rank, None, lang, tied=bool(tied) if not fmt.is_missing(tied) else False)
+def _rank_short(rank: object, tied: object, lang: str, from_synthetic: object = False) -> str:
+    return fmt.rank(rank, None, lang, tied=bool(tied) if not fmt.is_missing(tied) else False,
+                    from_synthetic=from_synthetic)
 
 
-def _rank_full(rank: object, n: object, tied: object, lang: str) -> str:
-    return fmt.rank(rank, n, lang, tied=bool(tied) if not fmt.is_missing(tied) else False)
+def _rank_full(rank: object, n: object, tied: object, lang: str, from_synthetic: object = False) -> str:
+    return fmt.rank(rank, n, lang, tied=bool(tied) if not fmt.is_missing(tied) else False,
+                    from_synthetic=from_synthetic)
+
+
+def _marks(part: pd.DataFrame) -> list[object]:
+    """rank_from_synthetic per row (False when the frame has no such column)."""
+    return part["rank_from_synthetic"].tolist() if "rank_from_synthetic" in part.columns else [False] * len(part)
 
 
 def bar_frame(part: pd.DataFrame, unit: str, lang: str) -> pd.DataFrame:
@@ -219,8 +226,9 @@ def bar_frame(part: pd.DataFrame, unit: str, lang: str) -> pd.DataFrame:
         "zone_id": ranked["zone_id"].tolist(),
         "label": ranked["short_name"].tolist(),
         "value": ranked["value"].astype(float).tolist(),
-        "text": [t("rk.bar_text", lang, value=fmt.indicator_value(v, unit, lang), rank=_rank_short(r, tied, lang))
-                 for v, r, tied in zip(ranked["value"], ranked["rank"], ranked["tied"], strict=True)],
+        "text": [t("rk.bar_text", lang, value=fmt.indicator_value(v, unit, lang), rank=_rank_short(r, tied, lang, m))
+                 for v, r, tied, m in zip(ranked["value"], ranked["rank"], ranked["tied"], _marks(ranked),
+                                          strict=True)],
     })
 
 
@@ -239,8 +247,8 @@ def _synthetic_column(part: pd.DataFrame, lang: str) -> list[str]:
 def ranking_table(part: pd.DataFrame, label: str, unit: str, lang: str) -> pd.DataFrame:
     """The table behind the bar chart: every zone of the set, unranked ones last with `—`."""
     return pd.DataFrame({
-        t("rk.col.rank", lang): [_rank_full(r, n, tied, lang)
-                                 for r, n, tied in zip(part["rank"], part["n_ranked"], part["tied"], strict=True)],
+        t("rk.col.rank", lang): [_rank_full(r, n, tied, lang, m) for r, n, tied, m in
+                                 zip(part["rank"], part["n_ranked"], part["tied"], _marks(part), strict=True)],
         t("rk.col.zone", lang): part["short_name"].tolist(),
         t("rk.col.level", lang): [level_label(v, lang) for v in part["level"]],
         t("rk.col.type", lang): [type_label(v, lang) for v in part["zone_type"]],
@@ -276,7 +284,7 @@ def chosen_summary(part: pd.DataFrame, zone_id: str | None, zone_label: str, ind
     value_label = t("rk.metric.value", lang, zone=fmt.plain(zone_label), indicator=indicator_name)
     if fmt.is_missing(row["rank"]):
         return Summary(rank_label, t("rk.unranked", lang), value_label, fmt.MISSING)
-    return Summary(rank_label, _rank_short(row["rank"], row["tied"], lang), value_label,
+    return Summary(rank_label, _rank_short(row["rank"], row["tied"], lang, row.get("rank_from_synthetic")), value_label,
                    fmt.indicator_value(row["value"], unit, lang))
 
 
@@ -402,8 +410,8 @@ def bump_frame(rankings: pd.DataFrame, indicator: str | None, year_range: tuple[
         "zone_id": part["zone_id"].tolist(),
         "label": part["short_name"].tolist(),
         "rank": part["rank"].astype(int).tolist(),
-        "text": [_rank_full(r, n, tied, lang) for r, n, tied in zip(part["rank"], part["n_ranked"], part["tied"],
-                                                                      strict=True)],
+        "text": [_rank_full(r, n, tied, lang, m) for r, n, tied, m in zip(part["rank"], part["n_ranked"],
+                                                                            part["tied"], _marks(part), strict=True)],
     })
 
 
@@ -462,8 +470,8 @@ def heatmap_table(rankings: pd.DataFrame, year: int | None, catalogue: pd.DataFr
                   lang: str) -> pd.DataFrame:
     """Zones × indicators of full rank texts (`并列第2名/共28个`), for the download."""
     part = rankings[(rankings["year"] == year) & rankings["zone_id"].isin(list(zone_order))]
-    texts = [_rank_full(r, n, tied, lang) for r, n, tied in zip(part["rank"], part["n_ranked"], part["tied"],
-                                                                 strict=True)]
+    texts = [_rank_full(r, n, tied, lang, m) for r, n, tied, m in zip(part["rank"], part["n_ranked"], part["tied"],
+                                                                       _marks(part), strict=True)]
     wide = part.assign(_text=texts).pivot(index="zone_id", columns="indicator", values="_text")
     kept = [z for z in zone_order if z in wide.index]
     codes = [code for code in catalogue["indicator"] if code in wide.columns]

@@ -172,7 +172,8 @@ def build_cards(catalogue: pd.DataFrame, history: pd.DataFrame, year: int, lang:
             value=fmt.indicator_value(value, item.unit, lang),
             delta=delta,
             rank=rank_text(rank_now, None if now is None else now["n_ranked"],
-                           None if now is None else now["tied"], lang),
+                           None if now is None else now["tied"], lang,
+                           from_synthetic=None if now is None else now.get("rank_from_synthetic")),
             rank_change=rank_change(rank_now, None if before is None else before["rank"], lang),
             source=caption,
             source_help=help_text,
@@ -185,12 +186,13 @@ def build_cards(catalogue: pd.DataFrame, history: pd.DataFrame, year: int, lang:
     return cards
 
 
-def rank_text(rank: object, n_ranked: object, tied: object, lang: str) -> str:
-    """`全省第3名/共28个`, `全省并列第2名/共28个`; `全省未排名` without a value."""
+def rank_text(rank: object, n_ranked: object, tied: object, lang: str, *, from_synthetic: object = False) -> str:
+    """`全省第3名/共28个`, `全省并列第2名/共28个`; `全省未排名` without a value; `全省第3名/共28个※` for a real
+    figure ranked among synthetic ones (`from_synthetic`)."""
     if fmt.is_missing(rank):
         return t("ov.unranked", lang)
     is_tied = bool(tied) if not fmt.is_missing(tied) else False
-    return t("ov.rank", lang, rank=fmt.rank(rank, n_ranked, lang, tied=is_tied))
+    return t("ov.rank", lang, rank=fmt.rank(rank, n_ranked, lang, tied=is_tied, from_synthetic=from_synthetic))
 
 
 def group_cards(cards: Sequence[Card], catalogue: pd.DataFrame, lang: str) -> list[tuple[str, list[Card]]]:
@@ -249,6 +251,7 @@ class TargetStatus:
     completion: float | None  # actual / target (target / actual for lower-is-better)
     expected: float  # 序时进度 the completion should have reached by now
     behind: bool
+    from_synthetic: bool = False  # a real actual against a synthetic target: the completion is marked ※
 
 
 def target_statuses(catalogue: pd.DataFrame, history: pd.DataFrame, targets: pd.DataFrame, year: int,
@@ -264,7 +267,11 @@ def target_statuses(catalogue: pd.DataFrame, history: pd.DataFrame, targets: pd.
         return []
     expected = elapsed_share(year, today)
     wanted = dict(zip(targets["indicator"], targets["target"], strict=True))
-    actuals = history[history["year"] == year].set_index("indicator")["value"]
+    target_flags = (dict(zip(targets["indicator"], targets["is_synthetic"], strict=True))
+                    if "is_synthetic" in targets.columns else {})
+    in_year = history[history["year"] == year].set_index("indicator")
+    actuals = in_year["value"]
+    actual_flags = in_year["is_synthetic"] if "is_synthetic" in in_year.columns else pd.Series(dtype=object)
     statuses = []
     for item in catalogue.itertuples(index=False):
         if item.indicator not in wanted or fmt.is_missing(wanted[item.indicator]):
@@ -281,9 +288,11 @@ def target_statuses(catalogue: pd.DataFrame, history: pd.DataFrame, targets: pd.
         else:
             completion = actual / target if target > 0 else None
             behind = completion is not None and completion < expected
+        from_synthetic = actual is not None and fmt.change_from_synthetic(
+            actual_flags.get(item.indicator), target_flags.get(item.indicator))
         statuses.append(TargetStatus(
             str(item.indicator), str(getattr(item, _name_column(lang))), str(item.unit), str(item.direction),
-            target, actual, completion, expected, bool(behind)))
+            target, actual, completion, expected, bool(behind), from_synthetic))
     return statuses
 
 
@@ -292,7 +301,8 @@ def targets_table(statuses: Sequence[TargetStatus], lang: str) -> pd.DataFrame:
         t("col.indicator", lang): [s.label for s in statuses],
         t("ov.col.target", lang): [fmt.indicator_value(s.target, s.unit, lang) for s in statuses],
         t("ov.col.actual", lang): [fmt.indicator_value(s.actual, s.unit, lang) for s in statuses],
-        t("ov.col.completion", lang): [fmt.percent(s.completion) for s in statuses],
+        t("ov.col.completion", lang): [fmt.mark_from_synthetic(fmt.percent(s.completion), s.from_synthetic)
+                                       for s in statuses],
         t("ov.col.expected", lang): [fmt.percent(s.expected) for s in statuses],
         t("ov.col.status", lang): [t("ov.target_behind" if s.behind else "ov.target_on_track", lang)
                                    for s in statuses],

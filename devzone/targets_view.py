@@ -40,6 +40,12 @@ def summary(progress: pd.DataFrame, year: int, as_of: dt.date, lang: str) -> str
              n=len(progress), ahead=ahead, behind=len(known) - ahead)
 
 
+def _marks(progress: pd.DataFrame) -> list[object]:
+    """completion_from_synthetic per row (queries.target_progress); False without the column."""
+    column = "completion_from_synthetic"
+    return progress[column].tolist() if column in progress.columns else [False] * len(progress)
+
+
 def _value(value: object, unit: str, lang: str) -> str:
     return fmt.indicator_value(value, unit, lang)
 
@@ -52,7 +58,8 @@ def table(progress: pd.DataFrame, lang: str) -> pd.DataFrame:
                                                                           strict=True)],
         t("targets.col.actual", lang): [_value(v, u, lang) for v, u in zip(progress["actual"], progress["unit"],
                                                                           strict=True)],
-        t("targets.col.rate", lang): [fmt.percent(v) for v in progress["completion_rate"]],
+        t("targets.col.rate", lang): [fmt.mark_from_synthetic(fmt.percent(v), m)
+                                      for v, m in zip(progress["completion_rate"], _marks(progress), strict=True)],
         t("targets.col.share", lang): [fmt.percent(v) for v in progress["time_elapsed_share"]],
         t("targets.col.status", lang): [t(f"targets.status.{status_key(v)}", lang) for v in progress["on_schedule"]],
         t("targets.col.source", lang): progress["actual_source"].map(fmt.source_name),
@@ -62,8 +69,8 @@ def table(progress: pd.DataFrame, lang: str) -> pd.DataFrame:
 def chart_frame(progress: pd.DataFrame, lang: str) -> pd.DataFrame:
     """label, rate (fraction, 0 when unknown), text (`39/40个 · 97.5%`), on_schedule (True/False/None)."""
     texts = []
-    for actual, target, unit, rate in zip(progress["actual"], progress["target"], progress["unit"],
-                                          progress["completion_rate"], strict=True):
+    for actual, target, unit, rate, mark in zip(progress["actual"], progress["target"], progress["unit"],
+                                                progress["completion_rate"], _marks(progress), strict=True):
         shown_unit = "" if lang == "en" else (unit if unit in fmt.COUNT_UNITS else "")
         if unit in fmt.MONEY_UNITS and lang == "en":
             pair = t("targets.bar_pair", lang, actual=fmt.money(actual, lang), target=fmt.money(target, lang))
@@ -71,7 +78,7 @@ def chart_frame(progress: pd.DataFrame, lang: str) -> pd.DataFrame:
             pair = t("targets.bar_pair", lang, actual=fmt.number(actual), target=fmt.number(target) + unit)
         else:
             pair = t("targets.bar_pair", lang, actual=fmt.number(actual, 1), target=fmt.number(target, 1) + shown_unit)
-        texts.append(t("targets.bar_text", lang, pair=pair, rate=fmt.percent(rate)))
+        texts.append(t("targets.bar_text", lang, pair=pair, rate=fmt.mark_from_synthetic(fmt.percent(rate), mark)))
     return pd.DataFrame({
         "label": _name(progress, lang).tolist(),
         "rate": pd.to_numeric(progress["completion_rate"], errors="coerce").fillna(0).tolist(),

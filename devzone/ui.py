@@ -552,6 +552,27 @@ KEY_LOGIN_ERROR = "auth_login_error"
 KEY_GO_HOME = "auth_go_home"
 
 
+def requested_page() -> str | None:
+    """The page address (path segment) the browser asked for in this run, before st.navigation resolves it;
+    None when a page is chosen by its script (the menu, st.switch_page) or Streamlit does not say."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        manager = get_script_run_ctx().pages_manager  # type: ignore[union-attr]
+        if manager.intended_page_script_hash:
+            return None
+        return manager.intended_page_name
+    except Exception:  # noqa: BLE001 - an internal that moved: Streamlit's own fallback applies
+        return None
+
+
+def render_not_found(name: str, home, lang: str) -> None:
+    """The app's own "no such page", in the viewer's language, with a way back to the landing page."""
+    st.title(t("nav.not_found", lang))
+    st.info(t("nav.not_found.body", lang, name=name), icon=":material/travel_explore:")
+    st.page_link(home, label=t("nav.not_found.home", lang), icon=":material/dashboard:")
+
+
 def leaving_for_home() -> bool:
     """True once after a logout: the entrypoint then switches to the landing page (an admin page would refuse)."""
     return bool(st.session_state.pop(KEY_GO_HOME, False))

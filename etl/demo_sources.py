@@ -8,21 +8,25 @@ dates as text, zone names in full or short form):
 
 =====================================  ===================================================
 ``00_种子数据_盐湖高新区2021年.csv``      long, UTF-8 with BOM, CRLF: the seed article's facts
-``01_全省开发区招商引资主要指标.xlsx``     wide, one sheet per year ``2019``…``2025`` (万元)
+``01_全省开发区招商引资主要指标.xlsx``     wide, one sheet per year ``2015``…``2021`` (万元)
 ``02_开发区企业培育情况.csv``            wide with a 年份 column, GBK, CRLF, title/unit/footnote
-``03_重点项目台账.xlsx``                 project ledger (项目台账), sheet ``项目台账``
+``03_重点项目台账.xlsx``                 project ledger (项目台账), sheet ``项目台账``, 截至2021年12月31日
 ``04_企业名录.csv``                     enterprise list, UTF-8 without BOM, LF
 ``05_年度目标.xlsx``                     annual targets, long, sheet ``年度目标``
 ``06_链主招商关系.csv``                  chain links (链主关系), UTF-8 with BOM, CRLF
-``07_重点项目周调度台账_…11月14日.xlsx``   weekly dispatch ledger (周调度): the projects under way,
-``08_重点项目周调度台账_…11月21日.xlsx``   with 计划投产日期 and 更新日期; loaded one after the other
+``07_重点项目周调度台账_…3月19日.xlsx``    weekly dispatch ledger (周调度): the projects under way,
+``08_重点项目周调度台账_…3月26日.xlsx``    with 计划投产日期 and 更新日期; loaded one after the other
 =====================================  ===================================================
 
-Files 07 and 08 are the ledger as re-sent after the Saturday dispatch meetings of 2026-11-14 and
-2026-11-21 (``etl.demo`` loads each as its own load, so project_history keeps one version per week).
-They change only what may change without touching a statistic: status (开工→投产, 签约→终止),
-production and planned production dates, 包联领导, 备注 and 更新日期 — no date in them creates a
-2026 signing or start, so the indicator values stay those of files 00–05.
+The demo tells the seed article's story: the article was written in 2022 about 2021, so the statistics
+(files 00–02, 04) run 2015–2021, and the project records run into the first months of 2022. The year-end
+ledger (file 03) is 截至2021年12月31日; files 07 and 08 are the ledger as re-sent after the Saturday
+dispatch meetings of 2022-03-19 and 2022-03-26 (``etl.demo`` loads each as its own load, so
+project_history keeps one version per week), so the data is as of :data:`DATA_AS_OF` (2022-03-26). They
+carry what happened in 2022: new signings, starts (签约→开工), completions (开工→投产), terminations,
+planned production dates, 包联领导, 备注 and 更新日期 — no date in them falls in 2021 or earlier, so the
+indicator values of 2015–2021 stay those of files 00–05 (a 2022 figure the ledger adds up to is a year
+under way and is not a reported year).
 
 Everything is synthetic (``是否模拟`` = ``是``) except the rows that restate
 the seed article (运城日报《高超：“链主”招商的领路人》), which carry ``否``.
@@ -57,10 +61,13 @@ from openpyxl.styles import Alignment, Font
 from etl.paths import DEMO_DIR, REFERENCE_DIR
 
 SEED = 20211115  # the day 宏明空调全产业链生产基地 was signed
-YEARS = tuple(range(2019, 2026))
-TARGET_YEARS = tuple(range(2021, 2027))
-LEDGER_CUTOFF = date(2025, 12, 31)
-FIXED_TIMESTAMP = datetime(2025, 12, 31, 0, 0, 0)
+YEARS = tuple(range(2015, 2022))  # reported statistics: the article's year and six before it
+LAST_YEAR = YEARS[-1]
+TARGET_YEARS = tuple(range(2017, LAST_YEAR + 2))  # up to the year under way at DATA_AS_OF
+LEDGER_CUTOFF = date(LAST_YEAR, 12, 31)  # file 03, the year-end ledger
+DISPATCH_DAYS = (date(2022, 3, 19), date(2022, 3, 26))  # Saturdays: 每周六召开项目调度会
+DATA_AS_OF = DISPATCH_DAYS[-1]  # the day the demo describes: the last weekly dispatch ledger
+FIXED_TIMESTAMP = datetime(2022, 3, 26, 0, 0, 0)
 
 YANHU = "X140802"  # 运城盐湖高新技术产业开发区 / 盐湖高新区
 TOP2_2021 = ("G142005", "G141004")  # 太原高新区, 太原经开区: the only zones ahead of 盐湖 in 2021
@@ -74,7 +81,6 @@ F_LEDGER = "03_重点项目台账.xlsx"
 F_ENTERPRISES = "04_企业名录.csv"
 F_TARGETS = "05_年度目标.xlsx"
 F_CHAIN_LINKS = "06_链主招商关系.csv"
-DISPATCH_DAYS = (date(2026, 11, 14), date(2026, 11, 21))  # Saturdays: 每周六召开项目调度会
 F_DISPATCH = tuple(f"{7 + i:02d}_重点项目周调度台账_{d.year}年{d.month}月{d.day}日.xlsx"
                    for i, d in enumerate(DISPATCH_DAYS))
 ALL_FILES = (F_SEED, F_INVEST, F_CULTIVATION, F_LEDGER, F_ENTERPRISES, F_TARGETS, F_CHAIN_LINKS, *F_DISPATCH)
@@ -117,12 +123,12 @@ class Discrepancy:
 
 
 PLANTED_DISCREPANCIES = (
-    Discrepancy("G141060", 2023, "signed_projects", +1,
-                "大同经开区2023年报表把一个仍在洽谈的项目计入签约，比台账多1个"),
-    Discrepancy("G141062", 2022, "signed_investment", +3000.0,
-                "晋中经开区2022年一个项目按变更前的总投资填报，报表比台账多3000万元（0.3亿元）"),
-    Discrepancy("S147015", 2024, "signed_started_projects", -1,
-                "临汾经开区2024年一个12月底开工的项目漏报，报表比台账少1个"),
+    Discrepancy("G141060", 2019, "signed_projects", +1,
+                "大同经开区2019年报表把一个仍在洽谈的项目计入签约，比台账多1个"),
+    Discrepancy("G141062", 2018, "signed_investment", +3000.0,
+                "晋中经开区2018年一个项目按变更前的总投资填报，报表比台账多3000万元（0.3亿元）"),
+    Discrepancy("S147015", 2020, "signed_started_projects", -1,
+                "临汾经开区2020年一个12月底开工的项目漏报，报表比台账少1个"),
 )
 
 # ---- file 02 / 04 -----------------------------------------------------------------------------
@@ -154,8 +160,11 @@ BASE_SIGNED = {  # signed projects in a typical (2021-level) year
     "S147020": 8, "S147006": 12, "S147023": 8, "S147015": 14, "S147016": 12, "S147009": 8,
     "S147022": 10, "S147008": 14, "S147024": 9,
 }
-YANHU_SIGNED = {2019: 15, 2020: 19, 2021: 36, 2022: 40, 2023: 38, 2024: 35, 2025: 39}
-YEAR_FACTOR = {2019: 0.86, 2020: 0.72, 2021: 1.0, 2022: 1.06, 2023: 1.15, 2024: 1.1, 2025: 1.18}
+YANHU_SIGNED = {2015: 9, 2016: 11, 2017: 12, 2018: 14, 2019: 16, 2020: 19, 2021: 36, 2022: 40}
+YEAR_FACTOR = {2015: 0.64, 2016: 0.7, 2017: 0.76, 2018: 0.82, 2019: 0.88, 2020: 0.74, 2021: 1.0, 2022: 1.06}
+# 2022 is under way at DATA_AS_OF: the ledger holds the signings of its first weeks only (share of the year).
+PARTIAL_YEAR = DATA_AS_OF.year
+PARTIAL_SHARE = (DATA_AS_OF - date(PARTIAL_YEAR, 1, 1)).days / 365
 
 INDUSTRY_TO_CHAIN = {
     "加工贸易": "电子信息", "保税物流": "现代物流", "保税服务": "现代物流", "电子信息": "电子信息",
@@ -252,6 +261,7 @@ NOTES_STOPPED = ("投资方战略调整，项目终止", "因市场变化终止"
 
 # ---- the seed article's projects (盐湖高新区) ------------------------------------------------
 HONGMING = "山西宏明空调科技有限公司"
+TERMINATED_HEADLINE_YEARS = (2017, 2019)  # 盐湖高新区's largest signing of the year was later 终止
 SEED_CHAIN = "节能环保与空调制冷"
 
 
@@ -341,6 +351,7 @@ class DispatchRow:
 
     project: Project
     status: str
+    started: date | None
     production: date | None
     planned: date | None
     updated: date
@@ -348,7 +359,7 @@ class DispatchRow:
     note: str
 
     def key(self) -> tuple:
-        return (self.status, self.production, self.planned, self.updated, self.official, self.note)
+        return (self.status, self.started, self.production, self.planned, self.updated, self.official, self.note)
 
 
 # =============================================================================================
@@ -384,13 +395,15 @@ def plan_counts(zones: list[Zone]) -> dict[tuple[str, int], tuple[int, int]]:
     rng = _rng("plan")
     plan = {}
     for z in zones:
-        for y in YEARS:
+        for y in (*YEARS, PARTIAL_YEAR):
             if z.zone_id == YANHU:
                 n = YANHU_SIGNED[y] if y == 2021 else round(YANHU_SIGNED[y] * rng.uniform(0.92, 1.08))
             else:
                 n = round(BASE_SIGNED[z.zone_id] * YEAR_FACTOR[y] * rng.uniform(0.88, 1.12))
             n = max(5, min(8 if z.zone_id == "G143011" else 60, n))
             ratio = rng.uniform(0.5, 0.72) if y == 2020 else rng.uniform(0.58, 0.86)
+            if y == PARTIAL_YEAR:  # the first weeks of the year only; few have started yet
+                n, ratio = max(1, round(n * PARTIAL_SHARE)), rng.uniform(0.2, 0.45)
             ss = round(n * ratio)
             if y == 2021:
                 if z.zone_id == YANHU:
@@ -508,37 +521,41 @@ def _chain(rng: random.Random, zone: Zone) -> str:
 
 
 def _dates(rng: random.Random, y: int, kind: str) -> tuple[date, date | None, date | None, str]:
-    """Dates and status for a project signed in year y. kind: ss (started same year) | later | pending."""
+    """Dates and status at DATA_AS_OF for a project signed in year y. kind: ss (started same year) | later |
+    pending. Nothing is dated after DATA_AS_OF; a project signed in the year under way is not yet 终止."""
+    last = min(date(y, 12, 28), DATA_AS_OF - timedelta(days=3))
     if kind == "ss":
-        signed = _rand_date(rng, date(y, 1, 6), date(y, 11, 20))
-        started = _rand_date(rng, signed + timedelta(days=7), min(date(y, 12, 31), signed + timedelta(days=150)))
+        signed = _rand_date(rng, date(y, 1, 6), min(date(y, 11, 20), DATA_AS_OF - timedelta(days=10)))
+        started = _rand_date(rng, signed + timedelta(days=7),
+                             min(date(y, 12, 31), signed + timedelta(days=150), DATA_AS_OF))
     else:
-        signed = _rand_date(rng, date(y, 1, 6), date(y, 12, 28))
+        signed = _rand_date(rng, date(y, 1, 6), last)
         started = None
         if kind == "later":
             nxt = y + (2 if rng.random() < 0.25 else 1)
             cand = _rand_date(rng, date(nxt, 1, 10), date(nxt, 11, 30))
-            if cand <= LEDGER_CUTOFF:
+            if cand <= DATA_AS_OF:
                 started = cand
     if started is None:
-        stopped = rng.random() < (0.35 if y <= 2022 else 0.08)
+        stopped = y < PARTIAL_YEAR and rng.random() < (0.35 if y <= PARTIAL_YEAR - 4 else 0.08)
         return signed, None, None, ("终止" if stopped else "签约")
     production = started + timedelta(days=rng.randint(180, 900))
-    if production <= LEDGER_CUTOFF and rng.random() < 0.82:
+    if production <= DATA_AS_OF and rng.random() < 0.82:
         return signed, started, production, "投产"
     return signed, started, None, "开工"
 
 
+def state_at(p: Project, day: date) -> tuple[date | None, date | None, str]:
+    """(started, production, status) of a project as a ledger dated `day` shows it (its dates up to `day`)."""
+    if p.status in ("在谈", "终止"):
+        return p.started, p.production, p.status
+    started = p.started if p.started and p.started <= day else None
+    production = p.production if p.production and p.production <= day else None
+    return started, production, "投产" if production else "开工" if started else "签约"
+
+
 def _split_kinds(rng: random.Random, y: int, n_other: int) -> list[str]:
-    out = []
-    for _ in range(n_other):
-        if y == 2025:
-            out.append("pending")
-        elif y == 2024:
-            out.append("later" if rng.random() < 0.5 else "pending")
-        else:
-            out.append("later" if rng.random() < 0.78 else "pending")
-    return out
+    return ["pending" if y == PARTIAL_YEAR or rng.random() >= 0.78 else "later" for _ in range(n_other)]
 
 
 def _scale_to_total(rng: random.Random, values: list[int], total: int, lo: int = 50, hi: int = 3000) -> list[int]:
@@ -571,19 +588,19 @@ def _seed_projects() -> dict[int, list[dict]]:
          "inv_c": None, "out_c": 2000, "tax_w": 5000, "official": "",
          "note": "运城日报报道；宏明与凯丰强强联合", "synthetic": False},
         {"name": "凯丰节能换热设备生产项目", "investor": "山东凯丰节能科技有限公司", "origin": "山东",
-         "signed": date(2021, 11, 15), "started": date(2021, 12, 20), "production": date(2022, 10, 28),
-         "status": "投产", **via_leader},
+         "signed": date(2021, 11, 15), "started": date(2021, 12, 20), "production": None,
+         "status": "开工", **via_leader},
         {"name": "久特空调电机组装项目", "investor": "湖北久特电机组装总成分厂", "origin": "湖北",
-         "signed": date(2021, 12, 16), "started": date(2022, 3, 18), "production": date(2023, 4, 26),
-         "status": "投产", **via_leader},
+         "signed": date(2021, 12, 16), "started": date(2022, 3, 18), "production": None,
+         "status": "开工", **via_leader},
     ]
     y22 = [
         {"name": "CCS流体冷却设备生产项目", "investor": "CCS流体冷却技术有限公司", "origin": "",
-         "signed": date(2022, 1, 19), "started": date(2022, 4, 12), "production": date(2023, 6, 30),
-         "status": "投产", **via_leader},
-        {"name": "长实流体设备生产项目", "investor": "深圳长实流体设备有限公司", "origin": "广东深圳",
-         "signed": date(2022, 3, 8), "started": date(2022, 5, 16), "production": None,
+         "signed": date(2022, 1, 19), "started": date(2022, 3, 9), "production": None,
          "status": "开工", **via_leader},
+        {"name": "长实流体设备生产项目", "investor": "深圳长实流体设备有限公司", "origin": "广东深圳",
+         "signed": date(2022, 3, 8), "started": None, "production": None,
+         "status": "签约", **via_leader},
     ]
     talks = [
         {"name": "年产100台套装配式及集成式高效节能装备项目", "investor": "天津亨通制冷机电有限公司",
@@ -647,7 +664,7 @@ def build_ledger(zones: list[Zone], plan) -> list[Project]:
         gen.names.update(d["name"] for group in seeds.values() for d in group)
         generic = gen.project
 
-        for y in YEARS:
+        for y in (*YEARS, PARTIAL_YEAR):
             n, ss = plan[(z.zone_id, y)]
             fixed = []
             for d in seeds.get(y, []):
@@ -677,7 +694,7 @@ def build_ledger(zones: list[Zone], plan) -> list[Project]:
             zone_projects += batch
         # in negotiation: no dates at all
         for _ in range(rng.randint(1, 4 if z.national else 3)):
-            p = generic(2025, "pending")
+            p = generic(PARTIAL_YEAR, "pending")
             p.signed = p.started = p.production = None
             p.status, p.note = "在谈", rng.choice(("", "", "多轮洽谈中", "已考察对接", "拟于近期签约"))
             zone_projects.append(p)
@@ -685,6 +702,8 @@ def build_ledger(zones: list[Zone], plan) -> list[Project]:
             zone_projects.append(Project(0, z, d["name"], d["investor"], d["origin"], SEED_CHAIN, None,
                                          None, None, None, "在谈", None, None, note=d["note"],
                                          synthetic=d["synthetic"]))
+        if z.zone_id == YANHU:
+            _plant_terminated_headliners(zone_projects)
         # order like a real ledger: by signing date, talks last; then number them
         zone_projects.sort(key=lambda p: (p.signed is None, p.signed or date.max, p.name))
         for i, p in enumerate(zone_projects, 1):
@@ -695,16 +714,31 @@ def build_ledger(zones: list[Zone], plan) -> list[Project]:
     return projects
 
 
+def _plant_terminated_headliners(zone_projects: list[Project]) -> None:
+    """In TERMINATED_HEADLINE_YEARS the zone's largest signing was later 终止 (it must never headline a report)."""
+    for y in TERMINATED_HEADLINE_YEARS:
+        in_year = [p for p in zone_projects if p.signed and p.signed.year == y and p.status != "在谈"]
+        movable = [p for p in in_year if p.synthetic and (p.started is None or p.started.year < LAST_YEAR)]
+        p = max(movable, key=lambda p: (p.started is None, p.inv_c or 0, p.name))
+        p.inv_c = min(3000, max(q.inv_c or 0 for q in in_year) + 150)
+        p.started = p.production = None
+        p.status, p.note = "终止", NOTES_STOPPED[0]
+
+
 def _assign_chain_leaders(projects: list[Project], zones: list[Zone], rng: random.Random) -> None:
     """A few other zones get a synthetic 链主 that brought later projects of its chain."""
     for zid in ("G141004", "G142057", "G141062", "S147018", "G141061", "S147022"):
         zp = [p for p in projects if p.zone.zone_id == zid and p.signed and p.status in ("开工", "投产")
-              and 2019 <= p.signed.year <= 2022]
+              and YEARS[0] <= p.signed.year <= YEARS[3]]
         if not zp:
             continue
-        leader = max(zp, key=lambda p: (p.inv_c or 0, p.project_id))
-        followers = [p for p in projects if p.zone.zone_id == zid and p.chain == leader.chain and p.signed
-                     and p.signed > leader.signed and p is not leader and not p.leader]
+        def followers_of(leader: Project, zid: str = zid) -> list[Project]:
+            return [p for p in projects if p.zone.zone_id == zid and p.chain == leader.chain and p.signed
+                    and p.signed > leader.signed and p is not leader and not p.leader]
+
+        # the biggest project that has later ones of its chain to bring in (else the biggest)
+        leader = max(zp, key=lambda p: (len(followers_of(p)) >= 3, p.inv_c or 0, p.project_id))
+        followers = followers_of(leader)
         for p in followers[: rng.randint(3, 5)]:
             p.leader = leader.investor
             if not p.note:
@@ -754,17 +788,17 @@ def reported_figures(derived, zones: list[Zone]) -> dict[tuple[str, int], dict[s
 
 
 # ---- enterprises ----------------------------------------------------------------------------
-INCUBATORS = {("G142005", 2019): 1, ("G142057", 2020): 1, (YANHU, 2021): 1, ("G141062", 2022): 1,
-              ("G142005", 2023): 1, ("G141004", 2024): 1, ("G141060", 2025): 1}
-LITTLE_GIANTS = (("G142005", 2021), ("G142005", 2023), ("G141004", 2022), ("G142057", 2024),
-                 ("G141062", 2023), ("S147018", 2025), ("G141061", 2024), ("G142005", 2025), (YANHU, 2024))
+INCUBATORS = {("G142005", 2015): 1, ("G142057", 2016): 1, ("G141062", 2017): 1, ("G142005", 2018): 1,
+              ("G141004", 2019): 1, ("G141060", 2020): 1, (YANHU, 2021): 1}
+LITTLE_GIANTS = (("G142005", 2019), ("G142005", 2020), ("G141004", 2019), ("G142057", 2020),
+                 ("G141062", 2020), ("S147018", 2021), ("G141061", 2021), ("G142005", 2021), (YANHU, 2020))
 
 
 def enterprise_counts(zones: list[Zone]) -> dict[tuple[str, int, str], int]:
     rng = _rng("enterprise-counts")
-    f_four = {2019: .9, 2020: .8, 2021: 1.0, 2022: 1.05, 2023: 1.1, 2024: 1.1, 2025: 1.15}
-    f_srdi = {2019: .4, 2020: .6, 2021: 1.0, 2022: 1.4, 2023: 1.6, 2024: 1.5, 2025: 1.5}
-    f_tech = {2019: .8, 2020: .85, 2021: 1.0, 2022: 1.1, 2023: 1.15, 2024: 1.2, 2025: 1.2}
+    f_four = {2015: .7, 2016: .75, 2017: .8, 2018: .85, 2019: .9, 2020: .8, 2021: 1.0}
+    f_srdi = {2015: .1, 2016: .15, 2017: .2, 2018: .3, 2019: .4, 2020: .6, 2021: 1.0}
+    f_tech = {2015: .6, 2016: .65, 2017: .7, 2018: .75, 2019: .8, 2020: .85, 2021: 1.0}
     base_tech = {"G142005": 55, "G142057": 18, "G141004": 24, YANHU: 8}
     out = {}
     for z in zones:
@@ -840,14 +874,14 @@ def build_targets(zones: list[Zone], derived, counts) -> list[tuple[Zone, int, s
     for z in zones:
         for y in TARGET_YEARS:
             for ind, unit in TARGET_INDICATORS:
-                ay = min(y, 2025)
+                ay = min(y, LAST_YEAR)
                 actual = {
                     "签约项目数": derived[(z.zone_id, ay)]["signed_projects"],
                     "签约项目总投资": derived[(z.zone_id, ay)]["signed_investment"] / 10000,
                     '新培育"四上"企业数': counts[(z.zone_id, ay, "四上企业")],
                     "专精特新企业数": counts[(z.zone_id, ay, "专精特新中小企业")],
                 }[ind]
-                f = rng.uniform(1.05, 1.2) if y == 2026 else rng.uniform(0.85, 1.17)
+                f = rng.uniform(1.05, 1.2) if y > LAST_YEAR else rng.uniform(0.85, 1.17)
                 if (z.zone_id, y) == (YANHU, 2021):  # the article's year: 盐湖 beat its targets
                     f = 0.85
                 t = actual * f
@@ -897,7 +931,7 @@ def build_chain_links(projects: list[Project]) -> list[tuple[str, ...]]:
     # a second 链主 in 盐湖高新区, declared only in the chain-links file
     yanhu = by_zone[YANHU]
     candidates = [p for p in yanhu if p.synthetic and p.chain != SEED_CHAIN and p.status in ("开工", "投产")
-                  and p.signed and p.signed.year <= 2022 and not p.leader]
+                  and p.signed and p.signed.year <= YEARS[3] and not p.leader]
     second = max(candidates, key=lambda p: (p.inv_c or 0, p.project_id))
     followers = [p for p in yanhu if p.synthetic and p.chain == second.chain and p.signed and p.signed > second.signed
                  and not p.leader and p is not second and p.investor != second.investor]
@@ -935,10 +969,26 @@ PROGRESS_NOTES = ("主体结构施工中", "设备安装调试中", "厂房已�
 SIGNED_NOTES = ("正在办理土地手续", "环评审批中", "前期手续办理中", "待资金到位", "规划设计方案审查中")
 
 
+def _planned(rng: random.Random, p: Project, started: date, week1: date) -> date:
+    """计划投产日期 as the first dispatch ledger states it: most ahead, some just past, some long past."""
+    if p.investor == "深圳长实流体设备有限公司":
+        return date(PARTIAL_YEAR, 12, 30)
+    r = rng.random()
+    if r < 0.62:
+        planned = _rand_date(rng, week1 + timedelta(days=17), week1 + timedelta(days=412))
+    elif r < 0.8:
+        planned = _rand_date(rng, week1 - timedelta(days=76), week1 + timedelta(days=6))
+    else:
+        planned = _rand_date(rng, week1 - timedelta(days=409), week1 - timedelta(days=86))
+    return max(planned, started + timedelta(days=120))
+
+
 def build_dispatch(projects: list[Project]) -> list[list[DispatchRow]]:
-    """The projects under way (签约/开工, synthetic) as the two weekly dispatch ledgers show them."""
+    """The projects under way (签约/开工, synthetic) as the two weekly dispatch ledgers of 2022 show them: those
+    of the year-end ledger still under way, and the year's new signings up to each dispatch day."""
     rng = _rng("dispatch")
     week1, week2 = DISPATCH_DAYS
+    stale_from, stale_to = LEDGER_CUTOFF + timedelta(days=5), week1 - timedelta(days=27)
     officials: dict[str, list[str]] = {}
     for p in projects:
         if p.official:
@@ -947,59 +997,67 @@ def build_dispatch(projects: list[Project]) -> list[list[DispatchRow]]:
                 officials[p.zone.zone_id].append(p.official)
     first: list[DispatchRow] = []
     for p in projects:
-        if not p.synthetic or p.status not in ("签约", "开工"):
+        if not p.synthetic or p.signed is None or p.signed > week1:
             continue
-        status, production, planned, note = p.status, None, None, p.note
-        if p.status == "签约":
-            if p.signed.year <= 2023 and rng.random() < 0.5:
+        if p.signed <= LEDGER_CUTOFF and state_at(p, LEDGER_CUTOFF)[2] not in ("签约", "开工"):
+            continue  # finished or stopped by the year-end ledger: not under dispatch
+        started, production, status = state_at(p, week1)
+        planned, note = None, p.note
+        if status == "签约":
+            if p.signed.year <= PARTIAL_YEAR - 3 and rng.random() < 0.5:
                 status, note = "终止", "长期未开工，经研究终止合作"
-            elif not note:
+            elif not note or p.signed > LEDGER_CUTOFF:
                 note = rng.choice(SIGNED_NOTES)
+        elif status == "投产":
+            planned, note = production + timedelta(days=rng.randint(-20, 30)), "已竣工投产"
         else:
-            r = rng.random()
-            if p.investor == "深圳长实流体设备有限公司":
-                planned = date(2026, 12, 30)
-            elif r < 0.62:
-                planned = _rand_date(rng, date(2026, 12, 1), date(2027, 12, 31))
-            elif r < 0.8:
-                planned = _rand_date(rng, date(2026, 8, 30), date(2026, 11, 20))
-            else:
-                planned = _rand_date(rng, date(2025, 10, 1), date(2026, 8, 20))
-            planned = max(planned, p.started + timedelta(days=120))
+            planned = _planned(rng, p, started, week1)
             if planned <= week1 - timedelta(days=10) and rng.random() < 0.15:
                 status = "投产"
-                production = max(p.started + timedelta(days=30), min(planned + timedelta(days=rng.randint(0, 20)),
-                                                                     week1 - timedelta(days=1)))
+                production = max(started + timedelta(days=30), min(planned + timedelta(days=rng.randint(0, 20)),
+                                                                   week1 - timedelta(days=1)))
                 note = "已竣工投产"
             else:
                 note = rng.choice(PROGRESS_NOTES)
-        stale = rng.random() < 0.12
-        updated = (_rand_date(rng, date(2026, 7, 15), date(2026, 10, 15)) if stale
+        stale = p.signed <= LEDGER_CUTOFF and rng.random() < 0.12
+        updated = (_rand_date(rng, stale_from, stale_to) if stale
                    else _rand_date(rng, week1 - timedelta(days=1), week1))
-        first.append(DispatchRow(p, status, production, planned, updated, p.official, note))
+        updated = max(updated, p.signed, started or p.signed)
+        first.append(DispatchRow(p, status, started, production, planned, updated, p.official, note))
     second: list[DispatchRow] = []
     for row in first:
         if row.status not in ("签约", "开工"):
             continue  # finished or stopped: off the dispatch list
-        new = DispatchRow(row.project, row.status, row.production, row.planned, row.updated, row.official, row.note)
-        if row.updated < date(2026, 11, 1) and rng.random() < 0.7:
+        new = DispatchRow(row.project, row.status, row.started, row.production, row.planned, row.updated,
+                          row.official, row.note)
+        if row.updated < week1 - timedelta(days=20) and rng.random() < 0.7:
             second.append(new)  # still nobody has reported on it
             continue
         new.updated = _rand_date(rng, week2 - timedelta(days=1), week2)
         p = row.project
-        if row.status == "开工" and row.planned <= week2 and rng.random() < 0.25:
+        if row.status == "签约" and p.started and week1 < p.started <= week2:
+            new.status, new.started, new.note = "开工", p.started, "本周开工"
+            new.planned = _planned(rng, p, p.started, week1)
+        elif row.status == "开工" and row.planned <= week2 and rng.random() < 0.25:
             new.status, new.note = "投产", "已竣工投产"
-            new.production = max(p.started + timedelta(days=30), _rand_date(rng, week2 - timedelta(days=6), week2))
+            new.production = max(row.started + timedelta(days=30), _rand_date(rng, week2 - timedelta(days=6), week2))
         elif row.status == "开工" and rng.random() < 0.05:
             new.planned = row.planned + timedelta(days=rng.randint(60, 180))
             new.note = "受设备到货影响，计划投产日期顺延"
-        elif row.status == "签约" and rng.random() < 0.03:
+        elif row.status == "签约" and p.signed <= LEDGER_CUTOFF and rng.random() < 0.03:
             new.status, new.note = "终止", "投资方战略调整，终止合作"
         elif rng.random() < 0.12:
             new.note = rng.choice(PROGRESS_NOTES if row.status == "开工" else SIGNED_NOTES)
         if rng.random() < 0.02 and len(officials.get(p.zone.zone_id, [])) > 1:
             new.official = rng.choice([o for o in officials[p.zone.zone_id] if o != row.official])
         second.append(new)
+    for p in projects:  # signed between the two dispatch days: first reported in the second
+        if p.synthetic and p.signed and week1 < p.signed <= week2:
+            started, production, status = state_at(p, week2)
+            planned = _planned(rng, p, started, week1) if started else None
+            note = rng.choice(PROGRESS_NOTES if started else SIGNED_NOTES)
+            second.append(DispatchRow(p, status, started, production, planned,
+                                      _rand_date(rng, week2 - timedelta(days=1), week2), p.official, note))
     return [first, second]
 
 
@@ -1120,7 +1178,7 @@ def write_cultivation(out_dir: Path, demo: Demo) -> Path:
     rng = _rng("file02-cells")
     ncol = 2 + len(CULTIVATION_COLUMNS) + 1
     pad = [""] * (ncol - 1)
-    rows = [["2019—2025年全省开发区企业培育情况", *pad], ["单位：家", *pad],
+    rows = [[f"{YEARS[0]}—{LAST_YEAR}年全省开发区企业培育情况", *pad], ["单位：家", *pad],
             ["开发区", "年份", *(h for h, _ in CULTIVATION_COLUMNS), "是否模拟"]]
     for z in demo.zones:
         for y in YEARS:
@@ -1158,18 +1216,24 @@ def _date_cell(ws, r: int, c: int, d: date | None, rng: random.Random) -> None:
         ws.cell(r, c, datetime(d.year, d.month, d.day)).number_format = "yyyy-mm-dd"
 
 
+def in_ledger(projects: list[Project]) -> list[Project]:
+    """The projects file 03 (the year-end ledger) lists: those signed by LEDGER_CUTOFF and those in talks."""
+    return [p for p in projects if p.signed is None or p.signed <= LEDGER_CUTOFF]
+
+
 def write_ledger(out_dir: Path, demo: Demo) -> Path:
     rng = _rng("ledger-cells")
     wb = Workbook()
     ws = wb.active
     ws.title = "项目台账"
     ncol = len(LEDGER_HEADER)
-    ws.cell(1, 1, "开发区重点招商引资项目台账（截至2025年12月）").font = Font(bold=True, size=14)
+    ws.cell(1, 1, f"开发区重点招商引资项目台账（截至{LEDGER_CUTOFF.year}年{LEDGER_CUTOFF.month}月{LEDGER_CUTOFF.day}日）").font = Font(bold=True, size=14)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
     for c, h in enumerate(LEDGER_HEADER, 1):
         ws.cell(2, c, h).font = Font(bold=True)
-    for r, p in enumerate(demo.projects, 3):
+    for r, p in enumerate(in_ledger(demo.projects), 3):
+        started, production, status = state_at(p, LEDGER_CUTOFF)
         ws.cell(r, 1, p.project_id)
         ws.cell(r, 2, p.name)
         ws.cell(r, 3, p.zone_label)
@@ -1179,9 +1243,9 @@ def write_ledger(out_dir: Path, demo: Demo) -> Path:
         if p.inv_c is not None:
             ws.cell(r, 7, p.inv_c / 100).number_format = "0.00"
         _date_cell(ws, r, 8, p.signed, rng)
-        _date_cell(ws, r, 9, p.started, rng)
-        _date_cell(ws, r, 10, p.production, rng)
-        ws.cell(r, 11, p.status)
+        _date_cell(ws, r, 9, started, rng)
+        _date_cell(ws, r, 10, production, rng)
+        ws.cell(r, 11, status)
         if p.out_c is not None:
             ws.cell(r, 12, p.out_c / 100).number_format = "0.00"
         if p.tax_w is not None:
@@ -1218,7 +1282,7 @@ def write_targets(out_dir: Path, demo: Demo) -> Path:
     ws = wb.active
     ws.title = "年度目标"
     header = ("开发区", "年份", "指标", "目标值", "单位", "是否模拟")
-    ws.cell(1, 1, "2021—2026年全省开发区年度目标任务表").font = Font(bold=True, size=14)
+    ws.cell(1, 1, f"{TARGET_YEARS[0]}—{TARGET_YEARS[-1]}年全省开发区年度目标任务表").font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
     for c, h in enumerate(header, 1):
         ws.cell(2, c, h).font = Font(bold=True)
@@ -1269,7 +1333,7 @@ def write_dispatch(out_dir: Path, demo: Demo, week: int) -> Path:
         if p.inv_c is not None:
             ws.cell(r, 7, p.inv_c / 100).number_format = "0.00"
         _date_cell(ws, r, 8, p.signed, rng)
-        _date_cell(ws, r, 9, p.started, rng)
+        _date_cell(ws, r, 9, row.started, rng)
         _date_cell(ws, r, 10, row.planned, rng)
         _date_cell(ws, r, 11, row.production, rng)
         ws.cell(r, 12, row.status)

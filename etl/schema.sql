@@ -78,7 +78,10 @@ CREATE OR REPLACE VIEW indicator_values AS
         UNION ALL
         SELECT l.zone_id, l.year, l.indicator, l.value, '项目台账汇总' AS source, l.is_synthetic
         FROM ledger_indicator_values l
-        WHERE l.value IS NOT NULL AND NOT EXISTS (
+        -- a year after the latest reported one is a year under way: the ledger's part-year sums are no year figure
+        WHERE l.value IS NOT NULL
+          AND l.year <= coalesce((SELECT max(year) FROM value_store WHERE value IS NOT NULL), l.year)
+          AND NOT EXISTS (
             SELECT 1 FROM value_store v
             WHERE v.zone_id = l.zone_id AND v.year = l.year AND v.indicator = l.indicator))
     SELECT c.zone_id, z.zone_name, c.year, c.indicator, c.value, i.unit, c.source, c.is_synthetic

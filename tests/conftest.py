@@ -237,7 +237,7 @@ def screenshot(request: pytest.FixtureRequest):
 
 def check_real_tags(open_page, assert_ran_cleanly):
     """盐湖高新区 2021 (the seed's real figures) against synthetic 2020: 真实 on each headline, ※ on its 同比, the
-    key under them; 2023 (synthetic on both sides) tags nothing."""
+    key under them; 2020 (synthetic on both sides) tags nothing."""
     app = open_page(zone="盐湖高新区", year="2021")
     assert_ran_cleanly(app)
     deltas = [m.proto.delta for m in app.metric if m.proto.delta]
@@ -245,6 +245,6 @@ def check_real_tags(open_page, assert_ran_cleanly):
     badges = [m.value for m in app.markdown if "badge[" in m.value and "真实" in m.value]
     assert len(badges) >= 2, badges
     assert any("※ 表示同比由模拟的上年数值算出" in c.value for c in app.caption)
-    later = open_page(zone="盐湖高新区", year="2023")  # synthetic on both sides: nothing tagged
+    later = open_page(zone="盐湖高新区", year="2020")  # synthetic on both sides: nothing tagged
     assert not [m.value for m in later.markdown if "badge[" in m.value and "真实" in m.value]
     assert not any(m.proto.delta.endswith("※") for m in later.metric if m.proto.delta)

@@ -16,7 +16,7 @@ import pytest
 from etl import demo_sources as ds
 from etl.paths import DEMO_DIR, REFERENCE_DIR
 
-YEARS = range(2019, 2026)
+YEARS = ds.YEARS
 YANHU = "X140802"
 GAP = {"", "—", "-", "/"}
 
@@ -116,6 +116,26 @@ def ledger(ledger_ws, zone_of):
 
 
 @pytest.fixture(scope="module")
+def dispatch(zone_of):
+    """The weekly dispatch ledgers (files 07, 08), each as (title, rows)."""
+    out = []
+    for name in ds.F_DISPATCH:
+        ws = openpyxl.load_workbook(DEMO_DIR / name)["周调度"]
+        header = [c.value for c in ws[2]]
+        rows = []
+        for cells in ws.iter_rows(min_row=3, values_only=True):
+            r = dict(zip(header, cells, strict=True))
+            r["zone_id"] = zone_of[r["所属开发区"]]
+            r["_title"] = ws["A1"].value
+            for h in ("签约日期", "开工日期", "计划投产日期", "投产日期", "更新日期"):
+                r[h] = as_date(r[h])
+            r["signed"] = r["签约日期"]
+            rows.append(r)
+        out.append(rows)
+    return out
+
+
+@pytest.fixture(scope="module")
 def enterprises():
     rows = read_csv(ds.F_ENTERPRISES, "utf-8")
     return rows[0], rows[1:]
@@ -159,7 +179,7 @@ def test_encodings():
     raw = (DEMO_DIR / ds.F_CULTIVATION).read_bytes()
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
-    assert raw.decode("gbk").startswith("2019—2025年全省开发区企业培育情况")
+    assert raw.decode("gbk").startswith(f"{YEARS[0]}—{YEARS[-1]}年全省开发区企业培育情况")
     raw = (DEMO_DIR / ds.F_ENTERPRISES).read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf") and raw.decode("utf-8").startswith("企业名称,")
 
@@ -224,7 +244,8 @@ def test_2021_rank_constraints(reported, seed):
 
 # ---- file 03: the project ledger --------------------------------------------------------------
 def test_ledger_layout(ledger_ws, ledger):
-    assert ledger_ws["A1"].value == "开发区重点招商引资项目台账（截至2025年12月）"
+    cut = ds.LEDGER_CUTOFF
+    assert ledger_ws["A1"].value == f"开发区重点招商引资项目台账（截至{cut.year}年{cut.month}月{cut.day}日）"
     assert "A1:Q1" in map(str, ledger_ws.merged_cells.ranges)
     assert [c.value for c in ledger_ws[2]] == list(ds.LEDGER_HEADER)
     assert len(ledger) >= 400
@@ -252,9 +273,9 @@ def test_ledger_dates_and_status(ledger):
                     "投产": (True, True, True), "终止": (True, False, False)}[status]
         assert (s is not None, st is not None, p is not None) == expected, r["项目编号"]
         assert (s or date.min) <= (st or date.max) and (st or date.min) <= (p or date.max)
-        assert max(d for d in (s, st, p, date.min) if d) <= date(2025, 12, 31)
+        assert max(d for d in (s, st, p, date.min) if d) <= ds.LEDGER_CUTOFF
         if s:
-            assert 2019 <= s.year <= 2025
+            assert YEARS[0] <= s.year <= YEARS[-1]
         if r["总投资（亿元）"] is not None:
             assert 0.5 <= r["总投资（亿元）"] <= 30
         assert r["是否模拟"] in ("是", "否")
@@ -262,7 +283,7 @@ def test_ledger_dates_and_status(ledger):
     assert kinds["年"] and kinds["/"] and kinds["-"], kinds
 
 
-def test_ledger_seed_projects(ledger):
+def test_ledger_seed_projects(ledger, dispatch):
     by_name = {r["项目名称"]: r for r in ledger if r["zone_id"] == YANHU}
     hm = by_name["宏明空调全产业链生产基地"]
     assert hm["所属开发区"] == "盐湖高新区"
@@ -270,7 +291,9 @@ def test_ledger_seed_projects(ledger):
     assert hm["signed"] == date(2021, 11, 15)
     assert (hm["预计年产值（亿元）"], hm["预计利税（万元）"], hm["总投资（亿元）"]) == (20, 5000, None)
     assert (hm["是否模拟"], hm["备注"]) == ("否", "运城日报报道；宏明与凯丰强强联合")
-    followers = {r["投资方"]: r for r in ledger if r["链主企业"] == "山西宏明空调科技有限公司"}
+    in_ledger = {r["投资方"] for r in ledger if r["链主企业"] == "山西宏明空调科技有限公司"}
+    assert in_ledger == {"山东凯丰节能科技有限公司", "湖北久特电机组装总成分厂"}  # signed in 2021
+    followers = {r["投资方"]: r for r in [*ledger, *dispatch[-1]] if r["链主企业"] == "山西宏明空调科技有限公司"}
     assert set(followers) == {"山东凯丰节能科技有限公司", "湖北久特电机组装总成分厂", "CCS流体冷却技术有限公司",
                               "深圳长实流体设备有限公司"}
     assert followers["山东凯丰节能科技有限公司"]["signed"] == date(2021, 11, 15)
@@ -279,7 +302,7 @@ def test_ledger_seed_projects(ledger):
     assert followers["深圳长实流体设备有限公司"]["投资方所在地"] == "广东深圳"
     for r in followers.values():
         assert r["是否模拟"] == "是" and r["zone_id"] == YANHU
-        assert date(2021, 11, 15) <= r["signed"] <= date(2022, 12, 31)
+        assert date(2021, 11, 15) <= r["signed"] <= ds.DATA_AS_OF
     ht = by_name["年产100台套装配式及集成式高效节能装备项目"]
     assert (ht["投资方"], ht["投资方所在地"], ht["项目状态"]) == ("天津亨通制冷机电有限公司", "天津", "在谈")
     assert ht["备注"] == "计划采取“云签约”方式"
@@ -291,6 +314,30 @@ def test_ledger_seed_projects(ledger):
     assert real == sorted([hm["项目名称"], ht["项目名称"], md["项目名称"]])
     other_leaders = {r["zone_id"] for r in ledger if r["链主企业"] and r["zone_id"] != YANHU}
     assert len(other_leaders) >= 3
+
+
+def test_the_records_run_into_2022_as_of_the_last_dispatch(ledger, dispatch):
+    """The seed article was written in 2022 about 2021: statistics end in 2021, the year-end ledger is dated
+    31 December 2021, and the weekly dispatch ledgers carry the first weeks of 2022 up to DATA_AS_OF."""
+    assert YEARS[-1] == 2021 and date(2021, 12, 31) == ds.LEDGER_CUTOFF
+    assert ds.DISPATCH_DAYS[-1] == ds.DATA_AS_OF and ds.DATA_AS_OF.year == 2022 and ds.DATA_AS_OF.month <= 4
+    by_id = {r["项目编号"]: r for r in ledger}
+    for day, rows in zip(ds.DISPATCH_DAYS, dispatch, strict=True):
+        assert rows[0]["_title"].endswith(f"（截至{day.year}年{day.month}月{day.day}日）")
+        for r in rows:
+            dates = [r[h] for h in ("签约日期", "开工日期", "投产日期", "更新日期") if r[h]]
+            assert max(dates) <= day, r["项目编号"]
+            old = by_id.get(r["项目编号"])
+            if old is None:  # first reported in 2022: signed in 2022
+                assert r["签约日期"].year == 2022, r["项目编号"]
+            else:  # what the year-end ledger dated stays as it was: no 2021 statistic moves
+                assert r["签约日期"] == old["signed"]
+                assert r["开工日期"] == old["started"] or (old["started"] is None and r["开工日期"].year == 2022)
+    new_2022 = [r for r in dispatch[-1] if r["项目编号"] not in by_id]
+    months = Counter(r["签约日期"].month for r in new_2022)
+    assert set(months) == {1, 2, 3} and len(new_2022) >= 28
+    started_2022 = [r for r in dispatch[-1] if r["开工日期"] and r["开工日期"].year == 2022]
+    assert len({r["开工日期"].month for r in started_2022}) == 3
 
 
 def test_ledger_yanhu_2021_equals_seed(ledger):
@@ -334,7 +381,7 @@ def test_file01_equals_ledger_except_planted(reported, ledger):
 
 # ---- files 02 and 04: enterprises -------------------------------------------------------------
 def test_cultivation_layout(cultivation, zone_of):
-    assert cultivation[0][0] == "2019—2025年全省开发区企业培育情况"
+    assert cultivation[0][0] == f"{YEARS[0]}—{YEARS[-1]}年全省开发区企业培育情况"
     assert cultivation[1][0] == "单位：家"
     assert cultivation[2] == ["开发区", "年份", '新培育"四上"企业数', "专精特新企业数", "两化融合贯标试点企业数",
                               "高新技术企业数", "国家级科技企业孵化器数", "是否模拟"]
@@ -379,8 +426,8 @@ def test_targets(zone_of, reported, seed):
     rows = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[1] is not None]
     keys = Counter((zone_of[r[0]], r[1], r[2]) for r in rows)
     units = dict(ds.TARGET_INDICATORS)
-    assert set(keys.values()) == {1} and len(keys) == 28 * 6 * 4
-    assert {r[1] for r in rows} == set(range(2021, 2027))
+    assert set(keys.values()) == {1} and len(keys) == 28 * len(ds.TARGET_YEARS) * 4
+    assert {r[1] for r in rows} == set(ds.TARGET_YEARS)
     for r in rows:
         assert r[4] == units[r[2]] and r[5] == "是" and r[3] > 0
     actual = {(zid, y): num(row["签约项目数（个）"]) for (zid, y), row in reported.items()}

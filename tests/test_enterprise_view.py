@@ -128,11 +128,12 @@ def test_headline_cards_year_on_year_rank_and_share(page_data, raw):
                         "AND indicator = 'new_four_above_enterprises'").fetchone()[0]
     four = cards["new_four_above_enterprises"]
     assert four.delta == fmt.yoy(19, previous) + fmt.FROM_SYNTHETIC and four.delta_description == "同比"
-    rank, n_ranked = raw.execute(
-        "SELECT rank, n_ranked FROM provincial_rankings WHERE zone_id = ? AND year = 2021 "
-        "AND indicator = 'new_four_above_enterprises'", [YANHU]).fetchone()
+    rank, n_ranked, n_same = raw.execute(
+        "SELECT rank, n_ranked, (SELECT count(*) FROM provincial_rankings o WHERE o.year = r.year"
+        " AND o.indicator = r.indicator AND o.rank = r.rank) FROM provincial_rankings r WHERE zone_id = ?"
+        " AND year = 2021 AND indicator = 'new_four_above_enterprises'", [YANHU]).fetchone()
     assert four.caption.split(view.CAPTION_BREAK) == [
-        "名录 19家", "全省" + fmt.rank(rank, n_ranked), "占全省 " + fmt.percent(19 / total)]
+        "名录 19家", "全省" + fmt.rank(rank, n_ranked, tied=n_same > 1) + fmt.FROM_SYNTHETIC, "占全省 " + fmt.percent(19 / total)]
     assert not four.flat
 
 

@@ -152,6 +152,19 @@ def test_a_change_across_the_real_synthetic_boundary_is_marked():
     assert "※" in fmt.legend("zh") and "真实" in fmt.legend("zh") and "※" in fmt.legend("en")
 
 
+def test_a_rank_or_completion_computed_from_synthetic_figures_is_marked():
+    """A real figure ranked among synthetic ones, or set against a synthetic target, is no fact: ※."""
+    assert fmt.rank(3, 28, from_synthetic=True) == "第3名/共28个※"
+    assert fmt.rank(2, 28, "en", tied=True, from_synthetic=True) == "tied 2nd of 28※"
+    assert fmt.rank(3, 28, from_synthetic=False) == fmt.rank(3, 28) == "第3名/共28个"
+    assert fmt.rank(None, 28, from_synthetic=True) == fmt.MISSING
+    assert fmt.mark_derived("120.0%", False, True) == "120.0%※"  # real actual, synthetic target
+    assert fmt.mark_derived("120.0%", True, True) == "120.0%"  # synthetic on both sides: unmarked = synthetic
+    assert fmt.mark_derived("120.0%", False, False) == "120.0%"  # real on both sides
+    assert fmt.mark_from_synthetic("第3位", None) == "第3位"  # a missing flag marks nothing
+    assert "名次" in fmt.legend("zh") and "rank" in fmt.legend("en")
+
+
 @pytest.mark.parametrize(("raw", "expected"), [
     ("01_全省开发区招商引资主要指标.xlsx：2021", "全省开发区招商引资主要指标"),
     ("01_全省开发区招商引资主要指标.xlsx", "全省开发区招商引资主要指标"),

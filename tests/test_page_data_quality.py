@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from devzone import db, fmt
+from etl.demo_sources import PLANTED_DISCREPANCIES
 from etl.paths import SCHEMA_SQL
 from tests.scratch_db import build_scratch_db
 
@@ -140,9 +141,14 @@ def test_a_ledger_value_lists_its_projects_and_the_choice_goes_into_the_url(demo
 
 
 def test_a_link_to_a_value_source(demo_db):
-    app = run_app(zone="大同经开区", year="2023", ind="signed_projects")
+    planted = next(d for d in PLANTED_DISCREPANCIES if d.indicator == "signed_projects")
+    app = run_app(zone="大同经开区", year=str(planted.year), ind="signed_projects")
     assert_ran_cleanly(app)
-    assert any(m.value.startswith("⚠ 项目台账汇总为 34个") for m in app.markdown)
+    con = duckdb.connect(str(demo_db), read_only=True)
+    ledger, = con.execute("SELECT value FROM ledger_indicator_values WHERE zone_id = ? AND year = ?"
+                          " AND indicator = 'signed_projects'", [planted.zone_id, planted.year]).fetchone()
+    con.close()
+    assert any(m.value.startswith(f"⚠ 项目台账汇总为 {ledger:g}个") for m in app.markdown)
     app = run_app(zone="盐湖高新区", year="2021", ind="not_an_indicator")
     assert_ran_cleanly(app)
     assert next(s for s in app.selectbox if s.key == "dq_indicator").value == "signed_projects"
@@ -150,7 +156,7 @@ def test_a_link_to_a_value_source(demo_db):
 
 
 def test_the_three_discrepancies_are_listed_and_explained(demo_db, facts):
-    app = run_app(zone="大同经开区", year="2023")
+    app = run_app(zone="大同经开区", year=str(PLANTED_DISCREPANCIES[0].year))
     assert facts["discrepancies"] == 3
     found = table_with(app, "差额（报表−台账）")
     assert len(found) == 3

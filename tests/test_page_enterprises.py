@@ -167,13 +167,13 @@ def test_changing_zone_and_year_in_the_sidebar_changes_the_numbers(demo_db, raw)
     for indicator, label in CARD_LABELS.items():
         assert shown[label] == fmt.count(expected.get(indicator), "家"), label
     assert app.query_params["zone"] == "太原经开区"
-    app.sidebar.selectbox[1].set_value(2023).run()
+    app.sidebar.selectbox[1].set_value(2019).run()
     assert_ran_cleanly(app)
-    expected = reported(raw, "G141004", 2023)
+    expected = reported(raw, "G141004", 2019)
     assert metrics(app)["新增四上企业"] == fmt.count(expected["new_four_above_enterprises"], "家")
-    n_2023 = raw.execute("SELECT count(*) FROM enterprises WHERE zone_id = 'G141004' AND recognised_year = 2023"
+    n_2019 = raw.execute("SELECT count(*) FROM enterprises WHERE zone_id = 'G141004' AND recognised_year = 2019"
                          ).fetchone()[0]
-    assert len(enterprise_list(app)) == n_2023
+    assert len(enterprise_list(app)) == n_2019
 
 
 def test_english(demo_db):

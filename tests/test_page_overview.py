@@ -31,6 +31,12 @@ def rank_lines(app: AppTest) -> list[str]:
     return [m.value for m in app.main.markdown if m.value.startswith(("**全省", "**Province"))]
 
 
+def yanhu(raw, indicator: str, year: int) -> float:
+    """盐湖高新区's figure from the contract view."""
+    return raw.execute("SELECT value FROM indicator_values WHERE zone_id = 'X140802' AND indicator = ? AND year = ?",
+                       [indicator, year]).fetchone()[0]
+
+
 @pytest.fixture(scope="module")
 def raw(demo_db):
     con = duckdb.connect(str(demo_db), read_only=True)
@@ -61,7 +67,7 @@ def test_seed_zone_2021_in_chinese(demo_db, raw):
     assert shown["专精特新企业数"] == "4家" and shown["国家级科技企业孵化器数"] == "1家"
     rank, n = rank_of(raw, "X140802", 2021, "signed_projects")
     assert rank <= 3
-    assert f"**全省第{rank}名/共{n}个**" in rank_lines(app)[0]
+    assert f"**全省第{rank}名/共{n}个※**" in rank_lines(app)[0]  # ※: a real figure ranked among the other zones' synthetic ones
     assert "第3名/共28个" in rank_lines(app)[0]  # the demo's answer
     assert app.warning[0].value.startswith("演示数据")  # ledger-derived values next to the seed are synthetic
     assert [h.value for h in app.main.markdown if h.value.startswith("#### ")] == [
@@ -139,7 +145,7 @@ def test_targets_table_for_the_seed_zone(demo_db, raw):
     target = raw.execute("SELECT target FROM annual_targets WHERE zone_id = 'X140802' AND year = 2021 "
                          "AND indicator = 'signed_projects'").fetchone()[0]
     assert row["年度目标"] == fmt.count(target, "个") and row["完成"] == "36个"
-    assert row["完成率"] == fmt.percent(36 / target)
+    assert row["完成率"] == fmt.percent(36 / target) + fmt.FROM_SYNTHETIC  # real 36 against a synthetic target
 
 
 def test_english(demo_db, raw):
@@ -150,7 +156,7 @@ def test_english(demo_db, raw):
     assert shown["Signed projects"] == "36"
     assert shown["Signed investment"] == "RMB 17.98 bn"
     assert shown["Signed and started in year"] == "34"
-    assert rank_lines(app)[0].startswith("**Province: 3rd of 28**")
+    assert rank_lines(app)[0].startswith("**Province: 3rd of 28※**")
     assert app.warning[0].value.startswith("Demo data")
     assert any(m.value.startswith("**Full name**: 运城盐湖高新技术产业开发区") for m in app.main.markdown)
 
@@ -166,17 +172,18 @@ def test_first_and_last_year_render_every_card(demo_db, raw):
         assert len(app.main.metric) == 11 + len(scorecard.HEADLINE_INDICATORS) + 1
 
 
-def test_real_cards_are_tagged_and_a_change_from_synthetic_2020_is_marked(demo_db):
+def test_real_cards_are_tagged_and_a_change_from_synthetic_2020_is_marked(demo_db, raw):
     """盐湖高新区 2021: the seed figures are real, 2020 synthetic. Each real card says 真实 and its 同比 ※."""
     app = run_overview(zone="盐湖高新区", year="2021")
     assert_ran_cleanly(app)
     deltas = {m.label: m.proto.delta for m in app.metric}
-    assert deltas["签约项目数"] == "+100.0%※" and deltas["签约项目总投资"].endswith("※")
+    signed_yoy = fmt.yoy(36, yanhu(raw, "signed_projects", 2020)) + "※"
+    assert deltas["签约项目数"] == signed_yoy and deltas["签约项目总投资"].endswith("※")
     assert not deltas["预计年产值"].endswith("※")
     badges = [m.value for m in app.markdown if "badge[" in m.value and "真实" in m.value]
     # the seven figures of the article, and the headline band repeats three of them (all from the article)
     assert len(badges) == 7 + len(scorecard.HEADLINE_INDICATORS), badges
     assert any("※ 表示同比由模拟的上年数值算出" in c.value for c in app.caption)
     table = app.dataframe[0].value.set_index("指标")
-    assert table.loc["签约项目数", "数值"] == "36个（真实）" and table.loc["签约项目数", "同比"] == "+100.0%※"
-    assert table.loc["预计年产值", "数值"] == "239.53亿元"
+    assert table.loc["签约项目数", "数值"] == "36个（真实）" and table.loc["签约项目数", "同比"] == signed_yoy
+    assert table.loc["预计年产值", "数值"] == fmt.money(yanhu(raw, "projected_output", 2021))

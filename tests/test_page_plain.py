@@ -89,7 +89,7 @@ def test_no_arrow_on_a_zero_change(demo_db, page):
     """`0.0%`, `+0个`, `0家`: a change that is nothing has no up-arrow (Streamlit draws one for any text delta)."""
     from streamlit.proto.Metric_pb2 import Metric
 
-    app = open_page(page, zone="盐湖高新区", year="2023")
+    app = open_page(page, zone="盐湖高新区", year="2019")
     zero = [m for m in app.metric if m.proto.delta and not re.search(r"[1-9]", m.proto.delta)]
     arrows = [(m.label, m.proto.delta) for m in zero if m.proto.direction != Metric.MetricDirection.NONE]
     assert not arrows, arrows

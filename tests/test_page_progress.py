@@ -9,12 +9,17 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from devzone import fmt, periods
+from etl.demo_sources import DATA_AS_OF
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = str(REPO_ROOT / "dashboard.py")
 PAGE = "app_pages/progress.py"
 TIMEOUT = 60
-DAY = dt.date(2026, 11, 26)
+DAY = DATA_AS_OF  # the demo's last dispatch ledger (截至 that day)
+XUN = periods.xun_of(DAY)
+QUARTER_ZH = "一二三四"[(DAY.month - 1) // 3]
+# the last whole month before the as-of day: a month of the ledger with every day reported
+MONTH = periods.month_of(DAY.replace(day=1) - dt.timedelta(days=1))
 
 
 def open_page(**query_params: str) -> AppTest:
@@ -72,18 +77,18 @@ def facts(demo_db):
             return {level: counts.get(level, 0) for level in ("red", "yellow", "green")}
 
         month = con.execute(
-            """SELECT count(*) FILTER (WHERE signed_date BETWEEN '2025-06-01' AND '2025-06-30' AND status <> '在谈'),
-                      count(*) FILTER (WHERE started_date BETWEEN '2025-06-01' AND '2025-06-30'),
-                      count(*) FILTER (WHERE production_date BETWEEN '2025-06-01' AND '2025-06-30' AND status = '投产')
-               FROM projects WHERE zone_id = 'X140802'""").fetchone()
+            """SELECT count(*) FILTER (WHERE signed_date BETWEEN $a AND $b AND status <> '在谈'),
+                      count(*) FILTER (WHERE started_date BETWEEN $a AND $b),
+                      count(*) FILTER (WHERE production_date BETWEEN $a AND $b AND status = '投产')
+               FROM projects WHERE zone_id = 'X140802'""", {"a": MONTH.start, "b": MONTH.end}).fetchone()
         return {"yanhu": levels("X140802", DAY), "taiyuan": levels("G141004", DAY),
-                "yanhu_june": levels("X140802", dt.date(2025, 6, 30)), "june": month}
+                "yanhu_month": levels("X140802", MONTH.end), "month": month}
     finally:
         con.close()
 
 
 def test_chinese_page_for_the_as_of_day(demo_db, facts):
-    app = open_page(zone="盐湖高新区", year="2021", as_of="2026-11-26")
+    app = open_page(zone="盐湖高新区", year="2021", as_of=DAY.isoformat())
     assert_ran_cleanly(app)
     assert app.title[0].value == "项目推进"
     counts = facts["yanhu"]
@@ -95,22 +100,24 @@ def test_chinese_page_for_the_as_of_day(demo_db, facts):
     assert app.segmented_control[0].options == ["周调度", "旬预警", "月通报", "季考核"]
     assert app.segmented_control[0].value == "week"
     assert [h.value for h in app.subheader] == ["年度目标完成情况"]
-    # nothing is reported towards the 2026 targets in the ledger: the latest year with figures, said so
-    assert any(c.value.startswith("2026年的目标尚无完成数据（截至2026年11月26日），下面是2025年的完成情况")
-               for c in app.caption)
-    assert any(m.startswith("2025年序时进度 100.0%（截至2026年11月26日）") for m in texts(app))
-    for name, heading in (("xun", "2026年11月下旬（21日—30日）预警"), ("month", "2026年11月全省开发区项目推进通报"),
-                          ("quarter", "2026年第四季度考核")):
+    # the ledger's signings of the year under way count towards its targets, against 序时进度 at the as-of day
+    elapsed = fmt.percent(periods.elapsed_share(DAY, DAY.year))
+    assert any(m.startswith(f"{DAY.year}年序时进度 {elapsed}（截至{fmt.date(DAY)}）") for m in texts(app)), texts(app)
+    for name, heading in (("xun", f"{DAY.year}年{DAY.month}月下旬（{XUN.start.day}日—{XUN.end.day}日）预警"),
+                          ("month", f"{DAY.year}年{DAY.month}月全省开发区项目推进通报"),
+                          ("quarter", f"{DAY.year}年第{QUARTER_ZH}季度考核")):
         assert section(app, name).subheader[0].value == heading
         assert app.query_params["view"] == name
-    assert app.query_params["as_of"] == "2026-11-26" and app.query_params["quarter"] == "2026Q4"
+    assert app.query_params["as_of"] == DAY.isoformat()
+    assert app.query_params["quarter"] == f"{DAY.year}Q{periods.quarter_index(DAY)}"
     assert any("预警规则：签约满90天未开工为黄色、满180天为红色" in c.value for c in app.caption)
 
 
 def test_weekly_dispatch_groups_by_official_and_shows_changes(demo_db, facts):
-    app = open_page(zone="盐湖高新区", year="2021", as_of="2026-11-26")
-    summary = next(m for m in texts(app) if m.startswith("本周（2026年11月20日—2026年11月26日）"))
-    assert "较 2026年11月19日 的版本有变化" in summary
+    app = open_page(zone="盐湖高新区", year="2021", as_of=DAY.isoformat())
+    week = periods.week_ending(DAY)
+    summary = next(m for m in texts(app) if m.startswith(f"本周（{fmt.date(week.start)}—{fmt.date(week.end)}）"))
+    assert f"较 {fmt.date(periods.week_before(DAY))} 的版本有变化" in summary
     groups = [m for m in texts(app) if m.startswith("**") and "包联" in m]
     assert len(groups) >= 3
     # a group whose rows all read 无变化 leaves the column out (its heading says 本周变化 0个)
@@ -120,7 +127,7 @@ def test_weekly_dispatch_groups_by_official_and_shows_changes(demo_db, facts):
 
 
 def test_xun_warnings_list_red_and_yellow_with_reasons(demo_db, facts):
-    app = open_page(zone="盐湖高新区", year="2021", as_of="2026-11-26", view="xun")
+    app = open_page(zone="盐湖高新区", year="2021", as_of=DAY.isoformat(), view="xun")
     [warnings] = html_tables(app)
     counts = facts["yanhu"]
     assert len(warnings) == counts["red"] + counts["yellow"]
@@ -131,31 +138,34 @@ def test_xun_warnings_list_red_and_yellow_with_reasons(demo_db, facts):
 
 
 def test_monthly_bulletin_and_quarterly_assessment(demo_db, facts):
-    app = open_page(zone="盐湖高新区", year="2021", as_of="2025-06-30", quarter="2025Q2", view="month")
+    quarter = periods.quarter_code(MONTH.end.year, periods.quarter_index(MONTH.end))
+    app = open_page(zone="盐湖高新区", year="2021", as_of=MONTH.end.isoformat(), quarter=quarter, view="month")
     assert_ran_cleanly(app)
     bulletin = table_with(app, "新投产").set_index("开发区")
-    signed, started, completed = facts["june"]
+    signed, started, completed = facts["month"]
+    assert signed > 0 and started > 0  # the month shown has figures
     assert bulletin.loc["盐湖高新区", "新签约"] == fmt.count(signed, "个")
     assert bulletin.loc["盐湖高新区", "新开工"] == fmt.count(started, "个")
     assert bulletin.loc["盐湖高新区", "新投产"] == fmt.count(completed, "个")
-    assert bulletin.loc["盐湖高新区", "红色预警"] == fmt.count(facts["yanhu_june"]["red"], "个")
+    assert bulletin.loc["盐湖高新区", "红色预警"] == fmt.count(facts["yanhu_month"]["red"], "个")
     assert "全省合计" in bulletin.index and len(bulletin) == 29
     section(app, "quarter")
     scores = table_with(app, "得分")
     assert len(scores) == 28 and scores["名次"].iloc[0] in ("第1名/共28个", "并列第1名/共28个")
-    assert "2025年第二季度考核" in [h.value for h in app.subheader]
-    assert app.query_params["quarter"] == "2025Q2"
+    quarter_zh = "一二三四"[periods.quarter_index(MONTH.end) - 1]
+    assert f"{MONTH.end.year}年第{quarter_zh}季度考核" in [h.value for h in app.subheader]
+    assert app.query_params["quarter"] == quarter
 
 
 def test_picking_another_day_moves_every_period(demo_db):
-    app = open_page(zone="盐湖高新区", year="2021", as_of="2026-11-26")
+    app = open_page(zone="盐湖高新区", year="2021", as_of=DAY.isoformat())
     section(app, "xun")
-    app.date_input[0].set_value(dt.date(2024, 2, 29)).run()
+    app.date_input[0].set_value(dt.date(2020, 2, 29)).run()
     assert_ran_cleanly(app)
-    assert app.subheader[0].value == "2024年2月下旬（21日—29日）预警"
-    assert section(app, "month").subheader[0].value == "2024年2月全省开发区项目推进通报"
-    assert section(app, "quarter").subheader[0].value == "2024年第一季度考核"
-    assert app.query_params["as_of"] == "2024-02-29" and app.query_params["quarter"] == "2024Q1"
+    assert app.subheader[0].value == "2020年2月下旬（21日—29日）预警"
+    assert section(app, "month").subheader[0].value == "2020年2月全省开发区项目推进通报"
+    assert section(app, "quarter").subheader[0].value == "2020年第一季度考核"
+    assert app.query_params["as_of"] == "2020-02-29" and app.query_params["quarter"] == "2020Q1"
 
 
 def data_day(demo_db) -> dt.date:
@@ -211,11 +221,12 @@ def test_an_explicit_day_after_the_data_is_flagged(demo_db):
 
 
 def test_english_and_another_zone(demo_db, facts):
-    app = open_page(zone="盐湖高新区", year="2021", as_of="2026-11-26", lang="en", view="xun")
+    app = open_page(zone="盐湖高新区", year="2021", as_of=DAY.isoformat(), lang="en", view="xun")
     assert_ran_cleanly(app)
     assert app.title[0].value == "Project progress"
     assert metrics(app)["Red"] == fmt.count(facts["yanhu"]["red"], lang="en")
-    assert [h.value for h in app.subheader][0] == "Late November 2026 (days 21–30): warnings"
+    month_en = DAY.strftime("%B")
+    assert [h.value for h in app.subheader][0] == f"Late {month_en} {DAY.year} (days {XUN.start.day}–{XUN.end.day}): warnings"
     app.sidebar.selectbox[0].set_value("G141004").run()
     assert_ran_cleanly(app)
     assert metrics(app)["Red"] == fmt.count(facts["taiyuan"]["red"], lang="en")

@@ -91,7 +91,9 @@ def test_seed_year_in_chinese(demo_db, raw):
     assert shown["当年开工率"] == fmt.percent(34 / 36)
     rank = raw.execute("SELECT rank, n_ranked FROM provincial_rankings WHERE zone_id = 'X140802' AND year = 2021 "
                        "AND indicator = 'signed_projects'").fetchone()
-    assert descriptions(app)["签约项目"] == f"同比　全省第{rank[0]}名/共{rank[1]}个"
+    assert descriptions(app)["签约项目"] == "同比"
+    # a real 36 ranked among synthetic figures: ※, on a line of its own under the card
+    assert f"全省第{rank[0]}名/共{rank[1]}个※" in captions(app)
     assert "数据来源：运城日报《高超：“链主”招商的领路人》" in captions(app)
     # the ledger adds up to the reported figures for this zone-year
     assert "项目台账中2021年签约36个项目、总投资179.78亿元、当年开工34个，与报表数一致。" in captions(app)
@@ -172,12 +174,12 @@ def test_changing_the_zone_in_the_sidebar_changes_the_numbers(demo_db, raw):
 
 
 def test_year_from_the_url(demo_db, raw):
-    app = open_page(zone="盐湖高新区", year="2023")
+    app = open_page(zone="盐湖高新区", year="2019")
     assert_ran_cleanly(app)
-    expected = reported(raw, "X140802", 2023)
+    expected = reported(raw, "X140802", 2019)
     assert metrics(app)["签约项目"] == fmt.count(expected["signed_projects"], "个")
     n_signed = raw.execute(f"SELECT count(*) FROM projects WHERE zone_id = 'X140802' AND {SIGNED} "
-                           "AND year(signed_date) = 2023").fetchone()[0]
+                           "AND year(signed_date) = 2019").fetchone()[0]
     assert len(ledger_frame(app)) == n_signed
 
 
@@ -188,7 +190,7 @@ def test_province_scope(demo_db, raw):
     shown = metrics(app)
     assert shown["签约项目"] == fmt.count(expected["signed_projects"], "个")
     assert shown["签约总投资"] == fmt.money(expected["signed_investment"])
-    assert not any("全省第" in d for d in descriptions(app).values())  # no rank for the province itself
+    assert not any("全省第" in c for c in captions(app))  # no rank for the province itself
     ledger = ledger_frame(app)
     assert "所属开发区" in ledger.columns
     n_signed = raw.execute(f"SELECT count(*) FROM projects WHERE {SIGNED} AND year(signed_date) = 2021").fetchone()[0]

@@ -9,11 +9,12 @@ import pytest
 
 from devzone import db, fmt, queries
 from devzone import quality_view as view
+from etl.demo_sources import PLANTED_DISCREPANCIES
 
 YANHU = "X140802"
 SEED_FILE = "00_种子数据_盐湖高新区2021年.csv"
-PLANTED = {("G141060", 2023, "signed_projects", 1.0), ("G141062", 2022, "signed_investment", 0.3),
-           ("S147015", 2024, "signed_started_projects", -1.0)}
+PLANTED = {(d.zone_id, d.year, d.indicator, d.delta / 10000 if d.indicator == "signed_investment" else d.delta)
+           for d in PLANTED_DISCREPANCIES}
 
 
 @pytest.fixture(scope="module")
@@ -156,13 +157,18 @@ def test_ledger_project_rules_match_the_ledger_view_everywhere(demo, raw):
 
 
 def test_a_planted_discrepancy_shows_in_the_provenance_of_that_value(demo):
-    provenance = queries.zone_year_provenance(demo, "G141060", 2023)
-    origin = view.provenance(provenance, "signed_projects", "大同经开区", 2023, "zh")
+    planted = next(d for d in PLANTED_DISCREPANCIES if d.indicator == "signed_projects")
+    assert (planted.zone_id, planted.delta) == ("G141060", 1)
+    provenance = queries.zone_year_provenance(demo, "G141060", planted.year)
+    origin = view.provenance(provenance, "signed_projects", "大同经开区", planted.year, "zh")
     assert origin.kind == "file"
-    assert origin.check.startswith("⚠ 项目台账汇总为 34个") and "+1个" in origin.check
+    ledger = int(demo.query("SELECT value FROM ledger_indicator_values WHERE zone_id = 'G141060' AND year = ?"
+                            " AND indicator = 'signed_projects'", [planted.year])["value"].iloc[0])
+    assert origin.check.startswith(f"⚠ 项目台账汇总为 {ledger}个") and "+1个" in origin.check
     table = view.provenance_table(provenance, "zh").set_index("指标")
-    assert table.loc["签约项目数", "与台账对照"] == "⚠ 台账 34个，差 +1个"
-    assert table.loc["签约项目数", "来源（文件与行号）"].startswith("01_全省开发区招商引资主要指标.xlsx：2023 第")
+    assert table.loc["签约项目数", "与台账对照"] == f"⚠ 台账 {ledger}个，差 +1个"
+    assert table.loc["签约项目数", "来源（文件与行号）"].startswith(
+        f"01_全省开发区招商引资主要指标.xlsx：{planted.year} 第")
 
 
 def test_a_missing_value_says_so(demo):

@@ -170,3 +170,29 @@ def test_the_contract_views_count_alerts_from_the_ledgers_day_not_the_clock(demo
     assert alert_days == {day}
     target_days = {d for d, in raw.execute("SELECT DISTINCT as_of FROM target_progress").fetchall()}
     assert target_days == {day}
+
+
+def test_ranks_and_completions_computed_from_synthetic_figures_are_flagged(demo):
+    """盐湖高新区 2021 (real) ranked among synthetic zones, and against its synthetic 2021 targets: flagged; a
+    synthetic zone's rank and a synthetic year's completion are not."""
+    flags = demo.query("SELECT zone_id, year, indicator, bool_or(is_synthetic) AS s FROM ("
+                       " SELECT zone_id, year, indicator, is_synthetic FROM indicator_values) GROUP BY ALL")
+    real = flags[~flags["s"].astype(bool)]
+    assert set(real["year"]) == {2021} and set(real["zone_id"]) == {"X140802"}
+    history = queries.zone_indicator_history(demo, "X140802")
+    for row in history.itertuples():
+        assert bool(row.rank_from_synthetic) == (not row.is_synthetic and not pd.isna(row.rank)), row
+    other = queries.zone_indicator_history(demo, "G141004")
+    assert not other["rank_from_synthetic"].any()
+    ranks = queries.projects_zone_ranks(demo, "X140802", 2021, ("signed_projects", "projected_output"))
+    assert dict(zip(ranks["indicator"], ranks["rank_from_synthetic"], strict=True)) == {
+        "signed_projects": True, "projected_output": False}
+    as_of = demo.query("SELECT progress_as_of() AS d")["d"].iloc[0]
+    progress = queries.target_progress(demo, "X140802", 2021, as_of)
+    targets_synthetic = demo.query("SELECT bool_and(is_synthetic) AS s FROM annual_targets WHERE zone_id = 'X140802'"
+                                   " AND year = 2021")["s"].iloc[0]
+    assert targets_synthetic and not progress.empty
+    real_codes = set(real["indicator"])
+    for row in progress.itertuples():
+        assert bool(row.completion_from_synthetic) == (row.indicator in real_codes), row.indicator
+    assert not queries.target_progress(demo, "X140802", 2020, as_of)["completion_from_synthetic"].any()

@@ -89,7 +89,7 @@ def test_seed_zone_2021_cards(demo, raw, catalogue):
     rank, n = raw.execute("SELECT rank, n_ranked FROM provincial_rankings WHERE zone_id = 'X140802' "
                           "AND year = 2021 AND indicator = 'signed_projects'").fetchone()
     assert rank <= 3
-    assert cards["signed_projects"].rank == f"全省第{rank}名/共{n}个"
+    assert cards["signed_projects"].rank == f"全省第{rank}名/共{n}个※"  # a real figure among synthetic ones
     before = raw.execute("SELECT value FROM indicator_values WHERE zone_id = 'X140802' AND year = 2020 "
                          "AND indicator = 'signed_projects'").fetchone()[0]
     assert cards["signed_projects"].delta.text == fmt.yoy(36, before) + fmt.FROM_SYNTHETIC  # 2020 is synthetic
@@ -197,6 +197,18 @@ def test_target_completion_past_and_current_year():
     current = {s.indicator: s for s in scorecard.target_statuses(CATALOGUE, history, targets, 2025, "zh", mid_year)}
     assert current["a"].behind and current["a"].expected == pytest.approx(183 / 365)
     assert current["b"].behind and current["b"].actual is None  # a target without any actual value
+
+
+def test_a_real_actual_against_a_synthetic_target_marks_its_completion():
+    history, _ = frames([(2021, "a", 36, 3, False), (2021, "b", 90, 1, False)])
+    history.loc[history["indicator"] == "a", "is_synthetic"] = False  # a real figure (the seed's 36)
+    targets = pd.DataFrame({"indicator": ["a", "b"], "target": [30.0, 100.0], "is_synthetic": [True, True]})
+    statuses = scorecard.target_statuses(CATALOGUE, history, targets, 2021, "zh", TODAY)
+    assert [s.from_synthetic for s in statuses] == [True, False]  # synthetic against synthetic: unmarked
+    table = scorecard.targets_table(statuses, "zh")
+    assert table["完成率"].tolist() == [fmt.percent(36 / 30) + fmt.FROM_SYNTHETIC, fmt.percent(0.9)]
+    targets["is_synthetic"] = False  # a real target: a real completion
+    assert not any(s.from_synthetic for s in scorecard.target_statuses(CATALOGUE, history, targets, 2021, "zh", TODAY))
 
 
 def test_lower_is_better_target():

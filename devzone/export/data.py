@@ -13,7 +13,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from devzone import db, queries, state
+from devzone import db, fmt, queries, state
 
 Loader = Callable[..., pd.DataFrame]
 
@@ -111,6 +111,10 @@ class ZoneYear:
     def target(self, indicator: str) -> float | None:
         rows = self.targets[self.targets["indicator"] == indicator]
         return None if rows.empty else float(rows.iloc[0]["target"])
+
+    def target_synthetic(self, indicator: str) -> bool:
+        rows = self.targets[self.targets["indicator"] == indicator]
+        return not rows.empty and fmt.synthetic_flag(rows.iloc[0]["is_synthetic"])
 
     def signed_projects(self) -> pd.DataFrame:
         """Projects signed in the report year (not the ones still under negotiation)."""

@@ -177,7 +177,8 @@ def _list(names: Sequence[str], lang: str, limit: int = NAMES_IN_BULLET) -> str:
 def _rank_text(row: pd.Series | None, lang: str) -> str:
     if row is None or fmt.is_missing(row["rank"]):
         return fmt.MISSING
-    return fmt.rank(row["rank"], row["n_ranked"], lang, tied=bool(row["tied"]))
+    return fmt.rank(row["rank"], row["n_ranked"], lang, tied=bool(row["tied"]),
+                    from_synthetic=row.get("rank_from_synthetic"))
 
 
 def ranked_labels(ranks: Iterable[object], names: Sequence[str], lang: str) -> tuple[str, ...]:
@@ -289,13 +290,16 @@ def _targets_slide(zy: ZoneYear, lang: str) -> Slide | None:
     })
     chart = Chart(
         key="targets", kind="bar", title=t("deck.targets", lang), categories=names,
-        series=(Series(t("deck.targets_series", lang), ratios, tuple(fmt.percent(r) for r in ratios)),),
+        series=(Series(t("deck.targets_series", lang), ratios, tuple(
+            fmt.mark_from_synthetic(fmt.percent(r), fmt.change_from_synthetic(row["is_synthetic"], target_flag))
+            for r, (_, _, _, row, target_flag) in zip(ratios, rows, strict=True))),),
         number_format=PERCENT_FORMAT, axis_title=t("deck.targets_axis", lang),
         highlight=tuple(n for n, r in zip(names, ratios, strict=True) if r < 1), table=table,
     )
     bullets = tuple(
-        summary_mod.completion_phrase(ind.name(lang), value, goal, ind.unit, lang)
-        for ind, value, goal, _, _ in rows
+        summary_mod.completion_phrase(ind.name(lang), value, goal, ind.unit, lang,
+                                      from_synthetic=fmt.change_from_synthetic(row["is_synthetic"], target_flag))
+        for ind, value, goal, row, target_flag in rows
     )
     return Slide(
         key="targets", title=t("deck.targets", lang), charts=(chart,), bullets=bullets, notes="\n".join(bullets),

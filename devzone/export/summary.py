@@ -73,11 +73,14 @@ def rank_phrase(rank: object, tied: bool, lang: str) -> str:
     return t("summary.rank_tied" if tied else "summary.rank", lang, rank=int(rank))  # type: ignore[call-overload]
 
 
-def completion_phrase(name: str, value: float, target: float, unit: str, lang: str) -> str:
-    """Target completion: 超额完成 only above 100%, 完成 at exactly 100%, 完成…的x% below."""
+def completion_phrase(name: str, value: float, target: float, unit: str, lang: str, *,
+                      from_synthetic: object = False) -> str:
+    """Target completion: 超额完成 only above 100%, 完成 at exactly 100%, 完成…的x% below; the % carries ※ when a
+    real figure is set against a synthetic target (`from_synthetic`)."""
     ratio = value / target
     key = "summary.target_exceeded" if ratio > 1 else "summary.target_met" if ratio == 1 else "summary.target_short"
-    return t(key, lang, name=name, target=fmt.indicator_value(target, unit, lang), pct=fmt.percent(ratio))
+    return t(key, lang, name=name, target=fmt.indicator_value(target, unit, lang),
+             pct=fmt.mark_from_synthetic(fmt.percent(ratio), from_synthetic))
 
 
 def mid_sentence(name: str, lang: str) -> str:
@@ -139,14 +142,16 @@ def _clause(zy: report_data.ZoneYear, code: str, lang: str, *, full: bool) -> Cl
         parts.append(fmt.mark_change(moved.text, row["is_synthetic"],
                                      None if previous_row is None else previous_row["is_synthetic"]))
     if full:
-        ranked = rank_phrase(row["rank"], bool(row["tied"]), lang)
+        ranked = fmt.mark_from_synthetic(rank_phrase(row["rank"], bool(row["tied"]), lang),
+                                         row.get("rank_from_synthetic"))
         if ranked:
             parts.append(ranked)
     synthetic = bool(row["is_synthetic"]) or (moved.direction != "none" and bool(previous_row["is_synthetic"]))
     return Clause(code, t("summary.clause_sep", lang).join(parts), moved, synthetic,
                   real=fmt.is_real(row["is_synthetic"], mixed=zy.mixed),
-                  from_synthetic=moved.direction != "none" and fmt.change_from_synthetic(
+                  from_synthetic=(moved.direction != "none" and fmt.change_from_synthetic(
                       row["is_synthetic"], previous_row["is_synthetic"]))
+                  or (full and bool(row.get("rank_from_synthetic"))))
 
 
 def _listed_names(zy: report_data.ZoneYear, code: str) -> list[str]:
@@ -172,7 +177,10 @@ def _target_sentence(zy: report_data.ZoneYear, lang: str) -> tuple[str | None, b
         if value is None or indicator is None or fmt.is_missing(row.target) or float(row.target) <= 0:
             continue
         name = mid_sentence(indicator.name(lang), lang)
-        phrases.append(completion_phrase(name, value, float(row.target), indicator.unit, lang))
+        value_row = zy.value_row(indicator.code)
+        phrases.append(completion_phrase(name, value, float(row.target), indicator.unit, lang,
+                                         from_synthetic=fmt.change_from_synthetic(value_row["is_synthetic"],
+                                                                                  row.is_synthetic)))
         synthetic = synthetic or bool(row.is_synthetic) or bool(zy.value_row(indicator.code)["is_synthetic"])
     if not phrases:
         return None, False

@@ -216,6 +216,11 @@ def zone_tables(zy, lang: str) -> tuple[list[tuple[str, pd.DataFrame]], dict[str
             t("xlsx.yoy_from_synthetic", lang): None if row is None or previous is None else (
                 yes if fmt.synthetic_flag(row["is_synthetic"]) or fmt.synthetic_flag(previous["is_synthetic"])
                 else no),
+            # a rank / completion of a real figure computed against synthetic ones (other zones', the target) is ※
+            t("xlsx.rank_from_synthetic", lang): None if row is None or fmt.is_missing(row["rank"]) else (
+                yes if row.get("rank_from_synthetic") else no),
+            t("xlsx.completion_from_synthetic", lang): None if row is None or not target else (
+                yes if fmt.change_from_synthetic(row["is_synthetic"], zy.target_synthetic(code)) else no),
         })
     indicator_table = pd.DataFrame(indicator_rows)
     yoy_header = t("deck.col.yoy", lang)

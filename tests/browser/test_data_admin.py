@@ -27,7 +27,7 @@ except ImportError:
 ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 EXPECT_TIMEOUT_MS = 20_000
 ADMIN, PASSWORD = "管理员甲", "admin-password-1"
-ZONE_ID, ZONE, YEAR = "X140802", "盐湖高新区", 2022
+ZONE_ID, ZONE, YEAR = "X140802", "盐湖高新区", 2020  # a synthetic year of the demo
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -126,7 +126,7 @@ def test_an_invalid_file_shows_where_the_errors_are(page: Page, admin_server, tm
     base_url, db_path, _ = admin_server
     before = db_path.stat().st_mtime_ns, db_path.stat().st_size
     bad = tmp_path / "有错误的表.csv"
-    bad.write_text("开发区,年份,指标,数值,单位\n盐湖高新区,2022,签约项目数,很多,个\n火星开发区,2022,签约项目数,3,个\n",
+    bad.write_text("开发区,年份,指标,数值,单位\n盐湖高新区,2020,签约项目数,很多,个\n火星开发区,2020,签约项目数,3,个\n",
                    encoding="utf-8")
     main = upload_and_check(page, base_url, bad, "检查未通过")
     rows = grid_rows(page, main.get_by_test_id("stDataFrame").filter(has_text="问题"))

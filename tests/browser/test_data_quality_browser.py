@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 
 from devzone import fmt
+from etl.demo_sources import PLANTED_DISCREPANCIES
 from tests.conftest import in_ci
 
 try:
@@ -203,11 +204,18 @@ def test_a_broken_link_still_opens_the_data_page(browser_page: Page, app_server:
     expect_url_params(page, {"zone": "盐湖高新区", "year": str(facts["last"]), "lang": "zh"})
 
 
-def test_data_page_at_1280_by_720(browser_page: Page, app_server: str):
+def test_data_page_at_1280_by_720(browser_page: Page, app_server: str, demo_db):
     """The laptop size of a meeting room: screenshot for review, nothing cut off at the top."""
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 720})
-    open_app(page, f"{app_server}{PAGE_PATH}?zone={quote('大同经开区')}&year=2023")
+    planted = next(d for d in PLANTED_DISCREPANCIES if d.indicator == "signed_projects")
+    open_app(page, f"{app_server}{PAGE_PATH}?zone={quote('大同经开区')}&year={planted.year}")
     assert page.locator(ERROR_BOX).count() == 0
     expect(metric(page, "开发区")).to_be_in_viewport()
-    expect(page.get_by_test_id("stMain")).to_contain_text("⚠ 项目台账汇总为 34个")
+    import duckdb
+
+    con = duckdb.connect(str(demo_db), read_only=True)
+    ledger, = con.execute("SELECT value FROM ledger_indicator_values WHERE zone_id = ? AND year = ?"
+                          " AND indicator = 'signed_projects'", [planted.zone_id, planted.year]).fetchone()
+    con.close()
+    expect(page.get_by_test_id("stMain")).to_contain_text(f"⚠ 项目台账汇总为 {ledger:g}个")

@@ -4,6 +4,7 @@ import datetime as dt
 import duckdb
 import pytest
 
+from etl.demo_sources import DISPATCH_DAYS
 from etl.errors import InputRejected
 from etl.paths import CATALOGUE_DIR
 from etl.publish import load_files
@@ -206,7 +207,7 @@ def demo(demo_db):
 
 
 def test_demo_has_red_yellow_and_green_today(demo):
-    day = D(2026, 11, 26)
+    day = demo.execute("SELECT progress_as_of()").fetchone()[0]  # the last dispatch ledger's day
     everywhere = dict(demo.execute("SELECT level, count(*) FROM project_alerts_at(?) GROUP BY level", [day]).fetchall())
     yanhu = dict(demo.execute("SELECT level, count(*) FROM project_alerts_at(?) WHERE zone_id = 'X140802'"
                               " GROUP BY level", [day]).fetchall())
@@ -217,13 +218,17 @@ def test_demo_has_red_yellow_and_green_today(demo):
 def test_demo_weekly_ledgers_are_versions_of_the_same_projects(demo):
     loads = demo.execute("SELECT load_id, count(*) FROM project_history GROUP BY load_id ORDER BY load_id").fetchall()
     assert len(loads) == 3 and loads[0][1] > loads[1][1] > loads[2][1] > 0
+    first, last = DISPATCH_DAYS
     changed = demo.execute(
-        """SELECT count(*) FROM project_state_at(DATE '2026-11-26') a JOIN project_state_at(DATE '2026-11-19') b
-           USING (project_id) WHERE a.status IS DISTINCT FROM b.status""").fetchone()[0]
-    assert changed >= 10  # completions and terminations reported at the 2026-11-21 dispatch meeting
-    # the weekly ledgers change no statistic: no signing or start after the annual ledger
-    assert demo.execute("SELECT max(signed_date), max(started_date) FROM projects").fetchone() <= (
-        D(2025, 12, 31), D(2025, 12, 31))
+        """SELECT count(*) FROM project_state_at(?) a JOIN project_state_at(?) b
+           USING (project_id) WHERE a.status IS DISTINCT FROM b.status""", [last, first]).fetchone()[0]
+    assert changed >= 10  # starts, completions and terminations reported at the last dispatch meeting
+    # nothing is dated after the last dispatch day; the weekly ledgers date nothing in the reported years
+    assert max(demo.execute("SELECT max(signed_date), max(started_date), max(production_date) FROM projects"
+                            ).fetchone()) <= last
+    assert demo.execute("SELECT min(signed_date) FROM projects WHERE project_id NOT IN (SELECT project_id"
+                        " FROM project_history WHERE load_id = (SELECT min(load_id) FROM project_history))"
+                        ).fetchone()[0].year == last.year
 
 
 def test_assessment_weights_travel_with_the_snapshot(tmp_path, db, monkeypatch):

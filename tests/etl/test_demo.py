@@ -4,6 +4,8 @@ import datetime as dt
 import duckdb
 import pytest
 
+from etl.demo_sources import DATA_AS_OF, YEARS
+
 
 @pytest.fixture(scope="module")
 def con(demo_db):
@@ -53,10 +55,10 @@ def test_incubator_is_netease(con):
 def test_coverage_of_the_demo(con):
     assert con.execute("SELECT count(*) FROM zones").fetchone()[0] == 28
     years = [r[0] for r in con.execute("SELECT DISTINCT year FROM indicator_values ORDER BY 1").fetchall()]
-    assert years == list(range(2019, 2026))
+    assert years == list(YEARS) and years[-1] == 2021  # the seed article's year ends the statistics
     filled, expected = con.execute(
-        "SELECT count(*), (SELECT count(*) FROM zones) * 7 * (SELECT count(*) FROM indicators) FROM indicator_values"
-    ).fetchone()
+        "SELECT count(*), (SELECT count(*) FROM zones) * ? * (SELECT count(*) FROM indicators) FROM indicator_values",
+        [len(YEARS)]).fetchone()
     assert 0.97 * expected <= filled < expected  # every indicator for every zone-year, with a few realistic gaps
     projects, chains, origins = con.execute(
         "SELECT count(*), count(DISTINCT chain), count(DISTINCT left(investor_origin, 2)) FROM projects").fetchone()
@@ -73,3 +75,15 @@ def test_everything_but_the_seed_is_flagged_synthetic(con):
 
 def test_reported_vs_ledger_discrepancies_are_visible(con):
     assert con.execute("SELECT count(*) FROM ledger_discrepancies").fetchone()[0] >= 1
+
+
+def test_the_ledger_runs_into_2022_and_the_views_count_from_its_day(con):
+    """Project records run past the last statistics year, up to the last dispatch ledger's 截至 day; that
+    part-year makes no year figure, and the progress views count from that day."""
+    assert con.execute("SELECT ledger_as_of(), progress_as_of()").fetchone() == (DATA_AS_OF, DATA_AS_OF)
+    signed_2022 = con.execute("SELECT count(*) FROM projects WHERE year(signed_date) = ?",
+                              [DATA_AS_OF.year]).fetchone()[0]
+    assert signed_2022 > 0
+    assert con.execute("SELECT count(*) FROM indicator_values WHERE year > ?", [YEARS[-1]]).fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM target_progress WHERE year = ? AND actual > 0",
+                       [DATA_AS_OF.year]).fetchone()[0] > 0

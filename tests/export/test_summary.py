@@ -10,6 +10,7 @@ import pytest
 from devzone import fmt
 from devzone.export import summary
 from devzone.export.summary import change
+from etl.demo_sources import TERMINATED_HEADLINE_YEARS
 from tests.export.conftest import SEED_YEAR, SEED_ZONE
 
 UP_WORDS = ("增长", "增加", "up ")
@@ -115,7 +116,8 @@ def test_paragraph_reads_the_database_in_devzone_db(demo_db, seed):
 def test_synthetic_numbers_are_flagged(seed):
     result = summary.build(seed, "zh")
     assert result.synthetic  # 2020 comparison values and projects are synthetic in the demo
-    assert result.text.endswith("其余为模拟数据，仅供演示；※表示同比由模拟的上年数值算出，不是真实变化。）")
+    assert result.text.endswith("其余为模拟数据，仅供演示；※表示同比由模拟的上年数值算出，不是真实变化；"
+                                "名次、完成率标※的，是真实数值与其他开发区的模拟数值或模拟的目标相比得出。）")
 
 
 # ---------------------------------------------------------------- wording follows the numbers
@@ -164,6 +166,20 @@ def test_no_comparison_without_last_year(seed):
     assert not any(w in text for w in UP_WORDS + DOWN_WORDS + FLAT_WORDS)
 
 
+def test_a_real_rank_among_synthetic_figures_and_a_completion_against_a_real_target(seed):
+    """盐湖高新区 2021 is real and every other zone synthetic: its rank carries ※ (not a fact); its completion
+    against a real target does not, against a synthetic one it does (issue #13)."""
+    row = seed.value_row("signed_projects")
+    assert row["rank_from_synthetic"] and not row["is_synthetic"]
+    text = clause(summary.build(seed, "zh"), "signed_projects")
+    assert f"居全省第{int(row['rank'])}位※" in text
+    real_target = pd.DataFrame([{"indicator": "signed_projects", "target": 30.0, "unit": "个", "is_synthetic": False}])
+    plain = summary.build(dataclasses.replace(seed, targets=real_target), "zh").text
+    assert "完成率120.0%）" in plain and "120.0%※" not in plain
+    ranked_only = with_history(seed, {("signed_projects", SEED_YEAR): {"rank_from_synthetic": False}})
+    assert f"居全省第{int(row['rank'])}位※" not in clause(summary.build(ranked_only, "zh"), "signed_projects")
+
+
 def test_ties_say_bingli(seed):
     tied = with_history(seed, {("signed_projects", SEED_YEAR): {"rank": 2, "tied": True}})
     assert "并列全省第2位" in clause(summary.build(tied, "zh"), "signed_projects")
@@ -172,9 +188,9 @@ def test_ties_say_bingli(seed):
 
 @pytest.mark.parametrize(
     ("target", "zh", "absent"),
-    [(30.0, "签约项目数超额完成年度目标（目标30个，完成率120.0%）", "完成年度目标的"),
+    [(30.0, "签约项目数超额完成年度目标（目标30个，完成率120.0%※）", "完成年度目标的"),  # real 36 vs synthetic target
      (36.0, "签约项目数完成年度目标（目标36个）", "超额"),
-     (40.0, "签约项目数完成年度目标的90.0%（目标40个）", "超额完成年度目标（目标40")],
+     (40.0, "签约项目数完成年度目标的90.0%※（目标40个）", "超额完成年度目标（目标40")],
 )
 def test_target_wording_follows_completion(seed, target, zh, absent):
     targets = pd.DataFrame([{"indicator": "signed_projects", "target": target, "unit": "个", "is_synthetic": True}])
@@ -212,9 +228,9 @@ def test_every_change_mentioned_in_the_demo_follows_its_numbers(load, sql):
 
 # ---------------------------------------------------------------- terminated projects never headline (issue #13)
 
-@pytest.mark.parametrize("year", [2023, 2025])
+@pytest.mark.parametrize("year", TERMINATED_HEADLINE_YEARS)
 def test_a_terminated_project_never_headlines_the_summary_or_the_deck(load, sql, year):
-    """In 2023 and 2025 the zone's largest signing was later 终止: it is not "总投资最大的重点项目"."""
+    """In these years the zone's largest signing was later 终止: it is not "总投资最大的重点项目"."""
     from devzone.export import data as report_data
     from devzone.export import story
 
@@ -246,7 +262,7 @@ def test_projects_in_talks_are_not_attributed_to_a_past_year(load, sql):
     stated, = sql("SELECT max(updated_date) FROM project_versions")[0]
     assert talks > 0
     phrase = f"{talks}个项目仍在洽谈"
-    past = story.attention_points(report_data.gather(load, SEED_ZONE, SEED_YEAR), "zh")[0]
+    past = story.attention_points(report_data.gather(load, SEED_ZONE, latest - 1), "zh")[0]
     assert not any(phrase in b for b in past), past
     current = story.attention_points(report_data.gather(load, SEED_ZONE, latest), "zh")[0]
     said = [b for b in current if phrase in b]
