@@ -134,22 +134,27 @@ def traced_chromium(folder: Path, chromium: str, log: Path) -> Path:
     """A launcher (for BROWSER_PATH) that runs `chromium` under strace, logging every connect and send."""
     folder.mkdir(parents=True, exist_ok=True)
     launcher = folder / "chromium-traced"
-    launcher.write_text("#!/bin/sh\nexec strace -f -qq --seccomp-bpf -e trace=socket,connect,sendto,sendmsg "
+    launcher.write_text("#!/bin/sh\nexec strace -f -yy -qq --seccomp-bpf -e trace=socket,connect,sendto,sendmsg "
                         f"-e signal=none -o '{log}' '{chromium}' \"$@\"\n", encoding="utf-8")
     launcher.chmod(0o755)
     return launcher
 
 
 _SOCKET = re.compile(r"^\d+ +socket\((AF_\w+), (SOCK_\w+).*\) = (\d+)")
-_CALL = re.compile(r"^\d+ +(connect|sendto|sendmsg)\((\d+), .*?(?:sin6?_port=htons\((\d+)\)).*?"
+_CALL = re.compile(r"^\d+ +(connect|sendto|sendmsg)\((\d+)(?:<[^>]*>)?, .*?(?:sin6?_port=htons\((\d+)\)).*?"
                    r"(?:inet_addr\(\"([^\"]+)\"\)|inet_pton\(AF_INET6, \"([^\"]+)\")")
+
+
+_NAMED_SEND = re.compile(r"^\d+ +(?:sendto|sendmsg|sendmmsg)\(\d+<((?:UDP|TCP)(?:v6)?):\[[^\]]*?(?:\[[^\]]*\][^\]]*?)?->(.+?)\]>")
 
 
 def traffic_in_strace(log: Path) -> list[str]:
     """`proto host:port` for every TCP connect and every UDP packet (DNS included) to a non-loopback address.
 
     A UDP connect() alone sends nothing (Chromium uses one to ask the kernel for a route), so it only counts
-    when it is to port 53 or followed by a send on the same socket."""
+    when it is to port 53 or followed by a send on the same socket. strace -yy names each descriptor's socket
+    (`sendmsg(30<UDPv6:[[::1]:5->[2001:db8::1]:443]>, …)`), so a send is judged by its own socket: descriptor
+    numbers are per process, and the Mojo pipes of Chromium's other processes reuse them."""
     kinds: dict[str, str] = {}
     udp_peer: dict[str, str] = {}
     found: list[str] = []
@@ -165,6 +170,11 @@ def traffic_in_strace(log: Path) -> list[str]:
         if fd is not None:
             kinds[fd] = kind
             udp_peer.pop(fd, None)  # a new socket on a reused descriptor
+            continue
+        if named := _NAMED_SEND.match(line):
+            host, port = named[2].rsplit(":", 1)
+            if named[1].startswith("UDP") and not is_local(host.strip("[]")):
+                found.append(f"udp {host.strip('[]')}:{port}")
             continue
         match = _CALL.match(line)
         if not match:
