@@ -277,8 +277,8 @@ def _stream_grid(source, width: int, merged: list[tuple[int, int, int, int]]):
                 values[index] = rows[top - first][left - 1]
             for r in range(max(top, first) - first, min(bottom, first + len(rows) - 1) - first + 1):
                 rows[r][left - 1:right] = [values[index]] * (right - left + 1)
-        if not head:
-            head.extend(_clean(row) for row in rows[:HEAD_ROWS])
+        if len(head) < HEAD_ROWS:
+            head.extend(_clean(row) for row in rows[:HEAD_ROWS - len(head)])
         builder.add(rows)
         rows.clear()
 
