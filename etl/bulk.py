@@ -155,7 +155,7 @@ class Grid:
         return name
 
 
-BATCH_ROWS = 32_768  # rows turned into Arrow columns at a time (a batch's Python cells are freed before the next)
+BATCH_ROWS = 8_192  # rows turned into Arrow columns at a time (a batch's Python cells are freed before the next)
 _TEXT_KINDS = frozenset({str, type(None)})
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import struct
 import tomllib
 import unicodedata
 import zipfile
@@ -94,9 +95,28 @@ def _member(archive: zipfile.ZipFile, member: str) -> bytes:
 
 
 def read_ole2(data: bytes, name: str, digest: str, suffix: str) -> ReadResult:
-    if _ENCRYPTED_PACKAGE in data:
+    if _ENCRYPTED_PACKAGE in data or _biff_encrypted(data):
         return _fail(name, PASSWORD)
     return _read_calamine(data, name, digest, suffix, ods_hidden=_biff_hidden(data))
+
+
+def _biff_encrypted(data: bytes) -> bool:
+    """An .xls/.et with an opening password: its workbook stream's BOF is followed by a FILEPASS record (BIFF5/8).
+    (calamine reports it only when told the format, not when it finds the format out itself.)"""
+    from xlrd import compdoc
+
+    try:
+        doc = compdoc.CompDoc(data, logfile=io.StringIO())
+        for stream in ("Workbook", "Book"):
+            mem, base, size = doc.locate_named_stream(stream)
+            if mem is not None and size >= 8:
+                kind, length = struct.unpack_from("<HH", mem, base)
+                after = base + 4 + length
+                return kind in (0x0809, 0x0409, 0x0209, 0x0009) and after + 2 <= base + size \
+                    and struct.unpack_from("<H", mem, after)[0] == 0x002F
+    except Exception:  # noqa: BLE001 (xlrd raises assorted errors on a damaged file: calamine decides)
+        return False
+    return False
 
 
 def _biff_hidden(data: bytes) -> dict[str, tuple[set[int], set[int]]]:
@@ -248,10 +268,23 @@ def _load_sheet(workbook, name: str, sheet: str, digest: str, limit: xlsx_parts.
         gridded = None
     else:
         grid, head, any_value = _stream_grid(source, width, merged)
+        del source  # calamine's copy of the sheet: give its memory back before the sheet is read any further
+        _release_freed_memory()
         raw = RawSheet(name, sheet, None, digest, grid=grid, head=head)
         gridded = height, width, not any_value
     raw.merged_ranges = merged
     return raw, gridded
+
+
+def _release_freed_memory() -> None:
+    """Hand the C heap's free pages back to the system (glibc): calamine frees a big sheet as millions of small
+    blocks, which glibc keeps for a reuse that DuckDB and Arrow, with their own allocators, never make."""
+    import contextlib
+    import ctypes
+    import ctypes.util
+
+    with contextlib.suppress(OSError, AttributeError):  # (not glibc: nothing to do)
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
 
 
 def _stream_grid(source, width: int, merged: list[tuple[int, int, int, int]]):
