@@ -4,6 +4,7 @@ then joined back. Errors carry the same messages and cells as the row-by-row rul
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import time
@@ -74,31 +75,10 @@ class Grid:
 
     @classmethod
     def from_rows(cls, rows: Sequence[Sequence[Any]]) -> Grid:
-        width = max((len(r) for r in rows), default=0) or 1
-        exotic: list[Any] = []
-        tags: dict[tuple[type, Any], str] = {}
-
-        def encode(value: Any) -> str | None:
-            if value is None or isinstance(value, str):
-                return value
-            key = (type(value), value)
-            tag = tags.get(key)
-            if tag is None:
-                tag = tags[key] = f"{_EXOTIC}{len(exotic)}"
-                exotic.append(value)
-            return tag
-
-        import pyarrow as pa
-
-        # Arrow builds the columns in C; binding millions of Python strings as list parameters took seconds
-        table = pa.table({"row_number": pa.array(range(1, len(rows) + 1), pa.int64()),
-                          **{f"c{j + 1}": pa.array([encode(r[j]) if j < len(r) else None for r in rows], pa.string())
-                             for j in range(width)}})
-        con = _connect()
-        con.register("grid_arrow", table)
-        _sql(con, "CREATE TEMP TABLE grid AS SELECT * FROM grid_arrow")
-        con.unregister("grid_arrow")
-        return cls(con, width, exotic)
+        builder = GridBuilder(max((len(r) for r in rows), default=0) or 1)
+        for start in range(0, max(len(rows), 1), BATCH_ROWS):
+            builder.add(rows[start:start + BATCH_ROWS])
+        return builder.finish()
 
     @classmethod
     def from_csv(cls, path: Path, delimiter: str, head: list[list[str]]) -> Grid | None:
@@ -145,12 +125,110 @@ class Grid:
         results = [fn(self.decode(k)) for k in keys]
         return self.table_of(keys, results, columns), dict(zip(keys, results, strict=True))
 
+    def numbers(self) -> str | None:
+        """The name of a table (k, number) of the tags of exotic values that are numbers (ints and floats, not
+        booleans), with the number parse_number reads each as; None when there are none. Built once."""
+        if not hasattr(self, "_numbers"):
+            import math
+
+            keys, values = [], []
+            for index, value in enumerate(self.exotic):
+                if type(value) in (int, float) and math.isfinite(value):
+                    keys.append(f"{_EXOTIC}{index}")
+                    values.append(float(value))
+            self._numbers = None
+            if keys:
+                import pyarrow as pa
+
+                self._numbers = self.name("numbers")
+                self.con.register("numbers_arrow", pa.table({"k": pa.array(keys, pa.string()),
+                                                             "number": pa.array(values, pa.float64())}))
+                _sql(self.con, f"CREATE TEMP TABLE {self._numbers} AS SELECT * FROM numbers_arrow")
+                self.con.unregister("numbers_arrow")
+        return self._numbers
+
     def table_of(self, keys: list[Any], results: list[tuple], columns: dict[str, str], key_type: str = "VARCHAR") -> str:
         name = self.name("m")
         select = [f"unnest(?::{key_type}[]) AS k"] + [f"unnest(?::{t}[]) AS {c}" for c, t in columns.items()]
         values = [list(column) for column in zip(*results, strict=True)] if results else [[] for _ in columns]
         _sql(self.con, f"CREATE TEMP TABLE {name} AS SELECT {', '.join(select)}", [keys, *values])
         return name
+
+
+BATCH_ROWS = 8_192  # rows turned into Arrow columns at a time (a batch's Python cells are freed before the next)
+_TEXT_KINDS = frozenset({str, type(None)})
+
+
+class GridBuilder:
+    """A Grid made a batch of rows at a time, each column of a batch one Arrow array (built in C, then appended to
+    the DuckDB table), so no whole-sheet copy of the cells is held twice. Text stays text and None NULL; every other
+    value (number, date, boolean) becomes a tag, one per distinct (type, value), for grid.exotic.
+
+    clean: the values are python-calamine's, made what openpyxl gave as they are encoded: '' → None, 36.0 → 36,
+    a date → datetime at midnight (etl.workbooks._clean, cell for cell)."""
+
+    def __init__(self, width: int, clean: bool = False):
+        self.width = width
+        self.clean = clean
+        self.exotic: list[Any] = []
+        self._tags: dict[tuple[type, Any], str] = {}
+        self.con = _connect()
+        self.rows = 0
+        self.any_value = False  # some cell holds something (not None; with clean, not '')
+
+    def add(self, rows: Sequence[Sequence[Any]]) -> None:
+        import itertools
+
+        import pyarrow as pa
+
+        count, width = len(rows), self.width
+        if all(len(r) == width for r in rows):  # calamine's rows are all as wide as the sheet
+            columns = [[r[j] for r in rows] for j in range(width)] if count else []
+        else:
+            columns = list(itertools.zip_longest(*rows))
+        arrays = [self._encode(values) for values in columns[:width]]
+        arrays += [pa.nulls(count, pa.string())] * (width - len(arrays))
+        self.any_value = self.any_value or any(a.null_count < count for a in arrays)
+        table = pa.table([pa.array(range(self.rows + 1, self.rows + count + 1), pa.int64()), *arrays],
+                         names=["row_number", *(f"c{j + 1}" for j in range(width))])
+        del columns, arrays
+        # Arrow builds the columns in C; binding millions of Python strings as list parameters took seconds
+        self.con.register("grid_arrow", table)
+        _sql(self.con, "INSERT INTO grid SELECT * FROM grid_arrow" if self.rows else
+             "CREATE TEMP TABLE grid AS SELECT * FROM grid_arrow")
+        self.con.unregister("grid_arrow")
+        self.rows += count
+
+    def finish(self) -> Grid:
+        if not self.rows:
+            self.add([])
+        return Grid(self.con, self.width, self.exotic)
+
+    def _encode(self, values: Sequence[Any]):
+        import pyarrow as pa
+
+        kinds = set(map(type, values))
+        if kinds <= _TEXT_KINDS:  # the usual column: no Python loop at all
+            return pa.array([v or None for v in values] if self.clean and str in kinds else values, pa.string())
+        # each distinct value of each other kind is tagged once (by value within its kind: 1, 1.0 and True differ)
+        tags = {kind: {v: self._tag(v) for v in dict.fromkeys(v for v in values if type(v) is kind)}
+                for kind in kinds - _TEXT_KINDS}
+        clean = self.clean
+        return pa.array([(v or None if clean else v) if type(v) is str else None if v is None else tags[type(v)][v]
+                         for v in values], pa.string())
+
+    def _tag(self, value: Any) -> str:
+        kind = type(value)
+        if self.clean:
+            if kind is float and value.is_integer():
+                value, kind = int(value), int
+            elif kind is dt.date:
+                value, kind = dt.datetime(value.year, value.month, value.day), dt.datetime
+        tag = self._tags.get((kind, value))
+        if tag is None:
+            tag = self._tags[kind, value] = f"{_EXOTIC}{len(self.exotic)}"
+            self.exotic.append(value)
+        return tag
 
 
 class Body:

@@ -477,7 +477,8 @@ def _check_merged_figures(table: Table, errors: ErrorCollector) -> None:
             continue
         if not figures & set(range(left, right + 1)):
             continue
-        value = table.raw.cells[top - 1][left - 1] if left <= len(table.raw.cells[top - 1]) else None
+        line = table.raw.row(top)
+        value = line[left - 1] if left <= len(line) else None
         number, problem = parse_number(value)
         if number is not None and problem in (None, "percent"):
             span = f"{column_letter(left)}{top}:{column_letter(right)}{bottom}"
@@ -534,7 +535,7 @@ def _account_columns(table: Table, read: HeaderRead) -> None:
 
 
 def _any_content(raw: RawSheet) -> bool:
-    if raw.bulk_source is not None:
+    if raw.in_grid:
         return raw.grid().any_content()
     return any(cell_text(v) for row in raw.cells for v in row)
 

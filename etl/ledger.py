@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from etl import bulk, catalogue
+from etl import catalogue
 from etl.account import SheetAccount
 from etl.bulk import FAST_NUMBER, WHITESPACE, Grid, _sql, canonical_sql
 from etl.catalogue import normalise_label
@@ -113,10 +113,11 @@ def extract_projects(table: Table, errors: ErrorCollector, zones) -> pd.DataFram
         if header is None:
             selects.append(f"NULL::DOUBLE AS {key}")
             continue
-        value, needs_python = _money(grid, view, key, header, unit_of, table.units_line, errors, refused, joins)
+        value, needs_python, number = _money(grid, view, key, header, unit_of, table.units_line, errors, refused,
+                                             joins)
         selects.append(f"{value} AS {key}")
         if needs_python:
-            selects.append(f"{needs_python} AS redo_{key}, m_num_{key}.number AS number_{key}")
+            selects.append(f"{needs_python} AS redo_{key}, {number} AS number_{key}")
             redo.append(key)
 
     dates = {}
@@ -203,20 +204,29 @@ def _factor(header, unit_of: str, units_line: list[str]) -> float:
 
 
 def _money(grid: Grid, view: str, key: str, header, unit_of: str, units_line: list[str], errors: ErrorCollector,
-           refused: list[str], joins: list[str]) -> tuple[str, str | None]:
-    """(value SQL, needs-Python SQL or None) for one money column; refused cells are reported and noted."""
+           refused: list[str], joins: list[str]) -> tuple[str, str | None, str]:
+    """(value SQL, needs-Python SQL or None, number SQL) for one money column; refused cells are reported and
+    noted. Text that reads as a plain number and the workbook's own numbers are read in SQL, the rest by
+    parse_number once per distinct value."""
     from etl import normalise as n
 
     con, col = grid.con, grid.col(header.column)
     cell = f"coalesce(b.{col}, '')"
     fast = f"(length({cell}) <= 40 AND regexp_full_match({cell}, '{FAST_NUMBER}'))"
-    odd = f"CASE WHEN {cell} <> '' AND NOT {fast} THEN {cell} END"
-    m_num, numbers = grid.map_distinct(f"{view} b", odd, n.parse_number, {"number": "DOUBLE", "problem": "VARCHAR"})
+    stored, known, numbers_join, stored_number = grid.numbers(), "false", "", ""
+    if stored is not None:
+        known = f"(xn_{key}.number IS NOT NULL)"
+        numbers_join = f" LEFT JOIN {stored} xn_{key} ON xn_{key}.k = b.{col}"
+        stored_number = f" WHEN {known} THEN xn_{key}.number"
+        joins.append(numbers_join)
+    odd = f"CASE WHEN {cell} <> '' AND NOT {fast} AND NOT {known} THEN {cell} END"
+    m_num, numbers = grid.map_distinct(f"{view} b{numbers_join}", odd, n.parse_number,
+                                       {"number": "DOUBLE", "problem": "VARCHAR"})
     alias = f"m_num_{key}"
     joins.append(f"LEFT JOIN {m_num} {alias} ON {alias}.k = {cell}")
     number = f"(CASE WHEN {cell} = '' THEN NULL WHEN {fast} THEN CAST(replace(trim({cell}), ',', '') AS DOUBLE)" \
-             f" ELSE {alias}.number END)"
-    problem = f"(CASE WHEN {cell} = '' OR {fast} THEN NULL ELSE {alias}.problem END)"
+             f"{stored_number} ELSE {alias}.number END)"
+    problem = f"(CASE WHEN {cell} = '' OR {fast} OR {known} THEN NULL ELSE {alias}.problem END)"
     failing = [k for k, (_number, message) in numbers.items() if message]
     if failing:
         for row_number, text in _sql(con, f"SELECT row_number, {cell} FROM {view} b WHERE {cell}"
@@ -225,16 +235,16 @@ def _money(grid: Grid, view: str, key: str, header, unit_of: str, units_line: li
             errors.add(message, row=row_number, column=header.column)
     factor, unit_problem = n.resolve_unit(unit_of, header.unit, units_line)
     if unit_problem:  # the unit is the column's: every cell that read as a number (or as missing) is refused
-        for (row_number,) in _sql(con, f"SELECT row_number FROM {view} b LEFT JOIN {m_num} {alias}"
+        for (row_number,) in _sql(con, f"SELECT row_number FROM {view} b{numbers_join} LEFT JOIN {m_num} {alias}"
                                        f" ON {alias}.k = {cell} WHERE {problem} IS NULL").fetchall():
             errors.add(unit_problem, row=row_number, column=header.column)
         refused.append("TRUE")
-        return "NULL::DOUBLE", None
+        return "NULL::DOUBLE", None, number
     refused.append(f"{problem} IS NOT NULL")
     if factor == 1:
-        return number, None
+        return number, None, number
     value, needs_python = canonical_sql(number, f"{float(factor)!r}::DOUBLE")
-    return value, f"coalesce({needs_python}, false)"
+    return value, f"coalesce({needs_python}, false)", number
 
 
 class _Texts:
@@ -245,9 +255,11 @@ class _Texts:
         self.grid = grid
         self.columns = sorted({c for c in columns if c and c <= grid.width})
         self.table = None
-        if grid.exotic:
-            keys = [f"{bulk._EXOTIC}{i}" for i in range(len(grid.exotic))]
-            self.table = grid.table_of(keys, [(cell_text(v),) for v in grid.exotic], {"text": "VARCHAR"})
+        if grid.exotic and self.columns:  # only the values that these columns hold (numbers in 项目编号 …)
+            held = " UNION ".join(f"SELECT c{j} AS k FROM grid WHERE starts_with(c{j}, chr(0))" for j in self.columns)
+            keys = [k for (k,) in _sql(grid.con, held).fetchall()]
+            if keys:
+                self.table = grid.table_of(keys, [(cell_text(grid.decode(k)),) for k in keys], {"text": "VARCHAR"})
 
     def of(self, alias: str, column: int | None) -> str:
         if column is None:

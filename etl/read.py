@@ -27,6 +27,7 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # plain UTF-8 without blank lines; smaller ones are not worth a temporary file.
 BULK_CSV_BYTES = 1024 * 1024
 _PREFIX_BYTES = 256 * 1024
+HEAD_ROWS = 64  # rows of a spreadsheet held in a grid that are also kept as Python rows, to find the header in
 
 
 @dataclass
@@ -41,34 +42,54 @@ class BulkCsv:
 
 
 class RawSheet:
-    """One sheet's cells. Big CSV files keep their cells on disk until something asks for them row by row."""
+    """One sheet's cells. Big sheets keep them out of Python: a big CSV on disk, a big spreadsheet in its grid
+    (etl.bulk.Grid, DuckDB), with its first rows at hand for finding the header; `cells` makes the row list
+    of such a sheet only when something asks for it."""
 
     def __init__(self, file_name: str, sheet: str | None, cells: list[list[Any]] | None, sha256: str,
-                 encoding: str | None = None, bulk_source: BulkCsv | None = None):
+                 encoding: str | None = None, bulk_source: BulkCsv | None = None, *, grid=None,
+                 head: list[list[Any]] | None = None):
         self.file_name = file_name
         self.sheet = sheet
         self.sha256 = sha256
         self.encoding = encoding
         self.bulk_source = bulk_source
         self._cells = cells
-        self._grid = None
+        self._grid = grid
+        self._head = head if grid is not None else None
         self.merged_ranges: list[tuple[int, int, int, int]] = []  # 1-based (top, left, bottom, right), filled
         self.hidden_rows: frozenset[int] = frozenset()  # 1-based Excel rows the clerk hid: not data
         self.hidden_columns: frozenset[int] = frozenset()  # 1-based (A = 1) columns the clerk hid
         self.account = SheetAccount(file_name, sheet)
 
     @property
+    def in_grid(self) -> bool:
+        """The cells are not (yet) a Python row list: ask the grid for rows."""
+        return self._cells is None and (self.bulk_source is not None or self._head is not None)
+
+    @property
     def cells(self) -> list[list[Any]]:
         if self._cells is None:
-            source = self.bulk_source
-            text = source.data.decode("utf-8-sig" if source.encoding == "utf-8-sig" else "utf-8")
-            self._cells = _csv_rows(text, source.delimiter)
+            if self._head is not None:
+                self._cells = [cells for _number, cells in self._grid.rows()]
+            else:
+                source = self.bulk_source
+                text = source.data.decode("utf-8-sig" if source.encoding == "utf-8-sig" else "utf-8")
+                self._cells = _csv_rows(text, source.delimiter)
         return self._cells
 
     def head(self, count: int) -> list[list[Any]]:
         if self._cells is None and self.bulk_source is not None:
             return self.bulk_source.head[:count]
+        if self._cells is None and self._head is not None and (count <= len(self._head) or len(self._head) < HEAD_ROWS):
+            return self._head[:count]
         return self.cells[:count]
+
+    def row(self, number: int) -> list[Any]:
+        """The cells of row `number` (1-based); [] below the last row."""
+        if self.in_grid:
+            return next((cells for _number, cells in self.grid().rows(f"row_number = {int(number)}")), [])
+        return self.cells[number - 1] if 1 <= number <= len(self.cells) else []
 
     def grid(self):
         """The cells as an etl.bulk.Grid (DuckDB), built once."""

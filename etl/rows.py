@@ -290,7 +290,7 @@ def _is_title(text: str) -> bool:
 def _cells_between(raw, first: int, last: int) -> list[tuple[int, list[Any]]]:
     if first > last:
         return []
-    if raw.bulk_source is not None and raw._cells is None:
+    if raw.in_grid:
         return raw.grid().rows(f"row_number BETWEEN {first} AND {last}")
     return [(index + 1, raw.cells[index]) for index in range(first - 1, min(last, len(raw.cells)))]
 

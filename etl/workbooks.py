@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import struct
 import tomllib
 import unicodedata
 import zipfile
@@ -22,7 +23,7 @@ from etl.account import SheetAccount
 from etl.errors import InputError
 from etl.formulas import Evaluator, NotEvaluable
 from etl.paths import CATALOGUE_DIR
-from etl.read import RawSheet, ReadResult
+from etl.read import HEAD_ROWS, RawSheet, ReadResult
 
 PASSWORD = ("文件设有打开密码，无法读取 — 请去掉密码后再导入：Excel 中 文件 → 信息 → 保护工作簿 → 用密码进行加密，"
             "清空密码后保存；WPS 中 文件 → 文档加密 → 密码加密，清除密码后保存")
@@ -94,9 +95,28 @@ def _member(archive: zipfile.ZipFile, member: str) -> bytes:
 
 
 def read_ole2(data: bytes, name: str, digest: str, suffix: str) -> ReadResult:
-    if _ENCRYPTED_PACKAGE in data:
+    if _ENCRYPTED_PACKAGE in data or _biff_encrypted(data):
         return _fail(name, PASSWORD)
     return _read_calamine(data, name, digest, suffix, ods_hidden=_biff_hidden(data))
+
+
+def _biff_encrypted(data: bytes) -> bool:
+    """An .xls/.et with an opening password: its workbook stream's BOF is followed by a FILEPASS record (BIFF5/8).
+    (calamine reports it only when told the format, not when it finds the format out itself.)"""
+    from xlrd import compdoc
+
+    try:
+        doc = compdoc.CompDoc(data, logfile=io.StringIO())
+        for stream in ("Workbook", "Book"):
+            mem, base, size = doc.locate_named_stream(stream)
+            if mem is not None and size >= 8:
+                kind, length = struct.unpack_from("<HH", mem, base)
+                after = base + 4 + length
+                return kind in (0x0809, 0x0409, 0x0209, 0x0009) and after + 2 <= base + size \
+                    and struct.unpack_from("<H", mem, after)[0] == 0x002F
+    except Exception:  # noqa: BLE001 (xlrd raises assorted errors on a damaged file: calamine decides)
+        return False
+    return False
 
 
 def _biff_hidden(data: bytes) -> dict[str, tuple[set[int], set[int]]]:
@@ -176,7 +196,7 @@ def _read_calamine(data: bytes, name: str, digest: str, suffix: str, *, archive:
                 result.errors.append(InputError(name, sheet, message=str(exc)))
                 continue
         try:
-            cells, merged = _sheet_cells(workbook, sheet, limit, scan)
+            raw, gridded = _load_sheet(workbook, name, sheet, digest, limit, scan)
         except xlsx_parts.TooBig as exc:
             result.errors.append(InputError(name, sheet, message=str(exc)))
             continue
@@ -188,22 +208,27 @@ def _read_calamine(data: bytes, name: str, digest: str, suffix: str, *, archive:
             result.errors.append(InputError(name, sheet, message=f"无法解析此工作表（{type(exc).__name__}）"
                                                                  " — 请用 Excel/WPS 打开后重新保存"))
             continue
-        raw = RawSheet(name, sheet, cells, digest)
+        if gridded is not None:
+            height, width, empty = gridded
+        else:
+            if scan is not None:
+                errors = _fill_formulas(raw, scan)
+                if errors:
+                    result.errors += errors
+                    continue
+            height, width = len(raw.cells), max((len(r) for r in raw.cells), default=0)
+            empty = not any(v is not None for row in raw.cells for v in row)
         if scan is not None:
-            errors = _fill_formulas(raw, scan)
-            if errors:
-                result.errors += errors
-                continue
-            _set_hidden(raw, scan.hidden_rows, scan.hidden_columns)
+            _set_hidden(raw, scan.hidden_rows, scan.hidden_columns, height, width)
         elif ods_hidden and sheet in ods_hidden:
-            _set_hidden(raw, *ods_hidden[sheet])
-        if not any(v is not None for row in raw.cells for v in row):
+            _set_hidden(raw, *ods_hidden[sheet], height, width)
+        if empty:
             result.skipped.append(SheetAccount(name, sheet, skipped="空白工作表"))
             continue
-        raw.merged_ranges = merged
-        if merged:
-            raw.account.note(f"合并单元格 {len(merged)} 处，已按左上角的值填满")
+        if raw.merged_ranges:
+            raw.account.note(f"合并单元格 {len(raw.merged_ranges)} 处，已按左上角的值填满")
         result.sheets.append(raw)
+    workbook.close()  # calamine's hold on the file and its strings
     if not result.sheets and not result.errors:
         kinds = "、".join(sorted({a.skipped for a in result.skipped if a.skipped})) or "无工作表"
         result.errors.append(InputError(name, message=f"工作簿中没有可导入的工作表（{kinds}）— 数据应放在一个可见的、"
@@ -211,24 +236,92 @@ def _read_calamine(data: bytes, name: str, digest: str, suffix: str, *, archive:
     return result
 
 
-def _set_hidden(raw: RawSheet, rows: set[int], columns: set[int]) -> None:
+def _set_hidden(raw: RawSheet, rows: set[int], columns: set[int], height: int, width: int) -> None:
     """Only those within the grid ("hide columns E to XFD" is one <col> element)."""
-    width = max((len(r) for r in raw.cells), default=0)
-    raw.hidden_rows = frozenset(r for r in rows if r <= len(raw.cells))
+    raw.hidden_rows = frozenset(r for r in rows if r <= height)
     raw.hidden_columns = frozenset(c for c in columns if c <= width)
 
 
-def _sheet_cells(workbook, sheet: str, limit: xlsx_parts.Limits,
-                 scan: xlsx_parts.SheetScan | None) -> tuple[list[list[Any]], list[tuple[int, int, int, int]]]:
-    """The sheet's cells from A1, merged ranges filled."""
+# Sheets of at least this many cells (from A1 to the last value) go straight from calamine to a DuckDB grid, a
+# batch of rows at a time, instead of becoming a Python list of rows first (etl.bulk.GridBuilder).
+GRID_CELLS = 100_000
+
+
+def _load_sheet(workbook, name: str, sheet: str, digest: str, limit: xlsx_parts.Limits,
+                scan: xlsx_parts.SheetScan | None) -> tuple[RawSheet, tuple[int, int, bool] | None]:
+    """The sheet's cells from A1, merged ranges filled: as rows, or (a big sheet whose formulas all have their
+    results) as a grid, then with its (height, width, empty)."""
     source = workbook.get_sheet_by_name(sheet)
     end = source.end
     height, width = (end[0] + 1, end[1] + 1) if end is not None else (0, 0)
     if height * width > limit.max_area:  # (.xls/.xlsb/.ods: the pre-scan could not tell)
         raise xlsx_parts.TooBig(f"工作表“{sheet}”的内容范围过大（{height:,} 行 × {width:,} 列）"
                                 "— 请删除表格以外多余的行和列后保存，或把数据分成几个文件后再导入")
-    cells = [_clean(row) for row in source.to_python(skip_empty_area=False)] if end is not None else []
-    return cells, _fill_merged(cells, source.merged_cell_ranges or [], sheet, limit)
+    merged = _merged_within(source.merged_cell_ranges or [], height, width, sheet, limit)
+    if end is None or height * width < GRID_CELLS or (scan is not None and any(not f.cached for f in scan.formulas)):
+        cells = [_clean(row) for row in source.to_python(skip_empty_area=False)] if end is not None else []
+        for top, left, bottom, right in merged:
+            value = cells[top - 1][left - 1]
+            for r in range(top - 1, bottom):
+                cells[r][left - 1:right] = [value] * (right - left + 1)
+        raw = RawSheet(name, sheet, cells, digest)
+        gridded = None
+    else:
+        grid, head, any_value = _stream_grid(source, width, merged)
+        del source  # calamine's copy of the sheet: give its memory back before the sheet is read any further
+        _release_freed_memory()
+        raw = RawSheet(name, sheet, None, digest, grid=grid, head=head)
+        gridded = height, width, not any_value
+    raw.merged_ranges = merged
+    return raw, gridded
+
+
+def _release_freed_memory() -> None:
+    """Hand the C heap's free pages back to the system (glibc): calamine frees a big sheet as millions of small
+    blocks, which glibc keeps for a reuse that DuckDB and Arrow, with their own allocators, never make."""
+    import contextlib
+    import ctypes
+    import ctypes.util
+
+    with contextlib.suppress(OSError, AttributeError):  # (not glibc: nothing to do)
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+
+
+def _stream_grid(source, width: int, merged: list[tuple[int, int, int, int]]):
+    """(grid, first HEAD_ROWS rows (etl.read), whether any cell holds a value) of a calamine sheet, merged ranges filled.
+    iter_rows gives rows from row 1 but columns from the first one used: the columns before it are padded."""
+    from etl.bulk import BATCH_ROWS, GridBuilder
+
+    lead = [""] * source.start[1]
+    builder = GridBuilder(width, clean=True)
+    reaching: dict[int, list[int]] = {}  # batch → the merged ranges (indexes, in order) with rows in it
+    for index, (top, _left, bottom, _right) in enumerate(merged):
+        for batch in range((top - 1) // BATCH_ROWS, (bottom - 1) // BATCH_ROWS + 1):
+            reaching.setdefault(batch, []).append(index)
+    values: dict[int, Any] = {}  # each range's value, read in the batch holding its top row
+    head: list[list[Any]] = []
+    rows: list[list[Any]] = []
+
+    def flush() -> None:
+        first = builder.rows + 1  # the batch's first row, 1-based
+        for index in reaching.get(builder.rows // BATCH_ROWS, ()):
+            top, left, bottom, right = merged[index]
+            if top >= first:
+                values[index] = rows[top - first][left - 1]
+            for r in range(max(top, first) - first, min(bottom, first + len(rows) - 1) - first + 1):
+                rows[r][left - 1:right] = [values[index]] * (right - left + 1)
+        if len(head) < HEAD_ROWS:
+            head.extend(_clean(row) for row in rows[:HEAD_ROWS - len(head)])
+        builder.add(rows)
+        rows.clear()
+
+    for row in source.iter_rows():
+        rows.append(lead + row if lead else row)
+        if len(rows) == BATCH_ROWS:
+            flush()
+    if rows:
+        flush()
+    return builder.finish(), head, builder.any_value
 
 
 def _clean(row: list[Any]) -> list[Any]:
@@ -248,12 +341,10 @@ def _clean(row: list[Any]) -> list[Any]:
     return out
 
 
-def _fill_merged(cells: list[list[Any]], ranges: list, sheet: str,
-                 limit: xlsx_parts.Limits) -> list[tuple[int, int, int, int]]:
-    """Each merged cell takes its range's top-left value, within the grid (a range reaching row 1048576 does
-    not make rows). Returns the ranges filled as 1-based (top, left, bottom, right)."""
-    height = len(cells)
-    width = len(cells[0]) if cells else 0
+def _merged_within(ranges: list, height: int, width: int, sheet: str,
+                   limit: xlsx_parts.Limits) -> list[tuple[int, int, int, int]]:
+    """The merged ranges to fill, as 1-based (top, left, bottom, right), within the grid (a range reaching row
+    1048576 does not make rows). Each merged cell takes its range's top-left value, range after range."""
     filled = []
     for (top, left), (bottom, right) in ranges:
         if top >= height or left >= width:
@@ -263,9 +354,6 @@ def _fill_merged(cells: list[list[Any]], ranges: list, sheet: str,
         if filled_cells > limit.max_merged_cells:
             raise xlsx_parts.TooBig(f"工作表“{sheet}”的合并单元格覆盖 {filled_cells:,} 个单元格，超过上限"
                                     f" {limit.max_merged_cells:,} — 请取消大片区域的合并后保存再导入")
-        value = cells[top][left]
-        for r in range(top, bottom + 1):
-            cells[r][left:right + 1] = [value] * (right - left + 1)
         filled.append((top + 1, left + 1, bottom + 1, right + 1))
     return filled
 

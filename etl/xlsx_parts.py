@@ -173,6 +173,17 @@ class _Patterns:
         self.cell_tag = re.compile(b"<" + p + rb"c\b([^>]*)>")
         self.value = re.compile(b"<" + p + rb"v\s*(?:/>|>([^<]*)</" + p + rb"v>)")
         self.row_end = b"</" + p + b"row>"
+        self._unusual: dict[tuple[int, bool], re.Pattern] = {}
+
+    def unusual(self, digits: int, past_z: bool) -> re.Pattern:
+        """A cell reference with more than `digits` digits in its row number, or with two letters or more (three
+        once past_z): the one search a piece needs when it has none, as most pieces of most sheets."""
+        key = (digits, past_z)
+        if key not in self._unusual:
+            letters = b"[A-Z]{3}" if past_z else b"[A-Z]{2}"
+            self._unusual[key] = re.compile(re.escape(self.cell_open) + b'r="(?:' + letters + rb"|[A-Z]+\d{"
+                                            + str(digits + 1).encode() + b"})")
+        return self._unusual[key]
 
     @staticmethod
     @cache
@@ -214,21 +225,22 @@ def scan_sheet(archive: zipfile.ZipFile, part: str, sheet: str, limit: Limits) -
         scan.cells += piece.count(pat.cell_open) + piece.count(pat.cell_open[:-1] + b">")
         rows = pat.row_number.findall(piece)
         if rows:
-            scan.max_row = max(scan.max_row, max(int(r) for r in rows))
+            scan.max_row = max(scan.max_row, max(map(int, rows)))
         digits = len(str(scan.max_row))
-        if re.search(re.escape(pat.cell_open) + rb'r="[A-Z]+\d{' + str(digits + 1).encode() + b"}", piece):
-            cells_below_rows = True
+        if pat.unusual(digits, two_letters or three_letters > 0).search(piece):
+            if re.search(re.escape(pat.cell_open) + rb'r="[A-Z]+\d{' + str(digits + 1).encode() + b"}", piece):
+                cells_below_rows = True
+            three = pat.three_letters.findall(piece)
+            if three:
+                three_letters = max(three_letters, max(_letters(c) for c in three))
+            elif not two_letters and pat.two_letters_any.search(piece):
+                two_letters = True
         for tag in pat.hidden_row.findall(piece):
             number = re.search(rb'\br="(\d+)"', tag)
             if number:
                 scan.hidden_rows.add(int(number.group(1)))
         if index == 0:  # <cols> comes before <sheetData>
             _hidden_columns(piece, pat, scan)
-        three = pat.three_letters.findall(piece)
-        if three:
-            three_letters = max(three_letters, max(_letters(c) for c in three))
-        elif not two_letters and pat.two_letters_any.search(piece):
-            two_letters = True
         if b"mergeCell" in piece:
             for first, last in pat.merge.findall(piece):
                 top, left = parse_ref(first.decode())

@@ -185,3 +185,21 @@ def test_a_status_column_under_another_usual_name_is_read(tmp_path, header):
     columns = [header if h == "项目状态" else h for h in LEDGER_HEADER]
     load_files([write_xlsx(tmp_path / "l.xlsx", {"台账": [columns, ledger_row("A", "甲项目", status="竣工投产")]})], db)
     assert query(db, "SELECT status FROM projects") == [("投产",)]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_figure_that_python_rounds_is_kept_whether_written_as_text_or_as_a_number(tmp_path, kind):
+    """A converted figure too big for the SQL rounding to be sure of (≥ 1e5 亿元) is rounded by Python's round():
+    from the cell's number, whether the cell held text or a number — never left empty."""
+    from etl.normalise import resolve_unit, to_canonical
+
+    amounts = ["2000000005", 2000000005, "1,999,999,999"]
+    rows = [LEDGER_HEADER] + [ledger_row(f"YH-{i}", f"项目{i}", investment=a) for i, a in enumerate(amounts)]
+    if kind == "csv":
+        path = write_csv(tmp_path / "l.csv", [",".join(f'"{v}"' if v is not None else "" for v in r) for r in rows])
+    else:
+        path = write_xlsx(tmp_path / "l.xlsx", {"台账": rows})
+    frame, errors = extracted(read.read_file(path).sheets[0])
+    factor = resolve_unit("signed_investment", "万元", [])[0]
+    assert errors == []
+    assert frame["total_investment"].tolist() == [to_canonical(float(str(a).replace(",", "")), factor) for a in amounts]

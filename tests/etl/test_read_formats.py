@@ -141,6 +141,7 @@ PASSWORD = ("文件设有打开密码，无法读取 — 请去掉密码后再�
 
 @pytest.mark.parametrize("name, message", [
     ("encrypted.xlsx", f"encrypted.xlsx: {PASSWORD}"),
+    ("password.xls", f"password.xls: {PASSWORD}"),
     ("spreadsheetml.xls", "spreadsheetml.xls: 这是 Excel 2003 XML 表格（SpreadsheetML），无法读取 — 请在 Excel/WPS 中打开，"
                           "“另存为” .xlsx 后再导入"),
     ("formula_unsupported.xlsx", "formula_unsupported.xlsx:2021:5:C: 公式“=VLOOKUP(A5,Sheet2!A:B,2,FALSE)”没有保存计算结果，"
@@ -157,6 +158,13 @@ def test_refusals_say_what_to_do_and_touch_nothing(name, message, live_db):
 def test_encrypted_file_named_xls_is_not_called_an_old_xls():
     result = read_bytes((FORMATS / "encrypted.xlsx").read_bytes(), "加密.xls")
     assert [e.message for e in result.errors] == [PASSWORD]
+
+
+@pytest.mark.parametrize("name", ["加密.xls", "加密.et", "加密.xlsx"])
+def test_a_password_protected_old_xls_asks_for_the_password_to_be_removed(name):
+    """BIFF with a FILEPASS record (tests/fixtures/make_office_formats.py), whatever the name says."""
+    result = read_bytes((FORMATS / "password.xls").read_bytes(), name)
+    assert [e.message for e in result.errors] == [PASSWORD] and result.sheets == []
 
 
 def test_broken_ole2_and_text_named_xls():
