@@ -148,7 +148,7 @@ if identity.is_admin:
     st.subheader(t("dq.section.export", lang))
     st.caption(t("dq.export.caption", lang))
     scope = st.radio(t("dq.export.scope", lang), view.EXPORT_SCOPES, horizontal=True, key="dq_export_scope",
-                     format_func=lambda s: t(f"dq.export.scope_{s}", lang),
+                     format_func=lambda s: view.export_scope_label(s, lang),
                      disabled=filters.zone_id is None or filters.year is None)
     export_year, export_zone = view.export_scope(scope, filters.zone_id, filters.year)
     db_path = db.resolve_path()

@@ -374,6 +374,10 @@ def needs_projects(provenance_frame: pd.DataFrame, indicator: str) -> bool:
 EXPORT_SCOPES = ("all", "selection")
 
 
+def export_scope_label(scope: str, lang: str) -> str:
+    return t(f"dq.export.scope_{scope}", lang)
+
+
 def export_scope(scope: str, zone_id: str | None, year: int | None) -> tuple[int | None, str | None]:
     """(year, zone_id) the download keeps: everything, or the sidebar's zone and year."""
     return (year, zone_id) if scope == "selection" else (None, None)
