@@ -17,6 +17,7 @@ import pandas as pd
 
 from devzone import fmt, periods
 from devzone.export import summary as summary_mod
+from devzone.export import wording
 from devzone.export.data import ZoneYear
 from devzone.i18n import t
 
@@ -518,14 +519,12 @@ def attention_points(zy: ZoneYear, lang: str) -> tuple[list[str], bool]:
         row, previous = zy.value_row(code), zy.value_row(code, zy.year - 1)
         if row is None or previous is None:
             continue
-        name = indicator.name(lang)
+        name = wording.quoted(indicator.name(lang))
         moved = summary_mod.change(row["value"], previous["value"], indicator.unit, lang)
-        if moved.direction == "down" and float(previous["value"]) > 0:
-            pct = fmt.mark_change(fmt.percent((float(previous["value"]) - float(row["value"])) / float(previous["value"])),
-                                  row["is_synthetic"], previous["is_synthetic"])
-            bullets.append(t("deck.attn.fell", lang, name=name, pct=pct,
-                             previous=fmt.indicator_value(previous["value"], indicator.unit, lang),
-                             current=fmt.indicator_value(row["value"], indicator.unit, lang)))
+        if moved.direction == "down":  # 由X降至Y，下降25.0% (on a tiny base only the counts)
+            fell = fmt.mark_change(wording.fall(float(row["value"]), float(previous["value"]), indicator.unit, lang),
+                                   row["is_synthetic"], previous["is_synthetic"])
+            bullets.append(t("deck.attn.fell", lang, name=name, fell=fell))
             synthetic = synthetic or _synthetic(row["is_synthetic"], previous["is_synthetic"])
         _, steps = rank_movement(previous["rank"], row["rank"], lang)
         if steps is not None and steps < 0:
@@ -538,8 +537,8 @@ def attention_points(zy: ZoneYear, lang: str) -> tuple[list[str], bool]:
         if indicator is None or value is None or fmt.is_missing(target.target) or float(target.target) <= 0:
             continue
         if value < float(target.target):
-            bullets.append(t("deck.attn.target_short", lang, name=indicator.name(lang),
-                             pct=fmt.percent(value / float(target.target)),
+            bullets.append(t("deck.attn.target_short", lang, name=wording.quoted(indicator.name(lang)),
+                             pct=wording.percent(value / float(target.target)),
                              target=fmt.indicator_value(target.target, indicator.unit, lang),
                              gap=fmt.indicator_value(float(target.target) - value, indicator.unit, lang)))
             synthetic = synthetic or bool(target.is_synthetic)
@@ -562,7 +561,7 @@ def attention_points(zy: ZoneYear, lang: str) -> tuple[list[str], bool]:
             said = t("deck.attn.as_of", lang, date=fmt.date(zy.ledger_day, lang), text=said)
         bullets.append(said)
         synthetic = synthetic or bool(talks["is_synthetic"].any())
-    missing = [ind.name(lang) for code, ind in zy.indicators.items()
+    missing = [wording.quoted(ind.name(lang)) for code, ind in zy.indicators.items()
                if zy.value(code) is None and zy.value(code, zy.year - 1) is not None]
     if missing:
         bullets.append(t("deck.attn.missing", lang, year=fmt.year(zy.year, lang), names=_list(missing, lang, 6)))

@@ -12,7 +12,6 @@ On a page: `summary.paragraph(zone_id, year, lang, load=ui.load)`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -42,26 +41,13 @@ class Change:
     text: str
 
 
-def _rounded_percent(ratio: float) -> Decimal:
-    return (Decimal(str(ratio)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
 def change(current: float | None, previous: float | None, unit: str, lang: str) -> Change:
-    """同比 of `current` against `previous`; the verb follows the sign, never the other way round."""
-    if fmt.is_missing(current) or fmt.is_missing(previous):
-        return Change("none", "")
-    current, previous = float(current), float(previous)  # type: ignore[arg-type]
-    diff = current - previous
-    if abs(diff) < 1e-9:
-        return Change("flat", t("summary.change.flat", lang))
-    direction = "up" if diff > 0 else "down"
-    if previous <= 0:  # no base for a percentage: say by how much
-        amount = fmt.indicator_value(abs(diff), unit, lang)
-        return Change(direction, t(f"summary.change.{direction}_by", lang, amount=amount))
-    pct = _rounded_percent(abs(diff) / previous)
-    if pct == 0:
-        return Change("about_flat", t("summary.change.about_flat", lang))
-    return Change(direction, t(f"summary.change.{direction}_pct", lang, pct=f"{pct}%"))
+    """同比 of `current` against `previous` in the documents' words (devzone/export/wording.py): the verb follows
+    the sign, growth above 100% in 倍, a count on a tiny base in counts (`由上年1家增至4家`)."""
+    from devzone.export import wording  # late: wording builds on this module's Change
+
+    moved = wording.growth(current, previous, unit, lang)
+    return Change(moved.direction, moved.text)
 
 
 def rank_phrase(rank: object, tied: bool, lang: str) -> str:
