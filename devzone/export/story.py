@@ -239,7 +239,7 @@ def _kpi_slide(zy: ZoneYear, lang: str) -> Slide | None:
                                    indicator.unit, lang)
         rank = _rank_text(row, lang)
         kpi = Kpi(
-            label=indicator.name(lang),
+            label=wording.quoted(indicator.name(lang)),
             value=fmt.indicator_value(row["value"], indicator.unit, lang),
             change=fmt.mark_change(moved.text, row["is_synthetic"], None if previous is None
                                    else previous["is_synthetic"]) or t("deck.kpi_no_change", lang),
@@ -280,7 +280,7 @@ def _targets_slide(zy: ZoneYear, lang: str) -> Slide | None:
         rows.append((indicator, float(row["value"]), float(target.target), row, bool(target.is_synthetic)))
     if not rows:
         return None
-    names = tuple(ind.name(lang) for ind, *_ in rows)
+    names = tuple(wording.quoted(ind.name(lang)) for ind, *_ in rows)
     ratios = tuple(value / goal for _, value, goal, _, _ in rows)
     table = pd.DataFrame({
         t("deck.col.indicator", lang): names,
@@ -298,7 +298,7 @@ def _targets_slide(zy: ZoneYear, lang: str) -> Slide | None:
         highlight=tuple(n for n, r in zip(names, ratios, strict=True) if r < 1), table=table,
     )
     bullets = tuple(
-        summary_mod.completion_phrase(ind.name(lang), value, goal, ind.unit, lang,
+        summary_mod.completion_phrase(wording.quoted(ind.name(lang)), value, goal, ind.unit, lang,
                                       from_synthetic=fmt.change_from_synthetic(row["is_synthetic"], target_flag))
         for ind, value, goal, row, target_flag in rows
     )
@@ -356,7 +356,7 @@ def _rank_table_slide(zy: ZoneYear, lang: str) -> Slide | None:
         previous_flag = None if previous is None else previous["is_synthetic"]
         tagged = tagged or fmt.is_real(row["is_synthetic"], mixed=zy.mixed)
         rows.append({
-            t("deck.col.indicator", lang): indicator.name(lang),
+            t("deck.col.indicator", lang): wording.quoted(indicator.name(lang)),
             t("deck.col.value", lang): fmt.tag_real(fmt.indicator_value(row["value"], indicator.unit, lang),
                                                     row["is_synthetic"], lang, mixed=zy.mixed),
             t("deck.col.yoy", lang): fmt.mark_change(
@@ -483,7 +483,7 @@ def _enterprise_slide(zy: ZoneYear, lang: str) -> Slide | None:
              and (zy.value(c) is not None or zy.value(c, zy.year - 1) is not None)]
     if not codes:
         return None
-    names = tuple(zy.indicators[c].name(lang) for c in codes)
+    names = tuple(wording.quoted(zy.indicators[c].name(lang)) for c in codes)
     series, table = [], {t("deck.col.category", lang): list(names)}
     for year in (zy.year - 1, zy.year):
         values = tuple(zy.value(c, year) for c in codes)
@@ -502,7 +502,7 @@ def _enterprise_slide(zy: ZoneYear, lang: str) -> Slide | None:
             continue
         listed = zy.enterprises.loc[zy.enterprises["category"] == category, "enterprise_name"].tolist()
         if listed:
-            bullets.append(zy.indicators[code].name(lang) + "：" * (lang != "en") + ": " * (lang == "en")
+            bullets.append(wording.quoted(zy.indicators[code].name(lang)) + "：" * (lang != "en") + ": " * (lang == "en")
                            + _list([str(n) for n in listed], lang))
     used = zy.history[zy.history["indicator"].isin(codes) & zy.history["year"].isin([zy.year - 1, zy.year])]
     notes = "\n".join(f"{s.name}: " + t("deck.list_sep", lang).join(

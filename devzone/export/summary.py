@@ -107,7 +107,14 @@ class Summary:
 def _name(zy: report_data.ZoneYear, code: str, lang: str) -> str:
     indicator = zy.indicators.get(code)
     fallback = indicator.name(lang) if indicator else code
-    return t_or(f"summary.name.{code}", fallback, lang)
+    return _quoted(t_or(f"summary.name.{code}", fallback, lang))
+
+
+def _quoted(name: str) -> str:
+    """`新培育"四上"企业数` -> `新培育“四上”企业数` (wording.quoted: the documents' quotes)."""
+    from devzone.export import wording  # late: wording builds on this module's Change
+
+    return wording.quoted(name)
 
 
 def _clause(zy: report_data.ZoneYear, code: str, lang: str, *, full: bool) -> Clause | None:
@@ -162,7 +169,7 @@ def _target_sentence(zy: report_data.ZoneYear, lang: str) -> tuple[str | None, b
         indicator = zy.indicators.get(str(row.indicator))
         if value is None or indicator is None or fmt.is_missing(row.target) or float(row.target) <= 0:
             continue
-        name = mid_sentence(indicator.name(lang), lang)
+        name = _quoted(mid_sentence(indicator.name(lang), lang))
         value_row = zy.value_row(indicator.code)
         phrases.append(completion_phrase(name, value, float(row.target), indicator.unit, lang,
                                          from_synthetic=fmt.change_from_synthetic(value_row["is_synthetic"],
@@ -222,7 +229,7 @@ def real_project_phrase(project, lang: str) -> str:
 
 def _note(summary: Summary, zy: report_data.ZoneYear, lang: str) -> str:
     """The closing note: which figures are real (by name) and what ※ means; the old note without real ones."""
-    real = [mid_sentence(zy.indicators[c.indicator].name(lang), lang) for c in summary.clauses if c.real]
+    real = [_quoted(mid_sentence(zy.indicators[c.indicator].name(lang), lang)) for c in summary.clauses if c.real]
     if not real:
         return t("summary.synthetic_note", lang)
     key = "summary.real_note_marked" if any(c.from_synthetic for c in summary.clauses) else "summary.real_note"

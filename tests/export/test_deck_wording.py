@@ -105,3 +105,11 @@ def test_title_slide_date_is_the_china_date_of_a_late_evening_utc_publish(seed, 
 def test_a_published_time_with_its_zone_is_converted_to_china(seed):
     zy = _published(seed, f"{seed.year + 1}-03-26T23:10:00+00:00")
     assert zy.snapshot_date() == dt.date(seed.year + 1, 3, 27)
+
+
+def test_every_slide_text_uses_chinese_quotes(seed):
+    the_story = story.zone_story(seed, "zh")
+    said = [text for slide in the_story.slides
+            for text in (slide.title, slide.text, slide.note, *slide.bullets, *(k.label for k in slide.kpis))]
+    assert any("“四上”" in text for text in said)
+    assert not any('"' in text for text in said)
