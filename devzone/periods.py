@@ -43,6 +43,8 @@ def china_time(stamp: object) -> dt.datetime | None:
     if stamp is None or (isinstance(stamp, float) and stamp != stamp) or str(stamp).strip() in ("", "NaT", "None"):
         return None
     moment = stamp if isinstance(stamp, dt.datetime) else dt.datetime.fromisoformat(str(stamp).strip())
+    if hasattr(moment, "to_pydatetime"):  # a pandas Timestamp (DuckDB TIMESTAMP): astimezone refuses it naive
+        moment = moment.to_pydatetime()
     return moment.astimezone(CHINA)  # a naive moment: astimezone reads it as local time
 
 

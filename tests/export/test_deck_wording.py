@@ -10,7 +10,7 @@ import time
 import pandas as pd
 import pytest
 
-from devzone import fmt
+from devzone import fmt, periods
 from devzone.export import story, summary, wording
 from tests.export.test_summary import with_history
 
@@ -113,3 +113,17 @@ def test_every_slide_text_uses_chinese_quotes(seed):
             for text in (slide.title, slide.text, slide.note, *slide.bullets, *(k.label for k in slide.kpis))]
     assert any("“四上”" in text for text in said)
     assert not any('"' in text for text in said)
+
+
+def test_a_database_timestamp_reads_as_server_time_too(utc_server):
+    stamp = pd.Timestamp("2022-03-26 20:30:00")  # as DuckDB hands back load_log.loaded_at
+    assert periods.china_time(stamp) == dt.datetime(2022, 3, 27, 4, 30, tzinfo=periods.CHINA)
+    assert periods.china_date(stamp) == dt.date(2022, 3, 27)
+
+
+def test_the_home_caption_says_the_china_time(utc_server):
+    from devzone import overview
+
+    summary_frame = pd.DataFrame({"last_loaded_at": [pd.Timestamp("2022-03-26 20:30:00")]})
+    caption = overview.snapshot_caption(summary_frame, None, "zh")
+    assert caption.endswith(fmt.date_time(dt.datetime(2022, 3, 27, 4, 30), "zh"))
