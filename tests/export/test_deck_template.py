@@ -9,7 +9,7 @@ import pytest
 from pptx import Presentation
 
 from devzone.export import deck, example_template, story
-from tests.export.test_deck_overflow import attention_slides, crowded  # noqa: F401 - the crowded seed fixture
+from tests.export.test_deck_overflow import assert_bullets_fit, attention_slides, crowded  # noqa: F401 - crowded: the seed fixture
 
 
 def master_texts(prs) -> dict[str, str]:
@@ -80,17 +80,7 @@ def test_attention_items_still_continue_and_fit(branded, crowded):  # noqa: F811
     said = [p.text.removeprefix("■  ") for s in slides for shape in s.shapes if shape.name == "bullets"
             for p in shape.text_frame.paragraphs]
     assert said == bullets and len(slides) >= 2
-    for slide in slides:
-        for shape in slide.shapes:
-            if shape.name != "bullets":
-                continue
-            width_pt, height_pt = shape.width / 12700 - 14, shape.height / 12700 - 10
-            needed = 0.0
-            for paragraph in shape.text_frame.paragraphs:
-                size = paragraph.runs[0].font.size.pt
-                lines = -(-deck._text_width(paragraph.text) / 2 * size * 1.04 // width_pt)  # noqa: SLF001
-                needed += lines * size * 1.3 * 1.2 + size * 0.6
-            assert needed <= height_pt, (slide.shapes.title.text, needed, height_pt)
+    assert_bullets_fit(prs.slides)
 
 
 def test_libreoffice_renders_the_branded_deck(branded, tmp_path):
