@@ -70,7 +70,7 @@ else:
     st.subheader(t("chains.tree.title", lang))
     st.caption(t("chains.tree.caption", lang))
     ui.chart_panel(view["tree"], view["links_table"], key="chain_links", source=t("chains.source", lang), lang=lang,
-                   synthetic=view["synthetic"])
+                   synthetic=view["synthetic"], title=t("chains.tree.title", lang))
 
     st.subheader(t("chains.totals.title", lang))
     st.caption(t("chains.totals.caption", lang))
@@ -83,7 +83,8 @@ if view["coverage_chart"] is None:
 else:
     st.markdown(view["gap_summary"])
     ui.chart_panel(view["coverage_chart"], view["coverage_table"], key="chain_coverage",
-                   source=t("progress.source.projects", lang), lang=lang, synthetic=view["synthetic"])
+                   source=t("progress.source.projects", lang), lang=lang, synthetic=view["synthetic"],
+                   title=t("chains.gaps.title", lang))
 
 st.subheader(t("chains.pipeline.title", lang))
 st.caption(t("chains.pipeline.caption", lang))

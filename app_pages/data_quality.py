@@ -111,7 +111,8 @@ else:
     st.caption(t("dq.cov.legend", lang))
     if zones_left_out:
         st.caption(t("dq.cov.drawn", lang, drawn=view.COVERAGE_ZONES_DRAWN, left_out=zones_left_out))
-    ui.chart_panel(coverage_figure, coverage.table, key="coverage", source=t("dq.cov.source", lang), lang=lang)
+    ui.chart_panel(coverage_figure, coverage.table, key="coverage", source=t("dq.cov.source", lang), lang=lang,
+                   title=t("dq.section.coverage", lang))
     if coverage.gaps.empty:
         st.markdown(t("dq.gaps.none", lang))
     else:

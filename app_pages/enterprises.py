@@ -101,7 +101,7 @@ if model.trend is not None:
                          format_func=model.indicator_labels.get)
     st.markdown(model.trend_caption)
     ui.chart_panel(figures["trend"], model.trend.table, key="enterprise_trend", source=t("ent.source.both", lang),
-                   lang=lang, synthetic=model.synthetic)
+                   lang=lang, synthetic=model.synthetic, title=t("ent.section.trend", lang, zone=zone))
 
 # ---------------------------------------------------------------- composition and the SRDI ladder
 left, right = st.columns(2, gap="large")
@@ -112,12 +112,13 @@ with left:
     else:
         st.caption(t("ent.composition.caption", lang, n=model.composition.total))
         ui.chart_panel(figures["mix"], model.composition.table, key="enterprise_mix",
-                       source=t("ent.source.list", lang), lang=lang, synthetic=model.synthetic)
+                       source=t("ent.source.list", lang), lang=lang, synthetic=model.synthetic,
+                       title=t("ent.section.composition", lang, year=year))
 with right:
     st.subheader(t("ent.section.ladder", lang))
     st.caption(t("ent.ladder.caption", lang, year=year))
     ui.chart_panel(figures["ladder"], model.ladder.table, key="srdi_ladder", source=t("ent.source.list", lang),
-                   lang=lang, synthetic=model.synthetic)
+                   lang=lang, synthetic=model.synthetic, title=t("ent.section.ladder", lang))
     if model.ladder_note:
         st.info(model.ladder_note, icon=":material/info:")
     if model.upgraded:
@@ -127,7 +128,8 @@ with right:
 st.subheader(t("ent.section.share", lang, province=model.province, year=year))
 if model.shares.frame["share"].notna().any():
     ui.chart_panel(figures["share"], model.shares.table, key="enterprise_share",
-                   source=t("ent.source.reported", lang), lang=lang, synthetic=model.synthetic)
+                   source=t("ent.source.reported", lang), lang=lang, synthetic=model.synthetic,
+                   title=t("ent.section.share", lang, province=model.province, year=year))
 else:
     ui.empty_state("ent.empty.share", lang, zone=zone, year=year)
 

@@ -179,7 +179,8 @@ elif section == "xun":
     if view["officials_chart"] is not None:
         st.markdown("**" + t("progress.xun.chart_title", lang) + "**")
         ui.chart_panel(view["officials_chart"], view["officials_table"], key="xun_officials",
-                       source=t("progress.source.alerts", lang), lang=lang, synthetic=view["synthetic"])
+                       source=t("progress.source.alerts", lang), lang=lang, synthetic=view["synthetic"],
+                       title=t("progress.xun.chart_title", lang))
 
 elif section == "month":
     st.subheader(view["month_title"])
@@ -195,7 +196,8 @@ elif section == "month":
                        help=t("progress.month.download_docx_help", lang))
     st.markdown("**" + t("progress.month.chart_title", lang) + "**")
     ui.chart_panel(view["month_chart"], view["month_table"], key="monthly_bulletin_chart",
-                   source=t("progress.source.alerts", lang), lang=lang, synthetic=view["synthetic"])
+                   source=t("progress.source.alerts", lang), lang=lang, synthetic=view["synthetic"],
+                   title=t("progress.month.chart_title", lang))
 
 else:
     chosen = st.selectbox(t("progress.quarter.select", lang), quarters, key=KEY_QUARTER, width=220)
@@ -206,7 +208,8 @@ else:
     st.markdown(view["quarter_sentence"])
     st.caption(view["weights"])
     ui.chart_panel(view["quarter_chart"], view["quarter_table"], key="quarterly_assessment",
-                   source=t("progress.source.alerts", lang), lang=lang, synthetic=view["synthetic"])
+                   source=t("progress.source.alerts", lang), lang=lang, synthetic=view["synthetic"],
+                   title=view["quarter_title"])
 
 target_year = targets_view.year_with_figures(ui.load(queries.target_years, filters.zone_id, as_of), as_of.year)
 if target_year != as_of.year:

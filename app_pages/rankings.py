@@ -110,7 +110,8 @@ else:
             st.info(t("rk.chosen_outside", lang, zone=fmt.plain(chosen_label)), icon=":material/filter_alt:")
 
         # ------------------------------------------------ every zone ranked + gap analysis
-        st.subheader(t("rk.section.bar", lang, indicator=label))
+        bar_title = t("rk.section.bar", lang, indicator=label)
+        st.subheader(bar_title)
         bar = build("bar_section", token, (rankings, catalogue), (indicator, year, chosen, chosen_label, lang))
         if bar.figure is None:
             ui.empty_state("rk.no_data", lang, year=rv.year_label(year, lang))
@@ -130,10 +131,11 @@ else:
                     st.caption(bar.unranked)
             with chart_column:
                 ui.chart_panel(bar.figure, bar.table, key="rankings_bar", source=t("rk.source_values", lang),
-                               lang=lang, synthetic=bar.synthetic)
+                               lang=lang, synthetic=bar.synthetic, title=bar_title)
 
         # ------------------------------------------------ rank over the years
-        st.subheader(t("rk.section.bump", lang, indicator=label))
+        bump_title = t("rk.section.bump", lang, indicator=label)
+        st.subheader(bump_title)
         range_column, compare_column = st.columns([2, 3], vertical_alignment="bottom")
         year_range = range_column.select_slider(t("rk.year_range", lang), options=years, key=KEY_RANGE)
         compare = compare_column.multiselect(t("rk.compare", lang), compare_options, key=KEY_COMPARE,
@@ -145,14 +147,15 @@ else:
             ui.empty_state("rk.bump_empty", lang)
         else:
             ui.chart_panel(bump.figure, bump.table, key="rankings_bump", source=t("rk.source_values", lang),
-                           lang=lang, synthetic=bump.synthetic)
+                           lang=lang, synthetic=bump.synthetic, title=bump_title)
 
         # ------------------------------------------------ zones × indicators
-        st.subheader(t("rk.section.heatmap", lang, year=rv.year_label(year, lang)))
+        heat_title = t("rk.section.heatmap", lang, year=rv.year_label(year, lang))
+        st.subheader(heat_title)
         heat = build("heatmap_section", token, (rankings, catalogue), (year, current.zone_ids, chosen, lang))
         with st.container(key="wide-only-heatmap"):  # a phone shows the chosen zone's ranks as a list instead
             ui.chart_panel(heat.figure, heat.table, key="rankings_heatmap", source=t("rk.source_values", lang),
-                           lang=lang, synthetic=heat.synthetic)
+                           lang=lang, synthetic=heat.synthetic, title=heat_title)
             st.caption(t("rk.heatmap_caption", lang))
         with st.container(key="narrow-only-heatmap"):
             st.table(rv.zone_rank_list(heat.table, directory.label(chosen) if chosen else "", lang), hide_index=True)
@@ -175,7 +178,8 @@ else:
                 ui.fitting_table(composite.table, name="rankings-composite", height="content")
             with chart_column:
                 ui.chart_panel(composite.figure, composite.table, key="rankings_composite",
-                               source=t("rk.source_composite", lang), lang=lang, synthetic=composite.synthetic)
+                               source=t("rk.source_composite", lang), lang=lang, synthetic=composite.synthetic,
+                               title=t("rk.section.composite", lang))
     write_url(rv.url_params(
         indicator=indicator, levels=levels, zone_types=zone_types,
         year_range=tuple(st.session_state.get(KEY_RANGE) or ()) or None,

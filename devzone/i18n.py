@@ -473,7 +473,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "deck.move_down": ("下降{n}位", "down {n}"),
     "deck.move_same": ("持平", "unchanged"),
     "deck.move_new": ("新进排名", "newly ranked"),
-    "deck.attn.fell": ("{name}同比下降{pct}（{previous}→{current}）", "{name} fell {pct} year on year ({previous} → {current})"),
+    "deck.attn.fell": ("{name}{fell}", "{name} {fell}"),
     "deck.attn.rank_down": ("{name}全省排名由第{before}位降至第{after}位", "{name} slipped from {before} to {after} in the province"),
     "deck.attn.target_short": ("{name}完成年度目标的{pct}，距目标{target}尚差{gap}", "{name} is at {pct} of its target of {target}, {gap} short"),
     "deck.attn.not_started": ("{count}个{year}签约项目尚未开工，涉及总投资{amount}，如{names}", "{count} projects signed in {year} have not started ({amount}), e.g. {names}"),

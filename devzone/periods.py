@@ -37,6 +37,23 @@ def china_today() -> dt.date:
     return dt.datetime.now(CHINA).date()
 
 
+def china_time(stamp: object) -> dt.datetime | None:
+    """A moment as China (UTC+8) wall-clock time: a stamp with its zone is converted; one without (snapshot_meta's
+    published_at, load_log's loaded_at: the server's local clock) is read as server local time first."""
+    if stamp is None or (isinstance(stamp, float) and stamp != stamp) or str(stamp).strip() in ("", "NaT", "None"):
+        return None
+    moment = stamp if isinstance(stamp, dt.datetime) else dt.datetime.fromisoformat(str(stamp).strip())
+    if hasattr(moment, "to_pydatetime"):  # a pandas Timestamp (DuckDB TIMESTAMP): astimezone refuses it naive
+        moment = moment.to_pydatetime()
+    return moment.astimezone(CHINA)  # a naive moment: astimezone reads it as local time
+
+
+def china_date(stamp: object) -> dt.date | None:
+    """The China date of a moment (china_time): the date every document and screen says data was updated."""
+    moment = china_time(stamp)
+    return None if moment is None else moment.date()
+
+
 def month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 

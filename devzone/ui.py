@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from devzone import audit, auth, db, fmt, queries, recovery, screens, state, tables
-from devzone.export import images
+from devzone.export import chart_data, images
 from devzone.i18n import LANGUAGES, Lang, t, t_or
 
 KEY_ZONE = "filter_zone"
@@ -407,11 +407,14 @@ def report_button(zone_id: str | None, year: int | None, lang: str) -> None:
 
 # ---------------------------------------------------------------- shared page furniture
 
-def chart_panel(fig, table: pd.DataFrame, *, key: str, source: str, lang: str, synthetic: bool = False) -> None:
+def chart_panel(fig, table: pd.DataFrame, *, key: str, source: str, lang: str, synthetic: bool = False,
+                title: str | None = None) -> None:
     """A chart with its table one click away (CSV and Excel downloads) and its source caption underneath.
 
     `table` is what a person would want to download: already labelled (Chinese headers with units).
-    `key` must be unique on the page; it names the download files too.
+    `key` must be unique on the page. `title` is the heading the page shows above the chart when the figure has
+    no title of its own: the PNG carries it, and the downloads are named after zone, year and it
+    (`盐湖高新区_2021年_签约项目数.xlsx`, sheet `签约项目数`).
     """
     # No plotly toolbar: it sits over the top right of the chart (a long title, the legend); full screen stays in
     # Streamlit's own element toolbar, and the PNG, CSV and Excel downloads are below.
@@ -420,6 +423,11 @@ def chart_panel(fig, table: pd.DataFrame, *, key: str, source: str, lang: str, s
     if synthetic:
         caption += " " + t("panel.synthetic_mark", lang)
     st.caption(fmt.plain(caption))  # sources come from the input files: shown as typed
+    filters = current_filters()
+    shown_title = chart_data.chart_title(fig, title) or key
+    stem = chart_data.file_stem(zone_label(filters.zone_id) if filters.zone_id else None, filters.year,
+                                shown_title, lang)
+    sheet = chart_data.sheet_title(shown_title, filters.year)
     with st.expander(t("panel.show_table", lang), icon=":material/table:"):
         fitting_table(table, name=key)
         left, middle, right = st.columns(3)
@@ -427,13 +435,14 @@ def chart_panel(fig, table: pd.DataFrame, *, key: str, source: str, lang: str, s
         # tens of milliseconds, and a page has several panels; a PNG goes through a headless browser.
         notes = export_notes(source, lang, synthetic)
         left.download_button(t("panel.download_csv", lang), data=lambda: tables.to_csv_bytes(table),
-                             file_name=f"{key}.csv", mime="text/csv", key=f"csv_{key}", icon=":material/download:")
+                             file_name=f"{stem}.csv", mime="text/csv", key=f"csv_{key}", icon=":material/download:")
         middle.download_button(t("panel.download_xlsx", lang),
-                               data=lambda: tables.to_xlsx_bytes(table, sheet_name=key[:31], notes=notes, lang=lang),
-                               file_name=f"{key}.xlsx", key=f"xlsx_{key}", icon=":material/download:",
+                               data=lambda: chart_data.chart_workbook(table, sheet=sheet, notes=notes, lang=lang),
+                               file_name=f"{stem}.xlsx", key=f"xlsx_{key}", icon=":material/download:",
                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        right.download_button(t("panel.download_png", lang), data=lambda: images.png_bytes(fig, caption=caption),
-                              file_name=f"{key}.png", mime="image/png", key=f"png_{key}", icon=":material/image:",
+        right.download_button(t("panel.download_png", lang),
+                              data=lambda: images.png_bytes(fig, title=shown_title, caption=caption),
+                              file_name=f"{stem}.png", mime="image/png", key=f"png_{key}", icon=":material/image:",
                               on_click="ignore")
 
 
@@ -540,7 +549,7 @@ def render_targets_panel(zone_id: str | None, year: int | None, lang: str, *, as
         return
     st.markdown(parts["summary"])
     chart_panel(parts["figure"], parts["table"], key=key, source=t("targets.source", lang), lang=lang,
-                synthetic=parts["synthetic"])
+                synthetic=parts["synthetic"], title=t("targets.title", lang))
 
 
 # ---------------------------------------------------------------- who is using the app (devzone.auth)

@@ -13,7 +13,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from devzone import db, fmt, queries, state
+from devzone import db, fmt, periods, queries, state
 
 Loader = Callable[..., pd.DataFrame]
 
@@ -147,9 +147,10 @@ class ZoneYear:
             return talks.iloc[0:0]
         return talks.reset_index(drop=True)
 
-    def snapshot_date(self) -> str | None:
+    def snapshot_date(self) -> dt.date | None:
+        """The China date (periods.china_date) the snapshot was published: the deck's 数据更新于."""
         rows = self.meta[self.meta["key"] == "published_at"]
-        return None if rows.empty else str(rows.iloc[0]["value"])
+        return None if rows.empty else periods.china_date(rows.iloc[0]["value"])
 
 
 def gather(load: Loader, zone_id: str, year: int) -> ZoneYear:

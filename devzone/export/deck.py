@@ -172,6 +172,15 @@ def bullets_height(bullets: Sequence[str], frame: Frame, width: float, size: flo
     return needed
 
 
+def note_height(note: str, frame: Frame, size: float = 15) -> float:
+    """The height (fraction of the slide) a slide's note needs across the slide: a long key to 真实 and ※ takes
+    two lines, and the tiles or chart below start under it, not over it."""
+    size = frame.pt(size)
+    width_pt = frame.width * frame.inner_width / 12700 - 14
+    lines = max(1, -(-_text_width(note) / 2 * size * 1.04 // width_pt))
+    return max(0.05, (lines * size * 1.2 + 12) * 12700 / frame.height)
+
+
 def _box_pt(frame: Frame, height: float) -> float:
     return frame.height * height / 12700 - 10
 
@@ -624,9 +633,10 @@ def _bullets(slide, frame: Frame, box, bullets: Sequence[str], typeface: str, si
 def _body(slide, frame: Frame, spec: Slide, typeface: str, lang: str) -> None:
     top = frame.content_top
     if spec.note:
-        _textbox(slide, frame.box(frame.margin, top, frame.inner_width, 0.05),
+        height = note_height(spec.note, frame)
+        _textbox(slide, frame.box(frame.margin, top, frame.inner_width, height),
                  [(spec.note, frame.pt(15), False, MUTED)], typeface).name = "note"
-        top += 0.06
+        top += height + 0.01
     bottom = frame.content_bottom
     height = bottom - top
     if spec.kpis:

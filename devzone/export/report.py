@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from devzone import fmt, queries, scorecard, screens, tables
+from devzone import fmt, periods, queries, scorecard, screens, tables
 from devzone.i18n import t
 
 PDF_MIME = "application/pdf"
@@ -154,7 +154,7 @@ def data_as_of(load, lang: str) -> str:
     """`2022年1月20日`: the day the data describes (the project ledger's 截至 day, else when it was loaded)."""
     day = load(queries.ledger_as_of)["as_of"].iloc[0]
     if fmt.is_missing(day):
-        day = load(queries.snapshot_summary)["last_loaded_at"].iloc[0]
+        day = periods.china_date(load(queries.snapshot_summary)["last_loaded_at"].iloc[0])
     return fmt.date(day, lang)
 
 

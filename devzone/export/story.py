@@ -17,6 +17,7 @@ import pandas as pd
 
 from devzone import fmt, periods
 from devzone.export import summary as summary_mod
+from devzone.export import wording
 from devzone.export.data import ZoneYear
 from devzone.i18n import t
 
@@ -238,7 +239,7 @@ def _kpi_slide(zy: ZoneYear, lang: str) -> Slide | None:
                                    indicator.unit, lang)
         rank = _rank_text(row, lang)
         kpi = Kpi(
-            label=indicator.name(lang),
+            label=wording.quoted(indicator.name(lang)),
             value=fmt.indicator_value(row["value"], indicator.unit, lang),
             change=fmt.mark_change(moved.text, row["is_synthetic"], None if previous is None
                                    else previous["is_synthetic"]) or t("deck.kpi_no_change", lang),
@@ -279,7 +280,7 @@ def _targets_slide(zy: ZoneYear, lang: str) -> Slide | None:
         rows.append((indicator, float(row["value"]), float(target.target), row, bool(target.is_synthetic)))
     if not rows:
         return None
-    names = tuple(ind.name(lang) for ind, *_ in rows)
+    names = tuple(wording.quoted(ind.name(lang)) for ind, *_ in rows)
     ratios = tuple(value / goal for _, value, goal, _, _ in rows)
     table = pd.DataFrame({
         t("deck.col.indicator", lang): names,
@@ -297,7 +298,7 @@ def _targets_slide(zy: ZoneYear, lang: str) -> Slide | None:
         highlight=tuple(n for n, r in zip(names, ratios, strict=True) if r < 1), table=table,
     )
     bullets = tuple(
-        summary_mod.completion_phrase(ind.name(lang), value, goal, ind.unit, lang,
+        summary_mod.completion_phrase(wording.quoted(ind.name(lang)), value, goal, ind.unit, lang,
                                       from_synthetic=fmt.change_from_synthetic(row["is_synthetic"], target_flag))
         for ind, value, goal, row, target_flag in rows
     )
@@ -355,7 +356,7 @@ def _rank_table_slide(zy: ZoneYear, lang: str) -> Slide | None:
         previous_flag = None if previous is None else previous["is_synthetic"]
         tagged = tagged or fmt.is_real(row["is_synthetic"], mixed=zy.mixed)
         rows.append({
-            t("deck.col.indicator", lang): indicator.name(lang),
+            t("deck.col.indicator", lang): wording.quoted(indicator.name(lang)),
             t("deck.col.value", lang): fmt.tag_real(fmt.indicator_value(row["value"], indicator.unit, lang),
                                                     row["is_synthetic"], lang, mixed=zy.mixed),
             t("deck.col.yoy", lang): fmt.mark_change(
@@ -482,7 +483,7 @@ def _enterprise_slide(zy: ZoneYear, lang: str) -> Slide | None:
              and (zy.value(c) is not None or zy.value(c, zy.year - 1) is not None)]
     if not codes:
         return None
-    names = tuple(zy.indicators[c].name(lang) for c in codes)
+    names = tuple(wording.quoted(zy.indicators[c].name(lang)) for c in codes)
     series, table = [], {t("deck.col.category", lang): list(names)}
     for year in (zy.year - 1, zy.year):
         values = tuple(zy.value(c, year) for c in codes)
@@ -501,7 +502,7 @@ def _enterprise_slide(zy: ZoneYear, lang: str) -> Slide | None:
             continue
         listed = zy.enterprises.loc[zy.enterprises["category"] == category, "enterprise_name"].tolist()
         if listed:
-            bullets.append(zy.indicators[code].name(lang) + "：" * (lang != "en") + ": " * (lang == "en")
+            bullets.append(wording.quoted(zy.indicators[code].name(lang)) + "：" * (lang != "en") + ": " * (lang == "en")
                            + _list([str(n) for n in listed], lang))
     used = zy.history[zy.history["indicator"].isin(codes) & zy.history["year"].isin([zy.year - 1, zy.year])]
     notes = "\n".join(f"{s.name}: " + t("deck.list_sep", lang).join(
@@ -518,14 +519,12 @@ def attention_points(zy: ZoneYear, lang: str) -> tuple[list[str], bool]:
         row, previous = zy.value_row(code), zy.value_row(code, zy.year - 1)
         if row is None or previous is None:
             continue
-        name = indicator.name(lang)
+        name = wording.quoted(indicator.name(lang))
         moved = summary_mod.change(row["value"], previous["value"], indicator.unit, lang)
-        if moved.direction == "down" and float(previous["value"]) > 0:
-            pct = fmt.mark_change(fmt.percent((float(previous["value"]) - float(row["value"])) / float(previous["value"])),
-                                  row["is_synthetic"], previous["is_synthetic"])
-            bullets.append(t("deck.attn.fell", lang, name=name, pct=pct,
-                             previous=fmt.indicator_value(previous["value"], indicator.unit, lang),
-                             current=fmt.indicator_value(row["value"], indicator.unit, lang)))
+        if moved.direction == "down":  # 由X降至Y，下降25.0% (on a tiny base only the counts)
+            fell = fmt.mark_change(wording.fall(float(row["value"]), float(previous["value"]), indicator.unit, lang),
+                                   row["is_synthetic"], previous["is_synthetic"])
+            bullets.append(t("deck.attn.fell", lang, name=name, fell=fell))
             synthetic = synthetic or _synthetic(row["is_synthetic"], previous["is_synthetic"])
         _, steps = rank_movement(previous["rank"], row["rank"], lang)
         if steps is not None and steps < 0:
@@ -538,8 +537,8 @@ def attention_points(zy: ZoneYear, lang: str) -> tuple[list[str], bool]:
         if indicator is None or value is None or fmt.is_missing(target.target) or float(target.target) <= 0:
             continue
         if value < float(target.target):
-            bullets.append(t("deck.attn.target_short", lang, name=indicator.name(lang),
-                             pct=fmt.percent(value / float(target.target)),
+            bullets.append(t("deck.attn.target_short", lang, name=wording.quoted(indicator.name(lang)),
+                             pct=wording.percent(value / float(target.target)),
                              target=fmt.indicator_value(target.target, indicator.unit, lang),
                              gap=fmt.indicator_value(float(target.target) - value, indicator.unit, lang)))
             synthetic = synthetic or bool(target.is_synthetic)
@@ -562,7 +561,7 @@ def attention_points(zy: ZoneYear, lang: str) -> tuple[list[str], bool]:
             said = t("deck.attn.as_of", lang, date=fmt.date(zy.ledger_day, lang), text=said)
         bullets.append(said)
         synthetic = synthetic or bool(talks["is_synthetic"].any())
-    missing = [ind.name(lang) for code, ind in zy.indicators.items()
+    missing = [wording.quoted(ind.name(lang)) for code, ind in zy.indicators.items()
                if zy.value(code) is None and zy.value(code, zy.year - 1) is not None]
     if missing:
         bullets.append(t("deck.attn.missing", lang, year=fmt.year(zy.year, lang), names=_list(missing, lang, 6)))

@@ -12,7 +12,6 @@ On a page: `summary.paragraph(zone_id, year, lang, load=ui.load)`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -42,26 +41,13 @@ class Change:
     text: str
 
 
-def _rounded_percent(ratio: float) -> Decimal:
-    return (Decimal(str(ratio)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
 def change(current: float | None, previous: float | None, unit: str, lang: str) -> Change:
-    """同比 of `current` against `previous`; the verb follows the sign, never the other way round."""
-    if fmt.is_missing(current) or fmt.is_missing(previous):
-        return Change("none", "")
-    current, previous = float(current), float(previous)  # type: ignore[arg-type]
-    diff = current - previous
-    if abs(diff) < 1e-9:
-        return Change("flat", t("summary.change.flat", lang))
-    direction = "up" if diff > 0 else "down"
-    if previous <= 0:  # no base for a percentage: say by how much
-        amount = fmt.indicator_value(abs(diff), unit, lang)
-        return Change(direction, t(f"summary.change.{direction}_by", lang, amount=amount))
-    pct = _rounded_percent(abs(diff) / previous)
-    if pct == 0:
-        return Change("about_flat", t("summary.change.about_flat", lang))
-    return Change(direction, t(f"summary.change.{direction}_pct", lang, pct=f"{pct}%"))
+    """同比 of `current` against `previous` in the documents' words (devzone/export/wording.py): the verb follows
+    the sign, growth above 100% in 倍, a count on a tiny base in counts (`由上年1家增至4家`)."""
+    from devzone.export import wording  # late: wording builds on this module's Change
+
+    moved = wording.growth(current, previous, unit, lang)
+    return Change(moved.direction, moved.text)
 
 
 def rank_phrase(rank: object, tied: bool, lang: str) -> str:
@@ -121,7 +107,14 @@ class Summary:
 def _name(zy: report_data.ZoneYear, code: str, lang: str) -> str:
     indicator = zy.indicators.get(code)
     fallback = indicator.name(lang) if indicator else code
-    return t_or(f"summary.name.{code}", fallback, lang)
+    return _quoted(t_or(f"summary.name.{code}", fallback, lang))
+
+
+def _quoted(name: str) -> str:
+    """`新培育"四上"企业数` -> `新培育“四上”企业数` (wording.quoted: the documents' quotes)."""
+    from devzone.export import wording  # late: wording builds on this module's Change
+
+    return wording.quoted(name)
 
 
 def _clause(zy: report_data.ZoneYear, code: str, lang: str, *, full: bool) -> Clause | None:
@@ -176,7 +169,7 @@ def _target_sentence(zy: report_data.ZoneYear, lang: str) -> tuple[str | None, b
         indicator = zy.indicators.get(str(row.indicator))
         if value is None or indicator is None or fmt.is_missing(row.target) or float(row.target) <= 0:
             continue
-        name = mid_sentence(indicator.name(lang), lang)
+        name = _quoted(mid_sentence(indicator.name(lang), lang))
         value_row = zy.value_row(indicator.code)
         phrases.append(completion_phrase(name, value, float(row.target), indicator.unit, lang,
                                          from_synthetic=fmt.change_from_synthetic(value_row["is_synthetic"],
@@ -236,7 +229,7 @@ def real_project_phrase(project, lang: str) -> str:
 
 def _note(summary: Summary, zy: report_data.ZoneYear, lang: str) -> str:
     """The closing note: which figures are real (by name) and what ※ means; the old note without real ones."""
-    real = [mid_sentence(zy.indicators[c.indicator].name(lang), lang) for c in summary.clauses if c.real]
+    real = [_quoted(mid_sentence(zy.indicators[c.indicator].name(lang), lang)) for c in summary.clauses if c.real]
     if not real:
         return t("summary.synthetic_note", lang)
     key = "summary.real_note_marked" if any(c.from_synthetic for c in summary.clauses) else "summary.real_note"

@@ -61,8 +61,12 @@ def test_every_shape_lies_within_its_slide(crowded_deck):
 
 def test_bullet_text_fits_its_box(crowded_deck):
     _, content = crowded_deck
-    prs = Presentation(io.BytesIO(content))
-    for slide in prs.slides:
+    assert_bullets_fit(Presentation(io.BytesIO(content)).slides)
+
+
+def assert_bullets_fit(slides) -> None:
+    """The text of every bullet box of `slides` fits the box (estimated with the deck's own width measure)."""
+    for slide in slides:
         for shape in slide.shapes:
             if shape.name != "bullets":
                 continue
@@ -212,3 +216,17 @@ def test_an_office_potx_template_is_found_and_lends_its_master(seed, tmp_path, m
     out = Presentation(io.BytesIO(deck.render(story.zone_story(seed, "zh"), template=potx)))
     assert any(s.name == "TEMPLATE-BRAND" for s in out.slide_masters[0].shapes)
     assert out.slides[1].shapes.title.text == "主要指标一览"
+
+
+def test_the_key_above_the_tiles_has_room_for_its_lines(seed):
+    """The KPI slide's key to 真实 and ※ wraps onto a second line: the tiles start under it, not over it."""
+    prs = Presentation(io.BytesIO(deck.render(story.zone_story(seed, "zh"))))
+    slide = next(s for s in prs.slides if any(shape.name.startswith("kpi-") for shape in s.shapes))
+    note = next(shape for shape in slide.shapes if shape.name == "note")
+    size = note.text_frame.paragraphs[0].runs[0].font.size.pt
+    width_pt = note.width / 12700 - 14
+    lines = -(-deck._text_width(note.text_frame.text) / 2 * size * 1.04 // width_pt)  # noqa: SLF001
+    assert lines >= 2  # the case this guards: a key longer than one line
+    assert note.height / 12700 - 10 >= lines * size * 1.2
+    tiles_top = min(shape.top for shape in slide.shapes if shape.name.startswith("kpi-"))
+    assert tiles_top >= note.top + note.height

@@ -13,8 +13,8 @@ from devzone.export.summary import change
 from etl.demo_sources import TERMINATED_HEADLINE_YEARS
 from tests.export.conftest import SEED_YEAR, SEED_ZONE
 
-UP_WORDS = ("增长", "增加", "up ")
-DOWN_WORDS = ("下降", "减少", "down ")
+UP_WORDS = ("增长", "增加", "增至", "up ")
+DOWN_WORDS = ("下降", "减少", "减至", "down ")
 FLAT_WORDS = ("持平", "unchanged", "about the same")
 
 
@@ -130,7 +130,8 @@ def test_synthetic_numbers_are_flagged(seed):
         (36, 36, "flat", "与上年持平", "unchanged on the year before"),
         (36.001, 36, "about_flat", "与上年基本持平", "about the same as the year before"),
         (35.999, 36, "about_flat", "与上年基本持平", "about the same as the year before"),
-        (36, 0, "up", "比上年增加36个", "up 36 on the year before"),
+        (36, 0, "up", "由上年0个增至36个", "up from 0 to 36"),  # a tiny base: in counts (wording.py)
+        (36, 12, "up", "同比增长2.0倍", "up 2.0 times on the year before"),  # above 100%: in 倍
         (0, 0, "flat", "与上年持平", "unchanged on the year before"),
         (36, None, "none", "", ""),
     ],
