@@ -50,6 +50,7 @@ def show_accounts(outcome: view.Outcome) -> None:
 
 # ---------------------------------------------------------------- upload, check, publish
 with upload_tab:
+    ui.uploader_in_language(lang, max_mb, view.UPLOAD_TYPES)
     files = st.file_uploader(t("admin.upload.label", lang), type=view.UPLOAD_TYPES, accept_multiple_files=True,
                              key=KEY_UPLOADER, help=t("admin.upload.help", lang, limit=max_mb))
     uploads = view.uploads_from(files)

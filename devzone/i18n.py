@@ -1872,6 +1872,9 @@ STRINGS.update({
 STRINGS.update({
     "ov.headline.rank": ("全省排名", "Provincial rank"),
     "ov.headline.rank_of": ("按{name}", "by {name}"),
+    "admin.upload.button": ("选择文件", "Browse files"),
+    "admin.upload.instructions": ("可拖放文件到此处；每个文件不超过 {limit} MB · {types}", "Drop files here; {limit} MB per file · {types}"),
+    "ov.headline.rank_of_total": ("共{total}个开发区 · 按{name}", "of {total} zones · by {name}"),
     "ov.cards.title": ("全部指标", "All indicators"),
 })
 STRINGS.update({

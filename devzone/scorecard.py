@@ -80,6 +80,16 @@ def yoy_delta(current: object, previous: object, unit: str, direction: str, lang
     return Delta(text, "inverse" if _is_lower(direction) else "normal", "auto")
 
 
+def _change_from_synthetic(now, before) -> bool:
+    """A change of rank involves a synthetic figure: this year's rank is among synthetic ones, or last year's
+    value or rank was synthetic."""
+    def flag(row, column: str) -> bool:
+        value = None if row is None else row.get(column)
+        return bool(value) and not fmt.is_missing(value)
+
+    return flag(now, "rank_from_synthetic") or flag(before, "is_synthetic") or flag(before, "rank_from_synthetic")
+
+
 def rank_change(rank_now: object, rank_before: object, lang: str) -> str:
     """`:green[↑ 较上年升2位]`, `:red[↓ 较上年降1位]`, `与上年持平`; '' without both ranks."""
     if fmt.is_missing(rank_now) or fmt.is_missing(rank_before):
@@ -174,7 +184,8 @@ def build_cards(catalogue: pd.DataFrame, history: pd.DataFrame, year: int, lang:
             rank=rank_text(rank_now, None if now is None else now["n_ranked"],
                            None if now is None else now["tied"], lang,
                            from_synthetic=None if now is None else now.get("rank_from_synthetic")),
-            rank_change=rank_change(rank_now, None if before is None else before["rank"], lang),
+            rank_change=fmt.mark_from_synthetic(rank_change(rank_now, None if before is None else before["rank"], lang),
+                                                _change_from_synthetic(now, before)),
             source=caption,
             source_help=help_text,
             trend=trend if len(trend) >= 2 else (),
@@ -520,9 +531,13 @@ def headline(model: OverviewModel, history: pd.DataFrame, year: int, lang: str) 
     if ranked is not None:
         row = _row_for(_history_by_indicator(history).get(HEADLINE_RANK_INDICATOR), year)
         rank_now = None if row is None else row["rank"]
-        place = fmt.rank(rank_now, None if row is None else row["n_ranked"], lang,
-                         tied=bool(row is not None and not fmt.is_missing(row["tied"]) and row["tied"]))
+        # the big figure stays short enough for one line (第3名※); how many were ranked goes in the note under it
+        place = fmt.rank(rank_now, None, lang, tied=bool(row is not None and not fmt.is_missing(row["tied"]) and row["tied"]),
+                         from_synthetic=None if row is None else row.get("rank_from_synthetic"))
+        total = None if row is None or fmt.is_missing(row["n_ranked"]) else int(row["n_ranked"])
         note = t("ov.headline.rank_of", lang, name=ranked.label)
+        if total is not None:
+            note = t("ov.headline.rank_of_total", lang, name=ranked.label, total=total)
         items.append(Headline(t("ov.headline.rank", lang), place, Delta(""),
                               f"{note}  \n{ranked.rank_change}" if ranked.rank_change else note))
     return items

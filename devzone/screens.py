@@ -76,6 +76,20 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
+def uploader_css(button: str, instructions: str) -> str:
+    """st.file_uploader's own words ("Upload", "200MB per file • XLSX…") are English whatever the page's language and
+    Streamlit has no option for them: hide them and show ours in their place."""
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    return ("<style>"
+            f'{zone} [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p {{ display: none; }}'
+            f'{zone} [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"]::after {{ content: '
+            f"{css_string(button)}; }}"
+            f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}'
+            f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{ content: '
+            f"{css_string(instructions)}; font-size: 0.875rem; opacity: 0.7; }}"
+            "</style>")
+
+
 def print_header_css(text: str) -> str:
     """The running head of every printed page (zone, year, 数据截至), in the page's top margin."""
     return ("<style>@page { @top-left { content: " + css_string(text)

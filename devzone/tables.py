@@ -72,13 +72,24 @@ _PLAIN_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})*|\d+)(\.\d+)?%?$")
 _WHOLE_TERMS = re.compile(r"RMB -?[\d,.]+(?: (?:bn|mn))?|\d{1,2} [A-Z][a-z]{2} \d{4}")
 
 
+# Chinese amounts and dates: `179.78亿元`, `36个`, `116.0%※`, `2026年1月17日` — a browser may break between any
+# two CJK characters, so their characters are held together with WORD JOINER (U+2060, invisible).
+_WHOLE_ZH = re.compile(r"[-+]?[\d,.]+(?:亿元|万元|元|个|家|项|%|倍|名)※?|(?:19|20)\d{2}年\d{1,2}月(?:\d{1,2}日)?")
+_JOINER = "\u2060"
+
+
+def _keep_whole(text: str) -> str:
+    text = _WHOLE_TERMS.sub(lambda m: m.group(0).replace(" ", "\u00a0"), text)
+    return _WHOLE_ZH.sub(lambda m: _JOINER.join(m.group(0)), text)
+
+
 def unbreakable(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy for st.table (which wraps cells at spaces): amounts and dates joined by non-breaking spaces."""
+    """A copy for st.table (which wraps cells): amounts and dates kept whole — English ones joined by
+    non-breaking spaces, Chinese ones by word joiners. Downloads use the caller's frame, unchanged."""
     out = frame.copy()
     for column in out.columns:
         if not pd.api.types.is_numeric_dtype(out[column]):
-            out[column] = [_WHOLE_TERMS.sub(lambda m: m.group(0).replace(" ", "\u00a0"), v) if isinstance(v, str)
-                           else v for v in out[column]]
+            out[column] = [_keep_whole(v) if isinstance(v, str) else v for v in out[column]]
     return out
 
 

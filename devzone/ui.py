@@ -386,6 +386,12 @@ def screen_styles(filters: state.FilterState) -> None:
             year=fmt.year(filters.year, filters.lang), date=data_as_of(filters.lang))))
 
 
+def uploader_in_language(lang: str, max_mb: float, types: list[str]) -> None:
+    """The file uploader's button and limits line in the page's language (Streamlit writes them in English)."""
+    st.html(screens.uploader_css(t("admin.upload.button", lang), t(
+        "admin.upload.instructions", lang, limit=fmt.number(max_mb, 0), types=" · ".join(x.upper() for x in types))))
+
+
 def report_pdf(zone_id: str, year: int, lang: str) -> bytes:
     """The A4 report (devzone/export/report.py) of the overview and the provincial rankings, as PDF bytes."""
     from devzone.export import report

@@ -212,3 +212,18 @@ def test_a_static_table_keeps_amounts_and_dates_whole():
     assert list(kept["Investment"]) == ["RMB\u00a01.79\u00a0bn", "—"]
     assert list(kept["Signed"]) == ["17\u00a0Jan\u00a02026", "x y"]
     assert list(frame["Investment"]) == ["RMB 1.79 bn", "—"]  # the caller's frame (and the downloads) unchanged
+
+
+def test_a_static_table_keeps_chinese_amounts_and_dates_whole():
+    """`179.78亿元` never breaks into `179.78亿` / `元` (a browser may break between any two CJK characters)."""
+    import pandas as pd
+
+    from devzone import tables
+
+    frame = pd.DataFrame({"完成": ["179.78亿元", "36个", "116.0%※", "签约项目数"], "日期": ["2026年1月17日", "—", "", "x"]})
+    kept = tables.unbreakable(frame)
+    joiner = "\u2060"
+    assert kept["完成"][0] == joiner.join("179.78亿元") and kept["完成"][1] == joiner.join("36个")
+    assert kept["完成"][2] == joiner.join("116.0%※") and kept["完成"][3] == "签约项目数"  # words may wrap
+    assert kept["日期"][0] == joiner.join("2026年1月17日")
+    assert [v.replace(joiner, "") for v in kept["完成"]] == list(frame["完成"])

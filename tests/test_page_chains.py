@@ -37,7 +37,7 @@ def metrics(app: AppTest) -> dict[str, str]:
 
 def table_with(app: AppTest, column: str):
     frames = [*app.dataframe, *app.table]  # small tables are static (st.table), the others data grids
-    found = [frame.value for frame in frames if column in frame.value.columns]
+    found = [frame.value.replace("\u2060", "", regex=True) for frame in frames if column in frame.value.columns]
     assert found, [list(frame.value.columns) for frame in frames]
     return found[0]
 

@@ -137,7 +137,7 @@ def test_needs_attention_lists_a_rank_that_fell(demo_db, raw):
 
 def test_targets_table_for_the_seed_zone(demo_db, raw):
     app = run_overview(zone="盐湖高新区", year="2021")
-    targets_table = app.main.table[-1].value
+    targets_table = app.main.table[-1].value.replace("\u2060", "", regex=True)  # the joiners that keep 31个 whole
     expected = raw.execute("SELECT count(*) FROM annual_targets WHERE zone_id = 'X140802' AND year = 2021"
                            ).fetchone()[0]
     assert len(targets_table) == expected
@@ -187,3 +187,13 @@ def test_real_cards_are_tagged_and_a_change_from_synthetic_2020_is_marked(demo_d
     table = app.dataframe[0].value.set_index("指标")
     assert table.loc["签约项目数", "数值"] == "36个（真实）" and table.loc["签约项目数", "同比"] == signed_yoy
     assert table.loc["预计年产值", "数值"] == fmt.money(yanhu(raw, "projected_output", 2021))
+
+
+def test_the_headline_rank_fits_and_is_marked_when_ranked_among_synthetic_figures(demo_db, raw):
+    app = run_overview(zone="盐湖高新区", year="2021")
+    assert_ran_cleanly(app)
+    rank, n = rank_of(raw, "X140802", 2021, "signed_investment")
+    assert metrics(app)["全省排名"] == f"第{rank}名※"  # the big figure: short enough for one line, marked
+    (note,) = [m.value for m in app.main.markdown if "按签约项目总投资" in m.value]
+    assert f"共{n}个" in note
+    assert "较上年" in note and note.rstrip().endswith("※")  # the change is from the synthetic 2020 rank

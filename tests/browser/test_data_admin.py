@@ -251,3 +251,20 @@ def test_an_old_excel_file_loads_through_the_page_with_its_account(page: Page, a
     finally:
         con.close()
     assert stored == 17.978  # 179,780 万元 as the sheet says
+
+
+def test_the_file_uploader_speaks_chinese(page: Page, admin_server):
+    """Streamlit writes the uploader's button and limits line in English ("Upload", "200MB per file • …")."""
+    base_url, _, _ = admin_server
+    page.goto(base_url)
+    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
+    wait_until_idle(page)
+    log_in_and_open_data_admin(page)
+    zone = page.get_by_test_id("stFileUploaderDropzone")
+    expect(zone).to_be_visible()
+    shown = zone.evaluate("""el => [...el.querySelectorAll('*')].filter(e => e.checkVisibility())
+        .map(e => e.childNodes.length === 1 && e.firstChild.nodeType === 3 ? e.textContent : '').join(' ')
+        + ' ' + [...el.querySelectorAll('*')].map(e => getComputedStyle(e, '::after').content)
+        .filter(c => c && c !== 'none' && c !== 'normal').join(' ')""")
+    assert "选择文件" in shown and "每个文件不超过 20 MB" in shown, shown
+    assert "Upload" not in shown and "per file" not in shown, shown

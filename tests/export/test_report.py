@@ -40,7 +40,8 @@ def test_the_headline_is_the_key_figures_and_the_rank_from_the_database(load, sq
         assert item.value == fmt.indicator_value(value, unit, "zh")
     rank, n_ranked = sql("SELECT rank, n_ranked FROM provincial_rankings WHERE zone_id = ? AND year = ? "
                          "AND indicator = ?", [SEED_ZONE, latest_year, scorecard.HEADLINE_RANK_INDICATOR])[0]
-    assert re.search(rf"第{rank}名/共{n_ranked}个", items[-1].value), items[-1].value
+    assert re.fullmatch(rf"第{rank}名※?", items[-1].value), items[-1].value  # one line; how many in the note
+    assert f"共{n_ranked}个" in items[-1].note, items[-1].note
 
 
 def test_the_rank_matrix_has_every_ranked_zone_with_its_rank(load, sql, latest_year):
