@@ -1,5 +1,5 @@
-"""Every page on the three screens leaders use — a 390×844 phone, a 1440×900 desk, a 1920×1080 projector — in
-headless Chromium: nothing wider than the screen, no table column cut off (on the phone with every expander
+"""Every page on the screens leaders use — a 390×844 and a 360×780 phone, a 1440×900 desk, a 1920×1080
+projector — in headless Chromium: nothing wider than the screen, no table column cut off (on the phone with every expander
 opened too), and on the phone no hover-only wording, the pickers at the top and a sidebar that closes after a
 choice; on the projector large type; presenting, controls that hide while the mouse rests.
 Screenshots: tests/artifacts/screens-<screen>-<page>.png.
@@ -23,7 +23,7 @@ except ImportError:
     pytest.skip("playwright is not installed", allow_module_level=True)
 
 ZONE = "X140802"  # 盐湖高新区, the seed material's zone
-SCREENS = {"phone": (390, 844), "desk": (1440, 900), "projector": (1920, 1080)}
+SCREENS = {"phone": (390, 844), "phone-360": (360, 780), "desk": (1440, 900), "projector": (1920, 1080)}
 ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
 READY = """() => {
@@ -80,7 +80,7 @@ def latest_year(demo_db) -> int:
 
 def screen_page(browser, screen: str) -> Page:
     width, height = SCREENS[screen]
-    phone = screen == "phone"
+    phone = screen.startswith("phone")
     context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
                                   is_mobile=phone, has_touch=phone)
     page = context.new_page()
@@ -109,7 +109,7 @@ def test_every_page_fits_the_screen(chromium_browser, app_server: str, latest_ye
             open_page(page, f"{app_server}/{path}?zone={ZONE}&year={latest_year}")
             assert page.locator(ERROR_BOX).count() == 0, path
             clipped = page.evaluate(CLIPPED_TABLES)
-            if screen == "phone":  # on a phone every table, also those one tap away, shows all its columns
+            if screen.startswith("phone"):  # on a phone every table, also those one tap away, shows all its columns
                 page.evaluate(OPEN_EXPANDERS)
                 page.wait_for_timeout(1_200)
                 page.wait_for_function(READY, timeout=60_000)
@@ -118,7 +118,7 @@ def test_every_page_fits_the_screen(chromium_browser, app_server: str, latest_ye
             _save_screenshot(page, f"screens-{screen}-{page_name(path)}")  # the whole page, grown to fit
             if sticking_out or clipped:
                 problems[page_name(path)] = {"wider than the screen": sticking_out, "tables cut off": clipped}
-            if screen == "phone":
+            if screen.startswith("phone"):
                 text = page.get_by_test_id("stMain").inner_text()
                 if "悬停" in text or "鼠标" in text:
                     problems[f"{page_name(path)} wording"] = "hover-only wording on a touch screen"
