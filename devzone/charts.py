@@ -162,10 +162,29 @@ def _font_at_least(part: dict, key: str, size: float) -> None:
         font["size"] = size
 
 
+def _for_phone(fig: go.Figure) -> go.Figure:
+    """A phone's plot is a third as wide as a desk's: the label beside the longest horizontal bar (`54个 · 第1名`)
+    would run past the right edge. There a label goes inside the bar when it fits (the long bars) and beside it
+    when not (the short ones, which leave room); a funnel's labels stay inside its bars. `fig` itself when
+    nothing changes."""
+    spec = fig.to_plotly_json()
+    changed = False
+    for trace in spec.get("data") or ():
+        if trace.get("type") == "bar" and trace.get("orientation") == "h" and trace.get("textposition") == "outside":
+            trace.update(textposition="auto", insidetextanchor="end")
+            changed = True
+        elif trace.get("type") == "funnel" and trace.get("textposition") in (None, "auto", "outside"):
+            trace["textposition"] = "inside"
+            changed = True
+    return go.Figure(spec, skip_invalid=False) if changed else fig
+
+
 def for_screen(fig: go.Figure, screen: str | None) -> go.Figure:
     """`fig` as drawn on a `screen` class: on a projector every text SCREEN_SCALE times larger (none under
     SCREEN_MIN_FONT_PX), with the height and margins grown alike so rows and labels keep their room. A new
-    figure (a cached one is never changed); on a desk or phone `fig` itself."""
+    figure (a cached one is never changed); on a desk `fig` itself. On a phone see `_for_phone`."""
+    if screen == "phone":
+        return _for_phone(fig)
     factor = SCREEN_SCALE.get(screen or "")
     if not factor:
         return fig

@@ -78,3 +78,22 @@ def test_on_a_projector_every_chart_text_is_at_least_the_minimum_and_the_desk_fi
         desk_height = fig.layout.height or charts.PLOTLY_DEFAULT_HEIGHT
         assert layout["height"] == int(desk_height * charts.SCREEN_SCALE["projector"])
         assert charts.for_screen(fig, "desk") is fig and charts.for_screen(fig, None) is fig
+
+
+def test_on_a_phone_the_longest_bars_carry_their_labels_inside():
+    """A phone's plot is too narrow for `54个 · 第1名` beside the longest bar: labels go inside a bar they fit
+    in, beside the others; a funnel's stay inside. The figure given is left as it is."""
+    frame = scores(90.0)
+    ranked = charts.ranking_bar(frame, label="zone", value="score", text="text", chosen="a", key="zone_id",
+                                axis_title="得分")
+    funnel = charts.funnel(["签约", "开工"], [10, 5], ["10个", "5个"])
+    for fig in (ranked, funnel):
+        before = fig.to_json()
+        phone = charts.for_screen(fig, "phone")
+        assert fig.to_json() == before and phone is not fig
+    assert ranked.data[0].textposition == "outside"
+    phone_bar = charts.for_screen(ranked, "phone").data[0]
+    assert (phone_bar.textposition, phone_bar.insidetextanchor) == ("auto", "end")
+    assert charts.for_screen(funnel, "phone").data[0].textposition == "inside"
+    trend = charts.trend(frame.assign(year=[2019, 2020, 2021]), x="year", y="score")
+    assert charts.for_screen(trend, "phone") is trend  # nothing beside a bar: the same figure

@@ -63,6 +63,22 @@ CLIPPED_TABLES = """() => [...document.querySelectorAll(
         scroller.clientWidth]] : [];
 })"""
 
+# A metric's label, number or delta that does not fit its box (Streamlit ends it with "…"), and a bar's or
+# funnel's label drawn past the edge of its chart (the SVG cuts it off).
+CUT_TEXT = """() => [
+  ...[...document.querySelectorAll('[data-testid=stMetricLabel], [data-testid=stMetricValue], [data-testid=stMetricDelta]')]
+    .flatMap(m => [m, ...m.querySelectorAll('*')])
+    .filter(e => e.checkVisibility() && e.scrollWidth > e.clientWidth + 1)
+    .map(e => 'metric ' + e.textContent.trim().slice(0, 30)),
+  ...[...document.querySelectorAll('[data-testid=stPlotlyChart]')].flatMap(chart => {
+    const svg = chart.querySelector('.main-svg');
+    if (!svg) return [];
+    const box = svg.getBoundingClientRect();
+    return [...chart.querySelectorAll('text.bartext')].filter(t => t.textContent.trim() && t.checkVisibility())
+      .filter(t => { const r = t.getBoundingClientRect(); return r.right > box.right + 1 || r.left < box.left - 1; })
+      .map(t => 'bar label ' + t.textContent.trim());
+  })]"""
+
 OPEN_EXPANDERS = """() => document.querySelectorAll('[data-testid=stExpander] details:not([open]) > summary')
   .forEach(s => s.click())"""
 
@@ -115,9 +131,11 @@ def test_every_page_fits_the_screen(chromium_browser, app_server: str, latest_ye
                 page.wait_for_function(READY, timeout=60_000)
                 clipped = page.evaluate(CLIPPED_TABLES)
             sticking_out = page.evaluate(STICKING_OUT)
+            cut = page.evaluate(CUT_TEXT) if screen.startswith("phone") else []
             _save_screenshot(page, f"screens-{screen}-{page_name(path)}")  # the whole page, grown to fit
-            if sticking_out or clipped:
-                problems[page_name(path)] = {"wider than the screen": sticking_out, "tables cut off": clipped}
+            if sticking_out or clipped or cut:
+                problems[page_name(path)] = {"wider than the screen": sticking_out, "tables cut off": clipped,
+                                             "text cut off": cut}
             if screen.startswith("phone"):
                 text = page.get_by_test_id("stMain").inner_text()
                 if "悬停" in text or "鼠标" in text:
