@@ -43,17 +43,23 @@ def wait_for_slide(page: Page, title: str) -> None:
     page.wait_for_timeout(400)
 
 
+def open_slide(page: Page, app_server: str, number: int):
+    """Slide `number` full screen, drawn; its heading."""
+    page.goto(url(app_server, present="1", slide=str(number)))
+    page.locator(".st-key-slide-nav").wait_for(timeout=60_000)
+    heading = page.locator(".st-key-slide h1").first
+    expect(heading).not_to_have_text("", timeout=30_000)
+    wait_for_slide(page, heading.inner_text())
+    return heading
+
+
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=["1920x1080", "1280x720"])
 def test_every_slide_fits_the_screen_without_chrome(browser_page: Page, app_server: str, width, height):
     page = browser_page
     page.set_viewport_size({"width": width, "height": height})
     titles = []
     for number in range(1, N_SLIDES + 1):
-        page.goto(url(app_server, present="1", slide=str(number)))
-        page.locator(".st-key-slide-nav").wait_for(timeout=60_000)
-        heading = page.locator(".st-key-slide h1").first
-        expect(heading).not_to_have_text("", timeout=30_000)
-        wait_for_slide(page, heading.inner_text())
+        heading = open_slide(page, app_server, number)
         assert page.locator(ERROR_BOX).count() == 0
         expect(page.get_by_test_id("stSidebar")).to_be_hidden()
         expect(page.get_by_test_id("stHeader")).to_be_hidden()
@@ -180,11 +186,7 @@ def test_at_1920_every_slide_uses_its_space(browser_page: Page, app_server: str)
     page.set_viewport_size({"width": width, "height": height})
     empty: dict[int, object] = {}
     for number in range(1, N_SLIDES + 1):
-        page.goto(url(app_server, present="1", slide=str(number)))
-        page.locator(".st-key-slide-nav").wait_for(timeout=60_000)
-        heading = page.locator(".st-key-slide h1").first
-        expect(heading).not_to_have_text("", timeout=30_000)
-        wait_for_slide(page, heading.inner_text())
+        open_slide(page, app_server, number)
         space = page.evaluate(SLIDE_SPACE)
         assert space["slide"] >= 0.85 * height, space
         if space["gap"] > 0.4 * space["slide"] or space["overflow"]:
