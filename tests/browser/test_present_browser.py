@@ -50,6 +50,9 @@ def open_slide(page: Page, app_server: str, number: int):
     heading = page.locator(".st-key-slide h1").first
     expect(heading).not_to_have_text("", timeout=30_000)
     wait_for_slide(page, heading.inner_text())
+    # a new session's first run is followed by one more, once the browser has told the server its screen class
+    page.wait_for_timeout(1_500)
+    wait_for_slide(page, heading.inner_text())
     return heading
 
 
