@@ -102,23 +102,30 @@ def show_slide(slide) -> None:
         if slide.note and slide.key != "title":
             st.caption(fmt.plain(slide.note))
         if slide.kpis:
+            kpis = st.container(key="slide-kpis")  # full screen its rows share the slide's height
             for row_start in range(0, len(slide.kpis), 3):
-                for column, kpi in zip(st.columns(3), slide.kpis[row_start:row_start + 3], strict=False):
+                for column, kpi in zip(kpis.columns(3), slide.kpis[row_start:row_start + 3], strict=False):
                     arrow, colour = present.delta_style(kpi.direction)
                     with column.container(border=True):
                         st.metric(fmt.plain(kpi.label), kpi.value, delta=kpi.change, delta_arrow=arrow,
                                   delta_color=colour)
                         # the 真实 tag on the rank line: no extra row, so two rows of tiles still fit a 720p slide
                         st.caption(ui.badge_after(fmt.plain(kpi.rank), kpi.tag))
+        words_only = not (slide.kpis or slide.charts or slide.table is not None) and slide.key != "title"
+        words = (st.container(key=f"{present.WORDS_KEY}-{present.words_size([slide.text, *slide.bullets])}")
+                 if words_only else st.container())  # words only: as large as their length allows, centred
         if slide.text and slide.key != "title":
-            st.markdown(fmt.plain(slide.text))
+            words.markdown(fmt.plain(slide.text))
         strip = bool(slide.bullets) and len(slide.bullets) <= 2 and bool(slide.charts or slide.table is not None)
         items = [("chart", (part, story.axis_max(chart) if part is not chart else None,
                             chart.title if len(slide.charts) > 1 else None))
                  for chart in slide.charts for part in story.halves(chart)]
         if slide.table is not None and not slide.table.empty:
             items.append(("table", slide.table))
-        if slide.bullets and not strip:
+        if slide.bullets and words_only:
+            with words:
+                show_bullets(slide.bullets)
+        elif slide.bullets and not strip:
             items.append(("bullets", slide.bullets))
         if items:
             weights = [1.25 if kind == "table" else 0.8 if kind == "bullets" else 1.0 for kind, _ in items]

@@ -125,6 +125,94 @@ def style(fig: go.Figure, *, title: str | None = None, height: int | None = None
     return fig
 
 
+# ---------------------------------------------------------------- screen classes (devzone/screens.py)
+# How much larger every text, margin and row of a chart is drawn on each class of screen: on a projector the
+# smallest text a builder uses (BASE_FONT_SIZE - 3) comes out at SCREEN_MIN_FONT_PX or more.
+SCREEN_MIN_FONT_PX = 18
+PLOTLY_DEFAULT_HEIGHT = 450  # what plotly draws when a builder sets no height
+SCREEN_SCALE = {"projector": SCREEN_MIN_FONT_PX / (BASE_FONT_SIZE - 3)}
+
+
+def _scaled(value: Any, factor: float) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float):
+        return round(value * factor, 1)
+    if isinstance(value, list | tuple):
+        return [_scaled(v, factor) for v in value]
+    return value
+
+
+def _scale_fonts(node: Any, factor: float) -> None:
+    """Every `…font` dict's size in a figure's JSON, in place (titles, ticks, legends, bar text, annotations,
+    colour bars, hover labels)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key.endswith("font") and isinstance(value, dict) and "size" in value:
+                value["size"] = _scaled(value["size"], factor)
+            _scale_fonts(value, factor)
+    elif isinstance(node, list):
+        for item in node:
+            _scale_fonts(item, factor)
+
+
+def _font_at_least(part: dict, key: str, size: float) -> None:
+    font = part.setdefault(key, {})
+    if font.get("size") is None:
+        font["size"] = size
+
+
+def _for_phone(fig: go.Figure) -> go.Figure:
+    """A phone's plot is a third as wide as a desk's: the label beside the longest horizontal bar (`54个 · 第1名`)
+    would run past the right edge. There a label goes inside the bar when it fits (the long bars) and beside it
+    when not (the short ones, which leave room); a funnel's labels stay inside its bars. `fig` itself when
+    nothing changes."""
+    spec = fig.to_plotly_json()
+    changed = False
+    for trace in spec.get("data") or ():
+        if trace.get("type") == "bar" and trace.get("orientation") == "h" and trace.get("textposition") == "outside":
+            trace.update(textposition="auto", insidetextanchor="end")
+            changed = True
+        elif trace.get("type") == "funnel" and trace.get("textposition") in (None, "auto", "outside"):
+            trace["textposition"] = "inside"
+            changed = True
+    return go.Figure(spec, skip_invalid=False) if changed else fig
+
+
+def for_screen(fig: go.Figure, screen: str | None) -> go.Figure:
+    """`fig` as drawn on a `screen` class: on a projector every text SCREEN_SCALE times larger (none under
+    SCREEN_MIN_FONT_PX), with the height and margins grown alike so rows and labels keep their room. A new
+    figure (a cached one is never changed); on a desk `fig` itself. On a phone see `_for_phone`."""
+    if screen == "phone":
+        return _for_phone(fig)
+    factor = SCREEN_SCALE.get(screen or "")
+    if not factor:
+        return fig
+    spec = fig.to_plotly_json()
+    layout = spec.setdefault("layout", {})
+    _scale_fonts(spec, factor)
+    layout.setdefault("font", {}).setdefault("size", BASE_FONT_SIZE * factor)
+    if "uniformtext" in layout and "minsize" in layout["uniformtext"]:
+        layout["uniformtext"]["minsize"] = max(layout["uniformtext"]["minsize"], SCREEN_MIN_FONT_PX)
+    layout["height"] = int((layout.get("height") or PLOTLY_DEFAULT_HEIGHT) * factor)
+    # what the builder left to the theme (Streamlit's draws ticks at 12 px): the scaled base size, explicitly
+    text_px = layout["font"]["size"]
+    for name, part in layout.items():
+        if name.startswith(("xaxis", "yaxis")) and isinstance(part, dict):
+            _font_at_least(part, "tickfont", text_px)
+            if isinstance(part.get("title"), dict):
+                _font_at_least(part["title"], "font", text_px)
+    _font_at_least(layout.setdefault("legend", {}), "font", text_px)
+    for annotation in layout.get("annotations") or ():
+        _font_at_least(annotation, "font", text_px)
+    for trace in spec.get("data") or ():
+        if isinstance(trace.get("colorbar"), dict):
+            _font_at_least(trace["colorbar"], "tickfont", text_px)
+    if isinstance(layout.get("margin"), dict):
+        layout["margin"] = {k: _scaled(v, factor) if k in "lrtb" else v for k, v in layout["margin"].items()}
+    return go.Figure(spec, skip_invalid=False)
+
+
 def highlight_colors(labels: Sequence[object], chosen: object) -> list[str]:
     return [HIGHLIGHT if label == chosen else OTHERS for label in labels]
 

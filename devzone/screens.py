@@ -21,6 +21,55 @@ MAX_COLUMNS = 6
 GRID_KEY = "ov-grid"  # st.container(key=f"{GRID_KEY}-n{count}-{i}"); the cards' wrapper is key=GRID_KEY
 BAND_KEY = "ov-headline"
 
+# ---------------------------------------------------------------- the screen class, known server-side
+# The same breakpoints as screens.css: a phone up to 640 px, a projector from 1800 px, a desk in between.
+PHONE, DESK, PROJECTOR = "phone", "desk", "projector"
+SCREEN_CLASSES = (PHONE, DESK, PROJECTOR)
+PHONE_MAX_PX = 640
+PROJECTOR_MIN_PX = 1800
+PARAM_SCREEN = "screen"  # ?screen=projector: a projector whatever the width the browser reports
+
+
+def screen_class(width: object) -> str:
+    """The class of a window `width` px wide (what the browser measured); DESK when unknown."""
+    try:
+        px = float(width)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return DESK
+    if not math.isfinite(px) or px <= 0:
+        return DESK
+    if px <= PHONE_MAX_PX:
+        return PHONE
+    return PROJECTOR if px >= PROJECTOR_MIN_PX else DESK
+
+
+def resolve_screen(raw: object) -> str | None:
+    """`?screen=projector` (or 投影) -> PROJECTOR; anything else -> None (the measured width decides)."""
+    if isinstance(raw, list | tuple):
+        raw = raw[-1] if raw else None
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip().lower()
+    return {"投影": PROJECTOR, "手机": PHONE, "桌面": DESK}.get(text, text if text in SCREEN_CLASSES else None)
+
+
+# The browser reports its window's class once, and again only when it changes (a resize across a breakpoint):
+# the server already knows `data.known`, so a report never repeats and a rerun never triggers another one.
+SCREEN_PROBE_JS = """
+export default function(component) {
+  const { data, setStateValue } = component;
+  const classOf = w => w <= PHONE_MAX ? 'phone' : (w >= PROJECTOR_MIN ? 'projector' : 'desk');
+  let known = data && data.known;
+  const report = () => {
+    const now = classOf(window.innerWidth);
+    if (now !== known) { known = now; setStateValue('screen', now); }
+  };
+  report();
+  window.addEventListener('resize', report);
+  return () => window.removeEventListener('resize', report);
+}
+""".replace("PHONE_MAX", str(PHONE_MAX_PX)).replace("PROJECTOR_MIN", str(PROJECTOR_MIN_PX))
+
 
 @cache
 def page_css() -> str:

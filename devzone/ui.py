@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from devzone import audit, auth, db, fmt, queries, recovery, screens, state, tables
+from devzone import audit, auth, charts, db, fmt, queries, recovery, screens, state, tables
 from devzone.export import chart_data, images
 from devzone.i18n import LANGUAGES, Lang, t, t_or
 
@@ -377,9 +377,31 @@ def data_as_of(lang: str) -> str:
     return report.data_as_of(load, lang)
 
 
+KEY_SCREEN = "screen_class"  # what the browser measured (devzone/screens.py): phone, desk or projector
+KEY_SCREEN_PROBE = "screen-probe"
+_screen_probe = st.components.v2.component("devzone_screen_probe", js=screens.SCREEN_PROBE_JS)
+
+
+def _measured_screen() -> None:
+    reported = st.session_state.get(KEY_SCREEN_PROBE)
+    measured = getattr(reported, "screen", None) if reported is not None else None
+    if measured in screens.SCREEN_CLASSES:
+        st.session_state[KEY_SCREEN] = measured
+
+
+def screen() -> str:
+    """The class of the viewer's screen: `?screen=` when the link says, else what the browser measured, else a
+    desk. Chart builders size their text from it (charts.for_screen); no reload, one rerun when it is first known."""
+    asked = screens.resolve_screen(st.query_params.get(screens.PARAM_SCREEN))
+    return asked or st.session_state.get(KEY_SCREEN) or screens.DESK
+
+
 def screen_styles(filters: state.FilterState) -> None:
-    """The phone / projector / print style sheet, and the running head of printed pages."""
+    """The phone / projector / print style sheet, the running head of printed pages, and the probe that tells
+    the server the class of the screen (st.context knows no window width)."""
     st.html(screens.page_css())
+    _screen_probe(key=KEY_SCREEN_PROBE, data={"known": st.session_state.get(KEY_SCREEN)}, height=0,
+                  on_screen_change=_measured_screen)
     if filters.zone_id is not None and filters.year is not None:
         st.html(screens.print_header_css(t(
             "print.header", filters.lang, zone=zone_label(filters.zone_id),
@@ -424,7 +446,7 @@ def chart_panel(fig, table: pd.DataFrame, *, key: str, source: str, lang: str, s
     """
     # No plotly toolbar: it sits over the top right of the chart (a long title, the legend); full screen stays in
     # Streamlit's own element toolbar, and the PNG, CSV and Excel downloads are below.
-    st.plotly_chart(fig, width="stretch", key=f"chart_{key}", config={"displaylogo": False, "displayModeBar": False})
+    st.plotly_chart(charts.for_screen(fig, screen()), width="stretch", key=f"chart_{key}", config={"displaylogo": False, "displayModeBar": False})
     caption = t("panel.source", lang, source=source)
     if synthetic:
         caption += " " + t("panel.synthetic_mark", lang)

@@ -235,3 +235,15 @@ def test_rank_table_and_projects_slide_tag_real_figures_and_name_the_hongming_ba
     assert "宏明空调全产业链生产基地（真实）" in projects.table[0].value.iloc[:, 0].tolist()
     shown = " ".join(m.value for m in projects.markdown)
     assert "宏明空调全产业链生产基地（真实）预计年产值20亿元、利税5,000万元" in shown
+
+
+def test_a_slide_of_words_only_is_set_as_large_as_its_length_allows():
+    limits = [limit for limit, _ in present.WORDS_SIZES]
+    sizes = [size for _, size in present.WORDS_SIZES]
+    assert present.words_size(["字" * limits[0]]) == sizes[0]
+    assert present.words_size(["字" * (limits[0] - 10), "字" * 11]) == sizes[1]  # every bullet counts
+    assert present.words_size(["字" * limits[1]]) == sizes[1]
+    assert present.words_size(["字" * (limits[1] + 1)]) == "small"
+    assert present.words_size(["", None, "短"]) == sizes[0]  # type: ignore[list-item]
+    for size in (*sizes, "small"):  # every size has its rule in the full-screen style sheet
+        assert f".st-key-{present.WORDS_KEY}-{size} " in present.PRESENT_CSS

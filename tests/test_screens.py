@@ -66,3 +66,29 @@ def test_a_phone_lists_the_chosen_zones_ranks_instead_of_the_heatmap():
     listed = ranking_view.zone_rank_list(heat, "乙区", "zh")
     assert listed.to_dict("list") == {"指标": ["签约项目数", "预计利税"], "名次": ["第2名/共2个", "第1名/共2个"]}
     assert ranking_view.zone_rank_list(heat, "丙区", "zh").empty
+
+
+@pytest.mark.parametrize(("width", "expected"), [
+    (360, screens.PHONE), (390, screens.PHONE), (screens.PHONE_MAX_PX, screens.PHONE),
+    (screens.PHONE_MAX_PX + 1, screens.DESK), (1440, screens.DESK), (screens.PROJECTOR_MIN_PX - 1, screens.DESK),
+    (screens.PROJECTOR_MIN_PX, screens.PROJECTOR), (1920, screens.PROJECTOR),
+    (None, screens.DESK), ("abc", screens.DESK), (0, screens.DESK), (float("nan"), screens.DESK),
+])
+def test_the_screen_class_follows_the_style_sheets_breakpoints(width, expected):
+    assert screens.screen_class(width) == expected
+    css = screens.SCREENS_CSS.read_text(encoding="utf-8")
+    assert f"(max-width: {screens.PHONE_MAX_PX}px)" in css and f"(min-width: {screens.PROJECTOR_MIN_PX}px)" in css
+
+
+def test_a_link_may_name_the_screen_and_anything_else_is_ignored():
+    assert screens.resolve_screen("projector") == screens.resolve_screen(" Projector ") == screens.PROJECTOR
+    assert screens.resolve_screen("投影") == screens.PROJECTOR
+    assert screens.resolve_screen(["desk", "projector"]) == screens.PROJECTOR
+    for raw in (None, "", "beamer", 3):
+        assert screens.resolve_screen(raw) is None
+
+
+def test_the_probe_reports_with_the_same_breakpoints():
+    js = screens.SCREEN_PROBE_JS
+    assert f"w <= {screens.PHONE_MAX_PX}" in js and f"w >= {screens.PROJECTOR_MIN_PX}" in js
+    assert "now !== known" in js  # a class already known to the server is never reported again: no rerun loop

@@ -73,6 +73,17 @@ def delta_style(direction: str) -> tuple[str, str]:
     }.get(direction, ("off", "gray"))
 
 
+# A slide of words only (no tiles, charts or table) sets them as large as its length allows: WORDS_KEY-<size>.
+WORDS_KEY = "slide-words"
+WORDS_SIZES = ((160, "large"), (420, "medium"))  # up to so many characters -> that size; longer -> "small"
+
+
+def words_size(texts: list[str] | tuple[str, ...]) -> str:
+    """`large`, `medium` or `small`: the type a words-only slide can afford for this much text."""
+    length = sum(len(str(text)) for text in texts if text)
+    return next((size for limit, size in WORDS_SIZES if length <= limit), "small")
+
+
 # Always: the slide container (st.container(key="slide")) and the navigation row.
 SLIDE_CSS = """
 <style>
@@ -102,7 +113,7 @@ PRESENT_CSS = """
 .st-key-slide-title h3 { font-size: clamp(1.4rem, 2.2vw, 2.6rem) !important; }
 .st-key-slide h1 { font-size: clamp(2rem, 3.4vw, 4rem) !important; padding-top: 0; }
 .st-key-slide h2 { font-size: clamp(1.5rem, 2.2vw, 2.6rem) !important; }
-.st-key-slide-title { padding: 10vh 4vw 4vh 4vw; }
+.st-key-slide-title { padding: 4vh 4vw 4vh 4vw; }
 .st-key-slide-title h1, .st-key-slide-title h3, .st-key-slide-title p { text-align: center !important; width: 100%; }
 .st-key-slide [data-testid="stMetric"] { padding: 2.2vh 0.4vw 0.6vh 0.4vw; }
 .st-key-slide-title h1 { font-size: clamp(2.6rem, 4.6vw, 5.4rem) !important; }
@@ -115,6 +126,28 @@ PRESENT_CSS = """
 :is(.st-key-slide-body, .st-key-slide-body-short) [data-testid="stColumn"],
 :is(.st-key-slide-body, .st-key-slide-body-short) [data-testid="stColumn"] > div { height: 100% !important; }
 .st-key-slide-mark [data-testid="stMarkdownContainer"] p, .st-key-slide-mark span { font-size: clamp(1rem, 1.3vw, 1.5rem) !important; }
+/* KPI tiles share the slide's height, their numbers large; a slide of words only sets them large, centred */
+.st-key-slide > :has(> :is(.st-key-slide-kpis, [class*="st-key-slide-words-"], .st-key-slide-title)),
+.st-key-slide-kpis, [class*="st-key-slide-words-"], .st-key-slide-title { flex: 1 1 0 !important;
+  min-height: 0 !important; }
+.st-key-slide > :has(> :is(.st-key-slide-kpis, [class*="st-key-slide-words-"], .st-key-slide-title)) {
+  display: flex; flex-direction: column; }
+.st-key-slide-title { justify-content: center; }
+.st-key-slide-kpis > div, .st-key-slide-kpis [data-testid="stHorizontalBlock"] { flex: 1 1 0 !important; min-height: 0; }
+.st-key-slide-kpis [data-testid="stColumn"] > div, .st-key-slide-kpis [data-testid="stColumn"] > div > div,
+.st-key-slide-kpis [data-testid="stVerticalBlockBorderWrapper"], .st-key-slide-kpis [data-testid="stLayoutWrapper"] {
+  height: 100% !important; }
+.st-key-slide-kpis [data-testid="stColumn"] [data-testid="stVerticalBlock"] { justify-content: center; height: 100%; }
+.st-key-slide-kpis [data-testid="stMetricValue"] { font-size: clamp(2.6rem, 5.2vw, 6.4rem) !important; }
+.st-key-slide-kpis [data-testid="stMetricLabel"] p { font-size: clamp(1.2rem, 1.9vw, 2.3rem) !important; }
+.st-key-slide-kpis [data-testid="stMetricDelta"], .st-key-slide-kpis [data-testid="stMetricDelta"] div {
+  font-size: clamp(1.1rem, 1.6vw, 2rem) !important; }
+.st-key-slide-kpis [data-testid="stCaptionContainer"] p { font-size: clamp(1rem, 1.3vw, 1.6rem) !important; }
+[class*="st-key-slide-words-"] { justify-content: center; padding: 0 2vw; }
+[class*="st-key-slide-words-"] .stMarkdown li { margin-bottom: 0.5em; }
+.st-key-slide-words-large .stMarkdown :is(p, li) { font-size: clamp(1.5rem, 2.5vw, 3rem) !important; line-height: 1.7; }
+.st-key-slide-words-medium .stMarkdown :is(p, li) { font-size: clamp(1.3rem, 1.9vw, 2.3rem) !important; line-height: 1.7; }
+.st-key-slide-words-small .stMarkdown :is(p, li) { font-size: clamp(1.1rem, 1.45vw, 1.9rem) !important; line-height: 1.65; }
 </style>
 """
 

@@ -43,17 +43,26 @@ def wait_for_slide(page: Page, title: str) -> None:
     page.wait_for_timeout(400)
 
 
+def open_slide(page: Page, app_server: str, number: int):
+    """Slide `number` full screen, drawn; its heading."""
+    page.goto(url(app_server, present="1", slide=str(number)))
+    page.locator(".st-key-slide-nav").wait_for(timeout=60_000)
+    heading = page.locator(".st-key-slide h1").first
+    expect(heading).not_to_have_text("", timeout=30_000)
+    wait_for_slide(page, heading.inner_text())
+    # a new session's first run is followed by one more, once the browser has told the server its screen class
+    page.wait_for_timeout(1_500)
+    wait_for_slide(page, heading.inner_text())
+    return heading
+
+
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=["1920x1080", "1280x720"])
 def test_every_slide_fits_the_screen_without_chrome(browser_page: Page, app_server: str, width, height):
     page = browser_page
     page.set_viewport_size({"width": width, "height": height})
     titles = []
     for number in range(1, N_SLIDES + 1):
-        page.goto(url(app_server, present="1", slide=str(number)))
-        page.locator(".st-key-slide-nav").wait_for(timeout=60_000)
-        heading = page.locator(".st-key-slide h1").first
-        expect(heading).not_to_have_text("", timeout=30_000)
-        wait_for_slide(page, heading.inner_text())
+        heading = open_slide(page, app_server, number)
         assert page.locator(ERROR_BOX).count() == 0
         expect(page.get_by_test_id("stSidebar")).to_be_hidden()
         expect(page.get_by_test_id("stHeader")).to_be_hidden()
@@ -147,3 +156,45 @@ def test_english_presentation(browser_page: Page, app_server: str):
     wait_for_slide(page, "Key indicators at a glance")
     expect(page.get_by_test_id("stMetricValue").first).to_have_text("36", timeout=30_000)
     expect(page.locator(".st-key-slide")).to_contain_text("RMB 17.98 bn")
+
+
+# The slide's box, its visible content boxes (title, tiles, charts, tables, words, captions) and the largest
+# vertical band of the slide that none of them covers.
+SLIDE_SPACE = """() => {
+  const slide = document.querySelector('.st-key-slide').getBoundingClientRect();
+  const boxes = [...document.querySelectorAll(['.st-key-slide h1', '.st-key-slide h3',
+      '.st-key-slide-kpis [data-testid=stColumn]', '.st-key-slide [data-testid=stPlotlyChart] .main-svg',
+      '.st-key-slide [data-testid=stTable]', '.st-key-slide [data-testid=stMarkdownContainer]',
+      '.st-key-slide [data-testid=stCaptionContainer] p'].join(','))]
+    .filter(e => e.checkVisibility()).map(e => e.getBoundingClientRect()).filter(r => r.height > 0)
+    .sort((a, b) => a.top - b.top);
+  let reach = slide.top, gap = 0;
+  for (const r of boxes) { gap = Math.max(gap, r.top - reach); reach = Math.max(reach, r.bottom); }
+  gap = Math.max(gap, slide.bottom - reach);
+  const values = [...document.querySelectorAll('.st-key-slide [data-testid=stMetricValue]')]
+    .map(v => parseFloat(getComputedStyle(v).fontSize));
+  const tiles = [...document.querySelectorAll('.st-key-slide-kpis [data-testid=stColumn]')]
+    .map(e => e.getBoundingClientRect());
+  const tileSpan = tiles.length ? Math.max(...tiles.map(r => r.bottom)) - Math.min(...tiles.map(r => r.top)) : 0;
+  return {slide: slide.height, gap, values, tileSpan, overflow: boxes.some(r => r.bottom > slide.bottom + 1)};
+}"""
+
+
+def test_at_1920_every_slide_uses_its_space(browser_page: Page, app_server: str):
+    """Full screen on a projector no slide is half empty: no band of more than 40 % of the slide's height is
+    left blank (words alone are set large and centred, the title slide centred), KPI tiles share the slide's
+    height with numbers of 60 px or more, and nothing runs off the bottom."""
+    page = browser_page
+    width, height = 1920, 1080
+    page.set_viewport_size({"width": width, "height": height})
+    empty: dict[int, object] = {}
+    for number in range(1, N_SLIDES + 1):
+        open_slide(page, app_server, number)
+        space = page.evaluate(SLIDE_SPACE)
+        assert space["slide"] >= 0.85 * height, space
+        if space["gap"] > 0.4 * space["slide"] or space["overflow"]:
+            empty[number] = space
+        if space["values"]:  # a slide of tiles: big numbers on tiles that fill the slide
+            assert min(space["values"]) >= 60, (number, space["values"])
+            assert space["tileSpan"] >= 0.6 * space["slide"], (number, space)
+    assert not empty, empty
