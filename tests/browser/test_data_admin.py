@@ -83,7 +83,7 @@ def wait_until_idle(page: Page) -> None:
 def metric(page: Page, label: str):
     card = page.get_by_test_id("stMetric").filter(
         has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
-    return card.get_by_test_id("stMetricValue")
+    return card.get_by_test_id("stMetricValue").first  # the overview's headline band repeats its key figures
 
 
 def grid_rows(page: Page, grid) -> list[str]:
