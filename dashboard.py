@@ -31,7 +31,7 @@ pages = [
             visibility=visibility)  # admin pages: hidden from viewers' menu, but their address refuses plainly
     for i, (file_name, title_key, icon, visibility) in enumerate(navigation.menu(identity.is_admin, PAGES, ADMIN_PAGES))
 ]
-missing = navigation.unknown_address(ui.requested_page(), [f for f, *_ in PAGES + ADMIN_PAGES])
+missing = ui.not_found_address([f for f, *_ in PAGES + ADMIN_PAGES])
 if missing is not None:  # served at the address asked for, so Streamlit shows no English "Page not found"
     pages.append(st.Page(lambda: ui.render_not_found(missing, pages[0], filters.lang),
                          title=t("nav.not_found", filters.lang), url_path=missing, visibility="hidden"))

@@ -603,6 +603,21 @@ def requested_page() -> str | None:
         return None
 
 
+KEY_NOT_FOUND = "unknown_page_address"
+
+
+def not_found_address(file_names: list[str]) -> str | None:
+    """The unknown address this session was sent to (see navigation.unknown_address), kept for the reruns that
+    follow (a widget, the screen probe): those carry the page's hash, not its address, and the page must still
+    be registered, or Streamlit falls back to the landing page under the viewer's eyes."""
+    from devzone import navigation
+
+    requested = requested_page()
+    if requested is not None:
+        st.session_state[KEY_NOT_FOUND] = navigation.unknown_address(requested, file_names)
+    return st.session_state.get(KEY_NOT_FOUND)
+
+
 def render_not_found(name: str, home, lang: str) -> None:
     """The app's own "no such page", in the viewer's language, with a way back to the landing page."""
     st.title(t("nav.not_found", lang))
