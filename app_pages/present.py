@@ -112,7 +112,7 @@ def show_slide(slide) -> None:
                         # the 真实 tag on the rank line: no extra row, so two rows of tiles still fit a 720p slide
                         st.caption(ui.badge_after(fmt.plain(kpi.rank), kpi.tag))
         words_only = not (slide.kpis or slide.charts or slide.table is not None) and slide.key != "title"
-        words = (st.container(key=f"{present.WORDS_KEY}-{present.words_size([slide.text, *slide.bullets])}")
+        words = (st.container(key=present.words_key([slide.text, *slide.bullets]))
                  if words_only else st.container())  # words only: as large as their length allows, centred
         if slide.text and slide.key != "title":
             words.markdown(fmt.plain(slide.text))

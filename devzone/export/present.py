@@ -78,6 +78,11 @@ WORDS_KEY = "slide-words"
 WORDS_SIZES = ((160, "large"), (420, "medium"))  # up to so many characters -> that size; longer -> "small"
 
 
+def words_key(texts: list[str] | tuple[str, ...]) -> str:
+    """The container key of a words-only slide: WORDS_KEY-<size> (the style sheet sizes its text by it)."""
+    return f"{WORDS_KEY}-{words_size(texts)}"
+
+
 def words_size(texts: list[str] | tuple[str, ...]) -> str:
     """`large`, `medium` or `small`: the type a words-only slide can afford for this much text."""
     length = sum(len(str(text)) for text in texts if text)
