@@ -159,6 +159,7 @@ class _Patterns:
 
     def __init__(self, p: bytes):
         self.cell_open = b"<" + p + b"c "
+        self.bare_cell = b"<" + p + b"c>"
         self.row_number = re.compile(b"<" + p + rb'row\b[^>]*?\br="(\d+)"')
         self.hidden_row = re.compile(b"<" + p + rb'row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
         self.col = re.compile(b"<" + p + rb"col\b[^>]*>")
@@ -222,7 +223,9 @@ def scan_sheet(archive: zipfile.ZipFile, part: str, sheet: str, limit: Limits) -
     two_letters = False
     cells_below_rows = False  # a cell reference with a longer row number than any <row r=…>
     for index, piece in enumerate(_pieces(archive, part, limit, pat.row_end)):
-        scan.cells += piece.count(pat.cell_open) + piece.count(pat.cell_open[:-1] + b">")
+        scan.cells += piece.count(pat.cell_open)
+        if pat.bare_cell in piece:  # <c> with no attributes at all: rare, but a cell too
+            scan.cells += piece.count(pat.bare_cell)
         rows = pat.row_number.findall(piece)
         if rows:
             scan.max_row = max(scan.max_row, max(map(int, rows)))
@@ -235,7 +238,7 @@ def scan_sheet(archive: zipfile.ZipFile, part: str, sheet: str, limit: Limits) -
                 three_letters = max(three_letters, max(_letters(c) for c in three))
             elif not two_letters and pat.two_letters_any.search(piece):
                 two_letters = True
-        for tag in pat.hidden_row.findall(piece):
+        for tag in pat.hidden_row.findall(piece) if b"hidden" in piece else ():
             number = re.search(rb'\br="(\d+)"', tag)
             if number:
                 scan.hidden_rows.add(int(number.group(1)))

@@ -184,3 +184,28 @@ def test_big_gbk_file_is_transcoded_for_duckdb(tmp_path):
     assert [(e.row, e.column) for e in errors] == [(30_001, 4)]
     assert len(batch.frames["values"]) == 60_000 - 1
     assert raw.cells[30_000] == ["晋中经开区", "2005", "签约项目数", "十二", "个", "是"]
+
+
+def test_grid_builder_gives_back_each_cell_as_clean_would_across_batches():
+    """The per-batch lookups (kept across batches, one per numeric kind) never mix 1, 1.0 and True, never turn text
+    into a tag, and store calamine's '' as an empty cell — cell for cell what etl.workbooks._clean gives."""
+    import datetime as dt
+
+    from etl.workbooks import _clean
+
+    rnd = random.Random(5)
+    pool = ["", "1", "盐湖高新区", 1, 1.0, 2.5, True, False, 0, 0.0, dt.date(2021, 1, 1), dt.datetime(2021, 1, 1),
+            dt.datetime(2021, 1, 1, 8), float("nan"), None, 36.0, 36, "36"]
+    # column 1 one numeric kind per batch (a different one each time), column 2 all kinds mixed, column 3 text only
+    kinds = [1.0, 1, True]
+    rows = [[kinds[(i // bulk.BATCH_ROWS) % 3] if i % 2 else "", rnd.choice(pool), rnd.choice(["", "a", "乙"])]
+            for i in range(bulk.BATCH_ROWS * 3 + 17)]
+    builder = bulk.GridBuilder(3, clean=True)
+    for start in range(0, len(rows), bulk.BATCH_ROWS):
+        builder.add(rows[start:start + bulk.BATCH_ROWS])
+    grid = builder.finish()
+    back = [cells for _, cells in grid.rows()]
+    expected = [_clean(r) for r in rows]
+    assert len(back) == len(expected)
+    for got, want in zip(back, expected, strict=True):
+        assert [(type(v), v) if v == v else "nan" for v in got] == [(type(v), v) if v == v else "nan" for v in want]
