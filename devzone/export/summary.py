@@ -2,7 +2,7 @@
 
     2021年，盐湖高新区签约项目36个，同比增长100.0%，居全省第3位；签约总投资179.78亿元，……
 
-Deterministic templates (devzone/i18n.py, keys `summary.*`) filled from `data.ZoneYear`: value,
+Deterministic templates (devzone/locales/*.toml, keys `summary.*`) filled from `data.ZoneYear`: value,
 同比 with the verb chosen by the sign of the change (增长 / 下降 / 持平), provincial rank (并列 for
 ties), target completion where a target exists, notable projects. A sentence only says what its
 numbers support; when any number used is synthetic the paragraph ends with a note saying so.
