@@ -113,7 +113,8 @@ def find_outliers(frames: dict[str, pd.DataFrame], con: duckdb.DuckDBPyConnectio
         con.execute(f"CREATE OR REPLACE TEMP TABLE plaus_facts AS SELECT row_number() OVER () AS fid, * FROM"
                     f" ({_facts_sql(registered)})")
         flagged = con.execute(_QUERY.format(stored=_stored_sql(con) if stored else _NO_STORED,
-                                            place=_place("r.file_name", "r.sheet", "r.row_number"))).df()
+                                            place_a=_place("a.file_name", "a.sheet", "a.row_number"),
+                                            place_b=_place("b.file_name", "b.sheet", "b.row_number"))).df()
         total = len(flagged)
     finally:
         con.execute("DROP TABLE IF EXISTS temp.plaus_facts")
@@ -198,31 +199,41 @@ candidates AS (
     UNION ALL
     SELECT zone_id, series, max(value), arg_max(year, value), arg_max(project_name, value), arg_max(fid, value), key
     FROM plaus_facts WHERE value > 0 GROUP BY zone_id, series, key),
-zone_top AS (  -- where a batch figure came from is spelled out for these few rows only
-    SELECT t.*, CASE WHEN r.fid IS NOT NULL THEN {place} END AS place FROM (
-        SELECT *, row_number() OVER (PARTITION BY zone_id, series ORDER BY value DESC, rep NULLS FIRST) AS rk
-        FROM candidates QUALIFY rk <= 2) t
-    LEFT JOIN plaus_facts r ON r.fid = t.rep),
-province_top AS (
-    SELECT *, row_number() OVER (PARTITION BY series ORDER BY value DESC, zone_id) AS zrk,
-           count(*) OVER (PARTITION BY series) AS zones_with_figures
-    FROM zone_top WHERE rk = 1 QUALIFY zrk <= 2),
-own AS (
-    SELECT f.fid, t.value AS own_ref, t.year AS own_year, t.project_name AS own_name, t.place AS own_place
-    FROM plaus_facts f JOIN zone_top t ON t.zone_id = f.zone_id AND t.series = f.series
-        AND t.key IS DISTINCT FROM f.key
-    QUALIFY row_number() OVER (PARTITION BY f.fid ORDER BY t.rk) = 1),
-others AS (
-    SELECT f.fid, t.value AS other_ref, t.zone_id AS other_zone, t.year AS other_year,
-           t.project_name AS other_name, t.place AS other_place, t.zones_with_figures - 1 AS other_zones
-    FROM plaus_facts f JOIN province_top t ON t.series = f.series AND t.zone_id <> f.zone_id
-    QUALIFY row_number() OVER (PARTITION BY f.fid ORDER BY t.zrk) = 1),
+zone_top AS (  -- each zone·series's two largest candidates (ties: a stored one first, then the earlier batch row)
+    SELECT zone_id, series, arg_max({{'value': value, 'year': year, 'name': project_name, 'rep': rep, 'key': key}},
+                                    {{'v': value, 'stored': rep IS NULL, 'r': -coalesce(rep, 0)}}, 2) AS top
+    FROM candidates GROUP BY zone_id, series),
+zone_pair AS (  -- side by side; where a batch figure came from is spelled out for these few rows only
+    SELECT z.zone_id, z.series, len(z.top) AS n,
+           z.top[1].value AS v1, z.top[1].year AS y1, z.top[1].name AS n1, z.top[1].key AS k1,
+           CASE WHEN a.fid IS NOT NULL THEN {place_a} END AS p1,
+           z.top[2].value AS v2, z.top[2].year AS y2, z.top[2].name AS n2, z.top[2].key AS k2,
+           CASE WHEN b.fid IS NOT NULL THEN {place_b} END AS p2
+    FROM zone_top z LEFT JOIN plaus_facts a ON a.fid = z.top[1].rep LEFT JOIN plaus_facts b ON b.fid = z.top[2].rep),
+province_pair AS (  -- each series's two zones with the largest figure (ties: the lower zone_id)
+    SELECT series, count(*) - 1 AS zones_besides, arg_min({{'zone': zone_id, 'value': v1, 'year': y1, 'name': n1,
+                                                           'place': p1}}, {{'v': -v1, 'z': zone_id}}, 2) AS top
+    FROM zone_pair GROUP BY series),
 smallest AS (
     SELECT zone_id, series, count(*) AS low_n, min(value) AS low_ref, arg_min(year, value) AS low_year,
            arg_min(project_name, value) AS low_name
     FROM stored GROUP BY zone_id, series),
+picked AS (  -- the zone's largest figure that is not this one (nor a copy of it), and another zone's largest
+    SELECT f.*, z.* EXCLUDE (zone_id, series), p.zones_besides, p.top AS ptop,
+           CASE WHEN z.k1 IS DISTINCT FROM f.key THEN 1 WHEN z.n = 2 AND z.k2 IS DISTINCT FROM f.key THEN 2 END AS own,
+           CASE WHEN p.top[1].zone <> f.zone_id THEN 1 WHEN p.top[2].zone <> f.zone_id THEN 2 END AS other
+    FROM plaus_facts f LEFT JOIN zone_pair z ON z.zone_id = f.zone_id AND z.series = f.series
+    LEFT JOIN province_pair p ON p.series = f.series),
+referred AS (
+    SELECT fid, measure, zone_id, series, value, year, project_name, key, file_name, sheet, row_number, col, src,
+           CASE own WHEN 1 THEN v1 WHEN 2 THEN v2 END AS own_ref, CASE own WHEN 1 THEN y1 WHEN 2 THEN y2 END AS own_year,
+           CASE own WHEN 1 THEN n1 WHEN 2 THEN n2 END AS own_name, CASE own WHEN 1 THEN p1 WHEN 2 THEN p2 END AS own_place,
+           ptop[other].value AS other_ref, ptop[other].zone AS other_zone, ptop[other].year AS other_year,
+           ptop[other].name AS other_name, ptop[other].place AS other_place,
+           CASE WHEN other IS NOT NULL THEN zones_besides END AS other_zones
+    FROM picked),
 judged AS (
-    SELECT f.*, own.* EXCLUDE (fid), others.* EXCLUDE (fid), s.low_n, s.low_ref, s.low_year, s.low_name,
+    SELECT f.*, s.low_n, s.low_ref, s.low_year, s.low_name,
            l.ratio, l.floor, l.ceiling, l.shrink_ratio,
            own_ref IS NOT NULL AND f.value > l.ratio * greatest(own_ref, l.floor) AS above_own,
            other_ref IS NOT NULL AND other_zones >= l.spread_zones
@@ -230,8 +241,7 @@ judged AS (
            l.ceiling IS NOT NULL AND f.value > l.ceiling AS above_ceiling,
            l.shrink_ratio IS NOT NULL AND f.value > 0 AND s.low_n >= l.shrink_history
                AND f.value * l.shrink_ratio < s.low_ref AS below_own
-    FROM plaus_facts f JOIN plaus_limits l USING (series)
-    LEFT JOIN own USING (fid) LEFT JOIN others USING (fid)
+    FROM referred f JOIN plaus_limits l USING (series)
     LEFT JOIN smallest s ON s.zone_id = f.zone_id AND s.series = f.series)
 SELECT * FROM judged j WHERE (above_own OR above_others OR above_ceiling OR below_own)
     AND NOT EXISTS (SELECT 1 FROM stored s WHERE s.zone_id = j.zone_id AND s.series = j.series AND s.key = j.key
