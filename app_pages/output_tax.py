@@ -5,7 +5,7 @@ adds up to. Page parameters in the URL (besides zone/year/lang): `measure=output
 """
 import streamlit as st
 
-from devzone import fmt, queries, ui
+from devzone import fmt, queries, state, ui
 from devzone import projects_view as pv
 from devzone.i18n import t
 
@@ -36,8 +36,8 @@ if filters.zone_id is None or year is None:
     ui.empty_state("pv.no_selection", lang)
     st.stop()
 
-ui.seed_from_url(KEY_MEASURE, "measure", lambda raw: pv.resolve_choice(raw, pv.OUTPUT_MEASURES, "output"))
-ui.seed_from_url(KEY_PERIOD, "period", lambda raw: pv.resolve_choice(raw, pv.PERIODS, pv.PERIOD_YEAR))
+ui.seed_from_url(KEY_MEASURE, "measure", lambda raw: state.resolve_choice(raw, pv.OUTPUT_MEASURES, "output"))
+ui.seed_from_url(KEY_PERIOD, "period", lambda raw: state.resolve_choice(raw, pv.PERIODS, pv.PERIOD_YEAR))
 view = screen(ui.run_snapshot(), filters.zone_id, year, st.session_state[KEY_MEASURE] or "output",
               st.session_state[KEY_PERIOD] or pv.PERIOD_YEAR, lang)
 

@@ -5,7 +5,7 @@ Page parameters in the URL (besides zone/year/lang): `scope=zone|province`, `mea
 """
 import streamlit as st
 
-from devzone import fmt, queries, tables, ui
+from devzone import fmt, queries, state, tables, ui
 from devzone import projects_view as pv
 from devzone.i18n import t
 
@@ -72,8 +72,8 @@ if filters.zone_id is None or year is None:
     ui.empty_state("pv.no_selection", lang)
     st.stop()
 
-ui.seed_from_url(KEY_SCOPE, "scope", lambda raw: pv.resolve_choice(raw, pv.SCOPES, pv.SCOPE_ZONE))
-ui.seed_from_url(KEY_MEASURE, "measure", lambda raw: pv.resolve_choice(raw, pv.PROJECT_MEASURES, "projects"))
+ui.seed_from_url(KEY_SCOPE, "scope", lambda raw: state.resolve_choice(raw, pv.SCOPES, pv.SCOPE_ZONE))
+ui.seed_from_url(KEY_MEASURE, "measure", lambda raw: state.resolve_choice(raw, pv.PROJECT_MEASURES, "projects"))
 scope = st.segmented_control(
     t("pv.scope", lang), pv.SCOPES, format_func=lambda s: pv.scope_label(s, lang), key=KEY_SCOPE, required=True,
     help=t("pv.scope_help", lang),
@@ -153,8 +153,8 @@ if view.ledger_size == 0:
     ui.empty_state("projects.empty_ledger", lang, place=fmt.plain(view.place))
     st.stop()
 
-ui.seed_from_url(KEY_SEARCH, "q", pv.resolve_search)
-ui.seed_from_url(KEY_LEDGER, "ledger", lambda raw: pv.resolve_choice(raw, pv.PERIODS, pv.PERIOD_YEAR))
+ui.seed_from_url(KEY_SEARCH, "q", state.resolve_search)
+ui.seed_from_url(KEY_LEDGER, "ledger", lambda raw: state.resolve_choice(raw, pv.PERIODS, pv.PERIOD_YEAR))
 search_column, period_column = st.columns([3, 2], vertical_alignment="bottom")
 query = search_column.text_input(
     t("projects.search", lang), key=KEY_SEARCH, placeholder=t("projects.search_placeholder", lang),
@@ -170,7 +170,7 @@ ui.mirror_to_url("ledger", period, pv.PERIOD_YEAR)
 ledger = ledger_view(snapshot, zone_arg, query, period, year, lang)
 detail_id = st.session_state.get(KEY_DETAIL)
 if KEY_DETAIL not in st.session_state:  # first drawn: the URL decides
-    detail_id = pv.resolve_project(st.query_params.get("project"), list(ledger.labels))
+    detail_id = state.resolve_project(st.query_params.get("project"), list(ledger.labels))
 elif detail_id not in ledger.labels:  # chosen under another zone or scope
     detail_id = None
 st.session_state[KEY_DETAIL] = detail_id

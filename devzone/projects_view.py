@@ -66,37 +66,6 @@ def _text(value: object) -> str | None:
     return text or None
 
 
-# ---------------------------------------------------------------- URL parameters
-
-def resolve_choice(raw: object, options: Sequence[str], default: str) -> str:
-    """A page parameter such as `?scope=province`; anything unknown is the default."""
-    if isinstance(raw, list | tuple):
-        raw = raw[-1] if raw else None
-    if not isinstance(raw, str):
-        return default
-    wanted = unicodedata.normalize("NFKC", raw).strip().lower()
-    return wanted if wanted in options else default
-
-
-def resolve_project(raw: object, project_ids: Sequence[str]) -> str | None:
-    """`?project=X140802-0068` when that project is in the ledger shown, else None."""
-    if isinstance(raw, list | tuple):
-        raw = raw[-1] if raw else None
-    if not isinstance(raw, str):
-        return None
-    wanted = unicodedata.normalize("NFKC", raw).strip()
-    if wanted in project_ids:
-        return wanted
-    folded = {pid.casefold(): pid for pid in project_ids}
-    return folded.get(wanted.casefold())
-
-
-def resolve_search(raw: object, max_length: int = 100) -> str:
-    if isinstance(raw, list | tuple):
-        raw = raw[-1] if raw else None
-    return raw.strip()[:max_length] if isinstance(raw, str) else ""
-
-
 # ---------------------------------------------------------------- labels
 
 def status_label(status: object, lang: str) -> str:

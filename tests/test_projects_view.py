@@ -356,27 +356,6 @@ def test_option_labels_tell_namesakes_apart(ledger):
     assert labels[hengtong].endswith(" · 在谈")
 
 
-# ---------------------------------------------------------------- URL parameters
-
-@pytest.mark.parametrize("raw_value, expected", [
-    ("province", "province"), (" Province ", "province"), ("ｐｒｏｖｉｎｃｅ", "province"), (["zone", "province"], "province"),
-    ("全省", "zone"), ("", "zone"), (None, "zone"), ([], "zone"),
-])
-def test_resolve_choice(raw_value, expected):
-    assert pv.resolve_choice(raw_value, pv.SCOPES, "zone") == expected
-
-
-def test_resolve_project_and_search():
-    ids = ["X140802-0068", "X140802-0223"]
-    assert pv.resolve_project("X140802-0068", ids) == "X140802-0068"
-    assert pv.resolve_project(" x140802-0223 ", ids) == "X140802-0223"
-    assert pv.resolve_project("G141004-0001", ids) is None
-    assert pv.resolve_project(None, ids) is None
-    assert pv.resolve_search("  宏明 ") == "宏明"
-    assert pv.resolve_search(None) == ""
-    assert len(pv.resolve_search("长" * 500)) == 100
-
-
 # ---------------------------------------------------------------- headline figures and the ledger check
 
 def test_project_headlines(demo, raw, totals):

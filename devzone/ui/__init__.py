@@ -30,7 +30,7 @@ from devzone.ui.routing import not_found_address, render_not_found
 from devzone.ui.screen import screen, screen_styles, uploader_in_language
 from devzone.ui.sidebar import sidebar_filters
 from devzone.ui.targets import render_targets_panel
-from devzone.ui.url import mirror_to_url, seed_from_url
+from devzone.ui.url import mirror_all_to_url, mirror_to_url, seed_from_url
 
 __all__ = [
     "badge_after",
@@ -44,6 +44,7 @@ __all__ = [
     "fitting_table",
     "leaving_for_home",
     "load",
+    "mirror_all_to_url",
     "mirror_to_url",
     "not_found_address",
     "render_not_found",

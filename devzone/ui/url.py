@@ -2,7 +2,7 @@
 Parsing a parameter's value is devzone.state's; this is only the Streamlit side."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import streamlit as st
 
@@ -20,3 +20,9 @@ def mirror_to_url(param: str, value: object, default: object = None) -> None:
             del st.query_params[param]
     elif st.query_params.get(param) != value:
         st.query_params[param] = value
+
+
+def mirror_all_to_url(params: Mapping[str, object]) -> None:
+    """`mirror_to_url` for each of a page's own parameters; None or "" leaves one out of the address."""
+    for param, value in params.items():
+        mirror_to_url(param, value)
