@@ -6,6 +6,7 @@ Page parameters in the URL (besides zone/year/lang): `scope=zone|province`, `mea
 import streamlit as st
 
 from devzone import fmt, queries, state, tables, ui
+from devzone import projects_common as common
 from devzone import projects_view as pv
 from devzone.i18n import t
 
@@ -154,18 +155,18 @@ if view.ledger_size == 0:
     st.stop()
 
 ui.seed_from_url(KEY_SEARCH, "q", state.resolve_search)
-ui.seed_from_url(KEY_LEDGER, "ledger", lambda raw: state.resolve_choice(raw, pv.PERIODS, pv.PERIOD_YEAR))
+ui.seed_from_url(KEY_LEDGER, "ledger", lambda raw: state.resolve_choice(raw, common.PERIODS, common.PERIOD_YEAR))
 search_column, period_column = st.columns([3, 2], vertical_alignment="bottom")
 query = search_column.text_input(
     t("projects.search", lang), key=KEY_SEARCH, placeholder=t("projects.search_placeholder", lang),
     icon=":material/search:", max_chars=100,
 ).strip()
 period = period_column.segmented_control(
-    t("projects.ledger_period", lang), pv.PERIODS, format_func=lambda p: pv.period_label(p, year, lang),
+    t("projects.ledger_period", lang), common.PERIODS, format_func=lambda p: pv.period_label(p, year, lang),
     key=KEY_LEDGER, required=True,
-) or pv.PERIOD_YEAR
+) or common.PERIOD_YEAR
 ui.mirror_to_url("q", query, "")
-ui.mirror_to_url("ledger", period, pv.PERIOD_YEAR)
+ui.mirror_to_url("ledger", period, common.PERIOD_YEAR)
 
 ledger = ledger_view(snapshot, zone_arg, query, period, year, lang)
 detail_id = st.session_state.get(KEY_DETAIL)
