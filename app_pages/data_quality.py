@@ -7,7 +7,7 @@ What the page shows is built once per snapshot and language (`snapshot_view`) an
 """
 import streamlit as st
 
-from devzone import admin_view, charts, db, fmt, overview, queries, tables, ui
+from devzone import admin_view, charts, db, fmt, overview, queries, state, tables, ui
 from devzone import quality_view as view
 from devzone.i18n import t
 
@@ -74,7 +74,7 @@ if filters.zone_id is not None and filters.year is not None:
     codes = list(catalogue["indicator"])
     names = view.indicator_names(catalogue, lang)
     if KEY_INDICATOR not in st.session_state:  # first view of the page: the URL decides
-        st.session_state[KEY_INDICATOR] = view.parse_indicator(st.query_params.get(PARAM_INDICATOR), codes, codes[0])
+        st.session_state[KEY_INDICATOR] = state.resolve_option(st.query_params.get(PARAM_INDICATOR), codes, codes[0])
     chosen = st.session_state[KEY_INDICATOR]
     coverage_line, selection = selection_view(*snapshot_key, filters.zone_id, filters.year, lang, chosen)
     st.markdown(coverage_line)
@@ -83,10 +83,7 @@ if filters.zone_id is not None and filters.year is not None:
                      column_config={t(key, lang): st.column_config.TextColumn(width=w) for key, w in widths.items()})
 
     st.columns([1, 1])[0].selectbox(t("dq.src.pick", lang), codes, key=KEY_INDICATOR, format_func=names.get)
-    if chosen == codes[0]:
-        st.query_params.pop(PARAM_INDICATOR, None)  # the default stays out of the address
-    elif st.query_params.get(PARAM_INDICATOR) != chosen:
-        st.query_params[PARAM_INDICATOR] = chosen
+    ui.mirror_to_url(PARAM_INDICATOR, chosen, codes[0])  # the default stays out of the address
 
     origin = selection.origin
     st.markdown(origin.headline)

@@ -10,7 +10,7 @@ its time on.
 """
 import streamlit as st
 
-from devzone import charts, fmt, queries, tables, ui
+from devzone import charts, fmt, queries, state, tables, ui
 from devzone import enterprise_view as view
 from devzone.i18n import t
 
@@ -70,7 +70,7 @@ zone_id, year = filters.zone_id, filters.year
 zone = fmt.plain(ui.zone_label(zone_id))  # only ever shown in markdown (captions, headings, notes)
 indicators = list(view.enterprise_indicators(ui.load(queries.indicators))["indicator"])
 if KEY_INDICATOR not in st.session_state:  # first view of the page: the URL decides
-    st.session_state[KEY_INDICATOR] = view.parse_choice(
+    st.session_state[KEY_INDICATOR] = state.resolve_option(
         st.query_params.get(PARAM_INDICATOR), indicators,
         view.DEFAULT_INDICATOR if view.DEFAULT_INDICATOR in indicators else (indicators or [""])[0])
 snapshot_key = ui.run_snapshot_key()
@@ -143,7 +143,7 @@ else:  # another zone may not have every category the last one had
 if KEY_SEARCH not in st.session_state:
     st.session_state[KEY_SEARCH] = st.query_params.get(PARAM_SEARCH, "")
 if KEY_SCOPE not in st.session_state:
-    st.session_state[KEY_SCOPE] = view.parse_choice(st.query_params.get(PARAM_SCOPE), SCOPES, "year")
+    st.session_state[KEY_SCOPE] = state.resolve_option(st.query_params.get(PARAM_SCOPE), SCOPES, "year")
 
 filter_row = st.columns([3, 2, 2])
 picked = filter_row[0].multiselect(
@@ -157,11 +157,7 @@ scope = filter_row[2].segmented_control(
     t("ent.filter.scope", lang), SCOPES, key=KEY_SCOPE, required=True,
     format_func=lambda s: view.scope_label(s, year, lang),
 ) or "year"
-for param, value in view.url_params(chosen, picked, search, scope).items():
-    if value is None:
-        st.query_params.pop(param, None)
-    elif st.query_params.get(param) != value:
-        st.query_params[param] = value
+ui.mirror_all_to_url(view.url_params(chosen, picked, search, scope))
 
 listing = list_view(*snapshot_key, zone_id, year, lang, tuple(picked), search or "", scope)
 st.caption(listing.summary)

@@ -2,7 +2,7 @@
 city total, each zone a link to its overview. Everything shown is prepared by devzone.map_view."""
 import streamlit as st
 
-from devzone import map_view, queries, ui
+from devzone import map_view, queries, state, ui
 from devzone.i18n import t
 
 KEY_INDICATOR = "map_indicator"
@@ -21,7 +21,7 @@ if catalogue.empty or year is None:
 codes = catalogue["indicator"].tolist()
 names = dict(zip(codes, catalogue["name_en" if lang == "en" else "name_zh"], strict=True))
 units = dict(zip(codes, catalogue["unit"], strict=True))
-ui.seed_from_url(KEY_INDICATOR, PARAM_INDICATOR, lambda raw: raw if raw in names else codes[0])
+ui.seed_from_url(KEY_INDICATOR, PARAM_INDICATOR, lambda raw: state.resolve_option(raw, codes, codes[0]))
 if st.session_state[KEY_INDICATOR] not in names:
     st.session_state[KEY_INDICATOR] = codes[0]
 indicator = st.selectbox(t("map.indicator", lang), codes, format_func=names.get, key=KEY_INDICATOR)

@@ -5,8 +5,9 @@ adds up to. Page parameters in the URL (besides zone/year/lang): `measure=output
 """
 import streamlit as st
 
-from devzone import fmt, queries, ui
-from devzone import projects_view as pv
+from devzone import fmt, queries, state, ui
+from devzone import output_tax_view as otv
+from devzone import projects_common as common
 from devzone.i18n import t
 
 KEY_MEASURE = "output_tax_measure"
@@ -19,9 +20,9 @@ def screen(snapshot, zone_id, year, measure, period, lang):
 
     The result is shared between sessions: nothing may modify it.
     """
-    return pv.output_tax_screen(
+    return otv.output_tax_screen(
         ui.load(queries.projects_ledger, zone_id),
-        ui.load(queries.output_tax_reported_vs_ledger, zone_id, pv.OUTPUT_INDICATORS),
+        ui.load(queries.output_tax_reported_vs_ledger, zone_id, otv.OUTPUT_INDICATORS),
         ui.load(queries.indicators), place=ui.zone_label(zone_id), year=year, measure=measure, period=period,
         lang=lang,
     )
@@ -36,10 +37,10 @@ if filters.zone_id is None or year is None:
     ui.empty_state("pv.no_selection", lang)
     st.stop()
 
-ui.seed_from_url(KEY_MEASURE, "measure", lambda raw: pv.resolve_choice(raw, pv.OUTPUT_MEASURES, "output"))
-ui.seed_from_url(KEY_PERIOD, "period", lambda raw: pv.resolve_choice(raw, pv.PERIODS, pv.PERIOD_YEAR))
+ui.seed_from_url(KEY_MEASURE, "measure", lambda raw: state.resolve_choice(raw, otv.OUTPUT_MEASURES, "output"))
+ui.seed_from_url(KEY_PERIOD, "period", lambda raw: state.resolve_choice(raw, common.PERIODS, common.PERIOD_YEAR))
 view = screen(ui.run_snapshot(), filters.zone_id, year, st.session_state[KEY_MEASURE] or "output",
-              st.session_state[KEY_PERIOD] or pv.PERIOD_YEAR, lang)
+              st.session_state[KEY_PERIOD] or common.PERIOD_YEAR, lang)
 
 st.caption(t("output_tax.caption", lang, place=fmt.plain(view.place), year=view.year_text))
 if view.empty:
@@ -62,7 +63,7 @@ st.caption(t("panel.source", lang, source=fmt.plain(view.headline_source)))
 # ---------------------------------------------------------------- by signing year
 st.subheader(t("output_tax.section.years", lang))
 measure = st.segmented_control(
-    t("pv.measure", lang), pv.OUTPUT_MEASURES, format_func=lambda m: pv.output_measure_label(m, lang),
+    t("pv.measure", lang), otv.OUTPUT_MEASURES, format_func=lambda m: otv.output_measure_label(m, lang),
     key=KEY_MEASURE, required=True,
 ) or "output"
 ui.mirror_to_url("measure", measure, "output")
@@ -85,7 +86,7 @@ else:
     reported = compared.reported_rows()
     if any(reported.differs):
         st.warning(t("output_tax.compare_differs", lang, n=sum(reported.differs)), icon=":material/rule:")
-        st.dataframe(pv.highlight_differences(reported), hide_index=True, height="content")
+        st.dataframe(otv.highlight_differences(reported), hide_index=True, height="content")
         st.caption(t("output_tax.compare_caption", lang))
     else:  # a table saying 一致 on every row says one sentence's worth: the figures stay in the expander
         st.success(t("output_tax.compare_matches", lang, n=len(reported.table)), icon=":material/check_circle:")
@@ -95,10 +96,10 @@ else:
 # ---------------------------------------------------------------- largest projects, by chain
 st.subheader(t("output_tax.section.projects", lang))
 period = st.segmented_control(
-    t("output_tax.period", lang), pv.PERIODS, format_func=lambda p: pv.signing_period_label(p, year, lang),
+    t("output_tax.period", lang), common.PERIODS, format_func=lambda p: otv.signing_period_label(p, year, lang),
     key=KEY_PERIOD, required=True,
-) or pv.PERIOD_YEAR
-ui.mirror_to_url("period", period, pv.PERIOD_YEAR)
+) or common.PERIOD_YEAR
+ui.mirror_to_url("period", period, common.PERIOD_YEAR)
 if view.top is None:
     ui.empty_state("output_tax.no_projects", lang, place=fmt.plain(view.place), period=view.period_text,
                    measure=view.measure_name)

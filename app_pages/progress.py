@@ -11,7 +11,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from devzone import charts, db, fmt, periods, queries, tables, targets_view, ui
+from devzone import charts, db, fmt, periods, queries, state, tables, targets_view, ui
 from devzone import progress_view as pv
 from devzone.export import month_notice, official
 from devzone.i18n import t
@@ -25,11 +25,6 @@ PARAM_VIEW = "view"
 VIEWS = ("week", "xun", "month", "quarter")
 FIRST_DAY = dt.date(2000, 1, 1)
 QUARTERS_OFFERED = 12
-
-
-def set_url(param, value):
-    if st.query_params.get(param) != value:
-        st.query_params[param] = value
 
 
 def downloads(table, key, lang):
@@ -125,7 +120,7 @@ def day_from_url(raw):
 ui.seed_from_url(KEY_AS_OF, PARAM_AS_OF, day_from_url)
 as_of = st.date_input(t("progress.as_of", lang), key=KEY_AS_OF, min_value=FIRST_DAY, max_value=last_day,
                       format="YYYY-MM-DD", help=t("progress.as_of_help_data", lang), width=220) or default_day
-set_url(PARAM_AS_OF, as_of.isoformat())
+ui.mirror_to_url(PARAM_AS_OF, as_of.isoformat())
 if data_day is not None:
     st.caption(t("progress.data_as_of" if default_day == today else "progress.data_as_of_stale", lang,
                  date=fmt.date(data_day, lang)))
@@ -137,7 +132,7 @@ if st.session_state.get(KEY_QUARTER) not in quarters:  # first run, or the day m
     wanted = periods.parse_quarter(st.query_params.get(PARAM_QUARTER))
     code = periods.quarter_code(*wanted) if wanted else None
     st.session_state[KEY_QUARTER] = code if code in quarters else quarters[0]
-set_url(PARAM_QUARTER, st.session_state[KEY_QUARTER])
+ui.mirror_to_url(PARAM_QUARTER, st.session_state[KEY_QUARTER])
 
 quarter_year, quarter = periods.parse_quarter(st.session_state[KEY_QUARTER])
 view = screen(db.snapshot_id(), filters.zone_id, as_of, quarter_year, quarter, lang)
@@ -148,11 +143,11 @@ for column, item in zip(st.columns(len(view["headline"])), view["headline"], str
     column.metric(item.label, item.value, help=item.help, border=True)
 st.caption(view["rules"])
 
-ui.seed_from_url(KEY_VIEW, PARAM_VIEW, lambda raw: raw if raw in VIEWS else VIEWS[0])
+ui.seed_from_url(KEY_VIEW, PARAM_VIEW, lambda raw: state.resolve_option(raw, VIEWS, VIEWS[0]))
 section = st.segmented_control(t("progress.section", lang), VIEWS, key=KEY_VIEW, required=True,
                                format_func=lambda v: t("progress.tab." + v, lang),
                                label_visibility="collapsed") or VIEWS[0]
-set_url(PARAM_VIEW, section)
+ui.mirror_to_url(PARAM_VIEW, section)
 
 if section == "week":
     groups = view["groups"]
@@ -201,7 +196,7 @@ elif section == "month":
 
 else:
     chosen = st.selectbox(t("progress.quarter.select", lang), quarters, key=KEY_QUARTER, width=220)
-    set_url(PARAM_QUARTER, chosen)
+    ui.mirror_to_url(PARAM_QUARTER, chosen)
     st.subheader(view["quarter_title"])
     if view["quarter_partial"]:
         st.caption(t("progress.quarter.partial", lang, date=fmt.date(as_of, lang)))

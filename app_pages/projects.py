@@ -5,7 +5,8 @@ Page parameters in the URL (besides zone/year/lang): `scope=zone|province`, `mea
 """
 import streamlit as st
 
-from devzone import fmt, queries, tables, ui
+from devzone import fmt, queries, state, tables, ui
+from devzone import projects_common as common
 from devzone import projects_view as pv
 from devzone.i18n import t
 
@@ -72,8 +73,8 @@ if filters.zone_id is None or year is None:
     ui.empty_state("pv.no_selection", lang)
     st.stop()
 
-ui.seed_from_url(KEY_SCOPE, "scope", lambda raw: pv.resolve_choice(raw, pv.SCOPES, pv.SCOPE_ZONE))
-ui.seed_from_url(KEY_MEASURE, "measure", lambda raw: pv.resolve_choice(raw, pv.PROJECT_MEASURES, "projects"))
+ui.seed_from_url(KEY_SCOPE, "scope", lambda raw: state.resolve_choice(raw, pv.SCOPES, pv.SCOPE_ZONE))
+ui.seed_from_url(KEY_MEASURE, "measure", lambda raw: state.resolve_choice(raw, pv.PROJECT_MEASURES, "projects"))
 scope = st.segmented_control(
     t("pv.scope", lang), pv.SCOPES, format_func=lambda s: pv.scope_label(s, lang), key=KEY_SCOPE, required=True,
     help=t("pv.scope_help", lang),
@@ -153,24 +154,24 @@ if view.ledger_size == 0:
     ui.empty_state("projects.empty_ledger", lang, place=fmt.plain(view.place))
     st.stop()
 
-ui.seed_from_url(KEY_SEARCH, "q", pv.resolve_search)
-ui.seed_from_url(KEY_LEDGER, "ledger", lambda raw: pv.resolve_choice(raw, pv.PERIODS, pv.PERIOD_YEAR))
+ui.seed_from_url(KEY_SEARCH, "q", state.resolve_search)
+ui.seed_from_url(KEY_LEDGER, "ledger", lambda raw: state.resolve_choice(raw, common.PERIODS, common.PERIOD_YEAR))
 search_column, period_column = st.columns([3, 2], vertical_alignment="bottom")
 query = search_column.text_input(
     t("projects.search", lang), key=KEY_SEARCH, placeholder=t("projects.search_placeholder", lang),
     icon=":material/search:", max_chars=100,
 ).strip()
 period = period_column.segmented_control(
-    t("projects.ledger_period", lang), pv.PERIODS, format_func=lambda p: pv.period_label(p, year, lang),
+    t("projects.ledger_period", lang), common.PERIODS, format_func=lambda p: pv.period_label(p, year, lang),
     key=KEY_LEDGER, required=True,
-) or pv.PERIOD_YEAR
+) or common.PERIOD_YEAR
 ui.mirror_to_url("q", query, "")
-ui.mirror_to_url("ledger", period, pv.PERIOD_YEAR)
+ui.mirror_to_url("ledger", period, common.PERIOD_YEAR)
 
 ledger = ledger_view(snapshot, zone_arg, query, period, year, lang)
 detail_id = st.session_state.get(KEY_DETAIL)
 if KEY_DETAIL not in st.session_state:  # first drawn: the URL decides
-    detail_id = pv.resolve_project(st.query_params.get("project"), list(ledger.labels))
+    detail_id = state.resolve_project(st.query_params.get("project"), list(ledger.labels))
 elif detail_id not in ledger.labels:  # chosen under another zone or scope
     detail_id = None
 st.session_state[KEY_DETAIL] = detail_id

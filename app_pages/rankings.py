@@ -8,7 +8,7 @@ Everything shown is prepared by devzone.ranking_view; this file only lays it out
 """
 import streamlit as st
 
-from devzone import fmt, queries, scorecard, ui
+from devzone import fmt, queries, scorecard, state, ui
 from devzone import ranking_view as rv
 from devzone.i18n import t
 
@@ -34,15 +34,6 @@ def build(builder, token, _frames, args):
     return getattr(rv, builder)(*_frames, *args)
 
 
-def write_url(wanted):
-    for name, value in wanted.items():
-        if not value:
-            if name in st.query_params:
-                del st.query_params[name]
-        elif st.query_params.get(name) != value:
-            st.query_params[name] = value
-
-
 filters = ui.current_filters()
 lang, year, chosen = filters.lang, filters.year, filters.zone_id
 st.title(t("nav.rankings", lang))
@@ -63,9 +54,9 @@ else:
     categories = scorecard.ordered_categories(catalogue)
 
     seed(KEY_INDICATOR, rv.parse_indicator(params.get(rv.PARAM_INDICATOR), codes), lambda v: v in codes)
-    seed(KEY_LEVELS, rv.parse_choices(params.get(rv.PARAM_LEVEL), level_options),
+    seed(KEY_LEVELS, state.resolve_choices(params.get(rv.PARAM_LEVEL), level_options),
          lambda v: set(v) <= set(level_options))
-    seed(KEY_TYPES, rv.parse_choices(params.get(rv.PARAM_TYPE), type_options),
+    seed(KEY_TYPES, state.resolve_choices(params.get(rv.PARAM_TYPE), type_options),
          lambda v: set(v) <= set(type_options))
 
     indicator_column, level_column, type_column = st.columns([3, 2, 5], vertical_alignment="top")
@@ -180,7 +171,7 @@ else:
                 ui.chart_panel(composite.figure, composite.table, key="rankings_composite",
                                source=t("rk.source_composite", lang), lang=lang, synthetic=composite.synthetic,
                                title=t("rk.section.composite", lang))
-    write_url(rv.url_params(
+    ui.mirror_all_to_url(rv.url_params(
         indicator=indicator, levels=levels, zone_types=zone_types,
         year_range=tuple(st.session_state.get(KEY_RANGE) or ()) or None,
         compare=st.session_state.get(KEY_COMPARE, []), zones=directory,

@@ -11,7 +11,7 @@ Two ways to be an admin:
   Managed with `python -m devzone.users`. Changing a password (or removing the user) ends that user's
   sessions (`session_token`). Failed sign-ins are counted per name and per client (`LoginGuard`).
 
-This module does not import Streamlit (the sidebar form and `st.user` live in devzone/ui.py).
+This module does not import Streamlit (the sidebar form and `st.user` live in devzone/ui/account.py).
 """
 from __future__ import annotations
 

@@ -94,11 +94,6 @@ def list_category_for(indicator: str, categories: Iterable[object]) -> str | Non
 
 # ---------------------------------------------------------------- page parameters (URL)
 
-def parse_choice(raw: object, options: Sequence[str], default: str) -> str:
-    """A single value from the URL: kept if it is one of `options`, else the default."""
-    return raw if isinstance(raw, str) and raw in options else default
-
-
 def parse_categories(raw: object, options: Sequence[str]) -> list[str]:
     """`?cat=四上企业,高新技术企业` -> the known ones, in option order; nothing valid -> [] (= all)."""
     if not isinstance(raw, str) or not raw.strip():

@@ -38,11 +38,6 @@ def indicator_names(catalogue: pd.DataFrame, lang: str) -> dict[str, str]:
     return dict(zip(catalogue["indicator"], catalogue[_name_column(lang)].astype(str), strict=True))
 
 
-def parse_indicator(raw: object, options: Sequence[str], default: str) -> str:
-    """`?ind=signed_projects` — kept if it is a catalogue code, else the default."""
-    return raw if isinstance(raw, str) and raw in options else default
-
-
 # ---------------------------------------------------------------- coverage
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ opening-up and investment weigh most. Ties (equal to 6 decimals) share the best 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -45,7 +44,6 @@ PARAM_TO = "to"
 PARAM_COMPARE = "compare"
 PARAM_WEIGHTS = "weights"
 PAGE_PARAMS = (PARAM_INDICATOR, PARAM_LEVEL, PARAM_TYPE, PARAM_FROM, PARAM_TO, PARAM_COMPARE, PARAM_WEIGHTS)
-_SEPARATORS = re.compile(r"[,，、;；\s]+")
 
 
 def _name_column(lang: str) -> str:
@@ -58,22 +56,9 @@ def _is_lower(direction: object) -> bool:
 
 # ---------------------------------------------------------------- URL parameters
 
-def _last(raw: object) -> object:
-    if isinstance(raw, list | tuple):
-        return raw[-1] if raw else None
-    return raw
-
-
-def _split(raw: object) -> list[str]:
-    raw = _last(raw)
-    if not isinstance(raw, str):
-        return []
-    return [part for part in _SEPARATORS.split(raw.strip()) if part]
-
-
 def parse_indicator(raw: object, codes: Sequence[str]) -> str | None:
     """The indicator a URL asks for; else signed_projects; else the catalogue's first; None if empty."""
-    raw = _last(raw)
+    raw = state.last_value(raw)
     wanted = raw.strip() if isinstance(raw, str) else None
     if wanted in codes:
         return wanted
@@ -90,12 +75,6 @@ def ordered_options(values: Iterable[object], order: Sequence[str]) -> list[str]
     return [v for v in order if v in present] + [v for v in present if v not in order]
 
 
-def parse_choices(raw: object, options: Sequence[str]) -> list[str]:
-    """`?level=国家级,省级` -> the known options named, in option order; unknown ones dropped."""
-    named = set(_split(raw))
-    return [option for option in options if option in named]
-
-
 def parse_year_range(raw_from: object, raw_to: object, years: Sequence[int]) -> tuple[int, int] | None:
     """The year range a URL asks for, within the years that exist; a bad end falls back to the extreme."""
     available = sorted({int(y) for y in years})
@@ -108,7 +87,7 @@ def parse_year_range(raw_from: object, raw_to: object, years: Sequence[int]) -> 
 
 def parse_compare(raw: object, zones: state.ZoneDirectory, allowed: Sequence[str]) -> list[str] | None:
     """Comparison zones from `?compare=太原经开区,G141060`; None when the URL says nothing (use defaults)."""
-    parts = _split(raw)
+    parts = state.split_list(raw)
     if not parts:
         return None
     chosen = [zones.resolve(part) for part in parts]
@@ -122,7 +101,7 @@ def default_weights(categories: Sequence[str]) -> dict[str, float]:
 
 def parse_weights(raw: object, categories: Sequence[str]) -> dict[str, float]:
     """`?weights=0.5,0.3,0.2` in category order, each 0–1; anything unreadable -> the defaults."""
-    parts = _split(raw)
+    parts = state.split_list(raw)
     if len(parts) != len(categories):
         return default_weights(categories)
     weights = {}

@@ -1,6 +1,6 @@
 """When the live database is missing or damaged: what was there, and the (admin-only) demo rebuild.
 
-No Streamlit here (the screens are in devzone/ui.py). Rules (issue #14):
+No Streamlit here (the screens are in devzone/ui/first_run.py). Rules (issue #14):
 
 - The first-run demo build happens only where there has never been a database: no kept snapshot, no damaged
   file set aside, no audit log. Anything else means someone's data was here, and a missing file is explained.

@@ -4,11 +4,16 @@
 (`盐湖高新区`) or a full name (`运城盐湖高新技术产业开发区`); full-width characters and stray
 spaces are tolerated. Anything unknown falls back to the default: a mistyped link still opens the
 dashboard, and `unknown_in_url` names what was not found so the page can say so.
+
+The pages' own parameters (`?scope=province`, `?project=…`, `?level=国家级,省级`) are read here too: every
+`resolve_*` takes what the URL says (a string, a repeated parameter, or nothing) and returns a value the
+page can use. Putting the value back in the address is devzone.ui's (`ui.seed_from_url`, `ui.mirror_to_url`).
 """
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -80,7 +85,7 @@ class ZoneDirectory:
         return self.zone_ids[0] if self.zone_ids else None
 
 
-def _last(value: object) -> object:
+def last_value(value: object) -> object:
     """Query parameters may repeat (`?year=2020&year=2021`): the last one wins, as in st.query_params."""
     if isinstance(value, list | tuple):
         return value[-1] if value else None
@@ -88,7 +93,7 @@ def _last(value: object) -> object:
 
 
 def resolve_year(raw: object, years: Iterable[int]) -> int | None:
-    raw = _last(raw)
+    raw = last_value(raw)
     if raw is None:
         return None
     text = unicodedata.normalize("NFKC", str(raw)).strip().removesuffix("年").strip()
@@ -106,7 +111,7 @@ def default_year(years: Iterable[int]) -> int | None:
 
 
 def resolve_lang(raw: object) -> Lang | None:
-    raw = _last(raw)
+    raw = last_value(raw)
     if not isinstance(raw, str):
         return None
     code = raw.strip().lower().replace("_", "-").split("-")[0]
@@ -119,7 +124,7 @@ def from_query_params(
     """The view a URL asks for; unknown or missing values become the defaults."""
     years = list(years)
     return FilterState(
-        zone_id=zones.resolve(_last(params.get(PARAM_ZONE))) or zones.default(),
+        zone_id=zones.resolve(last_value(params.get(PARAM_ZONE))) or zones.default(),
         year=resolve_year(params.get(PARAM_YEAR), years) or default_year(years),
         lang=resolve_lang(params.get(PARAM_LANG)) or DEFAULT_LANG,
     )
@@ -138,10 +143,10 @@ def unknown_in_url(params: Mapping[str, object], zones: ZoneDirectory, years: It
     with no zones or no years at all says that itself (the page explains how to load data): nothing to report."""
     misses: list[UrlMiss] = []
     years = [int(y) for y in years]
-    zone = _last(params.get(PARAM_ZONE))
+    zone = last_value(params.get(PARAM_ZONE))
     if zones.zone_ids and isinstance(zone, str) and zone.strip() and zones.resolve(zone) is None:
         misses.append(UrlMiss(PARAM_ZONE, zone.strip()))
-    year = _last(params.get(PARAM_YEAR))
+    year = last_value(params.get(PARAM_YEAR))
     if years and year is not None and str(year).strip() and resolve_year(year, years) is None:
         misses.append(UrlMiss(PARAM_YEAR, str(year).strip()))
     return misses
@@ -165,3 +170,54 @@ def sanitise(filters: FilterState, zones: ZoneDirectory, years: Iterable[int]) -
     year = filters.year if filters.year in years else default_year(years)
     lang = filters.lang if filters.lang in LANGUAGES else DEFAULT_LANG
     return replace(filters, zone_id=zone_id, year=year, lang=lang)
+
+
+# ---------------------------------------------------------------- a page's own parameters
+
+_SEPARATORS = re.compile(r"[,，、;；\s]+")
+
+
+def split_list(raw: object) -> list[str]:
+    """`?level=国家级，省级` -> the parts, split at commas (either width), 、, semicolons or spaces."""
+    raw = last_value(raw)
+    if not isinstance(raw, str):
+        return []
+    return [part for part in _SEPARATORS.split(raw.strip()) if part]
+
+
+def resolve_choices(raw: object, options: Sequence[str]) -> list[str]:
+    """`?level=国家级,省级` -> the known options named, in option order; unknown ones dropped."""
+    named = set(split_list(raw))
+    return [option for option in options if option in named]
+
+
+def resolve_option(raw: object, options: Sequence[str], default: str) -> str:
+    """A value kept only if it is exactly one of `options` (a catalogue code, a section), else the default."""
+    return raw if isinstance(raw, str) and raw in options else default
+
+
+def resolve_choice(raw: object, options: Sequence[str], default: str) -> str:
+    """A page keyword such as `?scope=province`, forgiving case, width and spaces; anything unknown is the default."""
+    raw = last_value(raw)
+    if not isinstance(raw, str):
+        return default
+    wanted = unicodedata.normalize("NFKC", raw).strip().lower()
+    return wanted if wanted in options else default
+
+
+def resolve_project(raw: object, project_ids: Sequence[str]) -> str | None:
+    """`?project=X140802-0068` when that project is in the ledger shown, else None."""
+    raw = last_value(raw)
+    if not isinstance(raw, str):
+        return None
+    wanted = unicodedata.normalize("NFKC", raw).strip()
+    if wanted in project_ids:
+        return wanted
+    folded = {pid.casefold(): pid for pid in project_ids}
+    return folded.get(wanted.casefold())
+
+
+def resolve_search(raw: object, max_length: int = 100) -> str:
+    """`?q=宏明`: the search words, trimmed and cut to a length a search box takes."""
+    raw = last_value(raw)
+    return raw.strip()[:max_length] if isinstance(raw, str) else ""

@@ -301,8 +301,6 @@ def test_url_parameters_round_trip():
     options = ["四上企业", "专精特新中小企业", "专精特新“小巨人”"]
     assert view.parse_categories('专精特新"小巨人",四上企业,火星企业', options) == ["四上企业", "专精特新“小巨人”"]
     assert view.parse_categories("", options) == [] and view.parse_categories(None, options) == []
-    assert view.parse_choice("srdi_enterprises", ["a", "srdi_enterprises"], "a") == "srdi_enterprises"
-    assert view.parse_choice("nonsense", ["a"], "a") == "a"
     assert view.url_params(view.DEFAULT_INDICATOR, [], "  ", "year") == {"ind": None, "cat": None, "q": None,
                                                                          "scope": None}
     assert view.url_params("srdi_enterprises", ["四上企业", "高新技术企业"], "网易", "all") == {

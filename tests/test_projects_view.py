@@ -1,4 +1,5 @@
-"""招商引资 / 产值税收: the queries (against the demo DB) and the pure view functions of devzone.projects_view.
+"""招商引资 / 产值税收: the queries (against the demo DB) and the pure view functions of devzone.projects_view,
+devzone.output_tax_view and what they share (devzone.projects_common).
 
 Expectations are computed with direct SQL on the demo database; only the seed facts are written down.
 """
@@ -9,7 +10,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from devzone import charts, db, queries
+from devzone import charts, db, fmt, queries
+from devzone import output_tax_view as otv
+from devzone import projects_common as common
 from devzone import projects_view as pv
 
 YANHU = "X140802"
@@ -39,7 +42,7 @@ def ledger(demo):
 
 @pytest.fixture(scope="module")
 def signed(ledger):
-    return pv.signed_projects(ledger)
+    return common.signed_projects(ledger)
 
 
 @pytest.fixture(scope="module")
@@ -108,8 +111,8 @@ def test_zone_ranks(demo, raw):
 
 
 def test_reported_vs_ledger_query(demo, raw):
-    frame = queries.output_tax_reported_vs_ledger(demo, YANHU, pv.OUTPUT_INDICATORS)
-    assert set(frame["indicator"]) == set(pv.OUTPUT_INDICATORS)
+    frame = queries.output_tax_reported_vs_ledger(demo, YANHU, otv.OUTPUT_INDICATORS)
+    assert set(frame["indicator"]) == set(otv.OUTPUT_INDICATORS)
     for year, indicator, value, ledger_value in zip(frame["year"], frame["indicator"], frame["value"],
                                                     frame["ledger"], strict=True):
         expected = scalar(raw, "SELECT value FROM indicator_values WHERE zone_id = ? AND year = ? AND indicator = ?",
@@ -134,7 +137,7 @@ def test_seed_facts_from_the_ledger(signed, raw):
 
 
 def test_every_year_of_the_ledger_matches_the_ledger_view(signed, raw):
-    by_year = pv.by_signing_year(signed).set_index("year")
+    by_year = otv.by_signing_year(signed).set_index("year")
     rows = raw.execute(
         "SELECT year, indicator, value FROM ledger_indicator_values WHERE zone_id = ? "
         "AND indicator IN ('signed_projects', 'signed_investment', 'signed_started_projects')", [YANHU]).fetchall()
@@ -167,7 +170,7 @@ def test_hongming_signed_in_november_2021(signed):
 
 
 def test_chain_breakdown(signed, raw):
-    frame = pv.group_breakdown(signed, 2021, "chain", "zh")
+    frame = common.group_breakdown(signed, 2021, "chain", "zh")
     expected = dict(raw.execute(
         f"SELECT chain, count(*) FROM projects WHERE zone_id = ? AND {SIGNED} AND year(signed_date) = 2021 "
         "GROUP BY 1", [YANHU]).fetchall())
@@ -177,7 +180,7 @@ def test_chain_breakdown(signed, raw):
 
 
 def test_origin_breakdown_groups_by_province(signed, raw):
-    frame = pv.group_breakdown(signed, 2021, "origin", "zh")
+    frame = common.group_breakdown(signed, 2021, "origin", "zh")
     origins = [r[0] for r in raw.execute(
         f"SELECT investor_origin FROM projects WHERE zone_id = ? AND {SIGNED} AND year(signed_date) = 2021",
         [YANHU]).fetchall()]
@@ -197,14 +200,14 @@ def test_origin_breakdown_groups_by_province(signed, raw):
     (float("nan"), None),
 ])
 def test_origin_province(origin, province):
-    assert pv.origin_province(origin) == province
+    assert common.origin_province(origin) == province
 
 
 def test_origin_label_for_blanks():
-    assert pv.origin_label(None, "zh") == "未填写"
-    assert pv.origin_label(None, "en") == "Not given"
-    assert pv.chain_label("新材料", "en") == "New materials"  # the catalogue chain, in English
-    assert pv.chain_label("新材料", "zh") == "新材料"
+    assert common.origin_label(None, "zh") == "未填写"
+    assert common.origin_label(None, "en") == "Not given"
+    assert common.chain_label("新材料", "en") == "New materials"  # the catalogue chain, in English
+    assert common.chain_label("新材料", "zh") == "新材料"
 
 
 def test_started_same_year_needs_a_start_in_the_signing_year():
@@ -216,7 +219,7 @@ def test_started_same_year_needs_a_start_in_the_signing_year():
         "total_investment": [1.0, None, 2.5, None], "projected_output": [None, None, None, None],
         "projected_tax": [None, None, None, None],
     })
-    signed = pv.signed_projects(ledger)
+    signed = common.signed_projects(ledger)
     assert list(signed["project_id"]) == ["a", "b", "c"]
     assert list(signed["started_same_year"]) == [True, False, False]
     summary = pv.year_summary(signed, 2021)
@@ -242,10 +245,10 @@ def test_pipeline_is_cumulative(ledger, raw):
     assert funnel.terminated == counts.get("终止", 0)
     assert funnel.total == len(ledger)
     assert funnel.texts[0] == f"{expected[0]}个"
-    rate = pv.fmt.percent(expected[1] / expected[0])
+    rate = fmt.percent(expected[1] / expected[0])
     assert funnel.texts[1] == f"{expected[1]}个　转化率 {rate}"
-    assert list(funnel.table["较上一阶段转化率"]) == ["—", rate, pv.fmt.percent(expected[2] / expected[1]),
-                                                 pv.fmt.percent(expected[3] / expected[2])]
+    assert list(funnel.table["较上一阶段转化率"]) == ["—", rate, fmt.percent(expected[2] / expected[1]),
+                                                 fmt.percent(expected[3] / expected[2])]
     english = pv.pipeline(ledger, "en")
     assert english.stages == ["Negotiating", "Signed", "Started", "In production"]
 
@@ -356,39 +359,18 @@ def test_option_labels_tell_namesakes_apart(ledger):
     assert labels[hengtong].endswith(" · 在谈")
 
 
-# ---------------------------------------------------------------- URL parameters
-
-@pytest.mark.parametrize("raw_value, expected", [
-    ("province", "province"), (" Province ", "province"), ("ｐｒｏｖｉｎｃｅ", "province"), (["zone", "province"], "province"),
-    ("全省", "zone"), ("", "zone"), (None, "zone"), ([], "zone"),
-])
-def test_resolve_choice(raw_value, expected):
-    assert pv.resolve_choice(raw_value, pv.SCOPES, "zone") == expected
-
-
-def test_resolve_project_and_search():
-    ids = ["X140802-0068", "X140802-0223"]
-    assert pv.resolve_project("X140802-0068", ids) == "X140802-0068"
-    assert pv.resolve_project(" x140802-0223 ", ids) == "X140802-0223"
-    assert pv.resolve_project("G141004-0001", ids) is None
-    assert pv.resolve_project(None, ids) is None
-    assert pv.resolve_search("  宏明 ") == "宏明"
-    assert pv.resolve_search(None) == ""
-    assert len(pv.resolve_search("长" * 500)) == 100
-
-
 # ---------------------------------------------------------------- headline figures and the ledger check
 
 def test_project_headlines(demo, raw, totals):
     ranks = queries.projects_zone_ranks(demo, YANHU, 2021, pv.PROJECT_INDICATORS)
     headlines = pv.project_headlines(totals, ranks, 2021, "zh")
     assert [h.label for h in headlines] == ["签约项目", "签约总投资", "当年签约并开工", "当年开工率"]
-    assert [h.value for h in headlines] == ["36个", "179.78亿元", "34个", pv.fmt.percent(34 / 36)]
+    assert [h.value for h in headlines] == ["36个", "179.78亿元", "34个", fmt.percent(34 / 36)]
     before = dict(raw.execute(
         "SELECT indicator, value FROM indicator_values WHERE zone_id = ? AND year = 2020", [YANHU]).fetchall())
     # real 2021 against synthetic 2020: the change is marked as computed from a synthetic value
-    assert headlines[0].delta == pv.fmt.yoy(36, before["signed_projects"]) + pv.fmt.FROM_SYNTHETIC
-    assert headlines[1].delta == pv.fmt.yoy(179.78, before["signed_investment"]) + pv.fmt.FROM_SYNTHETIC
+    assert headlines[0].delta == fmt.yoy(36, before["signed_projects"]) + fmt.FROM_SYNTHETIC
+    assert headlines[1].delta == fmt.yoy(179.78, before["signed_investment"]) + fmt.FROM_SYNTHETIC
     assert headlines[0].tag == "真实"
     rank, n_ranked = raw.execute("SELECT rank, n_ranked FROM provincial_rankings WHERE zone_id = ? AND year = 2021 "
                                  "AND indicator = 'signed_projects'", [YANHU]).fetchone()
@@ -401,17 +383,17 @@ def test_project_headlines(demo, raw, totals):
 
 def test_headline_description():
     # the rank is shown on its own line (Headline.rank): beside the delta Streamlit cut it short
-    assert pv.Headline("a", "1", delta="+5.0%", rank="全省第3名/共28个").description("zh") == "同比"
-    assert pv.Headline("a", "1", rank="Province: 3rd of 28").description("en") is None
-    assert pv.Headline("a", "1", delta="+5.0%").description("en") == "year on year"
-    assert pv.Headline("a", "1").description("zh") is None
+    assert common.Headline("a", "1", delta="+5.0%", rank="全省第3名/共28个").description("zh") == "同比"
+    assert common.Headline("a", "1", rank="Province: 3rd of 28").description("en") is None
+    assert common.Headline("a", "1", delta="+5.0%").description("en") == "year on year"
+    assert common.Headline("a", "1").description("zh") is None
 
 
 def test_headline_delta_colour():
-    assert pv.Headline("a", "1", delta="+0.0%").delta_color == "off"
-    assert pv.Headline("a", "1", delta="0.0%").delta_color == "off"
-    assert pv.Headline("a", "1", delta="-3.0%").delta_color == "normal"
-    assert pv.Headline("a", "1").delta_color == "normal"
+    assert common.Headline("a", "1", delta="+0.0%").delta_color == "off"
+    assert common.Headline("a", "1", delta="0.0%").delta_color == "off"
+    assert common.Headline("a", "1", delta="-3.0%").delta_color == "normal"
+    assert common.Headline("a", "1").delta_color == "normal"
 
 
 def test_first_year_has_no_delta(totals):
@@ -457,17 +439,17 @@ def test_trend_frame_and_table(totals):
 
 
 def test_is_synthetic(ledger, totals):
-    assert pv.is_synthetic(ledger)
+    assert common.is_synthetic(ledger)
     seed_only = ledger.loc[ledger["project_name"] == HONGMING]
-    assert not pv.is_synthetic(seed_only)
-    assert not pv.is_synthetic(totals.loc[totals["year"] == 2021])
+    assert not common.is_synthetic(seed_only)
+    assert not common.is_synthetic(totals.loc[totals["year"] == 2021])
 
 
 # ---------------------------------------------------------------- 产值税收
 
 @pytest.fixture(scope="module")
 def comparison(demo):
-    return queries.output_tax_reported_vs_ledger(demo, YANHU, pv.OUTPUT_INDICATORS)
+    return queries.output_tax_reported_vs_ledger(demo, YANHU, otv.OUTPUT_INDICATORS)
 
 
 def test_output_headlines(signed, comparison, raw):
@@ -475,69 +457,69 @@ def test_output_headlines(signed, comparison, raw):
                               "AND indicator IN ('projected_output', 'projected_tax')", [YANHU]).fetchall())
     before = dict(raw.execute("SELECT indicator, value FROM indicator_values WHERE zone_id = ? AND year = 2020 "
                               "AND indicator IN ('projected_output', 'projected_tax')", [YANHU]).fetchall())
-    output, tax, intensity, tax_rate = pv.output_headlines(comparison, signed, 2021, "zh")
-    assert output.value == pv.fmt.money(values["projected_output"])
-    assert output.delta == pv.fmt.yoy(values["projected_output"], before["projected_output"])
-    assert tax.value == pv.fmt.money(values["projected_tax"])
+    output, tax, intensity, tax_rate = otv.output_headlines(comparison, signed, 2021, "zh")
+    assert output.value == fmt.money(values["projected_output"])
+    assert output.delta == fmt.yoy(values["projected_output"], before["projected_output"])
+    assert tax.value == fmt.money(values["projected_tax"])
     both_output, both_investment = raw.execute(
         f"SELECT sum(projected_output), sum(total_investment) FROM projects WHERE zone_id = ? AND {SIGNED} "
         "AND year(signed_date) = 2021 AND projected_output IS NOT NULL AND total_investment > 0",
         [YANHU]).fetchone()
-    assert intensity.value == pv.fmt.number(both_output / both_investment) + "倍"
-    assert tax_rate.value == pv.fmt.percent(values["projected_tax"] / values["projected_output"])
+    assert intensity.value == fmt.number(both_output / both_investment) + "倍"
+    assert tax_rate.value == fmt.percent(values["projected_tax"] / values["projected_output"])
 
 
 def test_output_by_year(signed, comparison, raw):
-    frame = pv.output_year_frame(signed, comparison, "output", "zh")
+    frame = otv.output_year_frame(signed, comparison, "output", "zh")
     expected = dict(raw.execute("SELECT year, value FROM indicator_values WHERE zone_id = ? "
                                 "AND indicator = 'projected_output'", [YANHU]).fetchall())
     assert dict(zip(frame["year"], frame["value"], strict=True)) == pytest.approx(expected)
-    table = pv.output_year_table(signed, comparison, "zh")
+    table = otv.output_year_table(signed, comparison, "zh")
     assert list(table.columns) == ["年份", "签约项目数（个）", "签约总投资（亿元）", "预计年产值（亿元）", "预计利税（亿元）",
                                    "产出强度（亿元产值/亿元投资）"]
     assert table.loc[table["年份"] == 2021, "签约项目数（个）"].iloc[0] == 36
 
 
 def test_top_projects(signed, raw):
-    top = pv.top_projects(signed, 2021)
+    top = otv.top_projects(signed, 2021)
     expected = [r[0] for r in raw.execute(
         f"SELECT project_id FROM projects WHERE zone_id = ? AND {SIGNED} AND year(signed_date) = 2021 "
         "AND projected_output IS NOT NULL ORDER BY projected_output DESC, project_id LIMIT 10", [YANHU]).fetchall()]
     assert list(top["project_id"]) == expected
-    assert HONGMING in set(pv.top_projects(signed, 2021, n=36)["project_name"])
-    table = pv.top_projects_table(top, "zh")
+    assert HONGMING in set(otv.top_projects(signed, 2021, n=36)["project_name"])
+    table = otv.top_projects_table(top, "zh")
     assert list(table["排名"]) == list(range(1, len(top) + 1))
-    chart = pv.top_projects_chart_frame(top, "output", "zh")
-    assert chart["text"].iloc[0] == pv.fmt.money(top["projected_output"].iloc[0])
-    by_tax = pv.top_projects(signed, None, "tax", n=3)
+    chart = otv.top_projects_chart_frame(top, "output", "zh")
+    assert chart["text"].iloc[0] == fmt.money(top["projected_output"].iloc[0])
+    by_tax = otv.top_projects(signed, None, "tax", n=3)
     assert list(by_tax["projected_tax"]) == sorted(by_tax["projected_tax"], reverse=True)
 
 
 def test_intensity_by_chain(signed, raw):
-    frame = pv.group_breakdown(signed, None, "chain", "zh").set_index("label")
+    frame = common.group_breakdown(signed, None, "chain", "zh").set_index("label")
     rows = raw.execute(
         f"SELECT chain, sum(projected_output) / sum(total_investment) FROM projects WHERE zone_id = ? AND {SIGNED} "
         "AND projected_output IS NOT NULL AND total_investment > 0 GROUP BY 1", [YANHU]).fetchall()
     for chain, ratio in rows:
         assert frame.loc[chain, "intensity"] == pytest.approx(ratio)
-    bars = pv.intensity_frame(frame.reset_index(), "zh")
+    bars = otv.intensity_frame(frame.reset_index(), "zh")
     assert len(bars) == len(rows)
 
 
 def test_reported_vs_ledger_on_the_demo(comparison):
     """The demo's wide sheet reports 预计年产值/预计利税 (equal to the ledger sums) for every year but 2021."""
-    compared = pv.reported_vs_ledger(comparison, {"projected_output": "预计年产值", "projected_tax": "预计利税"}, "zh")
+    compared = otv.reported_vs_ledger(comparison, {"projected_output": "预计年产值", "projected_tax": "预计利税"}, "zh")
     assert compared.any_reported and not any(compared.differs)
     kinds = dict(zip(compared.table["年份"] + compared.table["指标"], compared.table["数值类型"], strict=True))
     assert kinds["2021年预计年产值"] == "台账汇总（无报表数）" and kinds["2020年预计年产值"] == "报表数"
     assert comparison["year"].max() == 2021  # no year under way: the ledger's 2022 signings make no year figure
     assert set(compared.table["差额（数值−台账）"]) == {"一致"}
-    assert compared.table["年份"].iloc[0] == pv.fmt.year(comparison["year"].max())  # newest first
+    assert compared.table["年份"].iloc[0] == fmt.year(comparison["year"].max())  # newest first
 
 
 def test_reported_vs_ledger_when_all_figures_come_from_the_ledger(comparison):
-    ledger_only = comparison.assign(source=pv.LEDGER_SOURCE_TAG, value=comparison["ledger"])
-    compared = pv.reported_vs_ledger(ledger_only, {"projected_output": "预计年产值", "projected_tax": "预计利税"}, "zh")
+    ledger_only = comparison.assign(source=common.LEDGER_SOURCE_TAG, value=comparison["ledger"])
+    compared = otv.reported_vs_ledger(ledger_only, {"projected_output": "预计年产值", "projected_tax": "预计利税"}, "zh")
     assert not compared.any_reported
     assert not any(compared.differs)
     assert set(compared.table["数值类型"]) == {"台账汇总（无报表数）"}
@@ -546,9 +528,9 @@ def test_reported_vs_ledger_when_all_figures_come_from_the_ledger(comparison):
 
 def test_a_reported_figure_that_disagrees_with_the_ledger_is_flagged(comparison):
     changed = comparison.copy()
-    row = changed.index[(changed["source"] != pv.LEDGER_SOURCE_TAG) & changed["value"].notna()][0]
+    row = changed.index[(changed["source"] != common.LEDGER_SOURCE_TAG) & changed["value"].notna()][0]
     changed.loc[row, "value"] = changed.loc[row, "ledger"] + 1.5
-    compared = pv.reported_vs_ledger(changed, {"projected_output": "预计年产值", "projected_tax": "预计利税"}, "zh")
+    compared = otv.reported_vs_ledger(changed, {"projected_output": "预计年产值", "projected_tax": "预计利税"}, "zh")
     assert sum(compared.differs) == 1
     assert "+1.5亿元" in set(compared.table["差额（数值−台账）"])
 
@@ -559,7 +541,7 @@ def test_reported_vs_ledger_highlights_differences():
         "value": [25.0, 0.5, 10.0], "source": ["统计局报表", "统计局报表", "项目台账汇总"],
         "is_synthetic": [False, False, True], "ledger": [20.0, 0.5, 10.0],
     })
-    compared = pv.reported_vs_ledger(comparison, {"projected_output": "预计年产值"}, "zh")
+    compared = otv.reported_vs_ledger(comparison, {"projected_output": "预计年产值"}, "zh")
     assert compared.any_reported
     assert compared.reported == [True, True, False]
     assert compared.differs == [True, False, False]
@@ -567,13 +549,13 @@ def test_reported_vs_ledger_highlights_differences():
     assert len(only.table) == 2 and only.differs == [True, False]
     assert list(compared.table["差额（数值−台账）"]) == ["+5亿元", "一致", "一致"]
     assert list(compared.table["指标"]) == ["预计年产值", "projected_tax", "预计年产值"]
-    styled = pv.highlight_differences(compared).to_html()
-    assert styled.count(pv.DIFFERENCE_STYLE.split(";")[0]) >= 1
+    styled = otv.highlight_differences(compared).to_html()
+    assert styled.count(otv.DIFFERENCE_STYLE.split(";")[0]) >= 1
 
 
 def test_output_sources(comparison):
-    assert pv.output_sources_text(comparison, 2021, "zh") == "项目台账汇总"
-    assert pv.output_sources_text(comparison, 2021, "en") == "Sum of the project ledger"
+    assert otv.output_sources_text(comparison, 2021, "zh") == "项目台账汇总"
+    assert otv.output_sources_text(comparison, 2021, "en") == "Sum of the project ledger"
 
 
 # ---------------------------------------------------------------- empty inputs
@@ -582,10 +564,10 @@ def test_breakdowns_of_a_year_without_projects(signed):
     quarters = pv.period_breakdown(signed, 1999, "quarter", "zh")
     assert list(quarters["projects"]) == [0, 0, 0, 0]
     assert quarters["investment"].isna().all()
-    assert pv.group_breakdown(signed, 1999, "chain", "zh").empty
-    assert pv.top_projects(signed, 1999).empty
-    empty = pv.signed_projects(signed.iloc[0:0])
-    assert pv.by_signing_year(empty, [2020, 2021])["projects"].tolist() == [0, 0]
+    assert common.group_breakdown(signed, 1999, "chain", "zh").empty
+    assert otv.top_projects(signed, 1999).empty
+    empty = common.signed_projects(signed.iloc[0:0])
+    assert otv.by_signing_year(empty, [2020, 2021])["projects"].tolist() == [0, 0]
 
 
 # ---------------------------------------------------------------- chart builders
@@ -613,7 +595,7 @@ def test_sorted_hbars_put_the_largest_on_top():
 
 def test_dates_format_for_the_table_config():
     assert pv.DATE_FORMATS["zh"] == "YYYY年M月D日"
-    assert pv.fmt.date(dt.date(2021, 11, 15)) == "2021年11月15日"
+    assert fmt.date(dt.date(2021, 11, 15)) == "2021年11月15日"
 
 
 def test_sources_are_compacted_over_the_years():
@@ -622,12 +604,12 @@ def test_sources_are_compacted_over_the_years():
         "source": ["表.xlsx：2019", "表.xlsx：2020", "运城日报《高超：“链主”招商的领路人》", "表.xlsx：2022", "表.xlsx：2023",
                    "项目台账汇总"],
     })
-    assert pv.compact_sources(rows, "zh") == (
+    assert common.compact_sources(rows, "zh") == (
         "表（2019—2020、2022—2023年）；运城日报《高超：“链主”招商的领路人》（2021年）；项目台账汇总（2023年）")
-    assert pv.compact_sources(rows, "en") == (
+    assert common.compact_sources(rows, "en") == (
         "表 (2019–2020, 2022–2023); 运城日报《高超：“链主”招商的领路人》 (2021); Sum of the project ledger (2023)")
-    assert pv.compact_sources(rows.iloc[:2], "zh") == "表"
-    assert pv.compact_sources(rows.iloc[0:0], "zh") == "—"
+    assert common.compact_sources(rows.iloc[:2], "zh") == "表"
+    assert common.compact_sources(rows.iloc[0:0], "zh") == "—"
 
 
 # ---------------------------------------------------------------- whole screens
@@ -666,15 +648,15 @@ def test_ledger_view(ledger):
 
 def test_output_tax_screen(demo, ledger, comparison):
     catalogue = queries.indicators(demo)
-    screen = pv.output_tax_screen(ledger, comparison, catalogue, place="盐湖高新区", year=2021, measure="output",
+    screen = otv.output_tax_screen(ledger, comparison, catalogue, place="盐湖高新区", year=2021, measure="output",
                                   period="year", lang="zh")
     assert not screen.empty and screen.synthetic
     assert screen.years.figure.layout.title.text == "历年预计年产值（2021年突出显示）"
-    assert screen.top.table["项目名称"].tolist() == pv.top_projects(pv.signed_projects(ledger), 2021)[
+    assert screen.top.table["项目名称"].tolist() == otv.top_projects(common.signed_projects(ledger), 2021)[
         "project_name"].tolist()
     assert screen.chains is not None and screen.intensity is not None
     assert screen.comparison.any_reported and not any(screen.comparison.differs)
-    empty = pv.output_tax_screen(ledger.iloc[0:0], comparison.iloc[0:0], catalogue, place="某开发区", year=2021,
+    empty = otv.output_tax_screen(ledger.iloc[0:0], comparison.iloc[0:0], catalogue, place="某开发区", year=2021,
                                  measure="tax", period="all", lang="en")
     assert empty.empty and empty.years is None and empty.top is None
 
@@ -692,5 +674,5 @@ def test_a_terminated_project_never_tops_the_output_list():
         "signed_year": [2023] * 3, "status": ["终止", "开工", "投产"],
         "projected_output": [30.0, 10.0, 5.0], "projected_tax": [3.0, 1.0, 0.5]})
     for measure in ("output", "tax"):
-        top = pv.top_projects(signed, 2023, measure)
+        top = otv.top_projects(signed, 2023, measure)
         assert top["project_name"].tolist() == ["在建项目", "投产项目"], measure

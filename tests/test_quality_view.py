@@ -178,13 +178,6 @@ def test_a_missing_value_says_so(demo):
     assert origin.headline == "High-tech enterprises of 盐湖高新区 in 2021: no value loaded (missing is not zero)."
 
 
-def test_indicator_parameter():
-    assert view.parse_indicator("started_projects", ["signed_projects", "started_projects"], "signed_projects") \
-        == "started_projects"
-    assert view.parse_indicator("DROP TABLE", ["signed_projects"], "signed_projects") == "signed_projects"
-    assert view.parse_indicator(None, ["signed_projects"], "signed_projects") == "signed_projects"
-
-
 def test_file_location():
     assert view.file_location("a.xlsx", "2021", 5, "zh") == "a.xlsx：2021 第5行"
     assert view.file_location("a.csv", None, 7, "en") == "a.csv, row 7"

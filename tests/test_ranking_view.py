@@ -177,13 +177,6 @@ def test_indicator_parameter(raw, expected):
     assert rv.parse_indicator("x", []) is None
 
 
-def test_choice_parameters_keep_known_values_in_option_order():
-    options = ["国家级", "省级"]
-    assert rv.parse_choices("省级,国家级", options) == ["国家级", "省级"]
-    assert rv.parse_choices("省级，火星级", options) == ["省级"]
-    assert rv.parse_choices(None, options) == [] and rv.parse_choices("", options) == []
-
-
 def test_year_range_parameter():
     years = [2019, 2020, 2021, 2022]
     assert rv.parse_year_range(None, None, years) == (2019, 2022)

@@ -117,3 +117,49 @@ def test_a_link_with_an_unknown_zone_or_year_is_reported(zones):
     assert state.unknown_in_url({"zone": " ", "year": ["2030", "2021"]}, zones, [2021]) == []  # last one wins
     empty = ZoneDirectory.from_frame(ZONES.iloc[0:0])  # an empty snapshot says so itself
     assert state.unknown_in_url({"zone": "盐湖高新区", "year": "2021"}, empty, []) == []
+
+
+# ---------------------------------------------------------------- a page's own parameters
+
+SCOPES = ("zone", "province")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("province", "province"), (" Province ", "province"), ("ｐｒｏｖｉｎｃｅ", "province"), (["zone", "province"], "province"),
+    ("全省", "zone"), ("", "zone"), (None, "zone"), ([], "zone"),
+])
+def test_a_keyword_forgives_case_width_and_spaces(raw, expected):
+    assert state.resolve_choice(raw, SCOPES, "zone") == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("started_projects", "started_projects"), ("DROP TABLE", "signed_projects"), (None, "signed_projects"),
+    ("Started_Projects", "signed_projects"), (" started_projects", "signed_projects"),
+])
+def test_an_option_is_kept_only_as_written(raw, expected):
+    assert state.resolve_option(raw, ["signed_projects", "started_projects"], "signed_projects") == expected
+
+
+def test_a_project_is_found_in_the_ledger_shown_whatever_its_case():
+    ids = ["X140802-0068", "X140802-0223"]
+    assert state.resolve_project("X140802-0068", ids) == "X140802-0068"
+    assert state.resolve_project(" x140802-0223 ", ids) == "X140802-0223"
+    assert state.resolve_project(["X140802-0068", "Ｘ140802-0223"], ids) == "X140802-0223"  # the last one wins
+    assert state.resolve_project("G141004-0001", ids) is None
+    assert state.resolve_project(None, ids) is None
+
+
+def test_search_words_are_trimmed_and_cut_to_length():
+    assert state.resolve_search("  宏明 ") == "宏明"
+    assert state.resolve_search(None) == ""
+    assert state.resolve_search(["旧", " 新 "]) == "新"
+    assert len(state.resolve_search("长" * 500)) == 100
+
+
+def test_a_list_keeps_known_values_in_option_order():
+    options = ["国家级", "省级"]
+    assert state.resolve_choices("省级,国家级", options) == ["国家级", "省级"]
+    assert state.resolve_choices("省级，火星级", options) == ["省级"]
+    assert state.resolve_choices("省级、国家级；", options) == ["国家级", "省级"]
+    assert state.resolve_choices(None, options) == [] and state.resolve_choices("", options) == []
+    assert state.split_list(["国家级", "省级 ，国家级"]) == ["省级", "国家级"]
