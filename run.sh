@@ -6,8 +6,10 @@
 #                                        to the intranet (or put nginx in front: deploy/)
 #   ./run.sh test [pytest options]       run the whole test suite
 #
-# Both create .venv on first use and `pip install -e '.[test]'` only when the venv lacks the
-# project or pyproject.toml changed since the last install. PYTHON picks the interpreter (>= 3.11).
+# Both create .venv on first use and install requirements.lock (the versions CI tested) plus the project only
+# when the venv lacks it or pyproject.toml / requirements.lock changed since. PYTHON picks the interpreter (>= 3.11).
+# After changing dependencies in pyproject.toml: pip-compile --extra test --strip-extras --no-emit-index-url \
+#   --no-emit-find-links --output-file requirements.lock pyproject.toml
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -36,12 +38,19 @@ PY
 }
 
 ensure_installed() {
-    if installed && ! [[ -f "$STAMP" && pyproject.toml -nt "$STAMP" ]]; then
+    if installed && [[ -f "$STAMP" && ! pyproject.toml -nt "$STAMP" && ! requirements.lock -nt "$STAMP" ]]; then
         return
     fi
     echo "安装依赖 / installing dependencies"
     "$VENV/bin/python" -m pip install --upgrade --quiet pip
-    "$VENV/bin/python" -m pip install --quiet -e '.[test]'
+    # The exact versions CI tested (requirements.lock, made by pip-compile from pyproject.toml), then the project
+    # itself; pyproject.toml's lower bounds alone only if the lock cannot be installed on this Python.
+    if "$VENV/bin/python" -m pip install --quiet -r requirements.lock; then
+        "$VENV/bin/python" -m pip install --quiet --no-deps -e .
+    else
+        echo "按 requirements.lock 安装失败，改按 pyproject.toml 安装 / the lock did not install here; using pyproject.toml" >&2
+        "$VENV/bin/python" -m pip install --quiet -e '.[test]'
+    fi
     touch "$STAMP"
 }
 
