@@ -358,7 +358,9 @@ def understand(raw: RawSheet, errors: ErrorCollector) -> Table | None:
     return table
 
 
-def _read_second(table, start: int, title: str, errors) -> None:
+def _read_second(table: Table, start: int, title: str, errors: ErrorCollector) -> None:
+    """The second table on a sheet (etl.rows.pick found where it begins), read like the first one and kept in
+    table.more when it is of the same kind and year."""
     where = f"第 {start} 行起是另一张表（“{title[:30]}”）"
     account = table.raw.account
     kept = account.header_row, list(account.columns), list(account.units), account.reason, account.layout_name
@@ -379,7 +381,6 @@ def _read_second(table, start: int, title: str, errors) -> None:
     table.raw.account.note(f"{where}，表头在第 {second.header_row} 行，已分别读取")
     table.more = [second, *second.more]
     second.more = []
-
 
 
 def _drop_hidden_columns(read: HeaderRead, hidden: frozenset[int]) -> None:

@@ -233,7 +233,6 @@ def pick(table, zone_column: int | None, in_bulk: bool) -> tuple[int, str] | Non
 
 
 def _keep(table, zone_column: int | None, last_row: int | None, in_bulk: bool) -> list[SkippedRow]:
-
     raw = table.raw
     hidden = raw.hidden_rows
 
