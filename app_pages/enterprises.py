@@ -12,6 +12,7 @@ import streamlit as st
 
 from devzone import charts, fmt, queries, state, tables, ui
 from devzone import enterprise_view as view
+from devzone.export import workbook
 from devzone.i18n import t
 
 PARAM_INDICATOR, PARAM_CATEGORIES, PARAM_SEARCH, PARAM_SCOPE = "ind", "cat", "q", "scope"
@@ -172,7 +173,7 @@ else:
                               file_name=listing.file_stem + ".csv", mime="text/csv", key="csv_enterprise_list",
                               icon=":material/download:")
     down_right.download_button(
-        t("panel.download_xlsx", lang), data=lambda: tables.to_xlsx_bytes(listing.table, sheet_name="enterprises"),
+        t("panel.download_xlsx", lang), data=lambda: workbook.to_xlsx_bytes(listing.table, sheet_name="enterprises"),
         file_name=listing.file_stem + ".xlsx", key="xlsx_enterprise_list", icon=":material/download:",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 st.caption(t("panel.source", lang, source=t("ent.source.list", lang))

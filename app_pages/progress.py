@@ -13,7 +13,7 @@ import streamlit as st
 
 from devzone import charts, db, fmt, periods, queries, state, tables, targets_view, ui
 from devzone import progress_view as pv
-from devzone.export import month_notice, official
+from devzone.export import month_notice, official, workbook
 from devzone.i18n import t
 
 KEY_AS_OF = "progress_as_of"
@@ -32,7 +32,7 @@ def downloads(table, key, lang):
     # made when clicked (a callable), not on every rerun: an Excel file costs 15-30 ms
     left.download_button(t("panel.download_csv", lang), data=lambda: tables.to_csv_bytes(table),
                          file_name=key + ".csv", mime="text/csv", key="csv_" + key, icon=":material/download:")
-    right.download_button(t("panel.download_xlsx", lang), data=lambda: tables.to_xlsx_bytes(table, sheet_name=key[:31]),
+    right.download_button(t("panel.download_xlsx", lang), data=lambda: workbook.to_xlsx_bytes(table, sheet_name=key[:31]),
                           file_name=key + ".xlsx", key="xlsx_" + key, icon=":material/download:",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

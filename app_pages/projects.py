@@ -8,6 +8,7 @@ import streamlit as st
 from devzone import fmt, queries, state, tables, ui
 from devzone import projects_common as common
 from devzone import projects_view as pv
+from devzone.export import workbook
 from devzone.i18n import t
 
 KEY_SCOPE = "projects_scope"
@@ -193,7 +194,7 @@ else:
     left.download_button(t("panel.download_csv", lang), data=lambda: tables.to_csv_bytes(ledger.export),
                          file_name="projects_ledger.csv", mime="text/csv", key="csv_projects_ledger",
                          icon=":material/download:")
-    right.download_button(t("panel.download_xlsx", lang), data=lambda: tables.to_xlsx_bytes(ledger.export, "projects"),
+    right.download_button(t("panel.download_xlsx", lang), data=lambda: workbook.to_xlsx_bytes(ledger.export, "projects"),
                           file_name="projects_ledger.xlsx", key="xlsx_projects_ledger", icon=":material/download:",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     st.caption(t("projects.ledger_hint", lang))

@@ -15,8 +15,7 @@ import pandas as pd
 
 from devzone import charts, fmt
 from devzone.i18n import t, t_or
-
-LEDGER_SOURCE = "项目台账汇总"
+from devzone.labels import LEDGER_SOURCE
 
 
 def _name_column(lang: str) -> str:

@@ -5,24 +5,18 @@ Pure functions, no Streamlit: pages pass the result straight to `st.dataframe`.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 import pandas as pd
 
 from devzone import fmt
 from devzone.i18n import t, t_or
+from devzone.labels import unit_label
 
 SHA_SHOWN = 12
 
 
 def _name_column(lang: str) -> str:
     return "name_en" if lang == "en" else "name_zh"
-
-
-def unit_label(unit: object, lang: str) -> str:
-    if fmt.is_missing(unit):
-        return fmt.MISSING
-    return t_or(f"unit.{unit}", str(unit), lang)
 
 
 def indicator_catalogue(coverage: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -107,16 +101,6 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 with BOM so that Excel on Chinese Windows opens it without mojibake."""
     return neutralise_formulas(frame).to_csv(index=False).encode("utf-8-sig")
-
-
-def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "数据", *, notes: Sequence[tuple[str, str]] = (),
-                  lang: str = "zh") -> bytes:
-    """One table as .xlsx: header row frozen, widths, number formats from the units in the headers
-    (亿元 -> #,##0.00, 个/家 -> #,##0), formula-looking text kept as text, and a 说明 sheet with `notes`
-    (source, filters …). Several tables: devzone.export.workbook.workbook_bytes."""
-    from devzone.export import workbook  # late: the export package imports this module
-
-    return workbook.workbook_bytes([(sheet_name, frame)], notes=notes, lang=lang)
 
 
 # ---------------------------------------------------------------- a table that fits a phone and prints whole

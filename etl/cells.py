@@ -1,4 +1,4 @@
-"""What one cell holds: missing or a number (`1,234.56`, ` 36 `, `12.5%`, `—`). Lower than every stage."""
+"""What one cell holds: its text, missing or a number (`1,234.56`, ` 36 `, `12.5%`, `—`). Lower than every stage."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,6 +6,10 @@ import unicodedata
 from typing import Any
 
 MISSING_TOKENS = frozenset({"", "—", "——", "-", "--", "－", "–", "/", "／", "\\", "NA", "N/A", "n/a", "null", "None", "nan", "…"})
+
+def cell_text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
 
 def is_missing(value: Any) -> bool:
     if value is None:

@@ -12,9 +12,8 @@ from typing import Any
 
 from etl import catalogue
 from etl.catalogue import normalise_label
-from etl.cells import parse_number
+from etl.cells import cell_text, parse_number
 from etl.paths import CATALOGUE_DIR
-from etl.rows import cell_text
 
 _UNIT_IN_HEADER = re.compile(r"^(?P<base>.*?)[（(](?P<unit>[^()（）]*)[)）]\s*$")
 

@@ -15,12 +15,12 @@ from typing import Any
 from etl import catalogue, headers, units
 from etl.account import column_letter
 from etl.catalogue import normalise_label
-from etl.cells import parse_number
+from etl.cells import cell_text, parse_number
 from etl.errors import ErrorCollector
 from etl.headers import PRIOR, TARGET, VALUE, HeaderCell, split_header  # noqa: F401 (split_header: public here)
-from etl.read import RawSheet
-from etl.rows import cell_text
+from etl.rows import SheetFrom
 from etl.rows import pick as _pick_rows
+from etl.sheet import RawSheet
 
 HEADER_SCAN_ROWS = 30
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年|$)")
@@ -65,6 +65,7 @@ COLUMN_LABELS = {
     "project_name": "项目名称", "chain_leader": "链主企业", "partner": "引进企业", "enterprise_name": "企业名称", "category": "认定类别", "recognised_year": "认定年份",
 }
 _VALUE_LAYOUTS = (LAYOUT_LONG, LAYOUT_WIDE, LAYOUT_ZONE_REPORT, LAYOUT_TARGETS)
+_BULK_LAYOUTS = (LAYOUT_LONG, LAYOUT_WIDE, LAYOUT_LEDGER)  # their rows stay in DuckDB: etl/bulk.py, etl/ledger.py
 
 
 @dataclass
@@ -80,7 +81,7 @@ class Table:
     title_year: int | None = None
     title_as_of: dt.date | None = None  # "截至…" in the title
     units_line: list[str] = field(default_factory=list)  # the unit stated above the header, one per kind
-    body: Any = None  # long/wide sheets: the data rows in bulk (etl.bulk.Body)
+    body: Any = None  # long/wide sheets: the data rows in bulk (etl.grid.Body)
     skipped: list = field(default_factory=list)  # etl.rows.SkippedRow: the rows below the header left out, and why
     more: list[Table] = field(default_factory=list)  # further tables on the same sheet (a second title and header)
     zone_in_title: str | None = None  # zone report: the zone_id its title names
@@ -339,7 +340,9 @@ def understand(raw: RawSheet, errors: ErrorCollector) -> Table | None:
         return None
     zone_cell = columns.get("zone")
     zone_column = zone_cell.column if zone_cell else None
-    _pick_rows(table, zone_column, errors)  # table.body or table.row_list, table.skipped, table.more
+    second = _pick_rows(table, zone_column, table.layout in _BULK_LAYOUTS)  # table.body/row_list, table.skipped
+    if second is not None:
+        _read_second(table, *second, errors)  # table.more
     missing = [key for key in REQUIRED_COLUMNS[table.layout] if key not in columns]
     for key in missing:
         errors.add(
@@ -353,6 +356,31 @@ def understand(raw: RawSheet, errors: ErrorCollector) -> Table | None:
         errors.add("表头下没有数据行 — 应至少有一行数据", row=table.header_row)
         return None
     return table
+
+
+def _read_second(table: Table, start: int, title: str, errors: ErrorCollector) -> None:
+    """The second table on a sheet (etl.rows.pick found where it begins), read like the first one and kept in
+    table.more when it is of the same kind and year."""
+    where = f"第 {start} 行起是另一张表（“{title[:30]}”）"
+    account = table.raw.account
+    kept = account.header_row, list(account.columns), list(account.units), account.reason, account.layout_name
+    second = understand(SheetFrom(table.raw, start), errors)
+    # the account describes the sheet's first table; the second is one note
+    account.header_row, account.columns, account.units, account.reason, account.layout_name = kept
+    if second is None:
+        return
+    if second.layout != table.layout:
+        errors.add(f"{where}，与上方的{LAYOUT_NAMES[table.layout]}格式不同"
+                   " — 请把第二张表移到单独的工作表", row=start)
+        return
+    year = sheet_year(second)
+    if "year" not in second.columns and second.title_year is not None and year != second.title_year:
+        errors.add(f"{where}，标题年份 {second.title_year} 与工作表名“{table.raw.sheet}”的年份 {year} 不符"
+                   " — 请把第二张表移到单独的工作表", row=start)
+        return
+    table.raw.account.note(f"{where}，表头在第 {second.header_row} 行，已分别读取")
+    table.more = [second, *second.more]
+    second.more = []
 
 
 def _drop_hidden_columns(read: HeaderRead, hidden: frozenset[int]) -> None:

@@ -1,5 +1,5 @@
-"""Project ledgers (项目台账), a column at a time: the rows stay in DuckDB (etl.bulk.Grid), every distinct zone
-name, date, status, flag and odd number is judged once by the scalar rules of etl.normalise and joined back.
+"""Project ledgers (项目台账), a column at a time: the rows stay in DuckDB (etl.grid.Grid), every distinct zone
+name, date, status, flag and odd number is judged once by the scalar rules of etl.facts and joined back.
 
 A row is kept when its zone and name are known and none of its figures, dates or status was refused; every
 refused cell is reported where it is, with the message the row-by-row rules gave.
@@ -12,18 +12,19 @@ from typing import Any
 import pandas as pd
 
 from etl import catalogue
+from etl import facts as n
 from etl.account import SheetAccount
-from etl.bulk import FAST_NUMBER, WHITESPACE, Grid, _sql, canonical_sql
 from etl.catalogue import normalise_label
+from etl.cells import cell_text
 from etl.errors import ErrorCollector, InputError
-from etl.layout import Table, cell_text
+from etl.facts import PROGRESS_DATES
+from etl.grid import FAST_NUMBER, WHITESPACE, Grid, _sql, canonical_sql
+from etl.layout import Table
 
 LEDGER_TEXT = ["investor", "investor_origin", "chain", "chain_leader", "lead_official", "note"]
 LEDGER_MONEY = {"total_investment": "signed_investment", "projected_output": "projected_output",
                 "projected_tax": "projected_tax"}
 LEDGER_DATES = ["signed_date", "started_date", "production_date"]
-# Optional progress columns (周调度): the plan, and the day the row was last updated (else the title's 截至 date).
-PROGRESS_DATES = ["planned_production_date", "updated_date"]
 DATE_HINT = " — 应为日期，如 2021-11-15、2021/11/15 或 2021年11月15日"
 STATUS_HINT = " — 应为 在谈/签约/开工/投产/终止"
 # Beside PROJECT_COLUMNS: the spreadsheet column of each checked field, and whether the row gave its 项目编号
@@ -40,8 +41,6 @@ def _hashed_id(zone_id: str, name_key: str) -> str:
 
 
 def extract_projects(table: Table, errors: ErrorCollector, zones) -> pd.DataFrame:
-    from etl import normalise as n
-
     grid, view = _body(table)
     con = grid.con
     columns = table.columns
@@ -198,9 +197,7 @@ def _note_statuses(table: Table, grid: Grid, view: str, raw_status: str, status_
 
 
 def _factor(header, unit_of: str, units_line: list[str]) -> float:
-    from etl.normalise import resolve_unit
-
-    return resolve_unit(unit_of, header.unit, units_line)[0]
+    return n.resolve_unit(unit_of, header.unit, units_line)[0]
 
 
 def _money(grid: Grid, view: str, key: str, header, unit_of: str, units_line: list[str], errors: ErrorCollector,
@@ -208,8 +205,6 @@ def _money(grid: Grid, view: str, key: str, header, unit_of: str, units_line: li
     """(value SQL, needs-Python SQL or None, number SQL) for one money column; refused cells are reported and
     noted. Text that reads as a plain number and the workbook's own numbers are read in SQL, the rest by
     parse_number once per distinct value."""
-    from etl import normalise as n
-
     con, col = grid.con, grid.col(header.column)
     cell = f"coalesce(b.{col}, '')"
     fast = f"(length({cell}) <= 40 AND regexp_full_match({cell}, '{FAST_NUMBER}'))"

@@ -5,17 +5,27 @@ column) so that validation can point at the cell a person must fix.
 """
 from __future__ import annotations
 
-import datetime as dt
-import re
-import unicodedata
 from typing import Any
 
 import pandas as pd
 
 from etl import bulk, catalogue, ledger
 from etl.catalogue import normalise_label
-from etl.cells import MISSING_TOKENS, is_missing, parse_number  # noqa: F401 (used by etl.bulk as n.*)
+from etl.cells import cell_text, is_missing, parse_number
 from etl.errors import ErrorCollector
+from etl.facts import (
+    CHAIN_LINK_COLUMNS,
+    ENTERPRISE_COLUMNS,
+    TARGET_COLUMNS,
+    VALUE_COLUMNS,
+    ZoneResolver,
+    amount_problem,
+    indicator_of,
+    parse_flag,
+    parse_year,
+    resolve_unit,
+    to_canonical,
+)
 from etl.layout import (
     LAYOUT_CHAIN_LINKS,
     LAYOUT_ENTERPRISES,
@@ -25,123 +35,8 @@ from etl.layout import (
     LAYOUT_WIDE,
     LAYOUT_ZONE_REPORT,
     Table,
-    cell_text,
     sheet_year,
 )
-from etl.ledger import PROGRESS_DATES
-
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
-_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_TRUE = {"是", "y", "yes", "true", "1", "模拟", "模拟数据"}
-_FALSE = {"否", "n", "no", "false", "0", "实际", "真实", ""}
-PROVENANCE = ["file_name", "sheet", "row_number", "sha256"]
-
-
-def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
-    if is_missing(value):
-        return None, None
-    if isinstance(value, dt.datetime):
-        return value.date(), None
-    if isinstance(value, dt.date):
-        return value, None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 1 <= value < 100_000:  # an Excel serial day number left without a date format
-            from openpyxl.utils.datetime import from_excel
-
-            return from_excel(value).date(), None
-        return None, f"“{value}”不是日期"
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    match = _DATE_TEXT.match(text) or _DATE_COMPACT.match(text)
-    if not match:
-        return None, f"“{text[:40]}”不是可识别的日期"
-    year, month, day = (int(g) for g in match.groups())
-    try:
-        return dt.date(year, month, day), None
-    except ValueError:
-        return None, f"日期“{text}”不存在"
-
-
-def parse_year(value: Any) -> tuple[int | None, str | None]:
-    if is_missing(value):
-        return None, None
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.year, None
-    number, problem = parse_number(str(value).strip().removesuffix("年") if isinstance(value, str) else value)
-    if problem or number is None or number != int(number):
-        return None, f"年份“{cell_text(value)[:20]}”无法识别"
-    return int(number), None
-
-
-def parse_flag(value: Any) -> tuple[bool, str | None]:
-    text = normalise_label(cell_text(value)).lower()
-    if text in _TRUE:
-        return True, None
-    if text in _FALSE or is_missing(value):
-        return False, None
-    return False, f"“{cell_text(value)}”无法识别"
-
-
-class ZoneResolver:
-    def __init__(self) -> None:
-        self.aliases = catalogue.zone_aliases()
-        self.display = sorted({z["zone_name"] for z in catalogue.zones()} | {z["short_name"] for z in catalogue.zones()})
-
-    def resolve(self, name: Any) -> tuple[str | None, str | None]:
-        text = cell_text(name)
-        zone_id = self.aliases.get(normalise_label(text))
-        if zone_id:
-            return zone_id, None
-        from rapidfuzz import process
-
-        closest = [match for match, _score, _ in process.extract(text, self.display, limit=3)]
-        return None, f"未知的开发区“{text[:40]}” — 最接近的已知名称：{'、'.join(closest)}"
-
-
-def indicator_of(value: Any) -> tuple[str | None, str | None]:
-    """Indicator code for a cell, or the problem naming the closest catalogue names."""
-    raw = cell_text(value)
-    code = catalogue.indicator_aliases().get(normalise_label(raw))
-    if code is not None:
-        return code, None
-    from rapidfuzz import process
-
-    names = process.extract(raw, [i.name_zh for i in catalogue.indicators().values()], limit=3)
-    return None, f"未知的指标“{raw[:40]}” — 应为指标目录中的名称，最接近：{'、'.join(n for n, _s, _ in names)}"
-
-
-def amount_problem(label: str, indicator_code: str, raw: Any, problem: str) -> str:
-    """The message for a figure parse_number refused (problem as parse_number gave it)."""
-    if problem == "percent":
-        kind = catalogue.indicators()[indicator_code].kind
-        return f"“{label}”填写了百分比“{cell_text(raw)}” — 应为{_units_for(kind)}计的数值"
-    return f"“{label}”：{problem} — 应为数值，如 1,234.56；缺失请填“—”"
-
-
-def resolve_unit(indicator_code: str, explicit: str | None, units_line: list[str]) -> tuple[float, str | None]:
-    """Factor to the canonical unit, or a problem. Header/unit-column unit first, then the 单位： line."""
-    indicator = catalogue.indicators()[indicator_code]
-    known = catalogue.units()
-    if explicit:
-        unit = known.get(normalise_label(explicit))
-        if unit is None:
-            return 1.0, f"单位“{explicit}”无法识别 — {indicator.name_zh}的单位应为{_units_for(indicator.kind)}"
-        if unit.kind != indicator.kind:
-            return 1.0, f"单位“{explicit}”与指标“{indicator.name_zh}”不符 — 应为{_units_for(indicator.kind)}"
-        return unit.factor, None
-    for name in units_line:
-        unit = known.get(normalise_label(name))
-        if unit and unit.kind == indicator.kind:
-            return unit.factor, None
-    return 1.0, None
-
-
-def _units_for(kind: str) -> str:
-    return "/".join(u.name for u in catalogue.units().values() if u.kind == kind)
-
-
-def to_canonical(number: float, factor: float) -> float:
-    # Rounding keeps 1,797,800 万元 -> exactly 179.78 亿元 rather than 179.78000000000003.
-    return round(number * factor, 8) if factor != 1 else number
 
 
 class Extractor:
@@ -295,16 +190,6 @@ def extract_enterprises(table: Table, errors: ErrorCollector, zones: ZoneResolve
                             "year_column": ex.column_of("recognised_year"), **ex.provenance(row_number)})
     return pd.DataFrame.from_records(records, columns=ENTERPRISE_COLUMNS)
 
-
-VALUE_COLUMNS = ["zone_id", "year", "indicator", "value", "source", "is_synthetic", "column", "year_column", *PROVENANCE]
-TARGET_COLUMNS = ["zone_id", "year", "indicator", "target", "is_synthetic", "column", "year_column", *PROVENANCE]
-ENTERPRISE_COLUMNS = ["zone_id", "enterprise_name", "category", "recognised_year", "is_synthetic", "year_column",
-                      *PROVENANCE]
-PROJECT_COLUMNS = ["project_id", "project_name", "zone_id", "investor", "investor_origin", "chain", "total_investment",
-                   "signed_date", "started_date", "production_date", "status", "projected_output", "projected_tax",
-                   "chain_leader", "lead_official", "note", "is_synthetic", *PROGRESS_DATES, *PROVENANCE]
-CHAIN_LINK_COLUMNS = ["zone_id", "chain_leader", "partner", "relation", "introduced_by", "mode", "chain", "segment",
-                      "project_name", "project_ref", "note", "is_synthetic", *PROVENANCE]
 
 def extract_chain_links(table: Table, errors: ErrorCollector, zones: ZoneResolver) -> pd.DataFrame:
     """链主关系: one row per firm a chain leader brought in (and, for multi-level chains, who introduced it)."""

@@ -25,15 +25,15 @@ import pandas as pd
 from etl import catalogue, distribute, layout, ledger, plausibility, snapshots, storage, totals
 from etl.account import SheetAccount
 from etl.errors import ErrorCollector, InputError, InputRejected
-from etl.normalise import (
+from etl.facts import (
     CHAIN_LINK_COLUMNS,
     ENTERPRISE_COLUMNS,
-    EXTRACTORS,
     PROJECT_COLUMNS,
     TARGET_COLUMNS,
     VALUE_COLUMNS,
     ZoneResolver,
 )
+from etl.normalise import EXTRACTORS
 from etl.paths import SCHEMA_SQL
 from etl.read import read_file
 from etl.validate import project_conflicts, validate

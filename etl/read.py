@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import os
 import tempfile
 import weakref
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from etl.account import SheetAccount
+from etl import workbooks
 from etl.errors import InputError
+from etl.sheet import BulkCsv, RawSheet, ReadResult, csv_rows
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 # Words that any accepted header contains; used to tell a right decoding from a wrong one.
@@ -23,91 +21,10 @@ _HEADER_HINTS = ("开发区", "指标", "项目", "企业", "年份", "园区", 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-# CSV files at least this big are read by DuckDB (etl.bulk.Grid.from_csv) rather than csv.reader when they are
+# CSV files at least this big are read by DuckDB (etl.grid.Grid.from_csv) rather than csv.reader when they are
 # plain UTF-8 without blank lines; smaller ones are not worth a temporary file.
 BULK_CSV_BYTES = 1024 * 1024
 _PREFIX_BYTES = 256 * 1024
-HEAD_ROWS = 64  # rows of a spreadsheet held in a grid that are also kept as Python rows, to find the header in
-
-
-@dataclass
-class BulkCsv:
-    """A big UTF-8 CSV for DuckDB to read: where it is, how it is split, and its first rows as csv.reader reads them."""
-
-    path: Path
-    delimiter: str
-    head: list[list[str]]
-    data: bytes
-    encoding: str
-
-
-class RawSheet:
-    """One sheet's cells. Big sheets keep them out of Python: a big CSV on disk, a big spreadsheet in its grid
-    (etl.bulk.Grid, DuckDB), with its first rows at hand for finding the header; `cells` makes the row list
-    of such a sheet only when something asks for it."""
-
-    def __init__(self, file_name: str, sheet: str | None, cells: list[list[Any]] | None, sha256: str,
-                 encoding: str | None = None, bulk_source: BulkCsv | None = None, *, grid=None,
-                 head: list[list[Any]] | None = None):
-        self.file_name = file_name
-        self.sheet = sheet
-        self.sha256 = sha256
-        self.encoding = encoding
-        self.bulk_source = bulk_source
-        self._cells = cells
-        self._grid = grid
-        self._head = head if grid is not None else None
-        self.merged_ranges: list[tuple[int, int, int, int]] = []  # 1-based (top, left, bottom, right), filled
-        self.hidden_rows: frozenset[int] = frozenset()  # 1-based Excel rows the clerk hid: not data
-        self.hidden_columns: frozenset[int] = frozenset()  # 1-based (A = 1) columns the clerk hid
-        self.account = SheetAccount(file_name, sheet)
-
-    @property
-    def in_grid(self) -> bool:
-        """The cells are not (yet) a Python row list: ask the grid for rows."""
-        return self._cells is None and (self.bulk_source is not None or self._head is not None)
-
-    @property
-    def cells(self) -> list[list[Any]]:
-        if self._cells is None:
-            if self._head is not None:
-                self._cells = [cells for _number, cells in self._grid.rows()]
-            else:
-                source = self.bulk_source
-                text = source.data.decode("utf-8-sig" if source.encoding == "utf-8-sig" else "utf-8")
-                self._cells = _csv_rows(text, source.delimiter)
-        return self._cells
-
-    def head(self, count: int) -> list[list[Any]]:
-        if self._cells is None and self.bulk_source is not None:
-            return self.bulk_source.head[:count]
-        if self._cells is None and self._head is not None and (count <= len(self._head) or len(self._head) < HEAD_ROWS):
-            return self._head[:count]
-        return self.cells[:count]
-
-    def row(self, number: int) -> list[Any]:
-        """The cells of row `number` (1-based); [] below the last row."""
-        if self.in_grid:
-            return next((cells for _number, cells in self.grid().rows(f"row_number = {int(number)}")), [])
-        return self.cells[number - 1] if 1 <= number <= len(self.cells) else []
-
-    def grid(self):
-        """The cells as an etl.bulk.Grid (DuckDB), built once."""
-        if self._grid is None:
-            from etl.bulk import Grid
-
-            if self.bulk_source is not None and self._cells is None:
-                self._grid = Grid.from_csv(self.bulk_source.path, self.bulk_source.delimiter, self.bulk_source.head)
-            if self._grid is None:
-                self._grid = Grid.from_rows(self.cells)
-        return self._grid
-
-
-@dataclass
-class ReadResult:
-    sheets: list[RawSheet] = field(default_factory=list)
-    errors: list[InputError] = field(default_factory=list)
-    skipped: list[SheetAccount] = field(default_factory=list)  # sheets not loaded (hidden, 说明 …), with why
 
 
 def read_file(path: Path | str, display_name: str | None = None) -> ReadResult:
@@ -133,8 +50,6 @@ def read_bytes(data: bytes, name: str, path: Path | None = None) -> ReadResult:
     if suffix not in SPREADSHEET_SUFFIXES + TEXT_SUFFIXES:
         return fail(f"不支持的文件类型“{suffix}” — 应为 .xlsx、.xls、.et、.ods、.xlsb 或 .csv")
     # What the bytes are decides how they are read, whatever the name says (an .xls may be an .xlsx or HTML).
-    from etl import workbooks  # (it imports this module for RawSheet)
-
     if data.startswith(b"PK\x03\x04"):
         return workbooks.read_zip(data, name, digest, suffix)
     if data.startswith(_OLE2_MAGIC):
@@ -180,7 +95,7 @@ def _bulk_csv(data: bytes, name: str, digest: str, path: Path | None,
     if len(prefix) < 20_000 or not legible:
         return None
     delimiter = _sniff(prefix)
-    head = _csv_rows(prefix, delimiter)
+    head = csv_rows(prefix, delimiter)
     if len(head) <= 40:
         return None
     encoding = "utf-8-sig" if bom else "utf-8"
@@ -202,10 +117,6 @@ def _sniff(text: str) -> str:
         return ","
 
 
-def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
-    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-
-
 def _read_csv(data: bytes, name: str, digest: str) -> ReadResult:
     text, encoding, problem = decode_text(data)
     if problem:
@@ -216,7 +127,7 @@ def _read_csv(data: bytes, name: str, digest: str) -> ReadResult:
         if bulk is not None:
             return bulk
     delimiter = _sniff(text)
-    return ReadResult(sheets=[RawSheet(name, None, _csv_rows(text, delimiter), digest, encoding)])
+    return ReadResult(sheets=[RawSheet(name, None, csv_rows(text, delimiter), digest, encoding)])
 
 
 def decode_text(data: bytes) -> tuple[str, str | None, str | None]:

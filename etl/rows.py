@@ -1,7 +1,7 @@
 """Which rows of a sheet are not data: spacers, 表尾 (signatures, dates), notes, unit lines, total rows, hidden rows,
 a repeated header — and where a second table on the same sheet begins.
 
-One home for the rules so the row-by-row path (ledgers, lists) and the bulk path (etl.bulk.keep_rows) agree.
+One home for the rules so the row-by-row path (ledgers, lists) and the bulk path (etl.grid.keep_rows) agree.
 `row_reason` judges one row on its own; `settle` decides the rows that are a footer only because one stands above
 them; `pick` applies both to a Table and records every skipped row in the sheet's account. The word lists are
 data: etl/catalogue/rows.toml.
@@ -16,8 +16,10 @@ from typing import Any
 
 from etl import catalogue
 from etl.catalogue import normalise_label
+from etl.cells import cell_text
+from etl.grid import keep_rows
 from etl.paths import CATALOGUE_DIR
-from etl.read import RawSheet
+from etl.sheet import RawSheet
 
 UNITS_LINE = re.compile(r"^\s*(?:计量)?单位\s*[:：]\s*(?P<units>.+)$")
 _REMARK = re.compile(r"\([^()]*\)$|\([^()]*\)(?=:$)")  # "（签字）", "（万元）" after NFKC
@@ -43,10 +45,6 @@ def _rules() -> dict:
         rules[key] = [normalise_label(word) for word in rules[key]]
     rules["footer_labels"].sort(key=len, reverse=True)
     return rules
-
-
-def cell_text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
 
 
 def fold(value: Any) -> str:
@@ -217,37 +215,33 @@ def settle(judged: list[tuple[int, str | None, list[Any]]]) -> list[SkippedRow]:
     return out
 
 
-def pick(table, zone_column: int | None, errors) -> None:
-    """Keep the data rows of an etl.layout.Table (table.body for long/wide sheets, table.row_list otherwise), put
-    the skipped ones in table.skipped and the sheet's account, and read a second table further down the sheet
-    (a new title above the same header again) into table.more."""
-    skipped = _keep(table, zone_column, None)
+def pick(table, zone_column: int | None, in_bulk: bool) -> tuple[int, str] | None:
+    """Keep the data rows of an etl.layout.Table (`in_bulk`: in table.body, else in table.row_list), put the skipped
+    ones in table.skipped and the sheet's account, and return where a second table further down the sheet begins
+    (a new title above the same header again) and its title, for etl.layout to read."""
+    skipped = _keep(table, zone_column, None, in_bulk)
     second = _second_table(table, skipped)
     if second is not None:
         start, title = second
-        skipped = _keep(table, zone_column, start - 1)
+        skipped = _keep(table, zone_column, start - 1, in_bulk)
     table.skipped = skipped
     account = table.raw.account
     for row in skipped:
         account.skip_row(row.row, row.reason, row.text)
     account.rows += table.row_count
-    if second is not None:
-        _read_second(table, start, title, errors)
+    return second
 
 
-def _keep(table, zone_column: int | None, last_row: int | None) -> list[SkippedRow]:
-    from etl import bulk
-    from etl.layout import LAYOUT_LEDGER, LAYOUT_LONG, LAYOUT_WIDE
-
+def _keep(table, zone_column: int | None, last_row: int | None, in_bulk: bool) -> list[SkippedRow]:
     raw = table.raw
     hidden = raw.hidden_rows
 
     def judge(rows: list[tuple[int, list[Any]]]) -> list[SkippedRow]:
         return settle([(n, HIDDEN if n in hidden else row_reason(cells, zone_column), cells) for n, cells in rows])
 
-    if table.layout in (LAYOUT_LONG, LAYOUT_WIDE, LAYOUT_LEDGER):  # big sheets: see etl/bulk.py, etl/ledger.py
+    if in_bulk:  # big sheets: see etl/bulk.py, etl/ledger.py
         also = sorted(n for n in hidden if n > table.header_row and (last_row is None or n <= last_row))
-        table.body = bulk.keep_rows(raw.grid(), table.header_row, zone_column, lambda row: dropped(row, zone_column),
+        table.body = keep_rows(raw.grid(), table.header_row, zone_column, lambda row: dropped(row, zone_column),
                                     first_may_drop, is_total, also=also, settle=judge, last_row=last_row)
         return table.body.skipped
     end = len(raw.cells) if last_row is None else min(last_row, len(raw.cells))
@@ -295,32 +289,7 @@ def _cells_between(raw, first: int, last: int) -> list[tuple[int, list[Any]]]:
     return [(index + 1, raw.cells[index]) for index in range(first - 1, min(last, len(raw.cells)))]
 
 
-def _read_second(table, start: int, title: str, errors) -> None:
-    from etl import layout
-
-    where = f"第 {start} 行起是另一张表（“{title[:30]}”）"
-    account = table.raw.account
-    kept = account.header_row, list(account.columns), list(account.units), account.reason, account.layout_name
-    second = layout.understand(_SheetFrom(table.raw, start), errors)
-    # the account describes the sheet's first table; the second is one note
-    account.header_row, account.columns, account.units, account.reason, account.layout_name = kept
-    if second is None:
-        return
-    if second.layout != table.layout:
-        errors.add(f"{where}，与上方的{layout.LAYOUT_NAMES[table.layout]}格式不同"
-                   " — 请把第二张表移到单独的工作表", row=start)
-        return
-    year = layout.sheet_year(second)
-    if "year" not in second.columns and second.title_year is not None and year != second.title_year:
-        errors.add(f"{where}，标题年份 {second.title_year} 与工作表名“{table.raw.sheet}”的年份 {year} 不符"
-                   " — 请把第二张表移到单独的工作表", row=start)
-        return
-    table.raw.account.note(f"{where}，表头在第 {second.header_row} 行，已分别读取")
-    table.more = [second, *second.more]
-    second.more = []
-
-
-class _SheetFrom(RawSheet):
+class SheetFrom(RawSheet):
     """The same sheet read from row `start` down (what understand() sees of a second table): the rows above it
     look blank; cells, grid, account and hidden rows are the whole sheet's, so row numbers stay."""
 

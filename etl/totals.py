@@ -14,10 +14,11 @@ from typing import Any
 
 import pandas as pd
 
-from etl import normalise as n
+from etl import facts as n
 from etl.account import column_letter
+from etl.cells import cell_text
 from etl.errors import ErrorCollector
-from etl.layout import LAYOUT_LEDGER, LAYOUT_LONG, LAYOUT_WIDE, Table, cell_text
+from etl.layout import LAYOUT_LEDGER, LAYOUT_LONG, LAYOUT_WIDE, Table
 from etl.ledger import LEDGER_MONEY
 from etl.rows import GRAND, HIDDEN, PART, TOTAL, total_kind
 

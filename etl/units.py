@@ -14,7 +14,7 @@ from typing import Any
 from etl import catalogue
 from etl.account import column_letter
 from etl.catalogue import normalise_label
-from etl.rows import cell_text
+from etl.cells import cell_text
 
 # "单位：" not preceded by a word that makes it the reporting body (填报单位：太原市商务局).
 _UNIT_LABEL = re.compile(r"(?<!填报)(?<!报送)(?<!制表)(?<!填表)(?<!编制)(?<!上报)(?<!统计)(?<!主管)(?<!报表)"

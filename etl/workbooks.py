@@ -23,7 +23,7 @@ from etl.account import SheetAccount
 from etl.errors import InputError
 from etl.formulas import Evaluator, NotEvaluable
 from etl.paths import CATALOGUE_DIR
-from etl.read import HEAD_ROWS, RawSheet, ReadResult
+from etl.sheet import HEAD_ROWS, RawSheet, ReadResult
 
 PASSWORD = ("文件设有打开密码，无法读取 — 请去掉密码后再导入：Excel 中 文件 → 信息 → 保护工作簿 → 用密码进行加密，"
             "清空密码后保存；WPS 中 文件 → 文档加密 → 密码加密，清除密码后保存")
@@ -290,7 +290,7 @@ def _release_freed_memory() -> None:
 def _stream_grid(source, width: int, merged: list[tuple[int, int, int, int]]):
     """(grid, first HEAD_ROWS rows (etl.read), whether any cell holds a value) of a calamine sheet, merged ranges filled.
     iter_rows gives rows from row 1 but columns from the first one used: the columns before it are padded."""
-    from etl.bulk import BATCH_ROWS, GridBuilder
+    from etl.grid import BATCH_ROWS, GridBuilder
 
     lead = [""] * source.start[1]
     builder = GridBuilder(width, clean=True)

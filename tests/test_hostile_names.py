@@ -264,9 +264,10 @@ def test_summary_and_bulletin_show_the_names_as_typed(hostile_story):
 
 def test_page_downloads_show_the_names_as_typed(hostile_db):
     from devzone import tables
+    from devzone.export import workbook
 
     frame = pd.DataFrame({"项目名称": [XSS_SCRIPT, XSS_MARKDOWN, "=HYPERLINK(\"javascript:x\")"], "n": [1, 2, 3]})
-    book = __import__("openpyxl").load_workbook(io.BytesIO(tables.to_xlsx_bytes(
+    book = __import__("openpyxl").load_workbook(io.BytesIO(workbook.to_xlsx_bytes(
         frame, notes=[("开发区", HOSTILE_ZONE_SHORT)])))
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
     values = [c.value for c in cells]

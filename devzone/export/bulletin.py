@@ -18,7 +18,6 @@ from devzone import fmt, periods, queries
 from devzone.export import data as report_data
 from devzone.export.story import (
     COUNT_FORMAT,
-    LEDGER_SOURCE,
     MONEY_FORMAT,
     Chart,
     Kpi,
@@ -28,11 +27,10 @@ from devzone.export.story import (
     rank_movement,
     ranked_highlight,
     ranked_labels,
-    source_line,
-    unit_header,
 )
 from devzone.export.summary import change
 from devzone.i18n import t
+from devzone.labels import LEDGER_SOURCE, source_line, unit_header
 
 ROWS_PER_TABLE = 14
 SLIPPED_PLACES = 3

@@ -20,10 +20,10 @@ from devzone.export import summary as summary_mod
 from devzone.export import wording
 from devzone.export.data import ZoneYear
 from devzone.i18n import t
+from devzone.labels import LEDGER_SOURCE, RANKING_CODES, source_line, unit_header, yes_no
 
 KPI_CODES = ("signed_projects", "signed_investment", "signed_started_projects",
              "new_four_above_enterprises", "srdi_enterprises", "projected_output")
-RANKING_CODES = ("signed_projects", "signed_investment", "signed_started_projects")
 TREND_COUNTS = ("signed_projects", "signed_started_projects")
 TREND_MONEY = "signed_investment"
 ENTERPRISE_CODES = summary_mod.ENTERPRISES
@@ -31,11 +31,9 @@ TREND_YEARS = 5
 TOP_PROJECTS = 5
 TOP_CHAINS = 5
 NAMES_IN_BULLET = 3
-SOURCES_SHOWN = 3
 COUNT_FORMAT = "#,##0"
 MONEY_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.0%"
-LEDGER_SOURCE = "项目台账汇总"
 LONG_RANKING = 16  # more bars than this are drawn as two charts side by side
 
 
@@ -135,36 +133,6 @@ def axis_max(spec: Chart) -> float | None:
 
 
 # ---------------------------------------------------------------- small helpers
-
-def _clean_source(source: object) -> str | None:
-    """`01_…指标.xlsx：2021` -> `全省开发区招商引资主要指标` (fmt.source_name); a cited title stays whole."""
-    if fmt.is_missing(source) or not str(source).strip():
-        return None
-    return fmt.source_name(source)
-
-
-def source_line(sources: Iterable[object], lang: str, *, extra: Sequence[str] = ()) -> str:
-    """`数据来源：运城日报《…》；01_全省….xlsx；项目台账汇总等` — distinct, in order of first use."""
-    seen: list[str] = []
-    for item in [*extra, *sources]:
-        cleaned = _clean_source(item)
-        if cleaned and cleaned not in seen:
-            seen.append(cleaned)
-    if not seen:
-        return ""
-    shown = t("deck.source_sep", lang).join(seen[:SOURCES_SHOWN])
-    if len(seen) > SOURCES_SHOWN:
-        shown += t("deck.source_more", lang)
-    return t("deck.source", lang, sources=shown)
-
-
-def unit_header(name: str, unit: str, lang: str) -> str:
-    """`签约项目总投资（亿元）`, `Signed investment (RMB 100 mn)`."""
-    from devzone.tables import unit_label  # late: tables imports the workbook module of this package
-
-    label = unit_label(unit, lang)
-    return f"{name} ({label})" if lang == "en" else f"{name}（{label}）"
-
 
 def _value_format(unit: str) -> str:
     return MONEY_FORMAT if unit in fmt.MONEY_UNITS else COUNT_FORMAT
@@ -328,7 +296,7 @@ def _ranking_slide(zy: ZoneYear, lang: str) -> Slide | None:
         t("deck.col.rank", lang): ranked["rank"].astype(int).tolist(),
         t("deck.col.zone", lang): list(names),
         header: list(values),
-        t("deck.col.synthetic", lang): [t("deck.yes" if s else "deck.no", lang) for s in ranked["is_synthetic"]],
+        t("deck.col.synthetic", lang): [yes_no(s, lang) for s in ranked["is_synthetic"]],
     })
     labels = ranked_labels(ranked["rank"], names, lang)
     own_label = labels[names.index(zy.short_name)] if zy.short_name in names else zy.short_name

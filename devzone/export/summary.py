@@ -17,6 +17,8 @@ import pandas as pd
 
 from devzone import fmt
 from devzone.export import data as report_data
+from devzone.export import wording
+from devzone.export.wording import Change
 from devzone.i18n import t, t_or
 
 # Indicators in the order a report mentions them; `full` ones get 同比 and rank, the others value and 同比.
@@ -33,19 +35,9 @@ ENTERPRISE_CATEGORY = {"national_incubators": "国家级科技企业孵化器"}
 
 # ---------------------------------------------------------------- change wording (pure)
 
-@dataclass(frozen=True)
-class Change:
-    """The direction of a change and how it is worded: 'up', 'down', 'flat', 'about_flat' or 'none'."""
-
-    direction: str
-    text: str
-
-
 def change(current: float | None, previous: float | None, unit: str, lang: str) -> Change:
     """同比 of `current` against `previous` in the documents' words (devzone/export/wording.py): the verb follows
     the sign, growth above 100% in 倍, a count on a tiny base in counts (`由上年1家增至4家`)."""
-    from devzone.export import wording  # late: wording builds on this module's Change
-
     moved = wording.growth(current, previous, unit, lang)
     return Change(moved.direction, moved.text)
 
@@ -112,8 +104,6 @@ def _name(zy: report_data.ZoneYear, code: str, lang: str) -> str:
 
 def _quoted(name: str) -> str:
     """`新培育"四上"企业数` -> `新培育“四上”企业数` (wording.quoted: the documents' quotes)."""
-    from devzone.export import wording  # late: wording builds on this module's Change
-
     return wording.quoted(name)
 
 

@@ -15,7 +15,6 @@ from functools import cache
 from typing import Any
 
 from devzone import fmt
-from devzone.export.summary import Change
 from devzone.i18n import t
 from etl.paths import CATALOGUE_DIR
 
@@ -65,6 +64,14 @@ def joined(names: list[str], lang: str) -> str:
     if len(names) <= 1:
         return "".join(names)
     return t("doc.list_sep", lang).join(names[:-1]) + t("doc.list_last", lang) + names[-1]
+
+
+@dataclass(frozen=True)
+class Change:
+    """The direction of a change and how it is worded: 'up', 'down', 'flat', 'about_flat' or 'none'."""
+
+    direction: str
+    text: str
 
 
 @dataclass(frozen=True)

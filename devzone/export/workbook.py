@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 
 from devzone import fmt
 from devzone.i18n import t
+from devzone.labels import LEDGER_SOURCE, RANKING_CODES, sources_in_full, unit_header, yes_no
 
 MONEY_FORMAT = "#,##0.00"
 COUNT_FORMAT = "#,##0"
@@ -184,16 +185,20 @@ def workbook_bytes(sheets: Sequence[tuple[str, pd.DataFrame]], *, notes: Sequenc
     return buffer.getvalue()
 
 
+def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "数据", *, notes: Sequence[tuple[str, str]] = (),
+                  lang: str = "zh") -> bytes:
+    """One table as .xlsx: header row frozen, widths, number formats from the units in the headers
+    (亿元 -> #,##0.00, 个/家 -> #,##0), formula-looking text kept as text, and a 说明 sheet with `notes`
+    (source, filters …). Several tables: workbook_bytes."""
+    return workbook_bytes([(sheet_name, frame)], notes=notes, lang=lang)
+
+
 # ---------------------------------------------------------------- the whole present view
 
 def zone_tables(zy, lang: str) -> tuple[list[tuple[str, pd.DataFrame]], dict[str, dict[str, str]],
                                         dict[str, list[int]]]:
     """The numbers behind the present page and the deck, as labelled tables (numbers stay numbers), their
     formats, and the rows to highlight (the zone itself in 全省排名)."""
-    from devzone.export import story as story_mod
-    from devzone.export.story import unit_header
-
-    yes, no = t("deck.yes", lang), t("deck.no", lang)
     indicator_rows = []
     for code, indicator in zy.indicators.items():
         row, previous = zy.value_row(code), zy.value_row(code, zy.year - 1)
@@ -211,16 +216,15 @@ def zone_tables(zy, lang: str) -> tuple[list[tuple[str, pd.DataFrame]], dict[str
             t("deck.col.target", lang): target,
             t("deck.col.completion", lang): (value / target) if value is not None and target else None,
             t("deck.col.source", lang): None if row is None else row["source"],
-            t("deck.col.synthetic", lang): None if row is None else (yes if row["is_synthetic"] else no),
+            t("deck.col.synthetic", lang): None if row is None else yes_no(row["is_synthetic"], lang),
             # a 同比 computed from a synthetic value (either year) is not a fact: real 2021 against synthetic 2020
-            t("xlsx.yoy_from_synthetic", lang): None if row is None or previous is None else (
-                yes if fmt.synthetic_flag(row["is_synthetic"]) or fmt.synthetic_flag(previous["is_synthetic"])
-                else no),
+            t("xlsx.yoy_from_synthetic", lang): None if row is None or previous is None else yes_no(
+                fmt.synthetic_flag(row["is_synthetic"]) or fmt.synthetic_flag(previous["is_synthetic"]), lang),
             # a rank / completion of a real figure computed against synthetic ones (other zones', the target) is ※
-            t("xlsx.rank_from_synthetic", lang): None if row is None or fmt.is_missing(row["rank"]) else (
-                yes if row.get("rank_from_synthetic") else no),
-            t("xlsx.completion_from_synthetic", lang): None if row is None or not target else (
-                yes if fmt.change_from_synthetic(row["is_synthetic"], zy.target_synthetic(code)) else no),
+            t("xlsx.rank_from_synthetic", lang): None if row is None or fmt.is_missing(row["rank"]) else yes_no(
+                row.get("rank_from_synthetic"), lang),
+            t("xlsx.completion_from_synthetic", lang): None if row is None or not target else yes_no(
+                fmt.change_from_synthetic(row["is_synthetic"], zy.target_synthetic(code)), lang),
         })
     indicator_table = pd.DataFrame(indicator_rows)
     yoy_header = t("deck.col.yoy", lang)
@@ -236,7 +240,7 @@ def zone_tables(zy, lang: str) -> tuple[list[tuple[str, pd.DataFrame]], dict[str
                              sort=False)
     order = [unit_header(ind.name(lang), ind.unit, lang) for ind in zy.indicators.values()]
     wide = wide[[c for c in order if c in wide.columns]].reset_index()
-    by = next((c for c in story_mod.RANKING_CODES if (ranks["indicator"] == c).any() and c in zy.indicators), None)
+    by = next((c for c in RANKING_CODES if (ranks["indicator"] == c).any() and c in zy.indicators), None)
     if by is not None:  # 名次 by the headline indicator, best first; ties share the rank
         rank_of = ranks[ranks["indicator"] == by].set_index("zone_id")["rank"]
         rank_header = t("xlsx.rank_by", lang, name=zy.indicators[by].name(lang))
@@ -264,12 +268,12 @@ def zone_tables(zy, lang: str) -> tuple[list[tuple[str, pd.DataFrame]], dict[str
         t("deck.col.status", lang): projects["status"],
         unit_header(t("deck.col.output", lang), "亿元", lang): projects["projected_output"],
         unit_header(t("deck.col.tax", lang), "亿元", lang): projects["projected_tax"],
-        t("deck.col.synthetic", lang): [yes if s else no for s in projects["is_synthetic"]],
+        t("deck.col.synthetic", lang): [yes_no(s, lang) for s in projects["is_synthetic"]],
     })
     enterprises = pd.DataFrame({
         t("deck.col.category", lang): zy.enterprises["category"],
         t("deck.col.enterprise", lang): zy.enterprises["enterprise_name"],
-        t("deck.col.synthetic", lang): [yes if s else no for s in zy.enterprises["is_synthetic"]],
+        t("deck.col.synthetic", lang): [yes_no(s, lang) for s in zy.enterprises["is_synthetic"]],
     })
     sheets = [
         (t("xlsx.sheet.indicators", lang), indicator_table),
@@ -281,28 +285,15 @@ def zone_tables(zy, lang: str) -> tuple[list[tuple[str, pd.DataFrame]], dict[str
     return sheets, {t("xlsx.sheet.indicators", lang): formats}, {t("xlsx.sheet.rankings", lang): own}
 
 
-def sources_in_full(sources, lang: str) -> str:
-    """Every source used, once each, in order of first use: `运城日报《…》；全省开发区招商引资主要指标；…`."""
-    seen: list[str] = []
-    for source in sources:
-        if not fmt.is_missing(source) and str(source).strip():
-            name = fmt.source_name(source)
-            if name not in seen:
-                seen.append(name)
-    return t("deck.source_sep", lang).join(seen) or fmt.MISSING
-
-
 def zone_workbook(zy, story, lang: str, *, filters: str | None = None) -> bytes:
     """Every table of the present view for one zone and year, with the written summary and notes."""
-    from devzone.export import story as story_mod
-
     if filters is None:
         filters = t("panel.filters", lang, zone=zy.short_name, year=fmt.year(zy.year, lang))
     sheets, formats, highlights = zone_tables(zy, lang)
     sheets.append((t("xlsx.sheet.summary", lang), pd.DataFrame({t("xlsx.sheet.summary", lang): [story.summary]})))
     used = zy.history.loc[zy.history["year"].isin([zy.year - 1, zy.year]), "source"].tolist()
     notes = [
-        (t("xlsx.source", lang), sources_in_full([*used, story_mod.LEDGER_SOURCE], lang)),
+        (t("xlsx.source", lang), sources_in_full([*used, LEDGER_SOURCE], lang)),
         (t("xlsx.filters", lang), filters),
         (t("xlsx.sheets", lang), t("deck.list_sep", lang).join(name for name, _ in sheets)),
     ]

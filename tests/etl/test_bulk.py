@@ -6,8 +6,10 @@ import duckdb
 import pytest
 
 from etl import bulk, catalogue
+from etl.cells import parse_number
 from etl.errors import ErrorCollector
-from etl.normalise import amount_problem, parse_number, to_canonical
+from etl.facts import amount_problem, to_canonical
+from etl.grid import WHITESPACE, Grid, canonical_sql, keep_rows
 from etl.publish import parse_files
 from etl.read import BULK_CSV_BYTES, read_file
 from tests.builders import write_csv
@@ -28,7 +30,7 @@ def test_whitespace_class_is_exactly_what_python_strips():
     con = duckdb.connect()
     matched = con.execute(f"""SELECT list(i ORDER BY i) FROM range(1, {sys.maxunicode + 1}) t(i)
                               WHERE regexp_full_match(chr((CASE WHEN i BETWEEN 55296 AND 57343 THEN 65 ELSE i END)::INTEGER),
-                                                      '[{bulk.WHITESPACE}]')
+                                                      '[{WHITESPACE}]')
                            """).fetchone()[0]
     assert matched == python_whitespace()
 
@@ -91,7 +93,7 @@ def test_canonical_sql_matches_python_round_on_awkward_products():
                for _ in range(20_000)] + [x + 0.5e-8 for x in (0, 1, 12.345, 179.78)] + [0.125e-7, 2.5e-8, 1e12]
     factors = [1e-4, 1e-8, 0.1, 10.0, 1.0]
     rows = [(x, f) for x in numbers for f in factors]
-    value, needs_python = bulk.canonical_sql("x", "f")
+    value, needs_python = canonical_sql("x", "f")
     result = con.execute(f"SELECT {value}, {needs_python} FROM (SELECT unnest(?::DOUBLE[]) AS x,"
                          " unnest(?::DOUBLE[]) AS f)", [[r[0] for r in rows], [r[1] for r in rows]]).fetchall()
     for (x, f), (got, redo) in zip(rows, result, strict=True):
@@ -138,7 +140,7 @@ def test_bulk_read_falls_back_to_csv_reader_when_duckdb_would_read_differently(t
 def test_keep_rows_applies_the_row_rule_only_where_it_could_drop(tmp_path):
     rows = [["标题"], ["开发区", "签约项目数"], ["盐湖高新区", "1"], [None, None], ["\u3000", " "], ["合 计", "9"],
             ["单位：个", None], ["注：说明", None], ["说明书", "2"]]
-    grid = bulk.Grid.from_rows(rows)
+    grid = Grid.from_rows(rows)
     seen = []
 
     def dropped(cells):
@@ -148,7 +150,7 @@ def test_keep_rows_applies_the_row_rule_only_where_it_could_drop(tmp_path):
 
     from etl.rows import first_may_drop as _first_may_drop
     from etl.rows import is_total as _total
-    body = bulk.keep_rows(grid, 2, 1, dropped, _first_may_drop, _total)
+    body = keep_rows(grid, 2, 1, dropped, _first_may_drop, _total)
     assert [n for n, _ in body.rows()] == [3, 9]
     # blank, whitespace-only, 合计, units line, footnote, and 说明书 (no known zone: it could be a group heading)
     assert len(seen) == 6
@@ -159,9 +161,9 @@ def test_xlsx_typed_cells_keep_their_scalar_meaning():
 
     rows = [["开发区", "年份", "签约项目数", "是否模拟"], ["盐湖高新区", 2021, 36, "否"], ["盐湖高新区", 2022, True, "否"],
             ["盐湖高新区", dt.date(2023, 1, 1), dt.datetime(2023, 5, 1), 1]]
+    from etl.facts import ZoneResolver
     from etl.layout import understand
-    from etl.normalise import ZoneResolver
-    from etl.read import RawSheet
+    from etl.sheet import RawSheet
 
     errors = ErrorCollector("w.xlsx", "S")
     table = understand(RawSheet("w.xlsx", "S", rows, "0" * 64), errors)

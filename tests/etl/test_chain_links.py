@@ -7,7 +7,7 @@ import pytest
 from etl import layout
 from etl.errors import ErrorCollector, InputRejected
 from etl.publish import load_files
-from etl.read import RawSheet
+from etl.sheet import RawSheet
 from tests.builders import LEDGER_HEADER, ledger_row, query, write_csv, write_xlsx
 
 HONGMING = "山西宏明空调科技有限公司"

@@ -1,6 +1,6 @@
 from etl import layout
 from etl.errors import ErrorCollector
-from etl.read import RawSheet
+from etl.sheet import RawSheet
 
 
 def understand(rows, sheet=None):

@@ -8,8 +8,8 @@ import pytest
 from etl import layout, read
 from etl.catalogue import normalise_label
 from etl.errors import ErrorCollector, InputRejected
+from etl.facts import ZoneResolver
 from etl.ledger import extract_projects, normalise_labels
-from etl.normalise import ZoneResolver
 from etl.publish import load_files
 from tests.builders import LEDGER_HEADER, digest, ledger_row, query, write_csv, write_xlsx
 
@@ -112,7 +112,7 @@ def extracted(raw):
 
 
 def test_big_csv_read_by_duckdb_gives_what_small_files_give(tmp_path):
-    """A GBK ledger over 1 MB is read by DuckDB (etl.bulk.Grid.from_csv), a small one by csv.reader: the
+    """A GBK ledger over 1 MB is read by DuckDB (etl.grid.Grid.from_csv), a small one by csv.reader: the
     projects and messages are the same, row for row, and a bad cell deep in the big file is located."""
     rows = ledger_lines(12_000)
     rows[9_000][7] = "2023-02-30"
@@ -191,7 +191,7 @@ def test_a_status_column_under_another_usual_name_is_read(tmp_path, header):
 def test_a_figure_that_python_rounds_is_kept_whether_written_as_text_or_as_a_number(tmp_path, kind):
     """A converted figure too big for the SQL rounding to be sure of (≥ 1e5 亿元) is rounded by Python's round():
     from the cell's number, whether the cell held text or a number — never left empty."""
-    from etl.normalise import resolve_unit, to_canonical
+    from etl.facts import resolve_unit, to_canonical
 
     amounts = ["2000000005", 2000000005, "1,999,999,999"]
     rows = [LEDGER_HEADER] + [ledger_row(f"YH-{i}", f"项目{i}", investment=a) for i, a in enumerate(amounts)]

@@ -2,7 +2,8 @@ import datetime as dt
 
 import pytest
 
-from etl.normalise import ZoneResolver, parse_date, parse_number, parse_year, to_canonical
+from etl.cells import parse_number
+from etl.facts import ZoneResolver, parse_date, parse_year, to_canonical
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -4,8 +4,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from etl import bulk, layout, publish, rows
+from etl import layout, publish, rows
 from etl.errors import ErrorCollector, InputRejected
+from etl.grid import Grid, keep_rows
 from etl.publish import load_files, parse_files
 from etl.read import read_file
 from tests.builders import query, write_csv, write_xlsx
@@ -106,14 +107,14 @@ def test_bulk_path_skips_the_same_rows(tmp_path):
 
 
 def test_keep_rows_judges_only_doubtful_rows():
-    grid = bulk.Grid.from_rows([["开发区", "签约项目数"]] + [["盐湖高新区", "1"]] * 1000 + [[None, "2"], ["合计", "1002"]])
+    grid = Grid.from_rows([["开发区", "签约项目数"]] + [["盐湖高新区", "1"]] * 1000 + [[None, "2"], ["合计", "1002"]])
     seen = []
 
     def settle(doubtful):
         seen.extend(n for n, _ in doubtful)
         return []
 
-    bulk.keep_rows(grid, 1, 1, None, rows.first_may_drop, rows.is_total, also=[7], settle=settle)
+    keep_rows(grid, 1, 1, None, rows.first_may_drop, rows.is_total, also=[7], settle=settle)
     assert seen == [7, 1002, 1003]
 
 

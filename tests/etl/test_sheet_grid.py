@@ -1,5 +1,5 @@
 """Big spreadsheets go from python-calamine straight into their DuckDB grid, a batch of rows at a time
-(etl.workbooks._stream_grid, etl.bulk.GridBuilder): every workbook reads exactly as through Python row lists."""
+(etl.workbooks._stream_grid, etl.grid.GridBuilder): every workbook reads exactly as through Python row lists."""
 from dataclasses import asdict
 from pathlib import Path
 
@@ -7,7 +7,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from etl import bulk, workbooks
+from etl import grid, workbooks
 from etl.publish import parse_files
 from etl.read import read_file
 from tests.builders import LEDGER_HEADER, ledger_row
@@ -29,7 +29,7 @@ def through_the_grid(monkeypatch):
     """Every sheet through the grid, two rows a batch (merged ranges then reach across batches)."""
     def use():
         monkeypatch.setattr(workbooks, "GRID_CELLS", 0)
-        monkeypatch.setattr(bulk, "BATCH_ROWS", 2)
+        monkeypatch.setattr(grid, "BATCH_ROWS", 2)
     return use
 
 
@@ -74,7 +74,7 @@ def write_ledger(path: Path, count: int, merged: bool = False) -> Path:
 
 
 def test_a_big_ledger_stays_in_its_grid_and_loads_the_same(tmp_path, monkeypatch):
-    monkeypatch.setattr(bulk, "BATCH_ROWS", 1000)  # the merged zone name reaches across batches
+    monkeypatch.setattr(grid, "BATCH_ROWS", 1000)  # the merged zone name reaches across batches
     path = write_ledger(tmp_path / "l.xlsx", 7000, merged=True)
     raw = read_file(path).sheets[0]
     assert (7000 + 2) * len(LEDGER_HEADER) >= workbooks.GRID_CELLS
@@ -93,7 +93,7 @@ def test_a_ledger_read_from_its_grid_never_becomes_python_rows(tmp_path, monkeyp
     monkeypatch.setattr(type(raw), "cells", property(lambda self: pytest.fail("the whole sheet became rows")))
     from etl import layout, ledger
     from etl.errors import ErrorCollector
-    from etl.normalise import ZoneResolver
+    from etl.facts import ZoneResolver
 
     errors = ErrorCollector(raw.file_name, raw.sheet)
     table = layout.understand(raw, errors)

@@ -33,7 +33,7 @@ def reopen(data: bytes) -> openpyxl.Workbook:
 
 def test_planted_formulas_come_back_as_text_and_numbers_come_back_equal():
     frame = planted_frame()
-    book = reopen(tables.to_xlsx_bytes(frame, sheet_name="开发区", notes=[("数据来源", "测试")]))
+    book = reopen(workbook.to_xlsx_bytes(frame, sheet_name="开发区", notes=[("数据来源", "测试")]))
     sheet = book["开发区"]
     assert [c.value for c in sheet[1]] == list(frame.columns)
     for row, (name, count, money, year) in enumerate(
@@ -47,7 +47,7 @@ def test_planted_formulas_come_back_as_text_and_numbers_come_back_equal():
 
 
 def test_no_formula_is_stored_anywhere():
-    data = tables.to_xlsx_bytes(planted_frame())
+    data = workbook.to_xlsx_bytes(planted_frame())
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in archive.namelist():
             if name.startswith("xl/worksheets/"):
@@ -58,7 +58,7 @@ def test_no_formula_is_stored_anywhere():
 
 
 def test_formats_frozen_header_widths_and_notes_sheet():
-    book = reopen(tables.to_xlsx_bytes(planted_frame(), sheet_name="开发区",
+    book = reopen(workbook.to_xlsx_bytes(planted_frame(), sheet_name="开发区",
                                        notes=[("数据来源", "运城日报"), ("筛选条件", "开发区：盐湖高新区；年份：2021年")]))
     sheet = book["开发区"]
     assert sheet.freeze_panes == "A2"
@@ -70,7 +70,7 @@ def test_formats_frozen_header_widths_and_notes_sheet():
     notes = {row[0]: row[1] for row in book["说明"].iter_rows(min_row=2, values_only=True)}
     assert notes["数据来源"] == "运城日报" and notes["筛选条件"].startswith("开发区：盐湖高新区")
     assert "导出时间" in notes and "计量单位" in notes
-    english = reopen(tables.to_xlsx_bytes(planted_frame(), lang="en"))
+    english = reopen(workbook.to_xlsx_bytes(planted_frame(), lang="en"))
     assert english.sheetnames == ["数据", "Notes"]
 
 
