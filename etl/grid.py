@@ -9,6 +9,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from itertools import filterfalse
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +153,8 @@ class Grid:
 
 BATCH_ROWS = 8_192  # rows turned into Arrow columns at a time (a batch's Python cells are freed before the next)
 _TEXT_KINDS = frozenset({str, type(None)})
+_EQUAL_ACROSS_KINDS = frozenset({bool, int, float})  # 1 == 1.0 == True, and so one dict key
+_BLANK: dict[Any, Any] = {"": None}  # calamine's empty cell, cleaned (GridBuilder.clean)
 
 
 class GridBuilder:
@@ -167,6 +170,7 @@ class GridBuilder:
         self.clean = clean
         self.exotic: list[Any] = []
         self._tags: dict[tuple[type, Any], str] = {}
+        self._lookups: dict[type | None, dict[Any, Any]] = {}
         self.con = _connect()
         self.rows = 0
         self.any_value = False  # some cell holds something (not None; with clean, not '')
@@ -178,7 +182,7 @@ class GridBuilder:
 
         count, width = len(rows), self.width
         if all(len(r) == width for r in rows):  # calamine's rows are all as wide as the sheet
-            columns = [[r[j] for r in rows] for j in range(width)] if count else []
+            columns = list(zip(*rows)) if count else []
         else:
             columns = list(itertools.zip_longest(*rows))
         arrays = [self._encode(values) for values in columns[:width]]
@@ -203,14 +207,27 @@ class GridBuilder:
         import pyarrow as pa
 
         kinds = set(map(type, values))
-        if kinds <= _TEXT_KINDS:  # the usual column: no Python loop at all
-            return pa.array([v or None for v in values] if self.clean and str in kinds else values, pa.string())
-        # each distinct value of each other kind is tagged once (by value within its kind: 1, 1.0 and True differ)
-        tags = {kind: {v: self._tag(v) for v in dict.fromkeys(v for v in values if type(v) is kind)}
-                for kind in kinds - _TEXT_KINDS}
         clean = self.clean
-        return pa.array([(v or None if clean else v) if type(v) is str else None if v is None else tags[type(v)][v]
-                         for v in values], pa.string())
+        if kinds <= _TEXT_KINDS:  # the usual column: no Python loop at all
+            return pa.array(list(map(_BLANK.get, values, values)) if clean and str in kinds else values, pa.string())
+        others = kinds - _TEXT_KINDS
+        numeric = others & _EQUAL_ACROSS_KINDS
+        if len(numeric) > 1:  # 1, 1.0 and True are one dict key: tag them kind by kind
+            tags = {kind: {v: self._tag(v) for v in dict.fromkeys(v for v in values if type(v) is kind)}
+                    for kind in others}
+            return pa.array([(v or None if clean else v) if type(v) is str else None if v is None
+                             else tags[type(v)][v] for v in values], pa.string())
+        # A lookup from each value met so far to what is stored (its tag; '' → None when clean; text not in it is
+        # stored as is), kept across batches and applied to the column by map() in C: Python runs once per new
+        # distinct value, not once per cell. One lookup per numeric kind, since 1, 1.0 and True are one key.
+        kind = next(iter(numeric), None)
+        lookup = self._lookups.get(kind)
+        if lookup is None:
+            lookup = self._lookups[kind] = dict(_BLANK) if clean else {}
+        for value in filterfalse(lookup.__contains__, dict.fromkeys(values)):
+            if type(value) in others:
+                lookup[value] = self._tag(value)
+        return pa.array(list(map(lookup.get, values, values)), pa.string())
 
     def _tag(self, value: Any) -> str:
         kind = type(value)

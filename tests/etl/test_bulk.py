@@ -5,7 +5,7 @@ import sys
 import duckdb
 import pytest
 
-from etl import bulk, catalogue
+from etl import bulk, catalogue, grid
 from etl.cells import parse_number
 from etl.errors import ErrorCollector
 from etl.facts import amount_problem, to_canonical
@@ -200,13 +200,13 @@ def test_grid_builder_gives_back_each_cell_as_clean_would_across_batches():
             dt.datetime(2021, 1, 1, 8), float("nan"), None, 36.0, 36, "36"]
     # column 1 one numeric kind per batch (a different one each time), column 2 all kinds mixed, column 3 text only
     kinds = [1.0, 1, True]
-    rows = [[kinds[(i // bulk.BATCH_ROWS) % 3] if i % 2 else "", rnd.choice(pool), rnd.choice(["", "a", "乙"])]
-            for i in range(bulk.BATCH_ROWS * 3 + 17)]
-    builder = bulk.GridBuilder(3, clean=True)
-    for start in range(0, len(rows), bulk.BATCH_ROWS):
-        builder.add(rows[start:start + bulk.BATCH_ROWS])
-    grid = builder.finish()
-    back = [cells for _, cells in grid.rows()]
+    rows = [[kinds[(i // grid.BATCH_ROWS) % 3] if i % 2 else "", rnd.choice(pool), rnd.choice(["", "a", "乙"])]
+            for i in range(grid.BATCH_ROWS * 3 + 17)]
+    builder = grid.GridBuilder(3, clean=True)
+    for start in range(0, len(rows), grid.BATCH_ROWS):
+        builder.add(rows[start:start + grid.BATCH_ROWS])
+    built = builder.finish()
+    back = [cells for _, cells in built.rows()]
     expected = [_clean(r) for r in rows]
     assert len(back) == len(expected)
     for got, want in zip(back, expected, strict=True):
