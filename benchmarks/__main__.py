@@ -101,13 +101,13 @@ _VISIBLE_JS = """const onScreen = el => {  // drawn in the open tab (not display
   const box = el.getBoundingClientRect();
   return box.width > 0 && box.height > 0 && box.top < innerHeight && box.bottom > 0;
 };"""
-# navigation → the page's headline figures: a metric value, a table, or (pages that draw their own) an HTML table
-# or card with digits, on the first screen; the rest of the page may still be running.
+# navigation → the page's headline figures: a metric value, a table, or what a page draws itself (the map's tiles,
+# the summary text) with digits in it, on the first screen; the rest of the page may still be running.
 _FIRST_NUMBERS_JS = "() => {" + _VISIBLE_JS + """
   const main = document.querySelector('[data-testid="stMainBlockContainer"]');
   if (!main || !main.querySelector('h1')) return false;
   const figures = main.querySelectorAll('[data-testid="stMetricValue"], [data-testid="stDataFrame"] canvas,'
-    + ' [data-testid="stTable"] td, [data-testid="stHtml"] td, [data-testid="stHtml"] [class*="value"]');
+    + ' [data-testid="stTable"] td, [data-testid="stHtml"], [data-testid="stCode"]');
   return Array.from(figures).some(el => onScreen(el) && (el.tagName === 'CANVAS' || /[0-9０-９]/.test(el.textContent)));
 }"""
 # navigation → the run has ended and every chart on the first screen of the open tab is drawn (a chart whose
