@@ -132,9 +132,8 @@ def _audit(action: str, user: str, role: str, outcome: Outcome, files: list[dict
 
 def _run_load(uploads: Sequence[Upload], db_path: Path, user: str, *, dry_run: bool,
               confirm_outliers: bool = False) -> Outcome:
-    from etl.errors import InputRejected
-    from etl.plausibility import OutliersUnconfirmed
-    from etl.publish import PublishBusy, load_files
+    from etl.errors import InputRejected, OutliersUnconfirmed, PublishBusy
+    from etl.publish import load_files
 
     key = batch_key(uploads)
     try:
@@ -178,8 +177,8 @@ def publish(uploads: Sequence[Upload], db_path: Path, user: str, role: str, *,
 
 def rollback(db_path: Path, load_id: int, user: str, role: str) -> Outcome:
     """Restore the data as it was right after load `load_id` (recorded as a new publish)."""
+    from etl.errors import PublishBusy
     from etl.history import rollback as etl_rollback
-    from etl.publish import PublishBusy
 
     try:
         result = etl_rollback(db_path, load_id, by=user, lock_timeout=PUBLISH_LOCK_TIMEOUT)

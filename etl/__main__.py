@@ -23,11 +23,8 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
-from etl.errors import InputRejected
+from etl.errors import InputRejected, OutliersUnconfirmed, PublishBusy, StorageVersionError
 from etl.paths import default_db_path
-from etl.plausibility import OutliersUnconfirmed
-from etl.publish import PublishBusy
-from etl.storage import StorageVersionError
 
 EXIT_REJECTED, EXIT_USAGE, EXIT_ENVIRONMENT = 1, 2, 3
 _CAUSES = {errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.EACCES: "没有写权限",

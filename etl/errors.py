@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 MAX_REPORTED_ERRORS = 300
 
@@ -72,3 +73,25 @@ class ErrorCollector:
 
     def add(self, message: str, row: int | None = None, column: int | None = None) -> None:
         self.errors.append(InputError(self.file_name, self.sheet, row, column, message))
+
+
+# Raised by later stages and caught by the CLI, here so that `python -m etl` need not import those stages to start.
+
+class OutliersUnconfirmed(InputRejected):
+    """A real load with suspect figures that nobody confirmed; nothing is stored."""
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "outliers_unconfirmed": True}
+
+
+class PublishBusy(Exception):
+    """Another publish (load or rollback) holds the write lock longer than the caller was willing to wait."""
+
+    def __init__(self, db_path: Path | str, waited: float):
+        self.db_path = Path(db_path)
+        self.waited = waited
+        super().__init__("另一位管理员正在发布，请稍后重试")
+
+
+class StorageVersionError(ValueError):
+    """DEVZONE_STORAGE_VERSION is not a storage version this DuckDB can write."""

@@ -182,7 +182,7 @@ class GridBuilder:
 
         count, width = len(rows), self.width
         if all(len(r) == width for r in rows):  # calamine's rows are all as wide as the sheet
-            columns = list(zip(*rows)) if count else []
+            columns = list(zip(*rows, strict=True)) if count else []
         else:
             columns = list(itertools.zip_longest(*rows))
         arrays = [self._encode(values) for values in columns[:width]]

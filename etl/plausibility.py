@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 
 from etl import catalogue
-from etl.errors import InputError, InputRejected
+from etl.errors import InputError
 from etl.paths import CATALOGUE_DIR
 
 THRESHOLDS_FILE = CATALOGUE_DIR / "plausibility.toml"
@@ -31,13 +31,6 @@ MAX_LISTED = 1000  # a whole sheet typed in the wrong unit gives one message per
 CONFIRM_HINT = "请核对单位，确认无误请勾选“确认异常值无误，仍然发布”或加 --confirm-outliers"
 PROJECT_FIELDS = {"total_investment": "总投资", "projected_output": "预计年产值", "projected_tax": "预计利税"}
 _PROJECT_UNIT = "亿元"
-
-
-class OutliersUnconfirmed(InputRejected):
-    """A real load with suspect figures that nobody confirmed; nothing is stored."""
-
-    def to_dict(self) -> dict:
-        return {**super().to_dict(), "outliers_unconfirmed": True}
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import pandas as pd
 
 from etl import catalogue, distribute, layout, ledger, plausibility, snapshots, storage, totals
 from etl.account import SheetAccount
-from etl.errors import ErrorCollector, InputError, InputRejected
+from etl.errors import ErrorCollector, InputError, InputRejected, OutliersUnconfirmed, PublishBusy
 from etl.facts import (
     CHAIN_LINK_COLUMNS,
     ENTERPRISE_COLUMNS,
@@ -96,15 +96,6 @@ class Change:
     unchanged: int = 0
     detail: pd.DataFrame | None = None  # one row per added/changed fact with old and new values
     removed: int = 0  # only a rollback removes facts
-
-
-class PublishBusy(Exception):
-    """Another publish (load or rollback) holds the write lock longer than the caller was willing to wait."""
-
-    def __init__(self, db_path: Path | str, waited: float):
-        self.db_path = Path(db_path)
-        self.waited = waited
-        super().__init__("另一位管理员正在发布，请稍后重试")
 
 
 @dataclass
@@ -271,7 +262,7 @@ def load_files(paths: list[Path | str], db_path: Path | str, *, dry_run: bool = 
     writes nothing. lock_timeout: seconds to wait for another publish to finish (None = wait as long as it
     takes); raises PublishBusy when it runs out. kind is recorded in the `loads` table (load | demo).
     Suspect magnitudes (etl/plausibility.py) are listed in result.outliers; a real load with any raises
-    plausibility.OutliersUnconfirmed (an InputRejected) unless confirm_outliers=True.
+    OutliersUnconfirmed (an InputRejected) unless confirm_outliers=True.
     """
     db_path = Path(db_path)
     files = [file_record(p) for p in paths if Path(p).is_file()]
@@ -325,7 +316,7 @@ def _outliers(batch: Batch, base: Path | None) -> list[InputError]:
 def _confirm_outliers(result: LoadResult, batch: Batch, confirmed: bool) -> None:
     """Refuse a real load with unconfirmed outliers; a confirmed one says so in the account of each sheet."""
     if not confirmed:
-        raise plausibility.OutliersUnconfirmed(result.outliers, batch.accounts)
+        raise OutliersUnconfirmed(result.outliers, batch.accounts)
     result.outliers_confirmed = True
     for account in batch.accounts:
         mine = [e for e in result.outliers if (e.file_name, e.sheet) == (account.file_name, account.sheet)]

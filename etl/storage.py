@@ -21,6 +21,8 @@ from pathlib import Path
 
 import duckdb
 
+from etl.errors import StorageVersionError
+
 # DuckDB 1.1 and later open a snapshot in v1.0.0 (tests/etl/test_old_clients.py); 1.0 itself reads v1.0.0 files
 # but not the primary-key indexes DuckDB 2.0 writes into them.
 DEFAULT_STORAGE_VERSION = "v1.0.0"
@@ -28,10 +30,6 @@ STORAGE_VERSION_ENV = "DEVZONE_STORAGE_VERSION"
 NEW_ALIAS = "snap_new"
 _BASE_ALIAS = "snap_base"
 _VERSION = re.compile(r"v\d+\.\d+\.\d+")
-
-
-class StorageVersionError(ValueError):
-    """DEVZONE_STORAGE_VERSION is not a storage version this DuckDB can write."""
 
 
 def storage_version() -> str:

@@ -10,8 +10,9 @@ import pytest
 import etl.history as history
 import etl.publish as publish
 from etl import snapshots
+from etl.errors import PublishBusy
 from etl.history import RollbackError, list_loads, rollback
-from etl.publish import PublishBusy, load_files, write_lock
+from etl.publish import load_files, write_lock
 from tests.builders import LEDGER_HEADER, digest, ledger_row, query, write_csv, write_xlsx
 
 ROOT = str(Path(__file__).resolve().parents[2])

@@ -8,8 +8,7 @@ import pytest
 
 from etl import plausibility
 from etl.__main__ import main
-from etl.errors import InputRejected
-from etl.plausibility import OutliersUnconfirmed
+from etl.errors import InputRejected, OutliersUnconfirmed
 from etl.publish import load_files
 from tests.builders import LEDGER_HEADER, digest, ledger_row, query, write_csv, write_xlsx
 

@@ -5,6 +5,7 @@ import duckdb
 import pytest
 
 from etl import storage
+from etl.errors import StorageVersionError
 from etl.history import rollback
 from etl.publish import load_files
 from tests.builders import query, write_csv
@@ -67,6 +68,6 @@ def test_an_unusable_storage_version_is_refused_clearly(tmp_path, monkeypatch):
     for wrong in ("1.0", "v9.9.9"):
         monkeypatch.setenv(storage.STORAGE_VERSION_ENV, wrong)
         storage.written_version.cache_clear()
-        with pytest.raises(storage.StorageVersionError, match=storage.STORAGE_VERSION_ENV):
+        with pytest.raises(StorageVersionError, match=storage.STORAGE_VERSION_ENV):
             load_files([_values_csv(tmp_path, 36)], db)
         assert not db.exists()
