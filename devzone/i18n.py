@@ -1916,3 +1916,12 @@ STRINGS.update({
     "map.col.total": ("全市合计", "City total"),
     "map.col.zones": ("开发区", "Zones"),
 })
+
+# --- keys added by polish ---
+STRINGS.update({
+    "progress.file.week": ("周调度", "weekly_dispatch"),
+    "progress.file.xun": ("旬预警", "ten_day_warnings"),
+    "progress.file.month": ("月通报", "monthly_bulletin"),
+    "projects.file.ledger": ("项目台账", "project_ledger"),
+    "ent.list.sheet": ("企业名录", "Enterprise list"),
+})

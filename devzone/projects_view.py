@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from devzone import charts, fmt
+from devzone import charts, fmt, tables
 from devzone.i18n import chain_name, province_name, t
 
 # ---------------------------------------------------------------- vocabulary
@@ -1144,3 +1144,14 @@ def output_tax_screen(ledger: pd.DataFrame, comparison: pd.DataFrame, catalogue:
         comparison=compared, period_text=period_text,
         top=top, chains=chains, intensity=intensity,
     )
+
+
+# ---------------------------------------------------------------- download names
+
+def ledger_file_stem(place: str, period: str, year: int, lang: str) -> str:
+    """`项目台账_盐湖高新区_2021` (signed in the year) / `项目台账_山西省` (every project) / `project_ledger_…`."""
+    return tables.download_stem(t("projects.file.ledger", lang), place, year if period == PERIOD_YEAR else None)
+
+
+def ledger_sheet_name(lang: str) -> str:
+    return t("projects.section.ledger", lang)[:31]
