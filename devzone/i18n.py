@@ -1924,4 +1924,25 @@ STRINGS.update({
     "progress.file.month": ("月通报", "monthly_bulletin"),
     "projects.file.ledger": ("项目台账", "project_ledger"),
     "ent.list.sheet": ("企业名录", "Enterprise list"),
+    "map.geo.caption": ("行政区划图：由管理员提供的标准地图；颜色按所选指标的全市合计，越深越大，灰色为无数值。",
+                        "Boundary map supplied by the administrator (a standard map). Colour: the city's total of the "
+                        "chosen indicator (darker = larger; grey: no value)."),
+    "map.geo.approval": ("审图号：{number}", "Map approval number (审图号): {number}"),
+    "map.geo.no_approval": ("审图号：未填写（请管理员补充）", "Map approval number (审图号): not given — ask the administrator"),
+    "map.geo.hover": ("{city}：{total}", "{city}: {total}"),
+    "map.geo.error.missing": ("行政区划图未能显示：管理员配置的地图文件找不到或无法读取。下面是示意图。",
+                              "The boundary map cannot be shown: the map file the administrator set up cannot be "
+                              "found or read. The schematic map is below."),
+    "map.geo.error.too_big": ("行政区划图未能显示：地图文件超过 {mb} MB。下面是示意图。",
+                              "The boundary map cannot be shown: the map file is larger than {mb} MB. "
+                              "The schematic map is below."),
+    "map.geo.error.not_json": ("行政区划图未能显示：地图文件不是有效的 JSON。下面是示意图。",
+                               "The boundary map cannot be shown: the map file is not valid JSON. "
+                               "The schematic map is below."),
+    "map.geo.error.not_geojson": ("行政区划图未能显示：地图文件不是含区域（多边形）的 GeoJSON 要素集合。下面是示意图。",
+                                  "The boundary map cannot be shown: the map file is not a GeoJSON FeatureCollection "
+                                  "of areas (polygons). The schematic map is below."),
+    "map.geo.error.no_match": ("行政区划图未能显示：地图中没有一个区域的“{property}”属性是本省的地市名称。下面是示意图。",
+                               "The boundary map cannot be shown: no area's “{property}” property names one of the "
+                               "cities. The schematic map is below."),
 })
