@@ -652,13 +652,18 @@ def city_choropleth(frame: pd.DataFrame, geojson: dict, *, location: str, value:
     frame = frame.assign(**{text: frame[text].map(plain)})
     known = frame[frame[value].notna()]
     unknown = frame[frame[value].isna()]
+
+    def shapes_of(part: pd.DataFrame) -> dict:  # each trace carries only its own areas (the file may be large)
+        wanted = set(part[location])
+        return {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f.get("id") in wanted]}
+
     fig = go.Figure()
     if len(unknown):
-        fig.add_trace(go.Choropleth(geojson=geojson, locations=unknown[location], z=[0] * len(unknown),
+        fig.add_trace(go.Choropleth(geojson=shapes_of(unknown), locations=unknown[location], z=[0] * len(unknown),
                                     colorscale=[[0, MAP_NONE], [1, MAP_NONE]], showscale=False, text=unknown[text],
                                     hovertemplate="%{text}<extra></extra>", marker_line_color="#FFFFFF"))
     if len(known):
-        fig.add_trace(go.Choropleth(geojson=geojson, locations=known[location], z=known[value],
+        fig.add_trace(go.Choropleth(geojson=shapes_of(known), locations=known[location], z=known[value],
                                     zmin=0, zmax=float(known[value].max()) or 1.0,
                                     colorscale=[[0, MAP_LIGHT], [1, MAP_DARK]], text=known[text],
                                     hovertemplate="%{text}<extra></extra>", marker_line_color="#FFFFFF",

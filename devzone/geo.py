@@ -142,12 +142,23 @@ def match(collection: Mapping, name_property: str, cities: Iterable[str]) -> dic
 
 
 def boundary_map(config: Setting, cities: Iterable[str]) -> dict:
-    """The configured file's features of `cities`, or GeoError (logged with the path, for the administrator)."""
+    """The configured file's features of `cities` (kept while the file is unchanged; not to be modified), or
+    GeoError (logged with the path, for the administrator)."""
     try:
-        return match(load(config.path), config.name_property, cities)
+        try:
+            stat = config.path.stat()
+        except OSError as error:
+            raise GeoError("missing", f"{config.path}: {error}") from None
+        return _boundary_map(str(config.path), stat.st_mtime_ns, stat.st_size, config.name_property,
+                             tuple(sorted(set(cities))))
     except GeoError as error:
         log.warning("boundary map %s not drawn: %s", config.path, error)
         raise
+
+
+@functools.lru_cache(maxsize=8)
+def _boundary_map(path: str, mtime_ns: int, size: int, name_property: str, cities: tuple[str, ...]) -> dict:
+    return match(load(path), name_property, cities)
 
 
 def error_message(error: GeoError, config: Setting, lang: str) -> str:

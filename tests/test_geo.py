@@ -81,6 +81,22 @@ def test_missing_too_big_and_no_match(tmp_path):
     assert caught.value.reason == "no_match"
 
 
+def test_the_matched_map_is_kept_until_the_file_changes(tmp_path):
+    path = tmp_path / "m.geojson"
+    path.write_bytes(RECTANGLES.read_bytes())
+    config = geo.Setting(path, "", "name")
+    first = geo.boundary_map(config, ["太原", "大同"])
+    assert geo.boundary_map(config, ["大同", "太原"]) is first
+    path.write_text("not json", encoding="utf-8")
+    with pytest.raises(geo.GeoError) as caught:
+        geo.boundary_map(config, ["太原", "大同"])
+    assert caught.value.reason == "not_json"
+    path.unlink()
+    with pytest.raises(geo.GeoError) as caught:
+        geo.boundary_map(config, ["太原"])
+    assert caught.value.reason == "missing"
+
+
 def test_messages_name_no_path(tmp_path):
     config = geo.Setting(tmp_path / "secret-folder" / "m.geojson", "", "name")
     for reason in ("missing", "too_big", "not_json", "not_geojson", "no_match"):
@@ -104,7 +120,8 @@ def test_the_choropleth_colours_city_totals_and_hides_the_base_map():
     assert dict(zip(coloured.locations, coloured.z, strict=True)) == {"太原": 5.0, "大同": 2.0}
     assert list(grey.locations) == ["运城"]
     assert fig.layout.geo.visible is False and fig.layout.geo.fitbounds == "locations"
-    assert coloured.geojson["features"][0]["id"] in {"太原", "大同", "运城", "临汾"}
+    assert sorted(f["id"] for f in coloured.geojson["features"]) == ["大同", "太原"]  # each trace its own areas
+    assert [f["id"] for f in grey.geojson["features"]] == ["运城"]
     assert "太原市：5个" in coloured.text
 
 
