@@ -173,7 +173,8 @@ else:
                               file_name=listing.file_stem + ".csv", mime="text/csv", key="csv_enterprise_list",
                               icon=":material/download:")
     down_right.download_button(
-        t("panel.download_xlsx", lang), data=lambda: workbook.to_xlsx_bytes(listing.table, sheet_name="enterprises"),
+        t("panel.download_xlsx", lang),
+        data=lambda: workbook.to_xlsx_bytes(listing.table, sheet_name=listing.sheet_name, lang=lang),
         file_name=listing.file_stem + ".xlsx", key="xlsx_enterprise_list", icon=":material/download:",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 st.caption(t("panel.source", lang, source=t("ent.source.list", lang))

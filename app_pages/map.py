@@ -1,8 +1,9 @@
 """全省分布 / Province map — a schematic tile map of the cities: where the zones are, coloured by an indicator's
-city total, each zone a link to its overview. Everything shown is prepared by devzone.map_view."""
+city total, each zone a link to its overview; above it, when the administrator has configured one, their boundary
+map (devzone.geo). Everything shown is prepared by devzone.map_view, devzone.geo and devzone.charts."""
 import streamlit as st
 
-from devzone import map_view, queries, state, ui
+from devzone import charts, geo, map_view, queries, state, ui
 from devzone.i18n import t
 
 KEY_INDICATOR = "map_indicator"
@@ -33,6 +34,18 @@ if bool(values["is_synthetic"].any()):
 directory = ui.zone_directory()
 tiles = map_view.tiles(values, units[indicator], lang, url_value=directory.url_value)
 st.subheader(t("map.heading", lang, indicator=names[indicator], year=year))
+boundaries = geo.setting()
+if boundaries is not None:  # the administrator's own standard map, above the tiles (which carry the links)
+    try:
+        shapes = geo.boundary_map(boundaries, [tile.city for tile in tiles])
+    except geo.GeoError as error:
+        st.warning(geo.error_message(error, boundaries, lang), icon=":material/map:")
+    else:
+        st.plotly_chart(charts.city_choropleth(map_view.choropleth_frame(tiles, lang), shapes, location="city",
+                                               value="total", text="hover"),
+                        width="stretch", key="map_boundaries", config=geo.PLOTLY_CONFIG)
+        st.caption(geo.approval_line(boundaries, lang))
+        st.caption(t("map.geo.caption", lang))
 st.html(map_view.tiles_html(tiles, int(year), lang))
 st.caption(t("map.legend", lang))
 with st.expander(t("panel.show_table", lang), icon=":material/table:"):

@@ -27,13 +27,15 @@ FIRST_DAY = dt.date(2000, 1, 1)
 QUARTERS_OFFERED = 12
 
 
-def downloads(table, key, lang):
+def downloads(table, key, section, stem, lang):
     left, right, _ = st.columns([1, 1, 4])
+    sheet = pv.table_sheet_name(section, lang)
     # made when clicked (a callable), not on every rerun: an Excel file costs 15-30 ms
     left.download_button(t("panel.download_csv", lang), data=lambda: tables.to_csv_bytes(table),
-                         file_name=key + ".csv", mime="text/csv", key="csv_" + key, icon=":material/download:")
-    right.download_button(t("panel.download_xlsx", lang), data=lambda: workbook.to_xlsx_bytes(table, sheet_name=key[:31]),
-                          file_name=key + ".xlsx", key="xlsx_" + key, icon=":material/download:",
+                         file_name=stem + ".csv", mime="text/csv", key="csv_" + key, icon=":material/download:")
+    right.download_button(t("panel.download_xlsx", lang),
+                          data=lambda: workbook.to_xlsx_bytes(table, sheet_name=sheet, lang=lang),
+                          file_name=stem + ".xlsx", key="xlsx_" + key, icon=":material/download:",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -88,6 +90,7 @@ def screen(snapshot, zone_id, as_of, year, quarter, lang):
                                             text="text", chosen=zone_id, key="zone_id",
                                             axis_title=t("progress.quarter.axis", lang), value_max=100),
         "synthetic": bool(alerts["is_synthetic"].any() or bulletin["is_synthetic"].any()),
+        "file_stems": {s: pv.table_file_stem(s, ui.zone_label(zone_id), as_of, lang) for s in ("week", "xun", "month")},
     }
 
 
@@ -161,7 +164,7 @@ if section == "week":
                 st.html(table)
             if group.quiet:
                 st.caption(pv.quiet_line(group, lang))
-        downloads(view["week_table"], "weekly_dispatch", lang)
+        downloads(view["week_table"], "weekly_dispatch", "week", view["file_stems"]["week"], lang)
 
 elif section == "xun":
     st.subheader(view["xun_title"])
@@ -170,7 +173,7 @@ elif section == "xun":
         ui.empty_state("progress.xun.empty", lang)
     else:
         st.html(view["warnings_html"])
-        downloads(view["warnings"], "xun_warnings", lang)
+        downloads(view["warnings"], "xun_warnings", "xun", view["file_stems"]["xun"], lang)
     if view["officials_chart"] is not None:
         st.markdown("**" + t("progress.xun.chart_title", lang) + "**")
         ui.chart_panel(view["officials_chart"], view["officials_table"], key="xun_officials",
@@ -182,7 +185,7 @@ elif section == "month":
     st.markdown(view["month_sentence"])
     st.caption(t("progress.month.caption", lang))
     ui.fitting_table(view["month_table"], name="pr-month")
-    downloads(view["month_table"], "monthly_bulletin", lang)
+    downloads(view["month_table"], "monthly_bulletin", "month", view["file_stems"]["month"], lang)
     st.download_button(t("progress.month.download_docx", lang), key="docx_monthly_bulletin",
                        data=lambda: month_notice.document_bytes(ui.load, view["province"], as_of.year, as_of.month,
                                                                 lang),

@@ -191,11 +191,13 @@ else:
         selection_default={"selection": {"rows": preselected}} if preselected else None,
     )
     left, right = st.columns(2)
+    stem = pv.ledger_file_stem(view.place, period, year, lang)
     left.download_button(t("panel.download_csv", lang), data=lambda: tables.to_csv_bytes(ledger.export),
-                         file_name="projects_ledger.csv", mime="text/csv", key="csv_projects_ledger",
+                         file_name=stem + ".csv", mime="text/csv", key="csv_projects_ledger",
                          icon=":material/download:")
-    right.download_button(t("panel.download_xlsx", lang), data=lambda: workbook.to_xlsx_bytes(ledger.export, "projects"),
-                          file_name="projects_ledger.xlsx", key="xlsx_projects_ledger", icon=":material/download:",
+    right.download_button(t("panel.download_xlsx", lang),
+                          data=lambda: workbook.to_xlsx_bytes(ledger.export, pv.ledger_sheet_name(lang), lang=lang),
+                          file_name=stem + ".xlsx", key="xlsx_projects_ledger", icon=":material/download:",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     st.caption(t("projects.ledger_hint", lang))
 

@@ -641,6 +641,39 @@ def zone_counts(frame: pd.DataFrame, *, label: str, key: str, chosen: object, me
 
 
 
+MAP_LIGHT, MAP_DARK, MAP_NONE = "#E8F0FA", "#1F4E8C", "#F3F4F6"  # as the tiles (devzone.map_view)
+
+
+def city_choropleth(frame: pd.DataFrame, geojson: dict, *, location: str, value: str, text: str,
+                    title: str | None = None) -> go.Figure:
+    """The cities of `geojson` (features with `id` = the frame's `location`) coloured light to dark blue by
+    `value`; a city without a value grey. Base map hidden, the view fitted to the cities. `text` is the hover
+    line (escaped here: the GeoJSON itself is not walked through, it may be 20 MB)."""
+    frame = frame.assign(**{text: frame[text].map(plain)})
+    known = frame[frame[value].notna()]
+    unknown = frame[frame[value].isna()]
+
+    def shapes_of(part: pd.DataFrame) -> dict:  # each trace carries only its own areas (the file may be large)
+        wanted = set(part[location])
+        return {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f.get("id") in wanted]}
+
+    fig = go.Figure()
+    if len(unknown):
+        fig.add_trace(go.Choropleth(geojson=shapes_of(unknown), locations=unknown[location], z=[0] * len(unknown),
+                                    colorscale=[[0, MAP_NONE], [1, MAP_NONE]], showscale=False, text=unknown[text],
+                                    hovertemplate="%{text}<extra></extra>", marker_line_color="#FFFFFF"))
+    if len(known):
+        fig.add_trace(go.Choropleth(geojson=shapes_of(known), locations=known[location], z=known[value],
+                                    zmin=0, zmax=float(known[value].max()) or 1.0,
+                                    colorscale=[[0, MAP_LIGHT], [1, MAP_DARK]], text=known[text],
+                                    hovertemplate="%{text}<extra></extra>", marker_line_color="#FFFFFF",
+                                    colorbar={"thickness": 14, "len": 0.8, "title": None}))
+    fig.update_geos(fitbounds="locations", visible=False)
+    style(fig, title=title, height=520, legend=False)
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 40 if title else 0, "b": 0})
+    return fig
+
+
 _MARKUP_COLUMNS = {"chain_tree": ("label", "hover"), "chain_coverage": ("text", "hover"),
                    "rank_heatmap": ("rows", "columns"), "coverage_heatmap": ("hover",)}
 for _builder in (ranking_bar, trend, sparkline, bars, funnel, rank_heatmap, bump, donut, reported_vs_list, hbars,

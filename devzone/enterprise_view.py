@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from devzone import fmt
+from devzone import fmt, tables
 from devzone.i18n import STRINGS, t
 
 CATALOGUE_CATEGORY = "enterprises"
@@ -501,7 +501,7 @@ def has_synthetic(*frames: pd.DataFrame) -> bool:
 
 def download_name(zone_label: str, year: int | None, stem: str) -> str:
     """`企业名录_盐湖高新区_2021` (no extension)."""
-    return "_".join(part for part in (stem, zone_label, "" if year is None else str(year)) if part)
+    return tables.download_stem(stem, zone_label, year)
 
 
 # ---------------------------------------------------------------- everything the page shows, in one object
@@ -560,6 +560,7 @@ class ListView:
     summary: str
     table: pd.DataFrame  # labelled; empty when nothing matches
     file_stem: str
+    sheet_name: str
 
 
 def build_list(enterprise_list: pd.DataFrame, categories: Sequence[str], text: str, scope: str, year: int,
@@ -569,4 +570,5 @@ def build_list(enterprise_list: pd.DataFrame, categories: Sequence[str], text: s
     shown = filter_list(enterprise_list, categories, text, scope_year)
     return ListView(summary=list_summary(shown, len(enterprise_list), scope_year, lang),
                     table=list_table(shown, lang),
-                    file_stem=download_name(zone_label, scope_year, t("ent.list.file", lang)))
+                    file_stem=download_name(zone_label, scope_year, t("ent.list.file", lang)),
+                    sheet_name=t("ent.list.sheet", lang))

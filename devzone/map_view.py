@@ -159,6 +159,14 @@ def tiles_html(tile_list: list[Tile], year: int, lang: str) -> str:
     return MAP_CSS + f"<div class='tile-map' role='list'>{''.join(cells)}</div>"
 
 
+def choropleth_frame(tile_list: list[Tile], lang: str) -> pd.DataFrame:
+    """Each city with zones as the boundary map colours it (charts.city_choropleth): key, total, hover line."""
+    rows = [tile for tile in tile_list if tile.zones]
+    return pd.DataFrame({"city": [tile.city for tile in rows],
+                         "total": pd.array([tile.total for tile in rows], dtype="Float64").astype(float),
+                         "hover": [t("map.geo.hover", lang, city=tile.name, total=tile.total_text) for tile in rows]})
+
+
 def city_table(tile_list: list[Tile], lang: str) -> pd.DataFrame:
     """The same figures as a table (for the download and for anyone who reads tables): city, total, zones."""
     rows = [tile for tile in tile_list if tile.zones]

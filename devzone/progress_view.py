@@ -11,7 +11,7 @@ from html import escape
 
 import pandas as pd
 
-from devzone import fmt, periods
+from devzone import fmt, periods, tables
 from devzone.i18n import t, t_or
 
 LEVELS = ("red", "yellow", "green")
@@ -433,3 +433,14 @@ def zone_quarter_sentence(scores: pd.DataFrame, zone_id: str, zone_name: str, la
     r = row.iloc[0]
     return t("progress.quarter.sentence", lang, zone=zone_name, score=fmt.number(r["score"], 1, keep_zeros=True),
              rank=fmt.rank(r["rank"], r["n_ranked"], lang, tied=bool(r["tied"])))
+
+
+# ---------------------------------------------------------------- download names
+
+def table_file_stem(section: str, zone_label: str, as_of: dt.date, lang: str) -> str:
+    """`周调度_盐湖高新区_2022-03-26` / `weekly_dispatch_…`: a section's table as downloaded, for its as-of day."""
+    return tables.download_stem(t(f"progress.file.{section}", lang), zone_label, as_of.isoformat())
+
+
+def table_sheet_name(section: str, lang: str) -> str:
+    return t(f"progress.tab.{section}", lang)[:31]

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from devzone import charts, fmt
+from devzone import charts, fmt, tables
 from devzone.i18n import t
 from devzone.projects_common import (
     BREAKDOWN_COLUMNS,
     PERIOD_ALL,
+    PERIOD_YEAR,
     STAGES,
     TERMINATED,
     Headline,
@@ -580,3 +581,14 @@ def ledger_view(ledger: pd.DataFrame, *, query: str, period: str, year: int, lan
     return LedgerView(ledger_table(shown, lang, with_zone=province), ledger_export(shown, lang, with_zone=province),
                       ledger_columns(lang, with_zone=province),
                       shown["project_id"].astype(str).tolist(), project_option_labels(ledger, lang))
+
+
+# ---------------------------------------------------------------- download names
+
+def ledger_file_stem(place: str, period: str, year: int, lang: str) -> str:
+    """`项目台账_盐湖高新区_2021` (signed in the year) / `项目台账_山西省` (every project) / `project_ledger_…`."""
+    return tables.download_stem(t("projects.file.ledger", lang), place, year if period == PERIOD_YEAR else None)
+
+
+def ledger_sheet_name(lang: str) -> str:
+    return t("projects.section.ledger", lang)[:31]

@@ -98,6 +98,15 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return guarded
 
 
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def download_stem(*parts: object) -> str:
+    """`企业名录_盐湖高新区_2021`: the non-empty parts joined by `_`; a zone name cannot add a folder or a character
+    Windows refuses in a file name."""
+    return "_".join(_NOT_IN_FILE_NAMES.sub("_", str(part)) for part in parts if part not in (None, ""))
+
+
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 with BOM so that Excel on Chinese Windows opens it without mojibake."""
     return neutralise_formulas(frame).to_csv(index=False).encode("utf-8-sig")

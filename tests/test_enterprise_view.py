@@ -358,3 +358,6 @@ def test_build_page_and_list(page_data):
     assert listing.file_stem == "企业名录_盐湖高新区"
     assert view.build_list(page_data["entries"], [], "", "year", 2021, "盐湖高新区", "en").file_stem == \
         "enterprise_list_盐湖高新区_2021"
+    assert listing.sheet_name == "企业名录"
+    assert view.build_list(page_data["entries"], [], "", "year", 2021, "盐湖高新区", "en").sheet_name == "Enterprise list"
+    assert view.download_name("a/b", 2021, "企业名录") == "企业名录_a_b_2021"

@@ -163,3 +163,23 @@ def test_dates_in_tables_never_break_inside():
     assert html.count("<span style='white-space:nowrap'>2026年1月17日</span>") == 2
     english = pv.html_table(pd.DataFrame({"Reason": ["planned 17 Jan 2026"]}), "en")
     assert "<span style='white-space:nowrap'>17 Jan 2026</span>" in english
+
+
+# ---------------------------------------------------------------- download names
+
+@pytest.mark.parametrize(("section", "lang", "stem", "sheet"), [
+    ("week", "zh", "周调度_盐湖高新区_2022-03-26", "周调度"),
+    ("xun", "zh", "旬预警_盐湖高新区_2022-03-26", "旬预警"),
+    ("month", "zh", "月通报_盐湖高新区_2022-03-26", "月通报"),
+    ("week", "en", "weekly_dispatch_盐湖高新区_2022-03-26", "Weekly dispatch"),
+    ("xun", "en", "ten_day_warnings_盐湖高新区_2022-03-26", "Ten-day warnings"),
+    ("month", "en", "monthly_bulletin_盐湖高新区_2022-03-26", "Monthly bulletin"),
+])
+def test_table_downloads_are_named_by_subject_zone_and_day(section, lang, stem, sheet):
+    assert pv.table_file_stem(section, "盐湖高新区", dt.date(2022, 3, 26), lang) == stem
+    assert pv.table_sheet_name(section, lang) == sheet
+
+
+def test_a_zone_name_cannot_make_a_path():
+    assert pv.table_file_stem("week", 'a/b\\c:d*?"<>|', dt.date(2022, 3, 26), "zh") == \
+        "周调度_a_b_c_d" + "_" * 7 + "2022-03-26"  # six refused characters, then the joint

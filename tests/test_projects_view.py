@@ -676,3 +676,13 @@ def test_a_terminated_project_never_tops_the_output_list():
     for measure in ("output", "tax"):
         top = otv.top_projects(signed, 2023, measure)
         assert top["project_name"].tolist() == ["在建项目", "投产项目"], measure
+
+
+# ---------------------------------------------------------------- download names
+
+def test_ledger_download_is_named_by_subject_place_and_year():
+    assert pv.ledger_file_stem("盐湖高新区", pv.PERIOD_YEAR, 2021, "zh") == "项目台账_盐湖高新区_2021"
+    assert pv.ledger_file_stem("山西省", pv.PERIOD_ALL, 2021, "zh") == "项目台账_山西省"
+    assert pv.ledger_file_stem("盐湖高新区", pv.PERIOD_YEAR, 2021, "en") == "project_ledger_盐湖高新区_2021"
+    assert pv.ledger_file_stem("a/b", pv.PERIOD_YEAR, 2021, "zh") == "项目台账_a_b_2021"
+    assert pv.ledger_sheet_name("zh") == "项目台账" and pv.ledger_sheet_name("en") == "Project ledger"

@@ -18,6 +18,7 @@ import dataclasses
 import datetime as dt
 import io
 import os
+import re
 import unicodedata
 from collections.abc import Sequence
 from contextlib import contextmanager
@@ -138,9 +139,38 @@ class Frame:
         return 1 - 2 * self.margin
 
 
-def _text_width(text: str) -> int:
-    """Display width: CJK characters count double."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+# Advance widths (em) of Latin glyphs, rounded up from Noto Sans CJK SC Bold: LibreOffice puts that font in for
+# 微软雅黑, whose Latin is no wider. Half an em each (the old measure) let `RMB 17.98 bn` run past its tile.
+_LATIN_EMS = {**dict.fromkeys(" ", 0.25), **dict.fromkeys("ijlI',.:;|", 0.34),
+              **dict.fromkeys("f!-()[]{}/\\tr", 0.45), **dict.fromkeys("sz*?c", 0.55),
+              **dict.fromkeys("BCDGHKNOPQRU&`", 0.78), **dict.fromkeys("MmWw%@", 1.02)}
+_OTHER_LATIN_EMS = 0.65
+
+
+def _char_ems(ch: str) -> float:
+    if unicodedata.east_asian_width(ch) in "WFA":  # CJK, full-width, and ※ ▲ “ ” (a full em in a CJK font)
+        return 1.0
+    return _LATIN_EMS.get(ch, _OTHER_LATIN_EMS)
+
+
+def _text_width(text: str) -> float:
+    """Display width in half-ems (a CJK character counts 2), never narrower than the rendered glyphs."""
+    return 2 * sum(_char_ems(ch) for ch in str(text))
+
+
+# LibreOffice sets lines of Noto Sans CJK 1.17–1.27 em apart; the tiles are laid out at 1.3.
+KPI_LINE_HEIGHT = 1.3
+
+
+def _wrapped_lines(text: str, size: float, width_pt: float) -> int:
+    """Lines `text` takes at `size` pt in a box `width_pt` wide: Latin words stay whole, CJK breaks anywhere."""
+    lines, used = 1, 0.0
+    for token in re.findall(r"[^\s\u2e80-\u9fff\uff00-\uffef]+\s*|\s+|.", str(text)):
+        need = _text_width(token.rstrip()) / 2 * size
+        if used and used + need > width_pt:
+            lines, used = lines + 1, 0.0
+        used += _text_width(token) / 2 * size
+    return lines
 
 
 def _fitting_size(text: str, frame: Frame, width: float, height: float, *, spacing: float) -> float:
@@ -583,6 +613,28 @@ def _table_fit(frame_data: pd.DataFrame, width_pt: float, frame: Frame, size: fl
 
 # ---------------------------------------------------------------- slide bodies
 
+# (small lines, value) scales tried in turn: the value gives way first, the small lines stay at 14 pt if they can.
+KPI_SCALES = [*((s, v) for s in (1.0, 0.95, 0.9) for v in (1.0, 0.9, 0.8)),
+              *((0.85, v) for v in (1.0, 0.9, 0.8, 0.7, 0.6)), *((s, v) for s in (0.8, 0.75) for v in (0.7, 0.6, 0.5))]
+
+
+def _kpi_fit(lines: Sequence[tuple[str, float]], frame: Frame, width_pt: float, height_pt: float) -> tuple[float, float]:
+    """(scale of the small lines, value size) for a tile's lines, the value second: the largest at which the wrapped
+    lines fit the tile's height, the value (at most 44 pt) always on one line (KPI_SCALES: the order tried)."""
+    value_fit = width_pt / (_text_width(lines[1][0]) / 2 * 1.05)
+    for scale, value_scale in KPI_SCALES:
+        sizes = _kpi_sizes(lines, frame, scale, min(frame.pt(44 * value_scale), value_fit))
+        needed = sum(_wrapped_lines(text, size, width_pt) * size * KPI_LINE_HEIGHT
+                     for (text, _), size in zip(lines, sizes, strict=True))
+        if needed <= height_pt:
+            break
+    return scale, min(frame.pt(44 * value_scale), value_fit)
+
+
+def _kpi_sizes(lines: Sequence[tuple[str, float]], frame: Frame, scale: float, value_pt: float) -> list[float]:
+    return [value_pt if j == 1 else max(frame.pt(12), frame.pt(size * scale)) for j, (_, size) in enumerate(lines)]
+
+
 def _kpi_tiles(slide, frame: Frame, kpis: Sequence[Kpi], typeface: str, top: float) -> None:
     columns = 3 if len(kpis) > 4 else 2 if len(kpis) == 4 else max(1, len(kpis))
     rows = -(-len(kpis) // columns)
@@ -590,9 +642,25 @@ def _kpi_tiles(slide, frame: Frame, kpis: Sequence[Kpi], typeface: str, top: flo
     top, bottom = top + 0.01, frame.content_bottom
     tile_w = (frame.inner_width - gap * (columns - 1)) / columns
     tile_h = (bottom - top - gap * (rows - 1)) / rows
+    margin, margin_y = Inches(0.2), Inches(0.05)
+    tiles = []
     for i, kpi in enumerate(kpis):
         r, c = divmod(i, columns)
         box = frame.box(frame.margin + c * (tile_w + gap), top + r * (tile_h + gap), tile_w, tile_h)
+        arrow = {"up": "▲ ", "down": "▼ "}.get(kpi.direction, "")
+        change_colour = UP if kpi.direction == "up" else DOWN if kpi.direction == "down" else MUTED
+        lines = [(kpi.label, 18, False, MUTED), (kpi.value, 44, True, INK), (arrow + kpi.change, 18, False, change_colour)]
+        if kpi.tag:  # a real figure among synthetic ones (devzone.fmt.real_tag)
+            lines.insert(2, (kpi.tag, 15, True, REAL))
+        if kpi.rank:
+            lines.append((kpi.rank, 18, False, INK))
+        fit = _kpi_fit([(text, size) for text, size, _, _ in lines], frame, (box[2] - 2 * margin) / 12700,
+                       (box[3] - 2 * margin_y) / 12700)
+        tiles.append((box, lines, fit))
+    # One size for every tile of the slide, the smallest any tile needs: smaller type never needs more room.
+    scale = min((fit[0] for _, _, fit in tiles), default=1.0)
+    value_pt = min((fit[1] for _, _, fit in tiles), default=frame.pt(44))
+    for i, (box, lines, _) in enumerate(tiles):
         shape = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, *box)
         shape.adjustments[0] = 0.06
         shape.fill.solid()
@@ -603,18 +671,10 @@ def _kpi_tiles(slide, frame: Frame, kpis: Sequence[Kpi], typeface: str, top: flo
         text_frame = shape.text_frame
         text_frame.word_wrap = True
         text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
-        text_frame.margin_left = text_frame.margin_right = Inches(0.2)
-        arrow = {"up": "▲ ", "down": "▼ "}.get(kpi.direction, "")
-        change_colour = UP if kpi.direction == "up" else DOWN if kpi.direction == "down" else MUTED
-        inner_pt = (box[2] - 2 * Inches(0.2)) / 12700
-        value_pt = min(frame.pt(44), max(frame.pt(20), inner_pt / (_text_width(kpi.value) / 2 * 1.05)))
-        lines = [(kpi.label, frame.pt(18), False, MUTED), (kpi.value, value_pt, True, INK),
-                 (arrow + kpi.change, frame.pt(18), False, change_colour)]
-        if kpi.tag:  # a real figure among synthetic ones (devzone.fmt.real_tag)
-            lines.insert(2, (kpi.tag, frame.pt(15), True, REAL))
-        if kpi.rank:
-            lines.append((kpi.rank, frame.pt(18), False, INK))
-        for j, (text, size, bold, colour) in enumerate(lines):
+        text_frame.margin_left = text_frame.margin_right = margin
+        text_frame.margin_top = text_frame.margin_bottom = margin_y
+        sizes = _kpi_sizes([(text, size) for text, size, _, _ in lines], frame, scale, value_pt)
+        for j, ((text, _, bold, colour), size) in enumerate(zip(lines, sizes, strict=True)):
             paragraph = text_frame.paragraphs[0] if j == 0 else text_frame.add_paragraph()
             paragraph.alignment = PP_ALIGN.LEFT
             run = paragraph.add_run()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from devzone import fmt, queries
+from devzone import fmt, periods, queries
 from devzone.db import QuerySource
 from devzone.export.workbook import BY_UNIT, workbook_bytes
 from devzone.i18n import t
@@ -97,13 +97,19 @@ def workbook(exported: ViewExport, lang: str = "zh") -> bytes:
     notes = [
         (t("export.note.load_id", lang), fmt.MISSING if exported.load_id is None else str(exported.load_id)),
         (t("export.note.as_of", lang), fmt.MISSING if exported.as_of is None else exported.as_of.isoformat()),
-        (t("export.note.published_at", lang), exported.published_at or fmt.MISSING),
+        (t("export.note.published_at", lang), published_text(exported.published_at, lang)),
         (t("xlsx.filters", lang), filters_text(exported, lang)),
         (t("export.note.columns", lang), t("export.note.columns_text", lang)),
     ]
     by_unit = {"value": BY_UNIT + "unit"}
     return workbook_bytes(list(exported.frames.items()), notes=notes, lang=lang,
                           formats={"indicator_values": by_unit})
+
+
+def published_text(published_at: str | None, lang: str) -> str:
+    """`2026年11月30日 18:12` in China time, as the overview prints the update time (the stamp is stored in UTC)."""
+    moment = periods.china_time(published_at)
+    return fmt.MISSING if moment is None else fmt.date_time(moment.replace(tzinfo=None), lang)
 
 
 def filters_text(exported: ViewExport, lang: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import math
 
 import openpyxl
@@ -162,3 +163,17 @@ def test_xlsx_keeps_formula_like_text_as_text(tmp_path):
         cells = [row[header.index(column)] for row in sheet.iter_rows(min_row=2)]
         assert sorted(c.value for c in cells) == sorted(FORMULAS)
         assert all(c.data_type == "s" and c.quotePrefix for c in cells), column  # text, never a formula
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("zh", "2026年11月30日 18:12"), ("en", "30 Nov 2026 18:12")])
+def test_notes_print_the_publish_time_as_the_product_does(lang, shown):
+    """published_at is stored as a UTC stamp with microseconds; the notes give China time to the minute."""
+    from devzone.export import views
+
+    raw = "2026-11-30 10:12:33.123456+00:00"
+    exported = views.ViewExport({"zones": pd.DataFrame({"zone_id": ["X1"]})}, 12, dt.date(2026, 11, 30), raw,
+                                None, None)
+    book = openpyxl.load_workbook(io.BytesIO(views.workbook(exported, lang)), read_only=True)
+    texts = [str(cell) for row in book[book.sheetnames[-1]].iter_rows(values_only=True) for cell in row if cell]
+    assert shown in texts
+    assert not any(raw in text or "10:12:33" in text for text in texts)
