@@ -127,7 +127,7 @@ DYNAMIC_PREFIXES = (
     "projects.", "pv.check.ledger_part.", "pv.col.", "pv.headline.", "pv.measure.", "pv.measure_short.",
     "pv.period.", "pv.scope.", "pv.signing_period.",
     "progress.field.", "progress.level.", "progress.metric.", "progress.rule.", "progress.tab.", "progress.versus.",
-    "progress.xun.part",
+    "progress.xun.part", "progress.file.", "map.geo.error.",
     "dq.check.", "dq.export.scope_", "dq.rule.", "dq.src.ledger_", "dq.table.",
     "ent.cmp.", "ent.short.", "rk.short.", "ov.attention.heading.", "ov.source_help.", "ov.source_kind.",
     # exports: wording of changes, per-indicator names, table names (devzone/export)
