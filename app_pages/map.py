@@ -48,5 +48,7 @@ if boundaries is not None:  # the administrator's own standard map, above the ti
         st.caption(t("map.geo.caption", lang))
 st.html(map_view.tiles_html(tiles, int(year), lang))
 st.caption(t("map.legend", lang))
+if note := map_view.provenance_note(values, lang):
+    st.caption(note)
 with st.expander(t("panel.show_table", lang), icon=":material/table:"):
     ui.fitting_table(map_view.city_table(tiles, lang), name="map-cities")

@@ -86,6 +86,7 @@ def tiles(values: pd.DataFrame, unit: str, lang: str, url_value=lambda zone_id: 
     totals = {city: (None if all(fmt.is_missing(r.value) for r in rows) or not rows
                      else float(sum(r.value for r in rows if not fmt.is_missing(r.value))))
               for city, rows in by_city.items()}
+    mixed = _has_synthetic(values)
     largest = max((v for v in totals.values() if v is not None), default=None)
     extra_row = max(row for row, _ in CITY_TILES.values()) + 1
     result, spare = [], 0
@@ -100,11 +101,43 @@ def tiles(values: pd.DataFrame, unit: str, lang: str, url_value=lambda zone_id: 
         ordered = sorted(rows, key=lambda r: (fmt.is_missing(r.value), -(0 if fmt.is_missing(r.value) else r.value)))
         result.append(Tile(
             city=city, name=city_name(city, lang) or t("map.no_city", lang), row=grid_row, column=grid_column,
-            total=total, total_text=fmt.indicator_value(total, unit, lang), colour=colour(share),
+            total=total, total_text=_total_text(total, rows, unit, lang, mixed), colour=colour(share),
             dark=share is not None and share > 0.55,
-            zones=tuple(ZoneEntry(str(r.zone_id), str(r.short_name), fmt.indicator_value(r.value, unit, lang),
+            zones=tuple(ZoneEntry(str(r.zone_id), str(r.short_name),
+                                  fmt.tag_real(fmt.indicator_value(r.value, unit, lang), _flag(r), lang, mixed=mixed),
                                   str(url_value(str(r.zone_id)))) for r in ordered)))
     return sorted(result, key=lambda tile: (tile.row, tile.column))
+
+
+def _flag(row) -> bool:
+    return fmt.synthetic_flag(getattr(row, "is_synthetic", False))
+
+
+def _has_synthetic(values: pd.DataFrame) -> bool:
+    if "is_synthetic" not in values or values.empty:
+        return False
+    shown = values.loc[values["value"].notna(), "is_synthetic"]
+    return bool(shown.map(fmt.synthetic_flag).any())
+
+
+def _total_text(total: float | None, rows: list, unit: str, lang: str, mixed: bool) -> str:
+    """A city total as the rest of the product writes figures: 真实 when every zone in it is real (in a view with
+    synthetic figures), ※ when it adds real and synthetic values, unmarked when synthetic only."""
+    text = fmt.indicator_value(total, unit, lang)
+    flags = {_flag(r) for r in rows if not fmt.is_missing(r.value)}
+    if not mixed or not flags:
+        return text
+    if flags == {False}:
+        return fmt.tag_real(text, False, lang)
+    return fmt.mark_from_synthetic(text, flags == {False, True})
+
+
+def provenance_note(values: pd.DataFrame, lang: str) -> str:
+    """The key to 真实 and ※ when the map shows synthetic figures beside real ones, else ''."""
+    if not _has_synthetic(values) or not bool((~values.loc[values["value"].notna(), "is_synthetic"]
+                                               .map(fmt.synthetic_flag)).any()):
+        return ""
+    return fmt.legend(lang)
 
 
 MAP_CSS = """

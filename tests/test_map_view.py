@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from devzone import fmt, map_view, queries
 from devzone.export import data as report_data
+from devzone.i18n import t
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 INDICATOR = "signed_projects"
@@ -37,7 +38,7 @@ def test_every_zone_is_on_its_city_tile_and_the_totals_add_up(load, latest_year)
         members = values[[map_view.city_key(c) == tile.city for c in values["city"]]]
         if members["value"].notna().any():
             assert tile.total == pytest.approx(float(members["value"].sum()))
-            assert tile.total_text == fmt.indicator_value(members["value"].sum(), "个", "zh")
+            assert tile.total_text.startswith(fmt.indicator_value(members["value"].sum(), "个", "zh"))  # + 真实 or ※
     assert {tile.city for tile in tiles} >= set(map_view.CITY_TILES)
 
 
@@ -91,3 +92,35 @@ def test_the_map_page_in_apptest(demo_db, load, latest_year, lang):
     short = load(queries.zones).set_index("zone_id").at["X140802", "short_name"]
     assert f">{short}</a>" in tile_map and "?zone=" in tile_map
     assert app.title[0].value == ("全省分布" if lang == "zh" else "Province map")
+
+
+def test_real_figures_are_tagged_and_a_total_of_real_and_synthetic_carries_the_mark():
+    values = pd.DataFrame({"zone_id": ["a", "b", "c", "d"], "short_name": ["甲", "乙", "丙", "丁"],
+                           "city": ["太原市", "太原市", "大同市", "运城市"], "value": [5.0, 7.0, 3.0, 4.0],
+                           "is_synthetic": [False, True, False, True]})
+    tiles = {tile.city: tile for tile in map_view.tiles(values, "个", "zh")}
+    assert tiles["太原"].total_text == "12个" + fmt.FROM_SYNTHETIC  # a real 5 and a synthetic 7
+    assert {z.name: z.value for z in tiles["太原"].zones} == {"乙": "7个", "甲": fmt.tag_real("5个", False)}
+    assert tiles["大同"].total_text == fmt.tag_real("3个", False)  # real zones only: the total is real too
+    assert tiles["运城"].total_text == "4个"  # synthetic only: unmarked, as everywhere
+    assert map_view.provenance_note(values, "zh") == fmt.legend("zh")
+    table = map_view.city_table(list(tiles.values()), "zh")
+    assert "12个" + fmt.FROM_SYNTHETIC in table[t("map.col.total", "zh")].tolist()
+
+
+def test_without_synthetic_figures_nothing_is_tagged():
+    values = pd.DataFrame({"zone_id": ["a", "b"], "short_name": ["甲", "乙"], "city": ["太原市", "太原市"],
+                           "value": [5.0, 7.0], "is_synthetic": [False, False]})
+    tile = next(tile for tile in map_view.tiles(values, "个", "zh") if tile.city == "太原")
+    assert tile.total_text == "12个" and [z.value for z in tile.zones] == ["7个", "5个"]
+    assert map_view.provenance_note(values, "zh") == ""
+
+
+def test_the_map_page_says_what_the_marks_mean(demo_db, load, latest_year):
+    app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=90)
+    app.query_params.update({"zone": "X140802", "year": str(latest_year)})
+    app.switch_page("app_pages/map.py")
+    app.run()
+    values = load(queries.zone_values_for_map, latest_year, INDICATOR)
+    assert map_view.provenance_note(values, "zh")  # the demo has real seed figures beside synthetic ones
+    assert fmt.legend("zh") in [c.value for c in app.caption]
