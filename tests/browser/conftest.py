@@ -23,6 +23,18 @@ except ImportError:
 else:
     from tests.browser.helpers import RUN_WATCH, save_screenshot, screen_size
 
+EXPECT_TIMEOUT_MS = 20_000
+
+
+@pytest.fixture(autouse=True, scope="session")
+def patient_expectations():
+    """A loaded 2-core machine can take longer than Playwright's 5 s to draw what an `expect` waits for."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+    yield
+    expect.set_options(timeout=5_000)
+
 
 @pytest.fixture(scope="session")
 def serve_app():
