@@ -151,6 +151,11 @@ def card(page: Page, label: str) -> Locator:
         has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)).last
 
 
+def card_value(page: Page, label: str) -> Locator:
+    """The value on the overview's card labelled `label` (its headline band repeats some figures: the card's)."""
+    return card(page, label).get_by_test_id("stMetricValue")
+
+
 def grid_rows(grid: Locator) -> list[str]:
     """The rows a st.dataframe has drawn, heading left out (its accessible table mirrors the canvas; it draws
     only what is on screen, so it is scrolled into view first)."""

@@ -14,8 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from devzone import auth, fmt
-from tests.browser.helpers import ERROR_BOX, grid_rows, open_page, save_screenshot, wait_until_idle
-from tests.browser.helpers import metric as any_metric
+from tests.browser.helpers import ERROR_BOX, grid_rows, metric, open_page, save_screenshot, wait_until_idle
 
 ADMIN, PASSWORD = "管理员甲", "admin-password-1"
 ZONE_ID, ZONE, YEAR = "X140802", "盐湖高新区", 2020  # a synthetic year of the demo
@@ -49,10 +48,6 @@ def admin_server(demo_db, tmp_path_factory, serve_app):
 @pytest.fixture
 def page(browser_page) -> Page:
     return browser_page
-
-
-def metric(page: Page, label: str):
-    return any_metric(page, label).first  # the overview's headline band repeats its key figures
 
 
 def log_in_and_open_data_admin(page: Page) -> None:
@@ -146,7 +141,8 @@ def test_admin_uploads_checks_publishes_and_the_overview_shows_it(page: Page, ad
     save_screenshot(page, "test_data_admin-published")
 
     open_page(page, base_url, "", zone=ZONE, year=YEAR)  # a new session, as any viewer opens the app
-    expect(metric(page, "签约项目数")).to_have_text(fmt.count(new, "个"), timeout=60_000)
+    # .first: the overview's headline band repeats its key figures
+    expect(metric(page, "签约项目数").first).to_have_text(fmt.count(new, "个"), timeout=60_000)
     assert page.locator(ERROR_BOX).count() == 0
 
 
@@ -181,7 +177,7 @@ def test_admin_publishes_then_rolls_back_and_the_overview_shows_the_old_value(pa
     save_screenshot(page, "test_data_admin-rolled-back")
 
     open_page(page, base_url, "", zone=ZONE_ID, year=YEAR)
-    expect(metric(page, "签约项目数")).to_have_text(fmt.count(old, "个"), timeout=60_000)
+    expect(metric(page, "签约项目数").first).to_have_text(fmt.count(old, "个"), timeout=60_000)
 
 
 def test_an_old_excel_file_loads_through_the_page_with_its_account(page: Page, admin_server):
