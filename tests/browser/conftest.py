@@ -1,7 +1,7 @@
 """Fixtures of the browser tests: the served app, one Chromium for the session, pages at a screen's size.
 
 Opening a page and reading it: tests/browser/helpers.py. Without Playwright these tests are not collected on a
-workstation; with CI=true that is an error instead (a CI image without a browser must not pass silently).
+workstation (the run's header says so); with CI=true that is an error instead (a CI image without a browser must not pass silently).
 """
 from __future__ import annotations
 
@@ -15,13 +15,14 @@ import pytest
 from tests.conftest import CHROMIUM_ARGS, chromium_path, in_ci, skip_or_fail
 
 try:
-    import playwright.sync_api  # noqa: F401
+    from tests.browser.helpers import RUN_WATCH, save_screenshot, screen_size
 except ImportError:
     if in_ci():
-        raise
+        raise  # CI=true: a missing Playwright is a failure, not a skip
     collect_ignore_glob = ["test_*.py"]
-else:
-    from tests.browser.helpers import RUN_WATCH, save_screenshot, screen_size
+
+    def pytest_report_header() -> str:
+        return "browser tests: not collected (playwright is not installed)"
 
 EXPECT_TIMEOUT_MS = 20_000
 
