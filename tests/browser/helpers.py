@@ -79,22 +79,31 @@ RUN_WATCH = """(() => {
         if (!b) return;
         const f = fields(b);
         if (f[4] !== undefined) runs.startedAt = now();
-        if (f[6] !== undefined && f[6] !== 2) runs.finishedAt = now();
+        if (f[6] !== undefined && f[6] !== 2) {
+          runs.finishedAt = now();
+          runs.firstFinishedMs = runs.firstFinishedMs || performance.now();
+        }
       });
     }
   };
 })();""".replace("PROBE_KEY", repr(SCREEN_PROBE_KEY))
 
+# The probe reports within a tenth of a second of the first run's end (seen: 0.1 s); a page whose app sent no
+# report this long after it (a screen it already knew) is not waited for any longer.
+PROBE_GRACE_MS = 3_000
+
 # True once every run asked for (the probe's among them) has started after it was asked for and finished, and the
 # page shows it: the app's root says the script is not running, the running-man widget and skeletons are gone, charts are drawn.
 SETTLED = """() => {
   const r = window.__runs;
-  if (!r || !r.probeAt || !r.askedAt || r.startedAt < r.askedAt || r.finishedAt < r.startedAt) return false;
+  if (!r) return false;
+  const probed = r.probeAt || (r.firstFinishedMs && performance.now() - r.firstFinishedMs > PROBE_GRACE_MS);
+  if (!probed || !r.askedAt || r.startedAt < r.askedAt || r.finishedAt < r.startedAt) return false;
   const app = document.querySelector('[data-testid=stApp]');
   if (!app || app.dataset.testConnectionState !== 'CONNECTED' || app.dataset.testScriptState !== 'notRunning') return false;
   if (document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"]')) return false;
   return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg'));
-}"""
+}""".replace("PROBE_GRACE_MS", str(PROBE_GRACE_MS))
 
 # Every chart on the page drawn, nothing still loading (for a page whose charts draw once scrolled to).
 CHARTS_DRAWN = """() => {
