@@ -1,4 +1,5 @@
-"""Shared fixtures: the demo database (built once per session), the served app, a browser page.
+"""Shared fixtures: the demo database (built once per session), the hostile-names database, Chromium (the
+browser tests' served app, pages and session-wide Chromium are in tests/browser/conftest.py).
 
 Browser tests need Playwright and a Chromium binary. Locally they are skipped when either is
 missing; with CI=true they fail instead, so a CI image without a browser cannot pass silently.
@@ -7,12 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,7 +23,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SERVER_START_TIMEOUT = 90
 
 
 def in_ci() -> bool:
@@ -109,71 +103,12 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-# ---------------------------------------------------------------- served app
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_healthy(base_url: str, process: subprocess.Popen, log_path: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}:\n{log_path.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.25)
-    raise RuntimeError(f"streamlit not healthy after {SERVER_START_TIMEOUT}s:\n{log_path.read_text()}")
-
-
-@pytest.fixture(scope="session")
-def server_net_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the served app logs every name it looks up and every socket it connects (tests/netlog.py)."""
-    return tmp_path_factory.mktemp("server_net") / "net.log"
-
-
-@pytest.fixture(scope="session")
-def app_server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory, server_net_log: Path) -> Iterator[str]:
-    """`streamlit run dashboard.py` on 127.0.0.1:<free port> against the demo DB; yields the base URL.
-    Its network attempts are logged to `server_net_log` (a sitecustomize shim on PYTHONPATH)."""
-    from tests.netlog import shim_dir
-
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("app_server") / "streamlit.log"
-    command = [
-        sys.executable, "-m", "streamlit", "run", "dashboard.py",
-        "--server.address", "127.0.0.1",
-        "--server.port", str(port),
-        "--server.headless", "true",
-        "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
-    ]
-    shim = shim_dir(server_net_log.parent / "shim")
-    env = {**os.environ, "DEVZONE_DB": str(demo_db), "DEVZONE_NETLOG": str(server_net_log),
-           "PYTHONPATH": os.pathsep.join(p for p in (str(shim), os.environ.get("PYTHONPATH", "")) if p)}
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(base_url, process, log_path)
-        yield base_url
-    finally:
-        from benchmarks.serve import stop_process
-
-        stop_process(process)
-
-
 # ---------------------------------------------------------------- browser
 
 @pytest.fixture(scope="module")
 def chromium_browser():
-    """One headless Chromium per test module (the system browser; `playwright install` is not needed)."""
+    """One headless Chromium per test module (the system browser; `playwright install` is not needed).
+    tests/browser/conftest.py has its own, one for the whole session, and the served app."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -187,52 +122,6 @@ def chromium_browser():
             yield browser
         finally:
             browser.close()
-
-
-@pytest.fixture
-def browser_page(chromium_browser, app_server: str, request: pytest.FixtureRequest):
-    """A fresh page (own cookies, own Streamlit session); a full-page screenshot is saved on teardown.
-
-    Screenshots go to tests/artifacts/<test name>.png (git-ignored); the `screenshot` fixture
-    saves intermediate states.
-    """
-    context = chromium_browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    try:
-        yield page
-    finally:
-        try:
-            _save_screenshot(page, request.node.name)
-        finally:
-            context.close()
-
-
-def _save_screenshot(page, name: str) -> Path:
-    """The whole page: Streamlit scrolls inside its main block, so grow the viewport to fit it first."""
-    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS_DIR / f"{name}.png"
-    viewport = page.viewport_size or {"width": 1440, "height": 900}
-    height = viewport["height"]
-    for _ in range(3):  # tables may still grow to their content height: measure until it is stable
-        content_height = page.evaluate(
-            "() => Math.max(0, ...[...document.querySelectorAll("
-            "'[data-testid=stMain], [data-testid=stSidebarContent]')].map(e => e.scrollHeight))"
-        )
-        if content_height <= height:
-            break
-        height = content_height
-        page.set_viewport_size({"width": viewport["width"], "height": height})
-        page.wait_for_timeout(400)
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size(viewport)
-    return path
-
-
-@pytest.fixture
-def screenshot(request: pytest.FixtureRequest):
-    """`screenshot(page, "english")` -> tests/artifacts/<test name>-english.png"""
-    return lambda page, label: _save_screenshot(page, f"{request.node.name}-{label}")
 
 
 def check_real_tags(open_page, assert_ran_cleanly):

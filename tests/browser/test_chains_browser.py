@@ -1,38 +1,13 @@
 """产业链 served and opened in headless Chromium: what a person sees. Screenshots: tests/artifacts/."""
-from urllib.parse import quote
-
 import pytest
+from playwright.sync_api import Page, expect
 
 from devzone import fmt
-from tests.conftest import in_ci
+from tests.browser.helpers import ERROR_BOX, metric, open_page, pick_in_sidebar, wait_until_idle
 
-try:
-    from playwright.sync_api import Page, expect
-except ImportError:
-    if in_ci():
-        raise  # CI=true: a missing Playwright is a failure, not a skip
-    pytest.skip("playwright is not installed", allow_module_level=True)
-
-ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 PAGE_PATH = "/chains"
 SEED_CHAIN = ("山西宏明空调科技有限公司", "山东凯丰节能科技有限公司", "湖北久特电机组装总成分厂", "CCS流体冷却技术有限公司",
               "深圳长实流体设备有限公司", "天津亨通制冷机电有限公司", "美的集团")
-
-
-def open_app(page: Page, url: str) -> None:
-    page.goto(url)
-    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
-    wait_until_idle(page)
-
-
-def wait_until_idle(page: Page) -> None:
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
-
-
-def metric(page: Page, label: str):
-    card = page.get_by_test_id("stMetric").filter(
-        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
-    return card.get_by_test_id("stMetricValue")
 
 
 def tree(page: Page):
@@ -62,8 +37,7 @@ def facts(demo_db):
 
 def test_chains_seed_chain_is_drawn_and_a_zone_change_redraws_it(browser_page: Page, app_server: str, facts,
                                                                 screenshot):
-    page = browser_page
-    open_app(page, f"{app_server}{PAGE_PATH}?zone={quote('盐湖高新区')}&year=2021")
+    page = open_page(browser_page, app_server, PAGE_PATH, zone="盐湖高新区", year=2021)
     assert page.locator(ERROR_BOX).count() == 0
     expect(page.get_by_role("heading", name="产业链招商（“链主”招商）")).to_be_visible()
     expect(metric(page, "链主企业")).to_have_text(fmt.count(facts["leaders"], "家"))
@@ -74,9 +48,7 @@ def test_chains_seed_chain_is_drawn_and_a_zone_change_redraws_it(browser_page: P
     chart.scroll_into_view_if_needed()
     screenshot(page, "yanhu")
 
-    page.get_by_test_id("stSidebar").get_by_role("combobox", name="开发区").click()
-    page.keyboard.type("太原经开")  # the list is long and drawn only around what is in view: narrow it, as a person would
-    page.get_by_role("option", name="太原经开区", exact=True).click()
+    pick_in_sidebar(page, "开发区", "太原经开区", typed="太原经开")
     expect(metric(page, "引进项目总投资")).to_have_text(fmt.money(facts["taiyuan"]), timeout=30_000)
     wait_until_idle(page)
     assert page.locator(ERROR_BOX).count() == 0
@@ -84,9 +56,7 @@ def test_chains_seed_chain_is_drawn_and_a_zone_change_redraws_it(browser_page: P
 
 
 def test_chains_in_english_on_a_small_screen(browser_page: Page, app_server: str, facts):
-    page = browser_page
-    page.set_viewport_size({"width": 1280, "height": 720})
-    open_app(page, f"{app_server}{PAGE_PATH}?zone={quote('盐湖高新区')}&year=2021&lang=en")
+    page = open_page(browser_page, app_server, PAGE_PATH, width=1280, zone="盐湖高新区", year=2021, lang="en")
     assert page.locator(ERROR_BOX).count() == 0
     expect(page.get_by_role("heading", name="Chain-leader investment attraction")).to_be_visible()
     expect(metric(page, "Investment brought in")).to_have_text(fmt.money(facts["yanhu"], "en"))

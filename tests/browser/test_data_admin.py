@@ -8,33 +8,16 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from urllib.parse import quote
 
 import duckdb
 import pytest
+from playwright.sync_api import Page, expect
 
-from benchmarks.serve import streamlit_server
 from devzone import auth, fmt
-from tests.conftest import _save_screenshot, in_ci
+from tests.browser.helpers import ERROR_BOX, grid_rows, metric, open_page, save_screenshot, wait_until_idle
 
-try:
-    from playwright.sync_api import Page, expect
-except ImportError:
-    if in_ci():
-        raise  # CI=true: a missing Playwright is a failure, not a skip
-    pytest.skip("playwright is not installed", allow_module_level=True)
-
-ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
-EXPECT_TIMEOUT_MS = 20_000
 ADMIN, PASSWORD = "管理员甲", "admin-password-1"
 ZONE_ID, ZONE, YEAR = "X140802", "盐湖高新区", 2020  # a synthetic year of the demo
-
-
-@pytest.fixture(autouse=True, scope="module")
-def patient_expectations():
-    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 def signed_projects(db_path: Path) -> float:
@@ -47,7 +30,7 @@ def signed_projects(db_path: Path) -> float:
 
 
 @pytest.fixture(scope="module")
-def admin_server(demo_db, tmp_path_factory):
+def admin_server(demo_db, tmp_path_factory, serve_app):
     """`streamlit run dashboard.py` on 127.0.0.1 against a private copy of the demo DB, with one admin."""
     home = tmp_path_factory.mktemp("admin_server")
     db_path = home / "devzone.duckdb"
@@ -57,41 +40,14 @@ def admin_server(demo_db, tmp_path_factory):
         shutil.copytree(kept, db_path.parent / ".snapshots" / db_path.stem)
     users_file = home / "users.toml"
     auth.write_users({ADMIN: auth.User(ADMIN, "admin", auth.hash_password(PASSWORD))}, users_file)
-    env = {"DEVZONE_DB": str(db_path), auth.USERS_FILE_ENV: str(users_file), "DEVZONE_AUDIT_LOG": str(home / "audit.log")}
-    with streamlit_server("dashboard.py", home / "streamlit.log", env) as (base_url, _):
+    with serve_app(home, DEVZONE_DB=str(db_path), DEVZONE_AUDIT_LOG=str(home / "audit.log"),
+                   **{auth.USERS_FILE_ENV: str(users_file)}) as base_url:
         yield base_url, db_path, home
 
 
 @pytest.fixture
-def page(chromium_browser, request):
-    context = chromium_browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-    browser_page = context.new_page()
-    browser_page.set_default_timeout(30_000)
-    try:
-        yield browser_page
-    finally:
-        try:
-            _save_screenshot(browser_page, request.node.name)
-        finally:
-            context.close()
-
-
-def wait_until_idle(page: Page) -> None:
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-
-
-def metric(page: Page, label: str):
-    card = page.get_by_test_id("stMetric").filter(
-        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
-    return card.get_by_test_id("stMetricValue").first  # the overview's headline band repeats its key figures
-
-
-def grid_rows(page: Page, grid) -> list[str]:
-    """The rows a st.dataframe has drawn (its accessible table mirrors the canvas)."""
-    grid.scroll_into_view_if_needed()
-    rows = grid.locator("[role=row]")
-    expect(rows.nth(1)).to_be_attached()
-    return [rows.nth(i).inner_text() for i in range(1, rows.count())]
+def page(browser_page) -> Page:
+    return browser_page
 
 
 def log_in_and_open_data_admin(page: Page) -> None:
@@ -108,9 +64,7 @@ def log_in_and_open_data_admin(page: Page) -> None:
 
 def upload_and_check(page: Page, base_url: str, path: Path, outcome: str):
     """Open the app, log in, upload `path` on 数据管理 and press 检查（试运行）; wait for `outcome`. Returns stMain."""
-    page.goto(base_url)
-    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
-    wait_until_idle(page)
+    open_page(page, base_url, "")
     log_in_and_open_data_admin(page)
     main = page.get_by_test_id("stMain")
     main.locator("input[type=file]").set_input_files(str(path))
@@ -129,7 +83,7 @@ def test_an_invalid_file_shows_where_the_errors_are(page: Page, admin_server, tm
     bad.write_text("开发区,年份,指标,数值,单位\n盐湖高新区,2020,签约项目数,很多,个\n火星开发区,2020,签约项目数,3,个\n",
                    encoding="utf-8")
     main = upload_and_check(page, base_url, bad, "检查未通过")
-    rows = grid_rows(page, main.get_by_test_id("stDataFrame").filter(has_text="问题"))
+    rows = grid_rows(main.get_by_test_id("stDataFrame").filter(has_text="问题"))
     assert any("有错误的表.csv" in row and "火星开发区" in row for row in rows), rows
     expect(main.get_by_role("button", name="发布")).to_be_disabled()
     assert (db_path.stat().st_mtime_ns, db_path.stat().st_size) == before
@@ -142,9 +96,7 @@ def test_admin_uploads_checks_publishes_and_the_overview_shows_it(page: Page, ad
     upload = tmp_path / "签约项目更新.csv"
     upload.write_text(f"开发区,年份,指标,数值,单位\n{ZONE},{YEAR},签约项目数,{new:g},个\n", encoding="utf-8")
 
-    page.goto(base_url)
-    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
-    wait_until_idle(page)
+    open_page(page, base_url, "")
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_role("link", name="数据管理")).to_have_count(0)  # a viewer has no such page
 
@@ -159,10 +111,10 @@ def test_admin_uploads_checks_publishes_and_the_overview_shows_it(page: Page, ad
     expect(main).to_contain_text("检查通过", timeout=60_000)
     wait_until_idle(page)
     diff = main.get_by_test_id("stDataFrame").filter(has_text="原值 → 新值")
-    rows = grid_rows(page, diff)
+    rows = grid_rows(diff)
     assert any(f"{fmt.count(old, '个')} → {fmt.count(new, '个')}" in row and "更新" in row for row in rows), rows
     assert signed_projects(db_path) == old  # the dry run wrote nothing
-    _save_screenshot(page, "test_data_admin-preview")
+    save_screenshot(page, "test_data_admin-preview")
 
     main.get_by_role("button", name="发布").click()
     expect(main).to_contain_text("已发布", timeout=60_000)
@@ -171,9 +123,9 @@ def test_admin_uploads_checks_publishes_and_the_overview_shows_it(page: Page, ad
     assert signed_projects(db_path) == new
     page.get_by_role("tab", name="导入历史与回滚").click()
     expect(main.get_by_role("button", name="回滚……")).to_be_visible()
-    history = grid_rows(page, main.get_by_test_id("stDataFrame").filter(has_text="操作人"))
+    history = grid_rows(main.get_by_test_id("stDataFrame").filter(has_text="操作人"))
     assert ADMIN in history[0] and "当前数据" in history[0], history
-    _save_screenshot(page, "test_data_admin-history")
+    save_screenshot(page, "test_data_admin-history")
     page.get_by_role("tab", name="模板下载").click()
     with page.expect_download() as download:
         main.get_by_role("button", name="下载模板：长表").click()
@@ -182,14 +134,15 @@ def test_admin_uploads_checks_publishes_and_the_overview_shows_it(page: Page, ad
     page.get_by_role("tab", name="审计日志").click()
     audit = main.get_by_test_id("stDataFrame").filter(has_text="操作")
     expect(audit).to_contain_text("下载模板")  # written by the download's callback, drawn by the rerun it starts
-    audit_rows = grid_rows(page, audit)
+    audit_rows = grid_rows(audit)
     assert "下载模板" in audit_rows[0] and "long" in audit_rows[0], audit_rows  # the newest entry first
     assert "发布" in audit_rows[1] and "签约项目更新.csv" in audit_rows[1], audit_rows
     assert "检查（试运行）" in audit_rows[2], audit_rows
-    _save_screenshot(page, "test_data_admin-published")
+    save_screenshot(page, "test_data_admin-published")
 
-    page.goto(f"{base_url}/?zone={quote(ZONE)}&year={YEAR}")  # a new session, as any viewer opens the app
-    expect(metric(page, "签约项目数")).to_have_text(fmt.count(new, "个"), timeout=60_000)
+    open_page(page, base_url, "", zone=ZONE, year=YEAR)  # a new session, as any viewer opens the app
+    # .first: the overview's headline band repeats its key figures
+    expect(metric(page, "签约项目数").first).to_have_text(fmt.count(new, "个"), timeout=60_000)
     assert page.locator(ERROR_BOX).count() == 0
 
 
@@ -198,9 +151,7 @@ def test_admin_publishes_then_rolls_back_and_the_overview_shows_the_old_value(pa
     old = signed_projects(db_path)
     upload = tmp_path / "待回滚.csv"
     upload.write_text(f"开发区,年份,指标,数值,单位\n{ZONE},{YEAR},签约项目数,{old + 3:g},个\n", encoding="utf-8")
-    page.goto(base_url)
-    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
-    wait_until_idle(page)
+    open_page(page, base_url, "")
     log_in_and_open_data_admin(page)
     main = page.get_by_test_id("stMain")
     main.locator("input[type=file]").set_input_files(str(upload))
@@ -221,12 +172,12 @@ def test_admin_publishes_then_rolls_back_and_the_overview_shows_the_old_value(pa
     expect(main).to_contain_text("已回滚", timeout=60_000)
     wait_until_idle(page)
     assert signed_projects(db_path) == old
-    history = grid_rows(page, main.get_by_test_id("stDataFrame").filter(has_text="操作人"))
+    history = grid_rows(main.get_by_test_id("stDataFrame").filter(has_text="操作人"))
     assert "回滚" in history[0], history  # the rollback is itself recorded, newest first
-    _save_screenshot(page, "test_data_admin-rolled-back")
+    save_screenshot(page, "test_data_admin-rolled-back")
 
-    page.goto(f"{base_url}/?zone={ZONE_ID}&year={YEAR}")
-    expect(metric(page, "签约项目数")).to_have_text(fmt.count(old, "个"), timeout=60_000)
+    open_page(page, base_url, "", zone=ZONE_ID, year=YEAR)
+    expect(metric(page, "签约项目数").first).to_have_text(fmt.count(old, "个"), timeout=60_000)
 
 
 def test_an_old_excel_file_loads_through_the_page_with_its_account(page: Page, admin_server):
@@ -237,9 +188,9 @@ def test_an_old_excel_file_loads_through_the_page_with_its_account(page: Page, a
     account = main.get_by_test_id("stExpander").filter(has_text="wide.xls:2021")
     expect(account).to_contain_text("宽表")
     account.get_by_text("wide.xls:2021").first.click()
-    rows = grid_rows(page, account.get_by_test_id("stDataFrame"))
+    rows = grid_rows(account.get_by_test_id("stDataFrame"))
     assert any("万元" in row and "A2" in row for row in rows), rows  # where the unit was found
-    _save_screenshot(page, "test_data_admin-xls-account")
+    save_screenshot(page, "test_data_admin-xls-account")
     main.get_by_role("button", name="发布").click()
     expect(main).to_contain_text("已发布", timeout=60_000)
     wait_until_idle(page)
@@ -256,9 +207,7 @@ def test_an_old_excel_file_loads_through_the_page_with_its_account(page: Page, a
 def test_the_file_uploader_speaks_chinese(page: Page, admin_server):
     """Streamlit writes the uploader's button and limits line in English ("Upload", "200MB per file • …")."""
     base_url, _, _ = admin_server
-    page.goto(base_url)
-    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
-    wait_until_idle(page)
+    open_page(page, base_url, "")
     log_in_and_open_data_admin(page)
     zone = page.get_by_test_id("stFileUploaderDropzone")
     expect(zone).to_be_visible()

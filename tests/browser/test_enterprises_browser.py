@@ -1,50 +1,12 @@
 """The 企业培育 page served and opened in headless Chromium: what a person sees. Screenshots: tests/artifacts/."""
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import Page, expect
 
-from tests.conftest import in_ci
+from tests.browser.helpers import ERROR_BOX, metric, open_page, url_params, wait_until_idle
 
-try:
-    from playwright.sync_api import Page, expect
-except ImportError:
-    if in_ci():
-        raise  # CI=true: a missing Playwright is a failure, not a skip
-    pytest.skip("playwright is not installed", allow_module_level=True)
-
-ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
-EXPECT_TIMEOUT_MS = 20_000  # a loaded CI machine can take longer than Playwright's 5 s to draw a page
-
-
-@pytest.fixture(autouse=True, scope="module")
-def patient_expectations():
-    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
-    yield
-    expect.set_options(timeout=5_000)
 YANHU_2021 = f"/enterprises?zone={quote('盐湖高新区')}&year=2021"
-
-
-def open_page(page: Page, url: str) -> None:
-    page.goto(url)
-    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
-    wait_until_idle(page)
-
-
-def wait_until_idle(page: Page) -> None:
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
-    )
-
-
-def metric(page: Page, label: str):
-    card = page.get_by_test_id("stMetric").filter(
-        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
-    )
-    return card.get_by_test_id("stMetricValue")
-
-
-def url_params(url: str) -> dict[str, str]:
-    return {key: values[-1] for key, values in parse_qs(urlsplit(url).query).items()}
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +24,7 @@ def facts(demo_db):
 
 
 def test_enterprises_seed_zone_numbers_cards_and_charts(browser_page: Page, app_server: str, facts):
-    page = browser_page
-    open_page(page, app_server + YANHU_2021)
+    page = open_page(browser_page, app_server, YANHU_2021)
     assert page.locator(ERROR_BOX).count() == 0
     expect(page.get_by_role("heading", name="企业培育", exact=True)).to_be_visible()
     expect(metric(page, "新增四上企业")).to_have_text("19家")
@@ -81,8 +42,7 @@ def test_enterprises_seed_zone_numbers_cards_and_charts(browser_page: Page, app_
 
 
 def test_enterprise_filters_change_what_is_shown(browser_page: Page, app_server: str, facts):
-    page = browser_page
-    open_page(page, app_server + YANHU_2021)
+    page = open_page(browser_page, app_server, YANHU_2021)
     main = page.get_by_test_id("stMain")
     # another indicator in the trend
     main.get_by_role("radio", name="国家级孵化器", exact=True).click()
@@ -102,8 +62,7 @@ def test_enterprise_filters_change_what_is_shown(browser_page: Page, app_server:
 
 
 def test_a_copied_link_reopens_the_same_view_in_english(browser_page: Page, app_server: str, facts):
-    page = browser_page
-    open_page(page, app_server + YANHU_2021 + "&lang=en&ind=srdi_enterprises&q=" + quote("网易") + "&scope=all")
+    page = open_page(browser_page, app_server, YANHU_2021, lang="en", ind="srdi_enterprises", q="网易", scope="all")
     assert page.locator(ERROR_BOX).count() == 0
     expect(page.get_by_role("heading", name="Enterprises", exact=True)).to_be_visible()
     expect(metric(page, "Above-scale")).to_have_text("19")
@@ -114,9 +73,7 @@ def test_a_copied_link_reopens_the_same_view_in_english(browser_page: Page, app_
 
 def test_enterprises_at_1280_by_720(browser_page: Page, app_server: str):
     """The meeting-room laptop: the five cards fit in one row and their labels are not cut."""
-    page = browser_page
-    page.set_viewport_size({"width": 1280, "height": 720})
-    open_page(page, app_server + f"/enterprises?zone={quote('太原高新区')}&year=2019")
+    page = open_page(browser_page, app_server, "/enterprises", width=1280, zone="太原高新区", year=2019)
     assert page.locator(ERROR_BOX).count() == 0
     boxes = [page.get_by_test_id("stMetric").nth(i).bounding_box() for i in range(5)]
     assert len({round(b["y"]) for b in boxes}) == 1, "the cards wrap onto a second row"

@@ -7,19 +7,12 @@ Screenshots: tests/artifacts/test_hostile_*.png.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Page, expect
 
-from benchmarks.serve import streamlit_server
+from tests.browser.helpers import ERROR_BOX, open_page, save_screenshot
 from tests.builders import HOSTILE_ZONE_ID, XSS_LINK, XSS_SCRIPT
-from tests.conftest import REPO_ROOT, _save_screenshot, in_ci
+from tests.conftest import REPO_ROOT
 
-try:
-    from playwright.sync_api import Page, expect
-except ImportError:
-    if in_ci():
-        raise
-    pytest.skip("playwright is not installed", allow_module_level=True)
-
-ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 YEAR = 2025
 # (path, charts the page draws at least)
 PAGES = [("", 0), ("projects", 4), ("enterprises", 2), ("output_tax", 2), ("rankings", 2), ("chains", 1),
@@ -27,20 +20,17 @@ PAGES = [("", 0), ("projects", 4), ("enterprises", 2), ("output_tax", 2), ("rank
 
 
 @pytest.fixture(scope="module")
-def hostile_server(hostile_db, tmp_path_factory):
+def hostile_server(hostile_db, tmp_path_factory, serve_app):
     home = tmp_path_factory.mktemp("hostile_server")
-    env = {"DEVZONE_DB": str(hostile_db), "DEVZONE_USERS_FILE": str(home / "users.toml"),
-           "DEVZONE_AUDIT_LOG": str(home / "audit.log")}
-    with streamlit_server("dashboard.py", home / "streamlit.log", env) as (base_url, _):
+    with serve_app(home, DEVZONE_DB=str(hostile_db), DEVZONE_USERS_FILE=str(home / "users.toml"),
+                   DEVZONE_AUDIT_LOG=str(home / "audit.log")) as base_url:
         yield base_url
 
 
 @pytest.fixture
-def watched(chromium_browser):
+def watched(new_page):
     """A page that records every dialog (alert/confirm/prompt) a script might open, and dismisses it."""
-    context = chromium_browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
+    page = new_page("desktop")
     dialogs: list[str] = []
 
     def on_dialog(dialog) -> None:
@@ -48,21 +38,13 @@ def watched(chromium_browser):
         dialog.dismiss()
 
     page.on("dialog", on_dialog)
-    try:
-        yield page, dialogs
-    finally:
-        context.close()
+    return page, dialogs
 
 
-def wait_until_idle(page: Page) -> None:
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-
-
-def open_page(page: Page, url: str, charts: int) -> None:
-    page.goto(url)
+def open_hostile(page: Page, server: str, path: str, charts: int) -> None:
+    open_page(page, server, path, zone=HOSTILE_ZONE_ID, year=YEAR)
     expect(page.get_by_test_id("stSidebar")).to_contain_text("<img src=x onerror=", timeout=60_000)
     expect(page.get_by_test_id("stMain").locator("h1").first).to_be_visible(timeout=60_000)
-    wait_until_idle(page)
     if charts:
         expect(page.locator(".js-plotly-plot .main-svg").nth(charts - 1)).to_be_attached(timeout=60_000)
         page.wait_for_timeout(500)
@@ -80,16 +62,16 @@ def assert_nothing_ran(page: Page, dialogs: list[str]) -> None:
 @pytest.mark.parametrize(("path", "charts"), PAGES, ids=[p or "overview" for p, _ in PAGES])
 def test_hostile_names_are_text_on_every_page(watched, hostile_server, path, charts):
     page, dialogs = watched
-    open_page(page, f"{hostile_server}/{path}?zone={HOSTILE_ZONE_ID}&year={YEAR}", charts)
+    open_hostile(page, hostile_server, path, charts)
     assert_nothing_ran(page, dialogs)
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar).to_contain_text('<img src=x onerror="window.__xss=1">**运城** <b>开发区</b>')
-    _save_screenshot(page, f"test_hostile_{path or 'overview'}")
+    save_screenshot(page, f"test_hostile_{path or 'overview'}")
 
 
 def test_projects_page_shows_script_tags_as_text_and_hover_is_plain(watched, hostile_server):
     page, dialogs = watched
-    open_page(page, f"{hostile_server}/projects?zone={HOSTILE_ZONE_ID}&year={YEAR}", 4)
+    open_hostile(page, hostile_server, "projects", 4)
     main = page.get_by_test_id("stMain")
     # .filter(visible=True): the phone-only copy of the zone line (hidden on a desk) holds the name too
     expect(main.get_by_text(XSS_SCRIPT, exact=False).filter(visible=True).first).to_be_visible()
@@ -98,14 +80,14 @@ def test_projects_page_shows_script_tags_as_text_and_hover_is_plain(watched, hos
     ledger.scroll_into_view_if_needed()
     expect(ledger).to_contain_text("**粗体** [链接](javascript:window.__xss=1)")
     assert_nothing_ran(page, dialogs)
-    _save_screenshot(page, "test_hostile_projects_detail")
+    save_screenshot(page, "test_hostile_projects_detail")
 
 
 def test_output_tax_hover_names_a_hostile_project_as_text(watched, hostile_server):
     """The largest-projects chart: hover the bars until the label names the project called `<a href=…>点我</a>`;
     the label reads as typed."""
     page, dialogs = watched
-    open_page(page, f"{hostile_server}/output_tax?zone={HOSTILE_ZONE_ID}&year={YEAR}", 2)
+    open_hostile(page, hostile_server, "output_tax", 2)
     bars = page.locator(".js-plotly-plot .barlayer .point path")
     seen = []
     for index in range(bars.count()):

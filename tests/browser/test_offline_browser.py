@@ -7,29 +7,14 @@ served app logs every name it looks up and every socket it connects (tests/netlo
 """
 from urllib.parse import urlsplit
 
-import pytest
+from playwright.sync_api import Page, expect
 
 from devzone.navigation import PAGES, url_path
-from tests.conftest import in_ci
+from tests.browser.helpers import open_page
 from tests.netlog import outside as server_outside
 from tests.netlog import read_log
 
-try:
-    from playwright.sync_api import Page, expect
-except ImportError:
-    if in_ci():
-        raise
-    pytest.skip("playwright is not installed", allow_module_level=True)
-
-pytestmark = pytest.mark.browser
-
 LOCAL_SCHEMES = {"data", "blob", "about"}
-
-CHARTS_DRAWN = """() => {
-  if (document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"]')) return false;
-  const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
-  return Array.from(charts).every(c => c.querySelector('.main-svg'));
-}"""
 
 
 def page_paths() -> list[str]:
@@ -48,9 +33,8 @@ def test_every_page_draws_without_leaving_the_intranet(browser_page: Page, app_s
 
     browser_page.on("request", note)
     for path in page_paths():
-        browser_page.goto(f"{app_server}/{path}?zone=X140802&year=2021")
+        open_page(browser_page, app_server, path, zone="X140802", year=2021)  # its charts drawn
         expect(browser_page.locator("[data-testid=stMainBlockContainer] h1").first).to_be_visible(timeout=60_000)
-        browser_page.wait_for_function(CHARTS_DRAWN, timeout=60_000)
         expect(browser_page.locator('[data-testid="stException"]')).to_have_count(0)
     assert outside == [], f"requests left the app: {sorted(set(outside))}"
     assert server_outside(read_log(server_net_log)) == [], "the server looked up or connected to outside addresses"

@@ -3,43 +3,13 @@
 Screenshots: tests/artifacts/test_output_tax_*.png.
 """
 import re
-from urllib.parse import parse_qs, quote, urlsplit
 
 import duckdb
 import pytest
+from playwright.sync_api import Page, expect
 
 from devzone import fmt
-from tests.conftest import in_ci
-
-try:
-    from playwright.sync_api import Page, expect
-except ImportError:
-    if in_ci():
-        raise
-    pytest.skip("playwright is not installed", allow_module_level=True)
-
-ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
-YANHU = quote("盐湖高新区")
-
-
-def open_page(page: Page, url: str) -> None:
-    page.goto(url)
-    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
-    wait_until_idle(page)
-
-
-def wait_until_idle(page: Page) -> None:
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
-
-
-def metric(page: Page, label: str):
-    card = page.get_by_test_id("stMetric").filter(
-        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
-    return card.get_by_test_id("stMetricValue")
-
-
-def url_params(url: str) -> dict[str, str]:
-    return {key: values[-1] for key, values in parse_qs(urlsplit(url).query).items()}
+from tests.browser.helpers import ERROR_BOX, metric, open_page, pick_in_sidebar, url_params, wait_until_idle
 
 
 def chart(page: Page, title: str):
@@ -66,8 +36,7 @@ def facts(demo_db):
 
 
 def test_output_tax_figures_and_controls(browser_page: Page, app_server: str, facts, screenshot):
-    page = browser_page
-    open_page(page, f"{app_server}/output_tax?zone={YANHU}&year=2021")
+    page = open_page(browser_page, app_server, "/output_tax", zone="盐湖高新区", year=2021)
     assert page.locator(ERROR_BOX).count() == 0
     expect(page.get_by_role("heading", name="产值税收")).to_be_visible()
     expect(metric(page, "预计年产值")).to_have_text(facts["output"])
@@ -95,14 +64,9 @@ def test_output_tax_figures_and_controls(browser_page: Page, app_server: str, fa
 
 
 def test_output_tax_follows_the_sidebar(browser_page: Page, app_server: str, facts):
-    page = browser_page
-    page.set_viewport_size({"width": 1280, "height": 720})
-    open_page(page, f"{app_server}/output_tax?zone={YANHU}&year=2021&measure=tax")
+    page = open_page(browser_page, app_server, "/output_tax", width=1280, zone="盐湖高新区", year=2021, measure="tax")
     expect(metric(page, "预计年产值")).to_have_text(facts["output"])
-    zone = page.get_by_test_id("stSidebar").get_by_role("combobox", name="开发区")
-    zone.click()
-    zone.press_sequentially("太原经开")  # the list is long: type to narrow it, as a person would
-    page.get_by_role("option", name="太原经开区", exact=True).click()
+    pick_in_sidebar(page, "开发区", "太原经开区", typed="太原经开")
     expect(metric(page, "预计年产值")).to_have_text(facts["taiyuan"])
     wait_until_idle(page)
     page.wait_for_url(lambda url: url_params(url).get("zone") == "太原经开区")

@@ -1,66 +1,40 @@
 """汇报演示 in headless Chromium: presentation mode at 1920×1080 and 1280×720, arrows, a deck download."""
 from __future__ import annotations
 
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import Page, expect
 from pptx import Presentation
 
-from tests.conftest import ARTIFACTS_DIR, in_ci
+from tests.browser.helpers import ERROR_BOX, address, open_page, wait_until_idle
+from tests.conftest import ARTIFACTS_DIR
 
-try:
-    from playwright.sync_api import Page, expect
-    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-except ImportError:
-    if in_ci():
-        raise
-    pytest.skip("playwright is not installed", allow_module_level=True)
-
-ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 SIZES = [(1920, 1080), (1280, 720)]
 N_SLIDES = 10
 
 
 def url(base: str, **params: str) -> str:
-    query = "&".join(f"{k}={quote(str(v))}" for k, v in {"zone": "盐湖高新区", "year": "2021", **params}.items())
-    return f"{base}/present?{query}"
+    return address(base, "/present", **{"zone": "盐湖高新区", "year": "2021", **params})
 
 
 def slide_param(page: Page) -> str | None:
     return parse_qs(urlsplit(page.url).query).get("slide", [None])[-1]
 
 
-def wait_until_idle(page: Page) -> None:
-    """Streamlit adds a status widget while the script runs (hidden by CSS in presentation mode)."""
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
-
-
 def wait_for_slide(page: Page, title: str) -> None:
+    """Until slide `title` is shown and the app has finished running (its charts drawn)."""
     expect(page.locator(".st-key-slide h1").first).to_have_text(title, timeout=60_000)
     wait_until_idle(page)
-    page.wait_for_function(  # charts drawn (plotly adds its main SVG when done)
-        "() => [...document.querySelectorAll('.st-key-slide [data-testid=stPlotlyChart]')]"
-        ".every(c => c.querySelector('.main-svg'))", timeout=30_000)
     page.wait_for_timeout(400)
 
 
 def open_slide(page: Page, app_server: str, number: int):
-    """Slide `number` full screen, drawn; its heading."""
-    # Once in a while (1 slide in ~20 runs on this machine) the first run after the screen probe's report leaves the
-    # page without its slide; a person reloads — so does the test, once, and the note of the session says so.
-    for attempt in range(2):
-        page.goto(url(app_server, present="1", slide=str(number)))
-        try:
-            page.locator(".st-key-slide-nav").wait_for(timeout=45_000)
-            break
-        except PlaywrightTimeoutError:
-            if attempt:
-                raise
+    """Slide `number` full screen, drawn after both runs of the new session (the second follows the screen
+    probe's report: a slide read after the first run was sometimes about to be replaced); its heading."""
+    open_page(page, app_server, "/present", zone="盐湖高新区", year="2021", present="1", slide=str(number))
     heading = page.locator(".st-key-slide h1").first
     expect(heading).not_to_have_text("", timeout=30_000)
-    wait_for_slide(page, heading.inner_text())
-    # a new session's first run is followed by one more, once the browser has told the server its screen class
-    page.wait_for_timeout(1_500)
     wait_for_slide(page, heading.inner_text())
     return heading
 

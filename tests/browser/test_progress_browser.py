@@ -1,54 +1,24 @@
 """项目推进 served and opened in headless Chromium: what a person sees. Screenshots: tests/artifacts/."""
-from urllib.parse import parse_qs, quote, urlsplit
-
 import pytest
+from playwright.sync_api import Page, expect
 
 from devzone import fmt, periods
 from etl.demo_sources import DATA_AS_OF
-from tests.conftest import in_ci
+from tests.browser.helpers import (
+    ERROR_BOX,
+    metric,
+    open_page,
+    pick_in_sidebar,
+    wait_for_param,
+    wait_until_idle,
+)
 
-try:
-    from playwright.sync_api import Page, expect
-    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-except ImportError:
-    if in_ci():
-        raise  # CI=true: a missing Playwright is a failure, not a skip
-    pytest.skip("playwright is not installed", allow_module_level=True)
-
-ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 PAGE_PATH = "/progress"
 DAY_DATE = DATA_AS_OF  # the demo's last dispatch ledger
 DAY = DAY_DATE.isoformat()
 WEEK = periods.week_ending(DAY_DATE)
 XUN = periods.xun_of(DAY_DATE)
 QUARTER_ZH = "一二三四"[periods.quarter_index(DAY_DATE) - 1]
-
-
-def open_app(page: Page, url: str) -> None:
-    page.goto(url)
-    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
-    wait_until_idle(page)
-
-
-def wait_until_idle(page: Page) -> None:
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
-
-
-def metric(page: Page, label: str):
-    card = page.get_by_test_id("stMetric").filter(
-        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
-    return card.get_by_test_id("stMetricValue")
-
-
-def url_params(url: str) -> dict[str, str]:
-    return {key: values[-1] for key, values in parse_qs(urlsplit(url).query).items()}
-
-
-def wait_for_param(page: Page, key: str, value: str) -> None:
-    try:
-        page.wait_for_url(lambda url: url_params(url).get(key) == value, timeout=15_000)
-    except PlaywrightTimeoutError:
-        assert url_params(page.url).get(key) == value
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +38,7 @@ def facts(demo_db):
 
 
 def test_progress_alerts_tabs_and_a_zone_change(browser_page: Page, app_server: str, facts, screenshot):
-    page = browser_page
-    open_app(page, f"{app_server}{PAGE_PATH}?zone={quote('盐湖高新区')}&year=2021&as_of={DAY}")
+    page = open_page(browser_page, app_server, PAGE_PATH, zone="盐湖高新区", year=2021, as_of=DAY)
     assert page.locator(ERROR_BOX).count() == 0
     expect(page.get_by_role("heading", name="项目推进", exact=True)).to_be_visible()
     expect(metric(page, "红色预警")).to_have_text(fmt.count(facts["yanhu"]["red"], "个"))
@@ -92,9 +61,7 @@ def test_progress_alerts_tabs_and_a_zone_change(browser_page: Page, app_server: 
     expect(main.get_by_text("盐湖高新区得分")).to_be_visible()
     screenshot(page, "quarter")
 
-    page.get_by_test_id("stSidebar").get_by_role("combobox", name="开发区").click()
-    page.keyboard.type("太原经开")  # the list is long and drawn only around what is in view: narrow it, as a person would
-    page.get_by_role("option", name="太原经开区", exact=True).click()
+    pick_in_sidebar(page, "开发区", "太原经开区", typed="太原经开")
     expect(metric(page, "红色预警")).to_have_text(fmt.count(facts["taiyuan"]["red"], "个"), timeout=30_000)
     wait_until_idle(page)
     assert page.locator(ERROR_BOX).count() == 0
@@ -102,9 +69,8 @@ def test_progress_alerts_tabs_and_a_zone_change(browser_page: Page, app_server: 
 
 
 def test_progress_as_of_day_from_the_address_in_english(browser_page: Page, app_server: str):
-    page = browser_page
-    page.set_viewport_size({"width": 1280, "height": 720})
-    open_app(page, f"{app_server}{PAGE_PATH}?zone={quote('盐湖高新区')}&year=2021&as_of=2020-02-29&lang=en")
+    page = open_page(browser_page, app_server, PAGE_PATH, width=1280, zone="盐湖高新区", year=2021,
+                     as_of="2020-02-29", lang="en")
     assert page.locator(ERROR_BOX).count() == 0
     page.get_by_test_id("stMain").get_by_role("radio", name="Ten-day warnings").click()
     expect(page.get_by_role("heading", name="Late February 2020 (days 21–29): warnings")).to_be_visible()

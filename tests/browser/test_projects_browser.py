@@ -2,55 +2,22 @@
 
 Screenshots: tests/artifacts/test_*.png (the full page at 1440 wide, and the top of the page at 1280×720).
 """
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import quote
 
 import duckdb
 import pytest
+from playwright.sync_api import Page, expect
 
 from devzone import fmt
-from tests.conftest import in_ci
+from tests.browser.helpers import ERROR_BOX, grid_rows, metric, open_page, url_params, wait_until_idle
 
-try:
-    from playwright.sync_api import Page, expect
-except ImportError:
-    if in_ci():
-        raise
-    pytest.skip("playwright is not installed", allow_module_level=True)
-
-ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
-YANHU = quote("盐湖高新区")
+YANHU_2021 = f"/projects?zone={quote('盐湖高新区')}&year=2021"
 SIGNED = "signed_date IS NOT NULL AND status <> '在谈'"
 
 
-def open_page(page: Page, url: str) -> None:
-    page.goto(url)
-    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
-    wait_until_idle(page)
-
-
-def wait_until_idle(page: Page) -> None:
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
-
-
-def metric(within, label: str):
-    """The value of the metric card labelled `label`, anywhere on a page (or inside a locator)."""
-    root = within if isinstance(within, Page) else within.page
-    card = within.get_by_test_id("stMetric").filter(
-        has=root.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
-    return card.get_by_test_id("stMetricValue")
-
-
-def url_params(url: str) -> dict[str, str]:
-    return {key: values[-1] for key, values in parse_qs(urlsplit(url).query).items()}
-
-
 def ledger_rows(page: Page) -> list[str]:
-    """The text of the ledger rows the grid has drawn (its accessible table mirrors the canvas)."""
-    grid = page.get_by_test_id("stDataFrame").last
-    grid.scroll_into_view_if_needed()  # the grid draws (and mirrors) only what is on screen
-    rows = grid.locator("[role=row]")
-    expect(rows.nth(1)).to_be_attached()
-    return [rows.nth(i).inner_text() for i in range(1, rows.count())]
+    """The text of the ledger rows the grid has drawn."""
+    return grid_rows(page.get_by_test_id("stDataFrame").last)
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +43,7 @@ def facts(demo_db):
 
 
 def test_projects_seed_numbers_and_the_scope_switch(browser_page: Page, app_server: str, facts, screenshot):
-    page = browser_page
-    open_page(page, f"{app_server}/projects?zone={YANHU}&year=2021")
+    page = open_page(browser_page, app_server, YANHU_2021)
     assert page.locator(ERROR_BOX).count() == 0
     expect(page.get_by_role("heading", name="招商引资")).to_be_visible()
     expect(metric(page, "签约项目")).to_have_text("36个")
@@ -100,8 +66,7 @@ def test_projects_seed_numbers_and_the_scope_switch(browser_page: Page, app_serv
 
 
 def test_projects_ticked_ledger_row_opens_the_project(browser_page: Page, app_server: str, facts):
-    page = browser_page
-    open_page(page, f"{app_server}/projects?zone={YANHU}&year=2021")
+    page = open_page(browser_page, app_server, YANHU_2021)
     project_id, name = facts["first_row"]
     assert ledger_rows(page)[0].startswith(name)
     grid = page.get_by_test_id("stDataFrame").last
@@ -115,8 +80,7 @@ def test_projects_ticked_ledger_row_opens_the_project(browser_page: Page, app_se
 
 
 def test_projects_hongming_detail_from_a_link(browser_page: Page, app_server: str, facts):
-    page = browser_page
-    open_page(page, f"{app_server}/projects?zone={YANHU}&year=2021&project={facts['hongming']}")
+    page = open_page(browser_page, app_server, YANHU_2021, project=facts["hongming"])
     expect(page.get_by_role("heading", name="宏明空调全产业链生产基地")).to_be_visible()
     detail = page.locator(".st-key-project_detail")
     detail.scroll_into_view_if_needed()
@@ -129,8 +93,7 @@ def test_projects_hongming_detail_from_a_link(browser_page: Page, app_server: st
 
 
 def test_projects_search_finds_the_project_under_negotiation(browser_page: Page, app_server: str, facts):
-    page = browser_page
-    open_page(page, f"{app_server}/projects?zone={YANHU}&year=2021")
+    page = open_page(browser_page, app_server, YANHU_2021)
     page.get_by_role("radio", name="全部项目（含在谈）").click()
     wait_until_idle(page)
     search = page.get_by_placeholder("项目名称、投资方或产业链")
@@ -151,9 +114,7 @@ def test_projects_search_finds_the_project_under_negotiation(browser_page: Page,
 
 
 def test_projects_english_on_a_small_screen(browser_page: Page, app_server: str, facts):
-    page = browser_page
-    page.set_viewport_size({"width": 1280, "height": 720})
-    open_page(page, f"{app_server}/projects?zone={YANHU}&year=2021&lang=en&project={facts['hengtong']}")
+    page = open_page(browser_page, app_server, YANHU_2021, width=1280, lang="en", project=facts["hengtong"])
     expect(page.get_by_role("heading", name="Investment projects")).to_be_visible()
     expect(metric(page, "Signed investment")).to_have_text("RMB 17.98 bn")
     # the numbers are whole on a 1280-wide screen, not cut to "RMB 17.…"

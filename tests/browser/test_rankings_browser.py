@@ -1,42 +1,12 @@
 """全省排名 served and opened in headless Chromium: what a person sees. Screenshots: tests/artifacts/."""
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import Page, expect
 
-from tests.conftest import in_ci
+from tests.browser.helpers import ERROR_BOX, metric, open_page, url_params, wait_until_idle
 
-try:
-    from playwright.sync_api import Page, expect
-except ImportError:
-    if in_ci():
-        raise  # CI=true: a missing Playwright is a failure, not a skip
-    pytest.skip("playwright is not installed", allow_module_level=True)
-
-ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 PAGE_PATH = "/rankings"
-
-
-def open_app(page: Page, url: str) -> None:
-    page.goto(url)
-    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=60_000)
-    wait_until_idle(page)
-
-
-def wait_until_idle(page: Page) -> None:
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
-    )
-
-
-def metric(page: Page, label: str):
-    card = page.get_by_test_id("stMetric").filter(
-        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
-    )
-    return card.get_by_test_id("stMetricValue")
-
-
-def url_params(url: str) -> dict[str, str]:
-    return {key: values[-1] for key, values in parse_qs(urlsplit(url).query).items()}
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +29,7 @@ def facts(demo_db):
 
 def test_rankings_show_the_seed_zone_and_recompute_within_a_filter(browser_page: Page, app_server: str, screenshot,
                                                                     facts):
-    page = browser_page
-    open_app(page, f"{app_server}{PAGE_PATH}?zone={quote('盐湖高新区')}&year=2021")
+    page = open_page(browser_page, app_server, PAGE_PATH, zone="盐湖高新区", year=2021)
     assert page.locator(ERROR_BOX).count() == 0
     expect(page.get_by_role("heading", name="全省排名", exact=True)).to_be_visible()
     expect(metric(page, f"盐湖高新区名次（共{facts['n']}个）")).to_have_text(f"第{facts['rank']}名※")  # real among synthetic
@@ -83,9 +52,8 @@ def test_rankings_show_the_seed_zone_and_recompute_within_a_filter(browser_page:
 
 
 def test_a_copied_link_reproduces_the_view(browser_page: Page, app_server: str):
-    page = browser_page
-    open_app(page, f"{app_server}{PAGE_PATH}?zone={quote('盐湖高新区')}&year=2021&indicator=signed_investment"
-                   f"&compare={quote('太原经开区')}&weights=1,0,0")
+    page = open_page(browser_page, app_server, f"{PAGE_PATH}?zone={quote('盐湖高新区')}&year=2021"
+                     f"&indicator=signed_investment&compare={quote('太原经开区')}&weights=1,0,0")
     assert page.locator(ERROR_BOX).count() == 0
     expect(metric(page, "盐湖高新区签约项目总投资")).to_have_text("179.78亿元")
     main = page.get_by_test_id("stMain")
@@ -96,9 +64,7 @@ def test_a_copied_link_reproduces_the_view(browser_page: Page, app_server: str):
 
 
 def test_rankings_in_english_at_1280_by_720(browser_page: Page, app_server: str):
-    page = browser_page
-    page.set_viewport_size({"width": 1280, "height": 720})
-    open_app(page, f"{app_server}{PAGE_PATH}?zone={quote('盐湖高新区')}&year=2021&lang=en")
+    page = open_page(browser_page, app_server, PAGE_PATH, width=1280, zone="盐湖高新区", year=2021, lang="en")
     assert page.locator(ERROR_BOX).count() == 0
     expect(page.get_by_role("heading", name="Provincial rankings", exact=True)).to_be_visible()
     expect(metric(page, "盐湖高新区: rank (of 28)")).to_have_text("3rd※")

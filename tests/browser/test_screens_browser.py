@@ -10,26 +10,15 @@ import contextlib
 import json
 
 import pytest
+from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from devzone.navigation import PAGES, url_path
-from tests.conftest import ARTIFACTS_DIR, _save_screenshot, in_ci
-
-try:
-    from playwright.sync_api import Page, expect
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-except ImportError:
-    if in_ci():
-        raise
-    pytest.skip("playwright is not installed", allow_module_level=True)
+from tests.browser.helpers import CHARTS_DRAWN as READY
+from tests.browser.helpers import ERROR_BOX, SCREENS, open_page, save_screenshot
+from tests.conftest import ARTIFACTS_DIR
 
 ZONE = "X140802"  # 盐湖高新区, the seed material's zone
-SCREENS = {"phone": (390, 844), "phone-360": (360, 780), "desk": (1440, 900), "projector": (1920, 1080)}
-ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
-
-READY = """() => {
-  if (document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"]')) return false;
-  return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg'));
-}"""
 
 # Whatever sticks out past the right edge of the window without a clipping box of its own around it: the page
 # would scroll sideways.
@@ -94,20 +83,9 @@ def latest_year(demo_db) -> int:
         con.close()
 
 
-def screen_page(browser, screen: str) -> Page:
-    width, height = SCREENS[screen]
-    phone = screen.startswith("phone")
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
-                                  is_mobile=phone, has_touch=phone)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    return page
-
-
-def open_page(page: Page, url: str) -> None:
-    page.goto(url)
+def open_screen(page: Page, server: str, path: str, **params: object) -> None:
+    open_page(page, server, path, **params)
     expect(page.locator("[data-testid=stMainBlockContainer] h1").first).to_be_visible(timeout=90_000)
-    page.wait_for_function(READY, timeout=90_000)
     page.wait_for_timeout(800)  # grids measure their columns after the first paint
 
 
@@ -115,87 +93,78 @@ def page_name(path: str) -> str:
     return path or "overview"
 
 
-@pytest.mark.parametrize("screen", list(SCREENS))
-def test_every_page_fits_the_screen(chromium_browser, app_server: str, latest_year: int, screen: str):
-    page = screen_page(chromium_browser, screen)
+@pytest.mark.parametrize("screen", ["phone", "phone-360", "desktop", "projector"])
+def test_every_page_fits_the_screen(new_page, app_server: str, latest_year: int, screen: str):
+    page = new_page(screen, timeout=60_000)
     problems: dict[str, object] = {}
-    try:
-        for file_name, _, _ in PAGES:
-            path = url_path(file_name)
-            open_page(page, f"{app_server}/{path}?zone={ZONE}&year={latest_year}")
-            assert page.locator(ERROR_BOX).count() == 0, path
+    for file_name, _, _ in PAGES:
+        path = url_path(file_name)
+        open_screen(page, app_server, path, zone=ZONE, year=latest_year)
+        assert page.locator(ERROR_BOX).count() == 0, path
+        clipped = page.evaluate(CLIPPED_TABLES)
+        if screen.startswith("phone"):  # on a phone every table, also those one tap away, shows all its columns
+            page.evaluate(OPEN_EXPANDERS)
+            page.wait_for_timeout(1_200)
+            page.wait_for_function(READY, timeout=60_000)
             clipped = page.evaluate(CLIPPED_TABLES)
-            if screen.startswith("phone"):  # on a phone every table, also those one tap away, shows all its columns
-                page.evaluate(OPEN_EXPANDERS)
-                page.wait_for_timeout(1_200)
-                page.wait_for_function(READY, timeout=60_000)
-                clipped = page.evaluate(CLIPPED_TABLES)
-            sticking_out = page.evaluate(STICKING_OUT)
-            cut = page.evaluate(CUT_TEXT) if screen.startswith("phone") else []
-            _save_screenshot(page, f"screens-{screen}-{page_name(path)}")  # the whole page, grown to fit
-            if sticking_out or clipped or cut:
-                problems[page_name(path)] = {"wider than the screen": sticking_out, "tables cut off": clipped,
-                                             "text cut off": cut}
-            if screen.startswith("phone"):
-                text = page.get_by_test_id("stMain").inner_text()
-                if "悬停" in text or "鼠标" in text:
-                    problems[f"{page_name(path)} wording"] = "hover-only wording on a touch screen"
-    finally:
-        page.context.close()
+        sticking_out = page.evaluate(STICKING_OUT)
+        cut = page.evaluate(CUT_TEXT) if screen.startswith("phone") else []
+        save_screenshot(page, f"screens-{screen}-{page_name(path)}")  # the whole page, grown to fit
+        if sticking_out or clipped or cut:
+            problems[page_name(path)] = {"wider than the screen": sticking_out, "tables cut off": clipped,
+                                         "text cut off": cut}
+        if screen.startswith("phone"):
+            text = page.get_by_test_id("stMain").inner_text()
+            if "悬停" in text or "鼠标" in text:
+                problems[f"{page_name(path)} wording"] = "hover-only wording on a touch screen"
     assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
 
 
 def test_on_a_phone_the_pickers_are_at_the_top_and_the_sidebar_closes_after_a_choice(
-        chromium_browser, app_server: str, latest_year: int):
-    page = screen_page(chromium_browser, "phone")
-    try:
-        open_page(page, f"{app_server}/?zone={ZONE}&year={latest_year}")
-        sidebar = page.get_by_test_id("stSidebar")
-        expect(sidebar).to_have_attribute("data-collapsed", "true")
-        # the pickers at the top: one tap, a year, and the page follows
-        top = page.locator(".st-key-top-pickers")
-        expect(top).to_be_visible()
-        assert top.bounding_box()["y"] < SCREENS["phone"][1] / 4
-        top.get_by_role("button").first.click()
-        page.get_by_test_id("stPopoverBody").get_by_role("combobox", name="年份").click()
-        page.keyboard.type(str(latest_year - 1))
-        page.get_by_role("option", name=str(latest_year - 1), exact=True).click()
-        page.wait_for_url(lambda url: f"year={latest_year - 1}" in url, timeout=60_000)
-        # tap targets in the main area: at least 40 px high
-        page.keyboard.press("Escape")
-        heights = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stMain] button')]
-          .filter(b => b.checkVisibility() && b.dataset.testid && b.dataset.testid.startsWith('stBaseButton'))
-          .map(b => b.getBoundingClientRect().height)""")
-        assert heights and min(heights) >= 40, heights
-        # the sidebar: open it, choose, and it gets out of the way by itself
-        page.get_by_test_id("stExpandSidebarButton").click()
-        expect(sidebar).to_have_attribute("data-collapsed", "false")
-        sidebar.get_by_role("combobox", name="年份").click()
-        page.keyboard.type(str(latest_year))
-        page.get_by_role("option", name=str(latest_year), exact=True).click()
-        page.wait_for_url(lambda url: f"year={latest_year}" in url, timeout=60_000)
-        expect(sidebar).to_have_attribute("data-collapsed", "true", timeout=30_000)
-        page.screenshot(path=str(ARTIFACTS_DIR / "screens-phone-after-choice.png"))
-    finally:
-        page.context.close()
+        new_page, app_server: str, latest_year: int):
+    page = new_page("phone", timeout=60_000)
+    open_screen(page, app_server, "", zone=ZONE, year=latest_year)
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar).to_have_attribute("data-collapsed", "true")
+    # the pickers at the top: one tap, a year, and the page follows
+    top = page.locator(".st-key-top-pickers")
+    expect(top).to_be_visible()
+    assert top.bounding_box()["y"] < SCREENS["phone"][1] / 4
+    top.get_by_role("button").first.click()
+    page.get_by_test_id("stPopoverBody").get_by_role("combobox", name="年份").click()
+    page.keyboard.type(str(latest_year - 1))
+    page.get_by_role("option", name=str(latest_year - 1), exact=True).click()
+    page.wait_for_url(lambda url: f"year={latest_year - 1}" in url, timeout=60_000)
+    # tap targets in the main area: at least 40 px high
+    page.keyboard.press("Escape")
+    heights = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stMain] button')]
+      .filter(b => b.checkVisibility() && b.dataset.testid && b.dataset.testid.startsWith('stBaseButton'))
+      .map(b => b.getBoundingClientRect().height)""")
+    assert heights and min(heights) >= 40, heights
+    # the sidebar: open it, choose, and it gets out of the way by itself
+    page.get_by_test_id("stExpandSidebarButton").click()
+    expect(sidebar).to_have_attribute("data-collapsed", "false")
+    sidebar.get_by_role("combobox", name="年份").click()
+    page.keyboard.type(str(latest_year))
+    page.get_by_role("option", name=str(latest_year), exact=True).click()
+    page.wait_for_url(lambda url: f"year={latest_year}" in url, timeout=60_000)
+    expect(sidebar).to_have_attribute("data-collapsed", "true", timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS_DIR / "screens-phone-after-choice.png"))
 
 
-def test_on_a_projector_the_content_fills_the_width_in_large_type(chromium_browser, app_server: str,
+def test_on_a_projector_the_content_fills_the_width_in_large_type(new_page, app_server: str,
                                                                    latest_year: int):
-    page = screen_page(chromium_browser, "projector")
-    try:
-        open_page(page, f"{app_server}/?zone={ZONE}&year={latest_year}")
-        sizes = page.evaluate("""() => {
-          const px = el => parseFloat(getComputedStyle(el).fontSize);
-          const main = document.querySelector('[data-testid=stMain]').getBoundingClientRect();
-          const block = document.querySelector('[data-testid=stMainBlockContainer]').getBoundingClientRect();
-          return {labels: [...document.querySelectorAll('[data-testid=stMetricLabel] p')].map(px),
-                  main: main.width, content: block.width};
-        }""")
-        assert sizes["labels"] and min(sizes["labels"]) >= 18, sizes["labels"]
-        assert sizes["content"] >= 0.9 * sizes["main"], sizes
-    finally:
-        page.context.close()
+    page = new_page("projector", timeout=60_000)
+    open_screen(page, app_server, "", zone=ZONE, year=latest_year)
+    sizes = page.evaluate("""() => {
+      const px = el => parseFloat(getComputedStyle(el).fontSize);
+      const main = document.querySelector('[data-testid=stMain]').getBoundingClientRect();
+      const block = document.querySelector('[data-testid=stMainBlockContainer]').getBoundingClientRect();
+      return {labels: [...document.querySelectorAll('[data-testid=stMetricLabel] p')].map(px),
+              main: main.width, content: block.width};
+    }""")
+    assert sizes["labels"] and min(sizes["labels"]) >= 18, sizes["labels"]
+    assert sizes["content"] >= 0.9 * sizes["main"], sizes
 
 
 # The size of every drawn text of every plotly chart on the page (SVG text, as the browser computes it).
@@ -204,62 +173,55 @@ CHART_TEXT_PX = """() => [...document.querySelectorAll('[data-testid=stPlotlyCha
     .map(t => parseFloat(getComputedStyle(t).fontSize)))"""
 
 
-def test_on_a_projector_every_charts_text_is_large_on_every_page(chromium_browser, app_server: str,
+def test_on_a_projector_every_charts_text_is_large_on_every_page(new_page, app_server: str,
                                                                   latest_year: int):
     """No `?screen=` in the link: the browser measures its width, the server learns it is a projector and the
     charts are built with projector type (18 px at least: read from a meeting room's back row)."""
     from devzone.charts import SCREEN_MIN_FONT_PX
 
-    page = screen_page(chromium_browser, "projector")
+    page = new_page("projector", timeout=60_000)
     small: dict[str, object] = {}
     charts_seen = 0
-    try:
-        for file_name, _, _ in PAGES:
-            path = url_path(file_name)
-            open_page(page, f"{app_server}/{path}?zone={ZONE}&year={latest_year}")
-            if not page.locator("[data-testid=stPlotlyChart]").count():
-                continue
-            # the first run draws before the width is known; the rerun that follows redraws (sizes reported below)
-            with contextlib.suppress(PlaywrightTimeout):
-                page.wait_for_function(f"() => ({CHART_TEXT_PX})().flat().every(px => px >= {SCREEN_MIN_FONT_PX})",
-                                       timeout=30_000)
-            page.wait_for_function(READY, timeout=60_000)
-            sizes = page.evaluate(CHART_TEXT_PX)
-            charts_seen += len(sizes)
-            too_small = [sorted(set(chart)) for chart in sizes if chart and min(chart) < SCREEN_MIN_FONT_PX]
-            if too_small or not all(sizes):
-                small[page_name(path)] = too_small or "a chart without text"
-    finally:
-        page.context.close()
+    for file_name, _, _ in PAGES:
+        path = url_path(file_name)
+        open_screen(page, app_server, path, zone=ZONE, year=latest_year)
+        if not page.locator("[data-testid=stPlotlyChart]").count():
+            continue
+        # the first run draws before the width is known; the rerun that follows redraws (sizes reported below)
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_function(f"() => ({CHART_TEXT_PX})().flat().every(px => px >= {SCREEN_MIN_FONT_PX})",
+                                   timeout=30_000)
+        page.wait_for_function(READY, timeout=60_000)
+        sizes = page.evaluate(CHART_TEXT_PX)
+        charts_seen += len(sizes)
+        too_small = [sorted(set(chart)) for chart in sizes if chart and min(chart) < SCREEN_MIN_FONT_PX]
+        if too_small or not all(sizes):
+            small[page_name(path)] = too_small or "a chart without text"
     assert charts_seen >= len(PAGES), charts_seen  # most pages have several charts
     assert not small, json.dumps(small, ensure_ascii=False)
 
 
 def test_presenting_the_controls_hide_when_the_mouse_rests_and_chart_text_is_large(
-        chromium_browser, app_server: str, latest_year: int):
-    page = screen_page(chromium_browser, "projector")
-    try:
-        for slide in range(1, 8):  # the first slide with a chart (which ones have one follows the data)
-            page.goto(f"{app_server}/present?zone={ZONE}&year={latest_year}&present=1&slide={slide}")
-            expect(page.locator(".st-key-slide h1").first).to_be_visible(timeout=90_000)
-            page.wait_for_function(READY, timeout=90_000)
-            if page.locator(".st-key-slide [data-testid=stPlotlyChart]").count():
-                break
-        nav = page.locator(".st-key-slide-nav")
-        page.mouse.move(400, 400)
-        expect(nav).to_have_css("opacity", "1")
-        page.wait_for_timeout(4_500)  # no mouse move for longer than the idle time
-        expect(nav).to_have_css("opacity", "0")
-        page.mouse.move(600, 500)
-        expect(nav).to_have_css("opacity", "1", timeout=5_000)
-        sizes = page.evaluate("""() => [...document.querySelectorAll('.st-key-slide [data-testid=stPlotlyChart] text')]
-          .filter(t => t.textContent.trim()).map(t => parseFloat(getComputedStyle(t).fontSize))""")
-        assert sizes and min(sizes) >= 24, sorted(set(sizes))
-    finally:
-        page.context.close()
+        new_page, app_server: str, latest_year: int):
+    page = new_page("projector", timeout=60_000)
+    for slide in range(1, 8):  # the first slide with a chart (which ones have one follows the data)
+        open_page(page, app_server, "/present", zone=ZONE, year=latest_year, present=1, slide=slide)
+        expect(page.locator(".st-key-slide h1").first).to_be_visible(timeout=90_000)
+        if page.locator(".st-key-slide [data-testid=stPlotlyChart]").count():
+            break
+    nav = page.locator(".st-key-slide-nav")
+    page.mouse.move(400, 400)
+    expect(nav).to_have_css("opacity", "1")
+    page.wait_for_timeout(4_500)  # no mouse move for longer than the idle time
+    expect(nav).to_have_css("opacity", "0")
+    page.mouse.move(600, 500)
+    expect(nav).to_have_css("opacity", "1", timeout=5_000)
+    sizes = page.evaluate("""() => [...document.querySelectorAll('.st-key-slide [data-testid=stPlotlyChart] text')]
+      .filter(t => t.textContent.trim()).map(t => parseFloat(getComputedStyle(t).fontSize))""")
+    assert sizes and min(sizes) >= 24, sorted(set(sizes))
 
 
-def test_a_zone_on_the_map_opens_its_overview(chromium_browser, app_server: str, latest_year: int, demo_db):
+def test_a_zone_on_the_map_opens_its_overview(new_page, app_server: str, latest_year: int, demo_db):
     import duckdb
 
     con = duckdb.connect(str(demo_db), read_only=True)
@@ -268,16 +230,13 @@ def test_a_zone_on_the_map_opens_its_overview(chromium_browser, app_server: str,
                                      "WHERE zone_id = ?) ORDER BY zone_id LIMIT 1", [ZONE]).fetchone()
     finally:
         con.close()
-    page = screen_page(chromium_browser, "phone")
-    try:
-        open_page(page, f"{app_server}/map?zone={ZONE}&year={latest_year}")
-        tile_map = page.locator(".tile-map")
-        expect(tile_map).to_be_visible()
-        assert tile_map.locator(".tile").count() >= 11
-        _save_screenshot(page, "screens-phone-map-tiles")
-        tile_map.get_by_role("link", name=short, exact=True).click()
-        page.wait_for_url(lambda url: "/map" not in url and f"year={latest_year}" in url, timeout=60_000)
-        expect(page.get_by_role("heading", name="总览", exact=True)).to_be_visible(timeout=90_000)
-        expect(page.get_by_test_id("stSidebar").get_by_role("combobox", name="开发区")).to_have_value(short)
-    finally:
-        page.context.close()
+    page = new_page("phone", timeout=60_000)
+    open_screen(page, app_server, "/map", zone=ZONE, year=latest_year)
+    tile_map = page.locator(".tile-map")
+    expect(tile_map).to_be_visible()
+    assert tile_map.locator(".tile").count() >= 11
+    save_screenshot(page, "screens-phone-map-tiles")
+    tile_map.get_by_role("link", name=short, exact=True).click()
+    page.wait_for_url(lambda url: "/map" not in url and f"year={latest_year}" in url, timeout=60_000)
+    expect(page.get_by_role("heading", name="总览", exact=True)).to_be_visible(timeout=90_000)
+    expect(page.get_by_test_id("stSidebar").get_by_role("combobox", name="开发区")).to_have_value(short)
