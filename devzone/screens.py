@@ -62,7 +62,8 @@ export default function(component) {
   let known = data && data.known;
   const report = () => {
     const now = classOf(window.innerWidth);
-    if (now !== known) { known = now; setStateValue('screen', now); }
+    if (now !== known) { known = now; window.__devzoneScreenReported = true; setStateValue('screen', now); }
+    window.__devzoneScreen = known;  // and whether a run was asked for: tests/browser/helpers.py reads both
   };
   report();
   window.addEventListener('resize', report);

@@ -40,8 +40,10 @@ def screen_styles(filters: state.FilterState) -> None:
     """The phone / projector / print style sheet, the running head of printed pages, and the probe that tells
     the server the class of the screen (st.context knows no window width)."""
     st.html(screens.page_css())
-    _screen_probe(key=KEY_SCREEN_PROBE, data={"known": st.session_state.get(KEY_SCREEN)}, height=0,
-                  on_screen_change=_measured_screen)
+    # What this run drew for: the browser reports only a different class, so a desk viewer's new session is not
+    # run twice (a `?screen=` link still learns the real window once, for when the link's class is dropped).
+    known = st.session_state.get(KEY_SCREEN) or (None if st.query_params.get(screens.PARAM_SCREEN) else screens.DESK)
+    _screen_probe(key=KEY_SCREEN_PROBE, data={"known": known}, height=0, on_screen_change=_measured_screen)
     if filters.zone_id is not None and filters.year is not None:
         st.html(screens.print_header_css(t(
             "print.header", filters.lang, zone=zone_label(filters.zone_id),

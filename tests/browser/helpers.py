@@ -97,7 +97,9 @@ PROBE_GRACE_MS = 3_000
 SETTLED = """() => {
   const r = window.__runs;
   if (!r) return false;
-  const probed = r.probeAt || (r.firstFinishedMs && performance.now() - r.firstFinishedMs > PROBE_GRACE_MS);
+  // the probe's report asked for a run, or the probe found the screen the page was drawn for (no run coming)
+  const silent = window.__devzoneScreen && !window.__devzoneScreenReported && r.firstFinishedMs;
+  const probed = r.probeAt || silent || (r.firstFinishedMs && performance.now() - r.firstFinishedMs > PROBE_GRACE_MS);
   if (!probed || !r.askedAt || r.startedAt < r.askedAt || r.finishedAt < r.startedAt) return false;
   const app = document.querySelector('[data-testid=stApp]');
   if (!app || app.dataset.testConnectionState !== 'CONNECTED' || app.dataset.testScriptState !== 'notRunning') return false;

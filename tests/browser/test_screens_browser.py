@@ -240,3 +240,12 @@ def test_a_zone_on_the_map_opens_its_overview(new_page, app_server: str, latest_
     page.wait_for_url(lambda url: "/map" not in url and f"year={latest_year}" in url, timeout=60_000)
     expect(page.get_by_role("heading", name="总览", exact=True)).to_be_visible(timeout=90_000)
     expect(page.get_by_test_id("stSidebar").get_by_role("combobox", name="开发区")).to_have_value(short)
+
+
+@pytest.mark.parametrize(("screen", "runs"), [("desktop", 1), ("phone", 2), ("projector", 2)])
+def test_a_new_session_runs_twice_only_when_its_screen_is_not_a_desk(new_page, app_server: str, latest_year: int,
+                                                                     screen: str, runs: int):
+    """The first run draws for a desk; the screen probe asks for a second run only where the window is not one."""
+    page = open_page(new_page(screen), app_server, "", zone="X140802", year=latest_year)
+    assert page.evaluate("() => window.__devzoneScreen") == {"desktop": "desk"}.get(screen, screen)
+    assert page.evaluate("() => window.__runs.asked") == runs
