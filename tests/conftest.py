@@ -105,10 +105,9 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # ---------------------------------------------------------------- browser
 
-@pytest.fixture(scope="module")
-def chromium_browser():
-    """One headless Chromium per test module (the system browser; `playwright install` is not needed).
-    tests/browser/conftest.py has its own, one for the whole session, and the served app."""
+def launch_chromium() -> Iterator:
+    """A headless system Chromium (`playwright install` is not needed), closed when the generator is; skipped locally
+    (a failure under CI=true) without Playwright or Chromium."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -122,6 +121,13 @@ def chromium_browser():
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """One headless Chromium for the whole session, for tests/browser and tests/deploy alike (Playwright's sync API
+    allows one running instance per process: a second one while the first is open fails)."""
+    yield from launch_chromium()
 
 
 def check_real_tags(open_page, assert_ran_cleanly):

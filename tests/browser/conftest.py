@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CHROMIUM_ARGS, chromium_path, in_ci, skip_or_fail
+from tests.conftest import in_ci
 
 try:
     from tests.browser.helpers import RUN_WATCH, save_screenshot, screen_size
@@ -71,20 +71,6 @@ def app_server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory, server_n
         yield base_url
 
 
-@pytest.fixture(scope="session")
-def chromium_browser():
-    """One headless Chromium for the whole session (the system browser; `playwright install` is not needed)."""
-    from playwright.sync_api import sync_playwright
-
-    executable = chromium_path()
-    if executable is None:
-        skip_or_fail("no Chromium found (install the Debian package `chromium` or set CHROMIUM_PATH)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
