@@ -113,11 +113,15 @@ def _flag(row) -> bool:
     return fmt.synthetic_flag(getattr(row, "is_synthetic", False))
 
 
+def _shown_flags(values: pd.DataFrame) -> set[bool]:
+    """Whether each figure on the map is synthetic, as a set: {False}, {True}, both, or none."""
+    if "is_synthetic" not in values:
+        return set()
+    return set(values.loc[values["value"].notna(), "is_synthetic"].map(fmt.synthetic_flag))
+
+
 def _has_synthetic(values: pd.DataFrame) -> bool:
-    if "is_synthetic" not in values or values.empty:
-        return False
-    shown = values.loc[values["value"].notna(), "is_synthetic"]
-    return bool(shown.map(fmt.synthetic_flag).any())
+    return True in _shown_flags(values)
 
 
 def _total_text(total: float | None, rows: list, unit: str, lang: str, mixed: bool) -> str:
@@ -134,10 +138,7 @@ def _total_text(total: float | None, rows: list, unit: str, lang: str, mixed: bo
 
 def provenance_note(values: pd.DataFrame, lang: str) -> str:
     """The key to 真实 and ※ when the map shows synthetic figures beside real ones, else ''."""
-    if not _has_synthetic(values) or not bool((~values.loc[values["value"].notna(), "is_synthetic"]
-                                               .map(fmt.synthetic_flag)).any()):
-        return ""
-    return fmt.legend(lang)
+    return fmt.legend(lang) if _shown_flags(values) == {False, True} else ""
 
 
 MAP_CSS = """
