@@ -47,11 +47,13 @@ def _nonblank(column: str) -> str:
 
 
 class Grid:
-    """A sheet's cells in a DuckDB table `grid(row_number, c1 … cN)`, all text (NULL for an empty cell)."""
+    """A sheet's cells as DuckDB reads them, `grid(row_number, c1 … cN)`, all text (NULL for an empty cell): a table
+    (read_csv), or GridBuilder's Arrow batches."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, width: int, exotic: list[Any] | None = None,
-                 read_by: str = "rows"):
+                 read_by: str = "rows", arrow: Any = None):
         self.con = con
+        self.arrow = arrow  # the Arrow table DuckDB reads as `grid` (GridBuilder's), kept alive with the grid
         self.width = width
         self.exotic = exotic or []
         self.read_by = read_by  # "read_csv" when DuckDB read the file itself, "rows" when given Python rows
@@ -158,8 +160,8 @@ _BLANK: dict[Any, Any] = {"": None}  # calamine's empty cell, cleaned (GridBuild
 
 
 class GridBuilder:
-    """A Grid made a batch of rows at a time, each column of a batch one Arrow array (built in C, then appended to
-    the DuckDB table), so no whole-sheet copy of the cells is held twice. Text stays text and None NULL; every other
+    """A Grid made a batch of rows at a time, each column of a batch one Arrow array (built in C; the batches are
+    the table DuckDB reads), so no whole-sheet copy of the cells is held twice. Text stays text and None NULL; every other
     value (number, date, boolean) becomes a tag, one per distinct (type, value), for grid.exotic.
 
     clean: the values are python-calamine's, made what openpyxl gave as they are encoded: '' → None, 36.0 → 36,
@@ -169,11 +171,12 @@ class GridBuilder:
         self.width = width
         self.clean = clean
         self.exotic: list[Any] = []
-        self._tags: dict[tuple[type, Any], str] = {}
+        self._tags: dict[type, dict[Any, str]] = {}  # per type, since 1, 1.0 and True are one dict key
         self._lookups: dict[type | None, dict[Any, Any]] = {}
         self.con = _connect()
         self.rows = 0
         self.any_value = False  # some cell holds something (not None; with clean, not '')
+        self._batches: list = []
 
     def add(self, rows: Sequence[Sequence[Any]]) -> None:
         import itertools
@@ -191,17 +194,20 @@ class GridBuilder:
         table = pa.table([pa.array(range(self.rows + 1, self.rows + count + 1), pa.int64()), *arrays],
                          names=["row_number", *(f"c{j + 1}" for j in range(width))])
         del columns, arrays
-        # Arrow builds the columns in C; binding millions of Python strings as list parameters took seconds
-        self.con.register("grid_arrow", table)
-        _sql(self.con, "INSERT INTO grid SELECT * FROM grid_arrow" if self.rows else
-             "CREATE TEMP TABLE grid AS SELECT * FROM grid_arrow")
-        self.con.unregister("grid_arrow")
+        self._batches.append(table)
         self.rows += count
 
     def finish(self) -> Grid:
+        import pyarrow as pa
+
         if not self.rows:
             self.add([])
-        return Grid(self.con, self.width, self.exotic)
+        # DuckDB reads the Arrow batches where they are (no copy into a table of its own: that took as long as
+        # the queries on the grid together)
+        table = pa.concat_tables(self._batches)
+        self._batches = []
+        self.con.register("grid", table)
+        return Grid(self.con, self.width, self.exotic, arrow=table)
 
     def _encode(self, values: Sequence[Any]):
         import pyarrow as pa
@@ -209,8 +215,11 @@ class GridBuilder:
         kinds = set(map(type, values))
         clean = self.clean
         if kinds <= _TEXT_KINDS:  # the usual column: no Python loop at all
-            return pa.array(list(map(_BLANK.get, values, values)) if clean and str in kinds else values, pa.string())
+            column = pa.array(values, pa.string())
+            return _blank_to_null(column) if clean and str in kinds else column
         others = kinds - _TEXT_KINDS
+        if others == {float}:  # a column of numbers (and text, blanks): Arrow finds the distinct ones, Python tags those
+            return self._encode_floats(values, str in kinds)
         numeric = others & _EQUAL_ACROSS_KINDS
         if len(numeric) > 1:  # 1, 1.0 and True are one dict key: tag them kind by kind
             tags = {kind: {v: self._tag(v) for v in dict.fromkeys(v for v in values if type(v) is kind)}
@@ -224,10 +233,24 @@ class GridBuilder:
         lookup = self._lookups.get(kind)
         if lookup is None:
             lookup = self._lookups[kind] = dict(_BLANK) if clean else {}
-        for value in filterfalse(lookup.__contains__, dict.fromkeys(values)):
-            if type(value) in others:
-                lookup[value] = self._tag(value)
+        new = [v for v in filterfalse(lookup.__contains__, dict.fromkeys(values)) if type(v) in others]
+        if len(others) == 1:
+            lookup.update(zip(new, self._tag_all(next(iter(others)), new), strict=True))
+        else:
+            lookup.update((v, self._tag(v)) for v in new)
         return pa.array(list(map(lookup.get, values, values)), pa.string())
+
+    def _encode_floats(self, values: Sequence[Any], has_text: bool):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        numbers = pa.array([v if type(v) is float else None for v in values] if has_text else values, pa.float64())
+        encoded = numbers.dictionary_encode()
+        column = pa.array(self._tag_all(float, encoded.dictionary.to_pylist()), pa.string()).take(encoded.indices)
+        if has_text:
+            texts = pa.array([v if type(v) is str else None for v in values], pa.string())
+            column = pc.coalesce(column, _blank_to_null(texts) if self.clean else texts)
+        return column
 
     def _tag(self, value: Any) -> str:
         kind = type(value)
@@ -236,11 +259,41 @@ class GridBuilder:
                 value, kind = int(value), int
             elif kind is dt.date:
                 value, kind = dt.datetime(value.year, value.month, value.day), dt.datetime
-        tag = self._tags.get((kind, value))
-        if tag is None:
-            tag = self._tags[kind, value] = f"{_EXOTIC}{len(self.exotic)}"
-            self.exotic.append(value)
-        return tag
+        return self._tags_of(kind, [value])[0]
+
+    def _tag_all(self, kind: type, values: list[Any]) -> list[str]:
+        """The tags of distinct values all of one type: _tag's work a list at a time (a big ledger column brings a
+        hundred thousand new numbers, and a Python call for each was a tenth of the .xlsx read)."""
+        if not self.clean or kind not in (float, dt.date):
+            return self._tags_of(kind, values)
+        if kind is dt.date:
+            return self._tags_of(dt.datetime, [dt.datetime(v.year, v.month, v.day) for v in values])
+        whole = [v.is_integer() for v in values]
+        if not any(whole):
+            return self._tags_of(float, values)
+        ints = iter(self._tags_of(int, [int(v) for v, w in zip(values, whole, strict=True) if w]))
+        fractions = iter(self._tags_of(float, [v for v, w in zip(values, whole, strict=True) if not w]))
+        return [next(ints) if w else next(fractions) for w in whole]
+
+    def _tags_of(self, kind: type, keys: list[Any]) -> list[str]:
+        """The tag of each key (values of type kind, as stored), new ones made and kept in grid.exotic."""
+        tags = self._tags.get(kind)
+        if tags is None:
+            tags = self._tags[kind] = {}
+        fresh = list(filterfalse(tags.__contains__, dict.fromkeys(keys)))
+        if fresh:
+            start = len(self.exotic)
+            tags.update(zip(fresh, map(f"{_EXOTIC}{{}}".format, range(start, start + len(fresh))), strict=True))
+            self.exotic.extend(fresh)
+        return list(map(tags.__getitem__, keys))
+
+
+def _blank_to_null(column):
+    """calamine's '' (an empty cell) as NULL, in Arrow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
 
 
 class Body:

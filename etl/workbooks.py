@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import re
 import struct
 import tomllib
 import unicodedata
 import zipfile
-from functools import cache
+from collections.abc import Callable
+from functools import cache, partial
 from typing import Any
 
 from etl import xlsx_parts
@@ -195,8 +197,12 @@ def _read_calamine(data: bytes, name: str, digest: str, suffix: str, *, archive:
             except xlsx_parts.TooBig as exc:
                 result.errors.append(InputError(name, sheet, message=str(exc)))
                 continue
+            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError):  # damaged bytes (checksum, size), a password
+                workbook.close()
+                return _fail(name, not_valid(suffix))
+        details = None if scan is None else partial(xlsx_parts.scan_details, archive, parts[sheet], sheet, limit, scan)
         try:
-            raw, gridded = _load_sheet(workbook, name, sheet, digest, limit, scan)
+            raw, gridded = _load_sheet(workbook, name, sheet, digest, limit, scan, details)
         except xlsx_parts.TooBig as exc:
             result.errors.append(InputError(name, sheet, message=str(exc)))
             continue
@@ -248,10 +254,12 @@ GRID_CELLS = 100_000
 
 
 def _load_sheet(workbook, name: str, sheet: str, digest: str, limit: xlsx_parts.Limits,
-                scan: xlsx_parts.SheetScan | None) -> tuple[RawSheet, tuple[int, int, bool] | None]:
+                scan: xlsx_parts.SheetScan | None, meanwhile: Callable[[], None] | None = None,
+                ) -> tuple[RawSheet, tuple[int, int, bool] | None]:
     """The sheet's cells from A1, merged ranges filled: as rows, or (a big sheet whose formulas all have their
-    results) as a grid, then with its (height, width, empty)."""
-    source = workbook.get_sheet_by_name(sheet)
+    results) as a grid, then with its (height, width, empty). meanwhile (the rest of the scan) runs while calamine
+    parses the sheet."""
+    source = _parse(workbook, sheet, meanwhile)
     end = source.end
     height, width = (end[0] + 1, end[1] + 1) if end is not None else (0, 0)
     if height * width > limit.max_area:  # (.xls/.xlsb/.ods: the pre-scan could not tell)
@@ -274,6 +282,25 @@ def _load_sheet(workbook, name: str, sheet: str, digest: str, limit: xlsx_parts.
         gridded = height, width, not any_value
     raw.merged_ranges = merged
     return raw, gridded
+
+
+def _parse(workbook, sheet: str, meanwhile: Callable[[], None] | None):
+    """calamine's parse of the sheet while meanwhile runs in a thread (calamine is Rust and lets go of the GIL): for
+    a big sheet the second scan then costs nothing. calamine stays on this thread, so that its big allocations come
+    from the main heap, which _release_freed_memory trims. An exception from either is raised once both are done."""
+    if meanwhile is None:
+        return workbook.get_sheet_by_name(sheet)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="scan") as pool:
+        done = pool.submit(meanwhile)
+        try:
+            source = workbook.get_sheet_by_name(sheet)
+        finally:
+            error = done.exception()  # (waits for it)
+        if error is not None:
+            raise error
+        return source
 
 
 def _release_freed_memory() -> None:
@@ -315,11 +342,9 @@ def _stream_grid(source, width: int, merged: list[tuple[int, int, int, int]]):
         builder.add(rows)
         rows.clear()
 
-    for row in source.iter_rows():
-        rows.append(lead + row if lead else row)
-        if len(rows) == BATCH_ROWS:
-            flush()
-    if rows:
+    source_rows = source.iter_rows()
+    while batch := list(itertools.islice(source_rows, BATCH_ROWS)):  # (islice: no Python step per row)
+        rows[:] = [lead + row for row in batch] if lead else batch
         flush()
     return builder.finish(), head, builder.any_value
 

@@ -2,12 +2,14 @@
 
 Before python-calamine reads a workbook, `check_zip` holds every member against etl/catalogue/limits.toml
 (actual inflated bytes, not the sizes the zip claims) and `scan_sheet` finds per .xlsx/.xlsm sheet what calamine
-does not tell: hidden rows and columns, the extent of the cells holding values (calamine builds a dense grid over
-it), the cell count, merged areas, and formulas saved without a result. `scan_ods` finds hidden rows/columns.
+needs checked first: the extent of the cells holding values (calamine builds a dense grid over it) and the cell
+count; `scan_details` what calamine does not tell: hidden rows and columns, merged areas, and formulas saved
+without a result. `scan_ods` finds hidden rows/columns.
 Imported only by etl.read.
 """
 from __future__ import annotations
 
+import copy
 import html
 import re
 import tomllib
@@ -19,7 +21,7 @@ from functools import cache
 from etl.account import column_letter
 from etl.paths import CATALOGUE_DIR
 
-_BLOCK = 8 << 20
+_BLOCK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -70,17 +72,69 @@ def check_zip(archive: zipfile.ZipFile, limit: Limits, streamed_later: frozenset
 
 
 def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: Limits) -> Iterator[bytes]:
+    """The member's bytes, _BLOCK at a time at most, inflated by ISA-L (about four times zlib's speed: a big sheet's
+    XML is inflated once here and once by calamine). As zipfile would: BadZipFile for a stream that ends early,
+    runs past its declared size or fails its CRC."""
+    from isal import isal_zlib
+
+    if info.compress_type == zipfile.ZIP_STORED:
+        inflater = None
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        inflater = isal_zlib.decompressobj(-15)
+    else:  # (bzip2, lzma: no spreadsheet writes them; zipfile reads them)
+        yield from _inflate_by_zipfile(archive, info, limit)
+        return
+    raw = copy.copy(info)  # the member's stored bytes, read through zipfile (headers, bounds) but not inflated
+    raw.compress_type, raw.file_size, raw.CRC = zipfile.ZIP_STORED, info.compress_size, None
+    size, crc = 0, 0
+    with archive.open(raw) as member:
+        for block in _inflated(member, inflater, info) if inflater else iter(lambda: member.read(_BLOCK), b""):
+            size += len(block)
+            _check_size(info, size, limit)
+            if size > info.file_size:
+                raise zipfile.BadZipFile(f"{info.filename!r} is longer than its declared size")
+            crc = isal_zlib.crc32(block, crc)
+            yield block
+    if size != info.file_size or crc != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 or size for file {info.filename!r}")
+
+
+def _inflated(member, inflater, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """Never more than _BLOCK bytes from one call, however far a bomb's compressed megabyte would inflate."""
+    while not inflater.eof:
+        chunk = member.read(1 << 20)
+        if not chunk:
+            if tail := inflater.flush():
+                yield tail
+            if not inflater.eof:
+                raise zipfile.BadZipFile(f"{info.filename!r}: its compressed stream is cut short")
+            return
+        while chunk:
+            try:
+                block = inflater.decompress(chunk, _BLOCK)
+            except Exception as exc:  # (isal's IsalError: not a deflate stream)
+                raise zipfile.BadZipFile(f"{info.filename!r}: {exc}") from exc
+            if block:
+                yield block
+            chunk = inflater.unconsumed_tail
+
+
+def _inflate_by_zipfile(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: Limits) -> Iterator[bytes]:
     size = 0
     with archive.open(info) as member:
         while block := member.read(_BLOCK):
             size += len(block)
-            if size > limit.max_member_bytes:
-                raise TooBig(f"压缩包成员“{info.filename}”解压后超过 {_mb(limit.max_member_bytes)}"
-                             " — 文件过大或异常：请删除多余内容，或把数据分成几个文件后再导入")
-            if size > limit.ratio_floor_bytes and size > limit.max_ratio * max(info.compress_size, 1):
-                raise TooBig(f"压缩包成员“{info.filename}”的压缩比超过 {limit.max_ratio:.0f} 倍（可能是压缩炸弹）"
-                             " — 请用 Excel/WPS 打开、删除多余的空行空列后重新保存")
+            _check_size(info, size, limit)
             yield block
+
+
+def _check_size(info: zipfile.ZipInfo, size: int, limit: Limits) -> None:
+    if size > limit.max_member_bytes:
+        raise TooBig(f"压缩包成员“{info.filename}”解压后超过 {_mb(limit.max_member_bytes)}"
+                     " — 文件过大或异常：请删除多余内容，或把数据分成几个文件后再导入")
+    if size > limit.ratio_floor_bytes and size > limit.max_ratio * max(info.compress_size, 1):
+        raise TooBig(f"压缩包成员“{info.filename}”的压缩比超过 {limit.max_ratio:.0f} 倍（可能是压缩炸弹）"
+                     " — 请用 Excel/WPS 打开、删除多余的空行空列后重新保存")
 
 
 # -- which part holds which sheet -------------------------------------------------------------------------
@@ -134,7 +188,7 @@ class SheetScan:
     hidden_columns: set[int] = field(default_factory=set)
     max_row: int = 0
     max_column: int = 0
-    cells: int = 0
+    cells: int = 0  # written in the sheet: exact only near the limit, else an upper bound (see scan_sheet)
     merged_cells: int = 0
     formulas: list[Formula] = field(default_factory=list)
 
@@ -160,6 +214,7 @@ class _Patterns:
     def __init__(self, p: bytes):
         self.cell_open = b"<" + p + b"c "
         self.bare_cell = b"<" + p + b"c>"
+        self.any_c = b"<" + p + b"c"
         self.row_number = re.compile(b"<" + p + rb'row\b[^>]*?\br="(\d+)"')
         self.hidden_row = re.compile(b"<" + p + rb'row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
         self.col = re.compile(b"<" + p + rb"col\b[^>]*>")
@@ -216,16 +271,17 @@ def _prefix(archive: zipfile.ZipFile, part: str) -> bytes:
 
 
 def scan_sheet(archive: zipfile.ZipFile, part: str, sheet: str, limit: Limits) -> SheetScan:
-    """Stream one sheet's XML once (twice for a sheet both wide and long). Raises TooBig naming the sheet."""
+    """What must be known before calamine builds its dense grid: the cell count and the extent of the cells
+    holding values, streaming the sheet's XML once (twice for a sheet both wide and long). Raises TooBig naming
+    the sheet. The rest (hidden rows and columns, merged areas, formulas) is scan_details, which may run while
+    calamine reads."""
     pat = _Patterns.of(_prefix(archive, part))
     scan = SheetScan()
     three_letters = 0  # the exact last column when some cell's column has three letters (≥ AAA)
     two_letters = False
     cells_below_rows = False  # a cell reference with a longer row number than any <row r=…>
-    for index, piece in enumerate(_pieces(archive, part, limit, pat.row_end)):
-        scan.cells += piece.count(pat.cell_open)
-        if pat.bare_cell in piece:  # <c> with no attributes at all: rare, but a cell too
-            scan.cells += piece.count(pat.bare_cell)
+    for piece in _pieces(archive, part, limit, pat.row_end):
+        scan.cells += piece.count(pat.any_c)  # every <c …>, <c>, and the few <col…>, <cfRule…> too: at least the cells
         rows = pat.row_number.findall(piece)
         if rows:
             scan.max_row = max(scan.max_row, max(map(int, rows)))
@@ -238,6 +294,28 @@ def scan_sheet(archive: zipfile.ZipFile, part: str, sheet: str, limit: Limits) -
                 three_letters = max(three_letters, max(_letters(c) for c in three))
             elif not two_letters and pat.two_letters_any.search(piece):
                 two_letters = True
+    if scan.cells > limit.max_cells:
+        scan.cells = _exact_cells(archive, part, limit, pat)
+    if scan.cells > limit.max_cells:
+        raise TooBig(f"工作表“{sheet}”有 {scan.cells:,} 个单元格，超过上限 {limit.max_cells:,}"
+                     " — 请删除多余内容，或把数据分成几个文件（也可另存为 .csv）后再导入")
+    # Cheap bounds first; the exact extent (a regex match per cell) only when the bounds could break the limit.
+    scan.max_column = three_letters or (702 if two_letters else 26 if scan.cells else 0)
+    if cells_below_rows or scan.max_row * scan.max_column > limit.max_area:
+        scan.max_row, scan.max_column = _exact_extent(archive, part, limit, pat)
+    area = scan.max_row * scan.max_column
+    if area > limit.max_area:
+        raise TooBig(f"工作表“{sheet}”的内容范围过大（最远的单元格在 {column_letter(scan.max_column)}{scan.max_row}，"
+                     f"{scan.max_row:,} 行 × {scan.max_column:,} 列）— 可能是远处误填了内容：请删除表格以外多余的行和列后保存，"
+                     "或把数据分成几个文件后再导入")
+    return scan
+
+
+def scan_details(archive: zipfile.ZipFile, part: str, sheet: str, limit: Limits, scan: SheetScan) -> None:
+    """Hidden rows and columns, merged areas and formulas into scan, streaming the XML again. Raises TooBig for
+    merged areas covering too much (which only etl.workbooks fills: calamine reports them as ranges)."""
+    pat = _Patterns.of(_prefix(archive, part))
+    for index, piece in enumerate(_pieces(archive, part, limit, pat.row_end)):
         for tag in pat.hidden_row.findall(piece) if b"hidden" in piece else ():
             number = re.search(rb'\br="(\d+)"', tag)
             if number:
@@ -251,22 +329,9 @@ def scan_sheet(archive: zipfile.ZipFile, part: str, sheet: str, limit: Limits) -
                 scan.merged_cells += (bottom - top + 1) * (right - left + 1)
         if pat.formula_hint.search(piece):
             scan.formulas += _formulas(piece, pat)
-    if scan.cells > limit.max_cells:
-        raise TooBig(f"工作表“{sheet}”有 {scan.cells:,} 个单元格，超过上限 {limit.max_cells:,}"
-                     " — 请删除多余内容，或把数据分成几个文件（也可另存为 .csv）后再导入")
-    # Cheap bounds first; the exact extent (a regex match per cell) only when the bounds could break the limit.
-    scan.max_column = three_letters or (702 if two_letters else 26 if scan.cells else 0)
-    if cells_below_rows or scan.max_row * scan.max_column > limit.max_area:
-        scan.max_row, scan.max_column = _exact_extent(archive, part, limit, pat)
-    area = scan.max_row * scan.max_column
-    if area > limit.max_area:
-        raise TooBig(f"工作表“{sheet}”的内容范围过大（最远的单元格在 {column_letter(scan.max_column)}{scan.max_row}，"
-                     f"{scan.max_row:,} 行 × {scan.max_column:,} 列）— 可能是远处误填了内容：请删除表格以外多余的行和列后保存，"
-                     "或把数据分成几个文件后再导入")
     if scan.merged_cells > limit.max_merged_cells:
         raise TooBig(f"工作表“{sheet}”的合并单元格共覆盖 {scan.merged_cells:,} 个单元格，超过上限 {limit.max_merged_cells:,}"
                      " — 请取消整行/整列或大片区域的合并后保存再导入")
-    return scan
 
 
 def _letters(letters: bytes) -> int:
@@ -282,6 +347,11 @@ def _hidden_columns(piece: bytes, pat: _Patterns, scan: SheetScan) -> None:
             low, high = re.search(rb'\bmin="(\d+)"', tag), re.search(rb'\bmax="(\d+)"', tag)
             if low and high:
                 scan.hidden_columns.update(range(int(low.group(1)), min(int(high.group(1)), 16384) + 1))
+
+
+def _exact_cells(archive: zipfile.ZipFile, part: str, limit: Limits, pat: _Patterns) -> int:
+    return sum(piece.count(pat.cell_open) + piece.count(pat.bare_cell)  # (<c> with no attributes: a cell too)
+               for piece in _pieces(archive, part, limit, pat.row_end))
 
 
 def _exact_extent(archive: zipfile.ZipFile, part: str, limit: Limits, pat: _Patterns) -> tuple[int, int]:

@@ -211,3 +211,37 @@ def test_grid_builder_gives_back_each_cell_as_clean_would_across_batches():
     assert len(back) == len(expected)
     for got, want in zip(back, expected, strict=True):
         assert [(type(v), v) if v == v else "nan" for v in got] == [(type(v), v) if v == v else "nan" for v in want]
+
+
+@pytest.mark.parametrize("clean", [True, False])
+def test_grid_builder_tags_each_distinct_value_once_across_columns_and_batches(clean):
+    """Many distinct numbers and dates (tagged a column's new values at a time): each cell comes back as it went
+    in (cleaned when clean), and one (type, value) is one tag, whichever column or batch met it first."""
+    import datetime as dt
+
+    from etl.workbooks import _clean
+
+    rnd = random.Random(11)
+    def number():
+        return rnd.choice([round(rnd.uniform(-5000, 5000), 2), float(rnd.randint(-300, 300)), -0.0, 0.0,
+                           2.0 ** 60, 1e300, -(2.0 ** 53) - 2, 0.1 + 0.2])
+
+    def day():
+        return rnd.choice([dt.date(2015, 1, 1) + dt.timedelta(days=rnd.randint(0, 3000)), ""])
+
+    rows = [[number(), number() if i % 3 else "", day(), rnd.randint(-50, 50), rnd.choice([True, False, 1, 1.0])]
+            for i in range(grid.BATCH_ROWS * 2 + 5)]
+    rows[0] = ["总投资", "产值", "日期", "个数", "混合"]
+    builder = grid.GridBuilder(5, clean=clean)
+    for start in range(0, len(rows), grid.BATCH_ROWS):
+        builder.add(rows[start:start + grid.BATCH_ROWS])
+    built = builder.finish()
+    expected = [_clean(r) for r in rows] if clean else [[None if v is None else v for v in r] for r in rows]
+    back = [cells for _, cells in built.rows()]
+    assert [[(type(v), v) for v in r] for r in back] == [[(type(v), v) for v in r] for r in expected]
+    kinds = [(type(v), v) for v in built.exotic]
+    assert len(kinds) == len(set(kinds))  # one tag per distinct value
+    stored = {v for (_, *cells) in built.con.execute("SELECT * FROM grid").fetchall() for v in cells
+              if v is not None}
+    assert len(stored) == len({(type(v), v) for r in expected for v in r if v is not None and type(v) is not str}
+                              | {v for r in expected for v in r if type(v) is str})

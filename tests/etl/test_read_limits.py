@@ -94,3 +94,79 @@ def test_wide_sheet_extent_is_exact(tmp_path):
         scan = xlsx_parts.scan_sheet(archive, "xl/worksheets/sheet1.xml", "数据", small(max_area=1000))
     assert (scan.max_row, scan.max_column) == (2, 55)
     assert len(read_file(path).sheets[0].cells[1]) == 55
+
+
+def _patch_central_directory(path: Path, member: str, **fields: int) -> None:
+    """Rewrite a member's CRC / declared size in the zip's central directory (what zipfile and the scan trust)."""
+    import struct
+
+    data = bytearray(path.read_bytes())
+    offsets = {"crc": 16, "compressed": 20, "size": 24}
+    name = member.encode()
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        name_length = struct.unpack_from("<H", data, at + 28)[0]
+        if data[at + 46:at + 46 + name_length] == name:
+            for field, value in fields.items():
+                struct.pack_into("<I", data, at + offsets[field], value)
+            path.write_bytes(bytes(data))
+            return
+        at = data.find(b"PK\x01\x02", at + 4)
+    raise AssertionError(member)
+
+
+def test_the_scan_inflates_every_member_to_exactly_zipfiles_bytes(tmp_path, monkeypatch):
+    import random
+
+    monkeypatch.setattr(xlsx_parts, "_BLOCK", 1 << 16)
+    rnd = random.Random(3)
+    rows = [[f"开发区{rnd.randint(0, 10**6)}", rnd.random() * 1e4, rnd.randint(0, 99)] for _ in range(4000)]
+    path = write_sheet_xlsx(tmp_path / "big.xlsx", rows_xml(rows), extra={"xl/media/a.bin": rnd.randbytes(3000)})
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED) as archive:
+        archive.writestr("docProps/stored.xml", "<x>" + "未压缩" * 5000 + "</x>")
+    with zipfile.ZipFile(path) as archive:
+        assert len(archive.read("xl/worksheets/sheet1.xml")) > 3 * xlsx_parts._BLOCK  # several blocks
+        for info in archive.infolist():
+            assert b"".join(xlsx_parts._inflate(archive, info, xlsx_parts.limits())) == archive.read(info), info.filename
+
+
+@pytest.mark.parametrize("change", [{"crc": 12345}, {"size": 200}])
+def test_a_sheet_that_does_not_match_its_checksum_or_declared_size_is_not_read(tmp_path, change):
+    path = write_sheet_xlsx(tmp_path / "bad.xlsx", TABLE + rows_xml([["盐湖高新区", n] for n in range(50)], 3))
+    _patch_central_directory(path, "xl/worksheets/sheet1.xml", **change)
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+        with pytest.raises(zipfile.BadZipFile):
+            b"".join(xlsx_parts._inflate(archive, info, xlsx_parts.limits()))
+    result = read_capped(path)
+    assert result["sheets"] == [] and len(result["errors"]) == 1 and "bad.xlsx" in result["errors"][0]
+
+
+def test_a_sheet_whose_compressed_bytes_are_damaged_is_not_read(tmp_path):
+    path = write_sheet_xlsx(tmp_path / "torn.xlsx", TABLE + rows_xml([["盐湖高新区", n] for n in range(3000)], 3))
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + info.compress_size // 2:start + info.compress_size // 2 + 64] = b"\xff" * 64
+    path.write_bytes(bytes(data))
+    result = read_capped(path)
+    assert result == {"errors": ["torn.xlsx: 不是有效的 .xlsx 文件（文件损坏、被截断或并非 Excel 表格）— 请用 Excel/WPS 打开确认后重新保存"],
+                      "sheets": []}
+
+
+def test_the_cell_limit_counts_cells_exactly_where_it_matters(tmp_path):
+    """The first count takes every tag starting '<c' (columns, conditional formats too); near the limit the cells
+    are counted exactly, bare <c> cells included."""
+    cols = "<cols>" + "".join(f'<col min="{i}" max="{i}" width="9"/>' for i in range(1, 6)) + "</cols>"
+    rule = '<conditionalFormatting sqref="A1"><cfRule type="expression" priority="1"><formula>1</formula></cfRule>' \
+           "</conditionalFormatting>"
+    path = write_sheet_xlsx(tmp_path / "s.xlsx", rows_xml([[1, 2, 3]] * 10), before=cols, after=rule)
+    bare = write_sheet_xlsx(tmp_path / "b.xlsx", rows_xml([[1, 2, 3]] * 10) + '<row r="11"><c><v>1</v></c></row>')
+    part = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as archive:
+        assert xlsx_parts.scan_sheet(archive, part, "数据", small(max_cells=30)).cells == 30
+        with pytest.raises(xlsx_parts.TooBig, match="工作表“数据”有 30 个单元格，超过上限 29"):
+            xlsx_parts.scan_sheet(archive, part, "数据", small(max_cells=29))
+    with zipfile.ZipFile(bare) as archive, pytest.raises(xlsx_parts.TooBig, match="工作表“数据”有 31 个单元格，超过上限 30"):
+        xlsx_parts.scan_sheet(archive, part, "数据", small(max_cells=30))
