@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import random
-import shutil
 import socket
 import subprocess
 import sys
@@ -16,6 +15,7 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
+from benchmarks.replicas import nginx_binary, start_nginx
 from benchmarks.serve import REPO_ROOT, free_port, streamlit_server
 from devzone import sync
 from etl import distribute
@@ -24,25 +24,7 @@ from etl.publish import load_files
 from tests.builders import digest, write_csv
 from tests.conftest import skip_or_fail
 
-TEMPLATE = REPO_ROOT / "deploy" / "nginx-replicas.conf.template"
 PAGE = "/?zone=X140802&year=2021"
-
-
-def start_nginx(run_dir: Path, upstream_ports: list[int], port: int) -> subprocess.Popen:
-    servers = "\n".join(f"        server 127.0.0.1:{p};" for p in upstream_ports)
-    for folder in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (run_dir / folder).mkdir(parents=True, exist_ok=True)
-    config = run_dir / "nginx.conf"
-    config.write_text(TEMPLATE.read_text(encoding="utf-8").format(
-        run_dir=run_dir, servers=servers, listen=f"127.0.0.1:{port}"), encoding="utf-8")
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    process = subprocess.Popen([nginx, "-p", str(run_dir), "-c", str(config)], stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 20
-    while not (run_dir / "nginx.pid").exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"nginx did not start: {process.stderr.read().decode(errors='replace')}")
-        time.sleep(0.1)
-    return process
 
 
 def shows(page, text: str, timeout: float = 60_000) -> None:
@@ -63,7 +45,7 @@ def port_in_range(low: int = 8700, high: int = 8999) -> int:
 
 
 def require_nginx() -> None:
-    if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
+    if nginx_binary() is None:
         skip_or_fail("nginx is not installed (Debian package nginx)")
 
 
