@@ -16,6 +16,7 @@ import struct
 import tomllib
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Callable
 from functools import cache, partial
 from typing import Any
@@ -26,6 +27,9 @@ from etl.errors import InputError
 from etl.formulas import Evaluator, NotEvaluable
 from etl.paths import CATALOGUE_DIR
 from etl.sheet import HEAD_ROWS, RawSheet, ReadResult
+
+# What damaged bytes raise inside zipfile (zlib.error from its own inflater, on a stream torn near its start)
+_DAMAGED = (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError)  # NotImplementedError too
 
 PASSWORD = ("文件设有打开密码，无法读取 — 请去掉密码后再导入：Excel 中 文件 → 信息 → 保护工作簿 → 用密码进行加密，"
             "清空密码后保存；WPS 中 文件 → 文档加密 → 密码加密，清除密码后保存")
@@ -62,7 +66,7 @@ def read_zip(data: bytes, name: str, digest: str, suffix: str) -> ReadResult:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except _DAMAGED:
         return _fail(name, not_valid(suffix))
     if "xl/workbook.xml" in names:
         kind = "xlsx"
@@ -78,13 +82,13 @@ def read_zip(data: bytes, name: str, digest: str, suffix: str) -> ReadResult:
         xlsx_parts.check_zip(archive, limit, frozenset(parts.values()))
     except xlsx_parts.TooBig as exc:
         return _fail(name, str(exc))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except _DAMAGED:
         return _fail(name, not_valid(suffix))
     ods_hidden = {}
     if kind == "ods":
         try:
             ods_hidden = xlsx_parts.scan_ods(archive, limit)
-        except (xlsx_parts.TooBig, ValueError):
+        except (xlsx_parts.TooBig, *_DAMAGED):
             ods_hidden = {}  # (sizes were checked above; a malformed attribute only loses the hidden rows)
     return _read_calamine(data, name, digest, suffix, archive=archive, parts=parts, ods_hidden=ods_hidden)
 
@@ -92,7 +96,7 @@ def read_zip(data: bytes, name: str, digest: str, suffix: str) -> ReadResult:
 def _member(archive: zipfile.ZipFile, member: str) -> bytes:
     try:
         return archive.read(member)[:200]
-    except KeyError:
+    except (KeyError, *_DAMAGED):
         return b""
 
 
@@ -197,7 +201,7 @@ def _read_calamine(data: bytes, name: str, digest: str, suffix: str, *, archive:
             except xlsx_parts.TooBig as exc:
                 result.errors.append(InputError(name, sheet, message=str(exc)))
                 continue
-            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError):  # damaged bytes (checksum, size), a password
+            except _DAMAGED:  # damaged bytes (checksum, size), a password
                 workbook.close()
                 return _fail(name, not_valid(suffix))
         details = None if scan is None else partial(xlsx_parts.scan_details, archive, parts[sheet], sheet, limit, scan)

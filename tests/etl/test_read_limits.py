@@ -155,6 +155,32 @@ def test_a_sheet_whose_compressed_bytes_are_damaged_is_not_read(tmp_path):
                       "sheets": []}
 
 
+@pytest.mark.parametrize("rows", [3, 3000])
+def test_a_sheet_damaged_at_the_start_of_its_compressed_bytes_is_not_read(tmp_path, rows):
+    """zipfile's own reader (the namespace sniff at the sheet's head) raises zlib.error, not BadZipFile."""
+    path = write_sheet_xlsx(tmp_path / "torn.xlsx", TABLE + rows_xml([["盐湖高新区", n] for n in range(rows)], 3))
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + 10:start + 12] = bytes(b ^ 0xFF for b in data[start + 10:start + 12])
+    path.write_bytes(bytes(data))
+    result = read_capped(path)
+    assert result["sheets"] == [] and len(result["errors"]) == 1, result
+    assert result["errors"][0].startswith("torn.xlsx: 不是有效的 .xlsx 文件"), result
+
+
+def test_a_zip_needing_a_newer_unzip_version_is_refused_not_raised(tmp_path):
+    """A flipped byte in the central directory's "version needed" makes zipfile raise NotImplementedError."""
+    path = write_sheet_xlsx(tmp_path / "odd.xlsx", TABLE)
+    data = bytearray(path.read_bytes())
+    at = data.find(b"PK\x01\x02")
+    data[at + 6] = 200  # version needed to extract: 20.0
+    path.write_bytes(bytes(data))
+    result = read_capped(path)
+    assert result["sheets"] == [] and result["errors"][0].startswith("odd.xlsx: 不是有效的 .xlsx 文件"), result
+
+
 def test_the_cell_limit_counts_cells_exactly_where_it_matters(tmp_path):
     """The first count takes every tag starting '<c' (columns, conditional formats too); near the limit the cells
     are counted exactly, bare <c> cells included."""
