@@ -28,8 +28,9 @@ from etl.formulas import Evaluator, NotEvaluable
 from etl.paths import CATALOGUE_DIR
 from etl.sheet import HEAD_ROWS, RawSheet, ReadResult
 
-# What damaged bytes raise inside zipfile (zlib.error from its own inflater, on a stream torn near its start)
-_DAMAGED = (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError)  # NotImplementedError too
+# What zipfile raises on damaged bytes: zlib.error from its own inflater (a stream torn near its start),
+# RuntimeError for a password or NotImplementedError for an unknown version or method, besides the obvious ones
+_DAMAGED = (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError)
 
 PASSWORD = ("文件设有打开密码，无法读取 — 请去掉密码后再导入：Excel 中 文件 → 信息 → 保护工作簿 → 用密码进行加密，"
             "清空密码后保存；WPS 中 文件 → 文档加密 → 密码加密，清除密码后保存")
@@ -201,7 +202,7 @@ def _read_calamine(data: bytes, name: str, digest: str, suffix: str, *, archive:
             except xlsx_parts.TooBig as exc:
                 result.errors.append(InputError(name, sheet, message=str(exc)))
                 continue
-            except _DAMAGED:  # damaged bytes (checksum, size), a password
+            except _DAMAGED:  # damaged bytes (checksum, size)
                 workbook.close()
                 return _fail(name, not_valid(suffix))
         details = None if scan is None else partial(xlsx_parts.scan_details, archive, parts[sheet], sheet, limit, scan)

@@ -142,13 +142,18 @@ def test_a_sheet_that_does_not_match_its_checksum_or_declared_size_is_not_read(t
     assert result["sheets"] == [] and len(result["errors"]) == 1 and "bad.xlsx" in result["errors"][0]
 
 
+def _compressed_stream(path: Path, member: str) -> tuple[int, int]:
+    """Where a member's compressed bytes start in the file (after its local header) and how many there are."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(member)
+    return info.header_offset + 30 + len(info.filename.encode()) + len(info.extra), info.compress_size
+
+
 def test_a_sheet_whose_compressed_bytes_are_damaged_is_not_read(tmp_path):
     path = write_sheet_xlsx(tmp_path / "torn.xlsx", TABLE + rows_xml([["盐湖高新区", n] for n in range(3000)], 3))
-    with zipfile.ZipFile(path) as archive:
-        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    start, size = _compressed_stream(path, "xl/worksheets/sheet1.xml")
     data = bytearray(path.read_bytes())
-    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
-    data[start + info.compress_size // 2:start + info.compress_size // 2 + 64] = b"\xff" * 64
+    data[start + size // 2:start + size // 2 + 64] = b"\xff" * 64
     path.write_bytes(bytes(data))
     result = read_capped(path)
     assert result == {"errors": ["torn.xlsx: 不是有效的 .xlsx 文件（文件损坏、被截断或并非 Excel 表格）— 请用 Excel/WPS 打开确认后重新保存"],
@@ -159,10 +164,8 @@ def test_a_sheet_whose_compressed_bytes_are_damaged_is_not_read(tmp_path):
 def test_a_sheet_damaged_at_the_start_of_its_compressed_bytes_is_not_read(tmp_path, rows):
     """zipfile's own reader (the namespace sniff at the sheet's head) raises zlib.error, not BadZipFile."""
     path = write_sheet_xlsx(tmp_path / "torn.xlsx", TABLE + rows_xml([["盐湖高新区", n] for n in range(rows)], 3))
-    with zipfile.ZipFile(path) as archive:
-        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    start, _ = _compressed_stream(path, "xl/worksheets/sheet1.xml")
     data = bytearray(path.read_bytes())
-    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
     data[start + 10:start + 12] = bytes(b ^ 0xFF for b in data[start + 10:start + 12])
     path.write_bytes(bytes(data))
     result = read_capped(path)
