@@ -155,7 +155,7 @@ def extract_projects(table: Table, errors: ErrorCollector, zones) -> pd.DataFram
                     f" WHERE {keep} ORDER BY b.row_number").to_arrow_table()
     # Through Arrow, texts become pandas' own string columns and dates datetime.date objects (None when missing),
     # as the row-by-row extractor had them, without a Python object per text cell on the way.
-    frame = frame.to_pandas()
+    frame = frame.to_pandas(split_blocks=True, self_destruct=True)  # each Arrow column freed once converted
     for key in redo:  # the few products too close to a half for the SQL rounding: Python's round() decides
         flags = frame.pop(f"redo_{key}").to_numpy(dtype=bool)
         numbers = frame.pop(f"number_{key}")

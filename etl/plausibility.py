@@ -183,8 +183,10 @@ _NO_STORED = ("SELECT NULL::VARCHAR AS zone_id, NULL::VARCHAR AS series, NULL::D
 # Candidates are the stored figures and, for the batch, one entry per fact key (zone·year·measure, or project):
 # a figure is never compared with itself or with a copy of itself sent in another sheet of the same batch.
 # A figure the snapshot already holds unchanged was accepted (or confirmed) before and is not asked about again.
+# `stored` is read where it is used, not materialised: a copy of a 200,000-project store's three money fields
+# cost a load ~60 MB at its peak (benchmarks: ledger_resend_200k_rss_mb).
 _QUERY = """
-WITH stored AS (
+WITH stored AS NOT MATERIALIZED (
     SELECT zone_id, series, value, year, project_name, key FROM ({stored}) s
     WHERE value > 0 AND series IN (SELECT DISTINCT series FROM plaus_facts)),
 candidates AS (

@@ -37,6 +37,7 @@ from etl.normalise import EXTRACTORS
 from etl.paths import SCHEMA_SQL
 from etl.read import read_file
 from etl.validate import project_conflicts, validate
+from etl.workbooks import release_freed_memory
 
 KINDS = ("values", "targets", "enterprises", "projects", "chain_links")
 _EMPTY = {"values": VALUE_COLUMNS, "targets": TARGET_COLUMNS, "enterprises": ENTERPRISE_COLUMNS,
@@ -267,6 +268,7 @@ def load_files(paths: list[Path | str], db_path: Path | str, *, dry_run: bool = 
     db_path = Path(db_path)
     files = [file_record(p) for p in paths if Path(p).is_file()]
     batch, errors = parse_files(paths)
+    release_freed_memory()  # the sheets' grids are gone: the peak of what follows stays near the batch's own size
     if not errors:
         _take_priors(batch, db_path if db_path.exists() and not fresh else None)
     errors += validate(*(batch.frames[kind] for kind in KINDS))

@@ -282,7 +282,7 @@ def _load_sheet(workbook, name: str, sheet: str, digest: str, limit: xlsx_parts.
     else:
         grid, head, any_value = _stream_grid(source, width, merged)
         del source  # calamine's copy of the sheet: give its memory back before the sheet is read any further
-        _release_freed_memory()
+        release_freed_memory()
         raw = RawSheet(name, sheet, None, digest, grid=grid, head=head)
         gridded = height, width, not any_value
     raw.merged_ranges = merged
@@ -292,7 +292,7 @@ def _load_sheet(workbook, name: str, sheet: str, digest: str, limit: xlsx_parts.
 def _parse(workbook, sheet: str, meanwhile: Callable[[], None] | None):
     """calamine's parse of the sheet while meanwhile runs in a thread (calamine is Rust and lets go of the GIL): for
     a big sheet the second scan then costs nothing. calamine stays on this thread, so that its big allocations come
-    from the main heap, which _release_freed_memory trims. An exception from either is raised once both are done."""
+    from the main heap, which release_freed_memory trims. An exception from either is raised once both are done."""
     if meanwhile is None:
         return workbook.get_sheet_by_name(sheet)
     from concurrent.futures import ThreadPoolExecutor
@@ -308,13 +308,17 @@ def _parse(workbook, sheet: str, meanwhile: Callable[[], None] | None):
         return source
 
 
-def _release_freed_memory() -> None:
-    """Hand the C heap's free pages back to the system (glibc): calamine frees a big sheet as millions of small
-    blocks, which glibc keeps for a reuse that DuckDB and Arrow, with their own allocators, never make."""
+def release_freed_memory() -> None:
+    """Hand freed heap pages back to the system: glibc's (calamine frees a big sheet as millions of small blocks,
+    which glibc keeps for a reuse that DuckDB and Arrow, with their own allocators, never make) and Arrow's pool's
+    (the grid of a sheet already judged: it would otherwise count on top of everything the load builds next)."""
     import contextlib
     import ctypes
     import ctypes.util
 
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
     with contextlib.suppress(OSError, AttributeError):  # (not glibc: nothing to do)
         ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
 
