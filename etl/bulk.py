@@ -63,7 +63,8 @@ def extract_values(table, errors: ErrorCollector, zones) -> pd.DataFrame:
               ("year", year_of, {"year": "BIGINT", "msg": "VARCHAR"}),
               ("synthetic", flag_of, {"flag": "BOOLEAN", "msg": "VARCHAR"})]
     if long:
-        checks.append(("indicator", n.indicator_of, {"code": "VARCHAR", "msg": "VARCHAR"}))
+        checks.append(("indicator", lambda raw: (*n.indicator_of(raw), n.indicator_and_unit(raw)[1]),
+                       {"code": "VARCHAR", "msg": "VARCHAR", "unit": "VARCHAR"}))
     maps, single = {}, {}  # single: the one result of a column holding the same text throughout (no join needed)
     for name, fn, types in checks:
         maps[name], results = grid.map_distinct(view, key(name), fn, types)
@@ -82,18 +83,24 @@ def extract_values(table, errors: ErrorCollector, zones) -> pd.DataFrame:
     # One cell per figure: (row, spreadsheet column, indicator code, raw text, unit text) with the row's facts.
     facts = f"row_number, {key('zone')} AS zk, {key('year')} AS yk, {key('synthetic')} AS sk, {key('source')} AS ok"
     labels: dict[tuple[int, str], str] = {}
-    units: list[tuple[int, str, str, float, str | None, int]] = []  # col, code, unit text -> factor, problem, cell
+    # col, code, unit cell, unit after the indicator's name -> factor, problem, the cell to blame
+    units: list[tuple[int, str, str, str, float, str | None, int]] = []
     if long:
         header = columns["value"]
         unit_column = column("unit")
-        cells_sql = (f"SELECT b.*, i.code FROM (SELECT {facts}, {header.column} AS col, 'value' AS role, 0 AS yoff,"
-                     f" {key('indicator')} AS ik,"
+        cells_sql = (f"SELECT b.*, i.code, coalesce(i.unit, '') AS name_unit FROM (SELECT {facts}, {header.column}"
+                     f" AS col, 'value' AS role, 0 AS yoff, {key('indicator')} AS ik,"
                      f" coalesce({grid.col(header.column)}, '') AS raw, {key('unit')} AS unit_raw FROM {view}) b"
                      f" JOIN {maps['indicator']} i ON i.k = b.ik AND i.code IS NOT NULL")
-        for code, unit_raw in _sql(con, f"SELECT DISTINCT code, unit_raw FROM ({cells_sql})").fetchall():
+        for code, unit_raw, name_unit in _sql(con, f"SELECT DISTINCT code, unit_raw, name_unit"
+                                                   f" FROM ({cells_sql})").fetchall():
             unit_text = cell_text(grid.decode(unit_raw))
-            factor, problem = n.resolve_unit(code, unit_text or header.unit, table.units_line)
-            units.append((header.column, code, unit_raw, factor, problem, unit_column if unit_text else header.column))
+            unit, problem = n.agreed_unit(name_unit or None, unit_text, header.unit)
+            factor = 1.0
+            if problem is None:
+                factor, problem = n.resolve_unit(code, unit, table.units_line)
+            blame = unit_column if unit_text else column("indicator") if name_unit else header.column
+            units.append((header.column, code, unit_raw, name_unit, factor, problem, blame))
             labels[(header.column, code)] = catalogue.indicators()[code].name_zh
     else:
         selects = []
@@ -101,16 +108,16 @@ def extract_values(table, errors: ErrorCollector, zones) -> pd.DataFrame:
             role = getattr(header, "role", "value")
             selects.append(f"SELECT {facts}, {header.column} AS col, '{role}' AS role,"
                            f" {-1 if role == 'prior' else 0} AS yoff, coalesce({grid.col(header.column)}, '') AS raw,"
-                           f" '' AS unit_raw, '{code}' AS code FROM {view}")
+                           f" '' AS unit_raw, '{code}' AS code, '' AS name_unit FROM {view}")
             factor, problem = n.resolve_unit(code, header.unit, table.units_line)
-            units.append((header.column, code, "", factor, problem, header.column))
+            units.append((header.column, code, "", "", factor, problem, header.column))
             labels[(header.column, code)] = header.text
         cells_sql = " UNION ALL ".join(selects)
     m_unit = grid.name("m_unit")
     _sql(con, f"""CREATE TEMP TABLE {m_unit} AS SELECT unnest(?::BIGINT[]) AS col, unnest(?::VARCHAR[]) AS code,
-                  unnest(?::VARCHAR[]) AS unit_raw, unnest(?::DOUBLE[]) AS factor, unnest(?::VARCHAR[]) AS msg,
-                  unnest(?::BIGINT[]) AS unit_col""",
-         [list(c) for c in zip(*units, strict=True)] if units else [[]] * 6)
+                  unnest(?::VARCHAR[]) AS unit_raw, unnest(?::VARCHAR[]) AS name_unit, unnest(?::DOUBLE[]) AS factor,
+                  unnest(?::VARCHAR[]) AS msg, unnest(?::BIGINT[]) AS unit_col""",
+         [list(c) for c in zip(*units, strict=True)] if units else [[]] * 7)
     fast = f"(length(c.raw) <= 40 AND regexp_full_match(c.raw, '{FAST_NUMBER}'))"  # longer ones may overflow
     m_number, numbers = grid.map_distinct(f"({cells_sql}) c", f"CASE WHEN c.raw <> '' AND NOT {fast} THEN c.raw END",
                                           n.parse_number, {"number": "DOUBLE", "problem": "VARCHAR"})
@@ -120,13 +127,14 @@ def extract_values(table, errors: ErrorCollector, zones) -> pd.DataFrame:
     parsed = f"""SELECT c.row_number, c.col, c.code, c.role, c.yoff, c.raw, c.zk, c.yk, c.sk, c.ok, {number} AS number,
                         {problem} AS problem, u.factor, u.msg AS unit_msg, u.unit_col
                  FROM ({cells_sql}) c LEFT JOIN {m_number} m ON m.k = c.raw
-                 LEFT JOIN {m_unit} u ON u.col = c.col AND u.code = c.code AND u.unit_raw = c.unit_raw"""
+                 LEFT JOIN {m_unit} u ON u.col = c.col AND u.code = c.code AND u.unit_raw = c.unit_raw
+                                     AND u.name_unit = c.name_unit"""
     if any(result[1] for result in numbers.values()):
         for row_number, col, code, raw, problem_text in _sql(
                 con, f"SELECT row_number, col, code, raw, problem FROM ({parsed}) WHERE problem IS NOT NULL").fetchall():
             errors.add(n.amount_problem(labels[(col, code)], code, grid.decode(raw), problem_text),
                        row=row_number, column=col)
-    if any(unit[4] for unit in units):
+    if any(unit[5] for unit in units):
         for row_number, unit_col, message in _sql(
                 con, f"SELECT row_number, unit_col, unit_msg FROM ({parsed}) WHERE problem IS NULL"
                      " AND unit_msg IS NOT NULL").fetchall():
@@ -150,7 +158,7 @@ def extract_values(table, errors: ErrorCollector, zones) -> pd.DataFrame:
     else:
         joins.append(f"JOIN {maps['source']} s ON s.k = p.ok")
     joins = "\n        ".join(joins)
-    converts = any(unit[3] != 1 for unit in units)  # only then can a value need Python's round()
+    converts = any(unit[4] != 1 for unit in units)  # only then can a value need Python's round()
     extra = f", {needs_python} AS needs_python, p.number, p.factor" if converts else ""
     frame = _sql(con, f"""
         SELECT z.zone_id::{enums['zone_id']} AS zone_id, y.year + p.yoff AS year, p.role,

@@ -49,7 +49,8 @@ def parse_year(value: Any) -> tuple[int | None, str | None]:
         return None, None
     if isinstance(value, (dt.date, dt.datetime)):
         return value.year, None
-    number, problem = parse_number(str(value).strip().removesuffix("年") if isinstance(value, str) else value)
+    text = str(value).strip().removesuffix("年度").removesuffix("年") if isinstance(value, str) else value
+    number, problem = parse_number(text)
     if problem or number is None or number != int(number):
         return None, f"年份“{cell_text(value)[:20]}”无法识别"
     return int(number), None
@@ -64,6 +65,10 @@ def parse_flag(value: Any) -> tuple[bool, str | None]:
     return False, f"“{cell_text(value)}”无法识别"
 
 
+# What a 单位名称 cell adds to a zone's name: its 管委会, a footnote mark (太原经开区* / ※ / （注1）).
+_ZONE_DECORATION = re.compile(r"(?:管理委员会|管委会)?(?:[*※]+|\(注\d*\))?$")
+
+
 class ZoneResolver:
     def __init__(self) -> None:
         self.aliases = catalogue.zone_aliases()
@@ -71,7 +76,8 @@ class ZoneResolver:
 
     def resolve(self, name: Any) -> tuple[str | None, str | None]:
         text = cell_text(name)
-        zone_id = self.aliases.get(normalise_label(text))
+        label = normalise_label(text)
+        zone_id = self.aliases.get(label) or self.aliases.get(_ZONE_DECORATION.sub("", label))
         if zone_id:
             return zone_id, None
         from rapidfuzz import process
@@ -80,10 +86,33 @@ class ZoneResolver:
         return None, f"未知的开发区“{text[:40]}” — 最接近的已知名称：{'、'.join(closest)}"
 
 
+_UNIT_AFTER_NAME = re.compile(r"^(?P<name>.+?)\((?P<unit>[^()]+)\)$")  # (on a normalise_label'd text)
+# The outline number a report writes before an indicator's name: 一、 （一） 1. 1、 (as NFKC leaves them).
+_OUTLINE_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[、.](?!\d))")
+
+
+def indicator_and_unit(value: Any) -> tuple[str | None, str | None]:
+    """(indicator code, the unit written after the name) of a label: 签约项目总投资（万元） -> (signed_investment, 万元).
+    The whole label is looked up first (an alias may end in parentheses); what the parentheses hold counts only
+    when the catalogue knows it as a unit, so 签约项目数（含续建） stays a name the catalogue does not have. An outline
+    number before the name (一、 （一） 1.) is not part of it."""
+    label = normalise_label(cell_text(value))
+    aliases = catalogue.indicator_aliases()
+    if label in aliases:
+        return aliases[label], None
+    label = _OUTLINE_NUMBER.sub("", label, count=1)
+    if label in aliases:
+        return aliases[label], None
+    match = _UNIT_AFTER_NAME.match(label)
+    if match and match.group("unit") in catalogue.units() and match.group("name") in aliases:
+        return aliases[match.group("name")], match.group("unit")
+    return None, None
+
+
 def indicator_of(value: Any) -> tuple[str | None, str | None]:
-    """Indicator code for a cell, or the problem naming the closest catalogue names."""
+    """Indicator code for a cell (its name, or its name and unit), or the problem naming the closest names."""
     raw = cell_text(value)
-    code = catalogue.indicator_aliases().get(normalise_label(raw))
+    code, _unit = indicator_and_unit(raw)
     if code is not None:
         return code, None
     from rapidfuzz import process
@@ -116,6 +145,25 @@ def resolve_unit(indicator_code: str, explicit: str | None, units_line: list[str
         if unit and unit.kind == indicator.kind:
             return unit.factor, None
     return 1.0, None
+
+
+def agreed_unit(name_unit: str | None, column_unit: str | None, header_unit: str | None
+                ) -> tuple[str | None, str | None]:
+    """The unit a figure is in, given the one after its indicator's name (indicator_and_unit), its 单位 cell and
+    its column header's: the name's is the most particular; a 单位 cell or header naming another unit of the same
+    kind (亿元 against 万元) is a contradiction, reported rather than guessed. A header unit of the other kind
+    (a 万元 column holding a count row) is the header speaking of the money rows."""
+    if name_unit is None:
+        return column_unit or header_unit, None
+    known = catalogue.units()
+    mine = known[normalise_label(name_unit)]
+    for where, other in (("“单位”列", column_unit), ("表头", header_unit)):
+        unit = known.get(normalise_label(other)) if other else None
+        if unit is not None and unit.kind == mine.kind and unit.factor != mine.factor:
+            return None, (f"指标名称中的单位“{name_unit}”与{where}的单位“{other}”不一致 — 请核对后只在一处写明单位")
+    if column_unit and normalise_label(column_unit) not in known:
+        return column_unit, None  # (resolve_unit names the unit it cannot read)
+    return name_unit, None
 
 
 def _units_for(kind: str) -> str:

@@ -171,6 +171,8 @@ def extract_projects(table: Table, errors: ErrorCollector, zones) -> pd.DataFram
         names = normalise_labels(frame["project_name"][derive].tolist())
         frame.loc[derive, "project_id"] = [_hashed_id(z, name) for z, name in
                                            zip(frame["zone_id"][derive], names, strict=True)]
+    if column("status"):
+        _note_status_behind_dates(table, frame)
     file_name, sheet = table.location
     frame["file_name"], frame["sheet"], frame["sha256"] = file_name, sheet, table.raw.sha256
     cells = {key: column(key) for key in [*LEDGER_MONEY, *LEDGER_DATES, *PROGRESS_DATES, "project_name"]}
@@ -194,6 +196,30 @@ def _note_statuses(table: Table, grid: Grid, view: str, raw_status: str, status_
     if blank:
         table.raw.account.note(f"{blank} 行未填项目状态：按日期推定（有投产日期为投产，有开工日期为开工，"
                                "有签约日期为签约，否则在谈）")
+
+
+def _note_status_behind_dates(table: Table, frame: pd.DataFrame) -> None:
+    """In the sheet's account: projects whose written status is behind a date already passed (状态“签约” with a 开工日期
+    on or before the ledger's day). Pages count projects by status and raise alerts by dates, so the clerk is told."""
+    import datetime as dt
+
+    day = table.title_as_of or dt.date.today()
+    status = frame["status"]
+
+    def passed(key: str, among: pd.Series) -> pd.Series:  # (only the rows among: a date per row costs)
+        dates = frame.loc[among, key]
+        return among & dates.map(lambda d: d is not None and not pd.isna(d) and d <= day).reindex(
+            frame.index, fill_value=False).astype(bool)
+
+    started = passed("started_date", status.isin(["在谈", "签约"]))
+    produced = passed("production_date", status.isin(["在谈", "签约", "开工"]))
+    behind = frame.loc[started | produced, ["row_number", "status"]].assign(produced=produced[started | produced])
+    if behind.empty:
+        return
+    shown = "、".join(f"第 {r.row_number} 行“{r.status}”已填{'投产' if r.produced else '开工'}日期"
+                     for r in behind.head(5).itertuples(index=False))
+    more = f"等 {len(behind)} 个项目" if len(behind) > 5 else ""
+    table.raw.account.note(f"项目状态落后于已过的日期：{shown}{more} — 看板按状态统计项目、按日期预警，请核对状态或日期")
 
 
 def _factor(header, unit_of: str, units_line: list[str]) -> float:

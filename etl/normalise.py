@@ -19,7 +19,9 @@ from etl.facts import (
     TARGET_COLUMNS,
     VALUE_COLUMNS,
     ZoneResolver,
+    agreed_unit,
     amount_problem,
+    indicator_and_unit,
     indicator_of,
     parse_flag,
     parse_year,
@@ -128,7 +130,11 @@ def extract_targets(table: Table, errors: ErrorCollector, zones: ZoneResolver) -
             continue
         header = table.columns["target"]
         unit_text = cell_text(ex.cell(row, "unit"))
-        value, ok = ex.amount(row_number, header.column, ex.cell(row, "target"), code, unit_text or header.unit,
+        unit, clash = agreed_unit(indicator_and_unit(ex.cell(row, "indicator"))[1], unit_text, header.unit)
+        if clash:
+            ex.fail(row_number, "unit" if unit_text else "indicator", clash)
+            continue
+        value, ok = ex.amount(row_number, header.column, ex.cell(row, "target"), code, unit,
                               "目标值", ex.column_of("unit") if unit_text else None)
         if ok and value is not None and zone_id and year is not None:
             records.append({"zone_id": zone_id, "year": year, "indicator": code, "target": value,
@@ -144,12 +150,15 @@ def extract_zone_report(table: Table, errors: ErrorCollector, zones: ZoneResolve
     if year is None:
         ex.fail(table.header_row, None, "缺少年份 — 请在标题中写明年份（如“盐湖高新区2025年主要指标完成情况”）")
         return pd.DataFrame(columns=VALUE_COLUMNS + ["role"])
+    zone_name = next((z["zone_name"] for z in catalogue.zones() if z["zone_id"] == table.zone_in_title),
+                     table.zone_in_title)
+    table.raw.account.note(f"开发区取自标题：{zone_name}；年份：{year} 年")  # what the clerk must see was understood
     records = []
     for row_number, row in table.rows:
         name = cell_text(ex.cell(row, "indicator"))
         if is_missing(name):
             continue
-        code = catalogue.indicator_aliases().get(normalise_label(name))
+        code, name_unit = indicator_and_unit(name)
         if code is None:  # a zone's report lists more than the catalogue holds: say so, store nothing of it
             figures = [row[h.column - 1] for h in table.role_columns if h.column <= len(row)]
             heading = all(is_missing(v) for v in figures)
@@ -158,7 +167,11 @@ def extract_zone_report(table: Table, errors: ErrorCollector, zones: ZoneResolve
         unit_text = cell_text(ex.cell(row, "unit"))
         for header in table.role_columns:
             raw = row[header.column - 1] if header.column <= len(row) else None
-            value, ok = ex.amount(row_number, header.column, raw, code, unit_text or header.unit, header.text,
+            unit, clash = agreed_unit(name_unit, unit_text, header.unit)
+            if clash:
+                ex.fail(row_number, ex.column_of("unit") if unit_text else ex.column_of("indicator"), clash)
+                break
+            value, ok = ex.amount(row_number, header.column, raw, code, unit, header.text,
                                   ex.column_of("unit") if unit_text else None)
             if ok and value is not None:
                 records.append({"zone_id": table.zone_in_title, "year": year - (1 if header.role == "prior" else 0),

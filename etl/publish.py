@@ -187,13 +187,14 @@ def parse_files(paths: list[Path | str]) -> tuple[Batch, list[InputError]]:
         result = read_file(path)
         errors += result.errors
         accounts += result.skipped
-        file_tables = 0
+        file_tables = file_rows = 0
         for raw in result.sheets:
             collector = ErrorCollector(raw.file_name, raw.sheet)
             table = layout.understand(raw, collector)
             if table is not None:
                 kind, extract = EXTRACTORS[table.layout]
                 frame = totals.extract_checked(extract, table, collector, zones)  # and any further tables on it
+                file_rows += len(frame)
                 if "role" in frame.columns:  # a values sheet may carry targets and last year's figures too
                     parts["targets"].append(_as_targets(frame[frame["role"] == "target"]))
                     priors.append(frame[frame["role"] == "prior"].drop(columns="role"))
@@ -203,8 +204,12 @@ def parse_files(paths: list[Path | str]) -> tuple[Batch, list[InputError]]:
                 file_tables += 1
             accounts.append(raw.account)
             errors += collector.errors
-        if result.sheets and not file_tables and not any(e.file_name == Path(path).name for e in errors):
-            errors.append(InputError(Path(path).name, message="文件中没有任何数据 — 应包含表头和数据行"))
+        if result.sheets and not any(e.file_name == Path(path).name for e in errors):
+            if not file_tables:
+                errors.append(InputError(Path(path).name, message="文件中没有任何数据 — 应包含表头和数据行"))
+            elif not file_rows:  # every row skipped (names outside the catalogue, figures all blank …): never "no change"
+                errors.append(InputError(Path(path).name, message="没有读到可导入的数据：表中各行都被跳过或没有数值（见下方读取情况）"
+                                                                  " — 请核对指标、开发区名称是否与目录一致，数值是否已填写"))
     frames = {kind: _concat(parts[kind], _EMPTY[kind]) for kind in KINDS}
     return Batch(frames, sheets, accounts, _concat(priors, VALUE_COLUMNS)), errors
 

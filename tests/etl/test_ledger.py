@@ -1,5 +1,6 @@
 """Project ledgers: the column-at-a-time extractor (etl/ledger.py), re-sent ledgers without 项目编号, status synonyms."""
 import csv
+import datetime as dt
 import io
 
 import pandas as pd
@@ -83,6 +84,22 @@ def test_status_synonyms(tmp_path, written, status):
     assert query(db, "SELECT status FROM projects") == [(status,)]
     notes = [note for account in result.accounts for note in account.notes]
     assert (f"项目状态按同义词读取：“{written}”→{status}（1 行）" in notes) == (written != status)
+
+
+def test_a_status_behind_a_date_already_passed_is_told_but_stored_as_written(tmp_path):
+    db = tmp_path / "d.duckdb"
+    rows = [["台账（截至2024年6月30日）"], LEDGER_HEADER,
+            ledger_row("A", "甲项目", signed=dt.date(2024, 1, 5), started=dt.date(2024, 3, 1), status="已签约未开工"),
+            ledger_row("B", "乙项目", signed=dt.date(2023, 1, 5), started=dt.date(2023, 3, 1),
+                       produced=dt.date(2024, 5, 1), status="在建"),
+            ledger_row("C", "丙项目", signed=dt.date(2024, 1, 5), started=dt.date(2024, 9, 1), status="签约"),  # a plan
+            ledger_row("D", "丁项目", signed=dt.date(2024, 1, 5), started=dt.date(2024, 2, 1), status="开工")]
+    result = load_files([write_xlsx(tmp_path / "l.xlsx", {"台账": rows})], db)
+    assert query(db, "SELECT project_id, status FROM projects ORDER BY 1") == [
+        ("A", "签约"), ("B", "开工"), ("C", "签约"), ("D", "开工")]
+    notes = [note for note in result.accounts[0].notes if note.startswith("项目状态落后")]
+    assert notes == ["项目状态落后于已过的日期：第 3 行“签约”已填开工日期、第 4 行“开工”已填投产日期"
+                     " — 看板按状态统计项目、按日期预警，请核对状态或日期"]
 
 
 def ledger_lines(count: int) -> list[list[str]]:

@@ -37,13 +37,27 @@ def test_impossible_dates(raw, problem):
 
 def test_years():
     assert parse_year("2021年") == (2021, None)
+    assert parse_year("2021年度") == (2021, None)
     assert parse_year(2021.0) == (2021, None)
     assert parse_year("二〇二一")[1]
+    assert parse_year("年度")[1]
 
 
 @pytest.mark.parametrize("name", ["运城盐湖高新技术产业开发区", "盐湖高新区", "山西运城盐湖高新技术产业开发区", " 盐湖 高新区 ", "X140802"])
 def test_zone_names_full_short_and_prefixed(name):
     assert ZoneResolver().resolve(name) == ("X140802", None)
+
+
+@pytest.mark.parametrize("name", ["盐湖高新区管委会", "运城盐湖高新技术产业开发区管理委员会", "盐湖高新区*", "盐湖高新区※",
+                                  "盐湖高新区（注1）", "盐湖高新区管委会＊"])
+def test_a_zone_named_with_its_management_committee_or_a_footnote_mark_is_that_zone(name):
+    assert ZoneResolver().resolve(name) == ("X140802", None)
+
+
+@pytest.mark.parametrize("name", ["管委会", "*", "盐湖高新区分局", "盐湖高新区（筹）"])
+def test_what_is_left_without_decoration_must_still_be_a_zone(name):
+    zone_id, message = ZoneResolver().resolve(name)
+    assert zone_id is None and message.startswith("未知的开发区")
 
 
 def test_zone_without_shanxi_prefix():

@@ -140,6 +140,7 @@ def test_zone_report_with_indicators_as_rows(live_db):
     assert stored[(SALT_LAKE, 2021, "high_tech_enterprises")] == 52
     skipped = {(n.row, n.reason) for n in result.accounts[0].skipped_rows}
     assert {(3, "分类标题"), (6, "目录外指标")} <= skipped
+    assert "开发区取自标题：运城盐湖高新技术产业开发区；年份：2021 年" in result.accounts[0].notes
 
 
 def test_zone_report_of_eleven_months_is_refused_with_why(live_db):

@@ -1,0 +1,90 @@
+"""An indicator named with its unit — 签约项目总投资（万元） as a row of a zone's report, a long table's 指标 cell or
+a target's — is that indicator in that unit; a 单位 cell or header that says otherwise is refused, not guessed;
+and a file whose every row is skipped is refused instead of being reported as "no change"."""
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from etl.errors import InputRejected
+from etl.facts import indicator_and_unit
+from etl.publish import load_files
+from tests.builders import query, write_csv, write_xlsx
+
+TITLE = "盐湖高新区2021年主要经济指标完成情况"
+SALT_LAKE_VALUES = ("SELECT indicator, year, value FROM indicator_values WHERE zone_id ="
+                    " (SELECT zone_id FROM zones WHERE short_name = '盐湖高新区') ORDER BY indicator, year")
+
+
+@pytest.mark.parametrize("label, expected", [
+    ("签约项目总投资（万元）", ("signed_investment", "万元")),
+    ("签约项目总投资 (亿元)", ("signed_investment", "亿元")),
+    ("签约项目数（个）", ("signed_projects", "个")),
+    ("签约项目数", ("signed_projects", None)),
+    ("签约项目数（含续建）", (None, None)),  # not a unit: another definition, not this indicator
+    ("营业收入（万元）", (None, None)),
+    ("一、签约项目数（个）", ("signed_projects", "个")),  # an outline number is not part of the name
+    ("（二）签约项目总投资", ("signed_investment", None)),
+    ("12.高新技术企业数", ("high_tech_enterprises", None)),
+    ("1.5签约项目数", (None, None)),
+])
+def test_a_label_gives_its_indicator_and_the_unit_after_it(label, expected):
+    assert indicator_and_unit(label) == expected
+
+
+def test_a_zone_report_with_units_in_its_indicator_names_converts_each_row(tmp_path):
+    path = write_xlsx(tmp_path / "report.xlsx", {"Sheet1": [
+        [TITLE], ["单位：亿元、个"], ["序号", "指标名称", "本年累计", "上年同期", "同比增长(%)"],
+        ["1", "签约项目数（个）", 36, 30, 20.0],
+        ["2", "签约项目总投资（万元）", 1797800, 1505000, 19.5],
+        ["3", "高新技术企业数（家）", 52, 48, 8.3]]})
+    load_files([path], tmp_path / "d.duckdb")
+    assert query(tmp_path / "d.duckdb", SALT_LAKE_VALUES) == [
+        ("high_tech_enterprises", 2020, 48.0), ("high_tech_enterprises", 2021, 52.0),
+        ("signed_investment", 2020, 150.5), ("signed_investment", 2021, 179.78),
+        ("signed_projects", 2020, 30.0), ("signed_projects", 2021, 36.0)]
+
+
+def test_a_long_table_with_units_in_its_indicator_cells_converts_each_row(tmp_path):
+    path = write_csv(tmp_path / "long.csv", ["开发区,年份,指标,数值", "盐湖高新区,2021,签约项目总投资（万元）,1797800",
+                                             "盐湖高新区,2021,签约项目数(个),36", "盐湖高新区,2020,签约项目总投资,150.5"])
+    load_files([path], tmp_path / "d.duckdb")
+    assert query(tmp_path / "d.duckdb", SALT_LAKE_VALUES) == [
+        ("signed_investment", 2020, 150.5), ("signed_investment", 2021, 179.78), ("signed_projects", 2021, 36.0)]
+
+
+def test_targets_with_units_in_their_indicator_cells_convert(tmp_path):
+    path = write_csv(tmp_path / "targets.csv", ["开发区,年份,指标,目标值", "盐湖高新区,2021,签约项目总投资（万元）,2000000"])
+    load_files([path], tmp_path / "d.duckdb")
+    assert query(tmp_path / "d.duckdb", "SELECT indicator, target FROM annual_targets") == [("signed_investment", 200.0)]
+
+
+@pytest.mark.parametrize("name, rows, where", [
+    ("long.csv", ["开发区,年份,指标,数值,单位", "盐湖高新区,2021,签约项目总投资（万元）,179.78,亿元"], ":2:E:"),
+    ("report.csv", [TITLE, "指标名称,本年累计（亿元）", "签约项目总投资（万元）,179.78"], ":3:A:"),
+])
+def test_a_unit_that_contradicts_the_one_in_the_name_is_refused_naming_both(tmp_path, name, rows, where):
+    db = tmp_path / "d.duckdb"
+    load_files([write_csv(tmp_path / "seed.csv", ["开发区,年份,签约项目数", "晋城经开区,2019,8"])], db)
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    with pytest.raises(InputRejected) as caught:
+        load_files([write_csv(tmp_path / name, rows)], db)
+    (message,) = [str(e) for e in caught.value.errors]
+    assert where in message and "“万元”" in message and "“亿元”" in message and "不一致" in message, message
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+def test_a_file_whose_every_row_is_skipped_is_refused_not_reported_unchanged(tmp_path):
+    db = tmp_path / "d.duckdb"
+    load_files([write_csv(tmp_path / "seed.csv", ["开发区,年份,签约项目数", "晋城经开区,2019,8"])], db)
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    path = write_xlsx(tmp_path / "other.xlsx", {"Sheet1": [[TITLE], ["指标名称", "本年累计", "上年同期"],
+                                                           ["营业收入（万元）", 52000, 48000], ["税收收入（万元）", 3100, 2900]]})
+    with pytest.raises(InputRejected) as caught:
+        load_files([path], db)
+    (message,) = [str(e) for e in caught.value.errors]
+    assert message.startswith("other.xlsx") and "没有读到可导入的数据" in message, message
+    skipped = {(n.row, n.reason) for n in caught.value.accounts[0].skipped_rows}
+    assert skipped == {(3, "目录外指标"), (4, "目录外指标")}
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
