@@ -4,6 +4,8 @@ import pytest
 
 from etl.cells import parse_number
 from etl.facts import ZoneResolver, parse_date, parse_year, to_canonical
+from etl.publish import load_files
+from tests.builders import query, write_csv
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -74,3 +76,12 @@ def test_money_converted_exactly():
     assert to_canonical(1797800, 0.0001) == 179.78
     assert to_canonical(5000, 0.0001) == 0.5
     assert to_canonical(17978000000, 1e-8) == 179.78
+
+
+@pytest.mark.parametrize("written, stored", [
+    ("专精特新“小巨人”企业", "专精特新“小巨人”"), ("专精特新小巨人企业", "专精特新“小巨人”"), ("小巨人企业", "专精特新“小巨人”"),
+    ("两化融合贯标企业", "两化融合管理体系贯标"), ("国家级高新技术企业", "高新技术企业"), ("专精特新", "专精特新中小企业")])
+def test_enterprise_categories_as_lists_write_them(tmp_path, written, stored):
+    db = tmp_path / "d.duckdb"
+    load_files([write_csv(tmp_path / "名录.csv", ["企业名称,所属开发区,认定类别,认定年份", f"某某公司,盐湖高新区,{written},2022"])], db)
+    assert query(db, "SELECT category FROM enterprises") == [(stored,)]
