@@ -63,8 +63,7 @@ def extract_values(table, errors: ErrorCollector, zones) -> pd.DataFrame:
               ("year", year_of, {"year": "BIGINT", "msg": "VARCHAR"}),
               ("synthetic", flag_of, {"flag": "BOOLEAN", "msg": "VARCHAR"})]
     if long:
-        checks.append(("indicator", lambda raw: (*n.indicator_of(raw), n.indicator_and_unit(raw)[1]),
-                       {"code": "VARCHAR", "msg": "VARCHAR", "unit": "VARCHAR"}))
+        checks.append(("indicator", n.indicator_named, {"code": "VARCHAR", "msg": "VARCHAR", "unit": "VARCHAR"}))
     maps, single = {}, {}  # single: the one result of a column holding the same text throughout (no join needed)
     for name, fn, types in checks:
         maps[name], results = grid.map_distinct(view, key(name), fn, types)

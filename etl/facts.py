@@ -109,16 +109,21 @@ def indicator_and_unit(value: Any) -> tuple[str | None, str | None]:
     return None, None
 
 
-def indicator_of(value: Any) -> tuple[str | None, str | None]:
-    """Indicator code for a cell (its name, or its name and unit), or the problem naming the closest names."""
+def indicator_named(value: Any) -> tuple[str | None, str | None, str | None]:
+    """(indicator code, the problem naming the closest names, the unit after the name) for a cell."""
     raw = cell_text(value)
-    code, _unit = indicator_and_unit(raw)
+    code, unit = indicator_and_unit(raw)
     if code is not None:
-        return code, None
+        return code, None, unit
     from rapidfuzz import process
 
     names = process.extract(raw, [i.name_zh for i in catalogue.indicators().values()], limit=3)
-    return None, f"未知的指标“{raw[:40]}” — 应为指标目录中的名称，最接近：{'、'.join(n for n, _s, _ in names)}"
+    return None, f"未知的指标“{raw[:40]}” — 应为指标目录中的名称，最接近：{'、'.join(n for n, _s, _ in names)}", None
+
+
+def indicator_of(value: Any) -> tuple[str | None, str | None]:
+    """Indicator code for a cell (its name, or its name and unit), or the problem naming the closest names."""
+    return indicator_named(value)[:2]
 
 
 def amount_problem(label: str, indicator_code: str, raw: Any, problem: str) -> str:

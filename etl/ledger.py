@@ -6,6 +6,7 @@ refused cell is reported where it is, with the message the row-by-row rules gave
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any
 
@@ -201,8 +202,6 @@ def _note_statuses(table: Table, grid: Grid, view: str, raw_status: str, status_
 def _note_status_behind_dates(table: Table, frame: pd.DataFrame) -> None:
     """In the sheet's account: projects whose written status is behind a date already passed (状态“签约” with a 开工日期
     on or before the ledger's day). Pages count projects by status and raise alerts by dates, so the clerk is told."""
-    import datetime as dt
-
     day = table.title_as_of or dt.date.today()
     status = frame["status"]
 

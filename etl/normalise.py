@@ -22,7 +22,7 @@ from etl.facts import (
     agreed_unit,
     amount_problem,
     indicator_and_unit,
-    indicator_of,
+    indicator_named,
     parse_flag,
     parse_year,
     resolve_unit,
@@ -91,11 +91,12 @@ class Extractor:
                   "缺少年份 — 应在“年份”列填写，或在标题/工作表名中写明（如“2021年”）")
         return None
 
-    def indicator(self, row_number: int, row: list[Any]) -> str | None:
-        code, problem = indicator_of(self.cell(row, "indicator"))
+    def indicator(self, row_number: int, row: list[Any]) -> tuple[str | None, str | None]:
+        """(code, the unit written after the indicator's name)."""
+        code, problem, unit = indicator_named(self.cell(row, "indicator"))
         if problem:
             self.fail(row_number, "indicator", problem)
-        return code
+        return code, unit
 
     def synthetic(self, row_number: int, row: list[Any]) -> bool:
         flag, problem = parse_flag(self.cell(row, "synthetic"))
@@ -124,13 +125,13 @@ def extract_targets(table: Table, errors: ErrorCollector, zones: ZoneResolver) -
     for row_number, row in table.rows:
         zone_id = ex.zone(row_number, row)
         year = ex.year(row_number, row, fallback=fallback_year)
-        code = ex.indicator(row_number, row)
+        code, name_unit = ex.indicator(row_number, row)
         synthetic = ex.synthetic(row_number, row)
         if code is None:
             continue
         header = table.columns["target"]
         unit_text = cell_text(ex.cell(row, "unit"))
-        unit, clash = agreed_unit(indicator_and_unit(ex.cell(row, "indicator"))[1], unit_text, header.unit)
+        unit, clash = agreed_unit(name_unit, unit_text, header.unit)
         if clash:
             ex.fail(row_number, "unit" if unit_text else "indicator", clash)
             continue
@@ -150,8 +151,7 @@ def extract_zone_report(table: Table, errors: ErrorCollector, zones: ZoneResolve
     if year is None:
         ex.fail(table.header_row, None, "缺少年份 — 请在标题中写明年份（如“盐湖高新区2025年主要指标完成情况”）")
         return pd.DataFrame(columns=VALUE_COLUMNS + ["role"])
-    zone_name = next((z["zone_name"] for z in catalogue.zones() if z["zone_id"] == table.zone_in_title),
-                     table.zone_in_title)
+    zone_name = catalogue.zone_names().get(table.zone_in_title, table.zone_in_title)
     table.raw.account.note(f"开发区取自标题：{zone_name}；年份：{year} 年")  # what the clerk must see was understood
     records = []
     for row_number, row in table.rows:

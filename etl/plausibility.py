@@ -282,7 +282,7 @@ def _origin(row: dict, prefix: str) -> str:
     parts = []
     if prefix == "other":
         zone = row["other_zone"]
-        parts.append(_zone_names().get(zone, zone))
+        parts.append(catalogue.zone_names().get(zone, zone))
     year, name = row.get(f"{prefix}_year"), row.get(f"{prefix}_name")
     if _present(year):
         parts.append(f"{int(year)}年")
@@ -341,7 +341,3 @@ def _present(value) -> bool:
 
 def _int(value) -> int | None:
     return int(value) if _present(value) else None
-
-
-def _zone_names() -> dict[str, str]:
-    return {z["zone_id"]: z["zone_name"] for z in catalogue.zones()}

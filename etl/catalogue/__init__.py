@@ -91,6 +91,11 @@ def zones() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def zone_names() -> dict[str, str]:
+    """zone_id -> full name."""
+    return {z["zone_id"]: z["zone_name"] for z in zones()}
+
+
 @cache
 def zone_aliases() -> dict[str, str]:
     """Folded zone spelling -> zone_id: full name, short name, with and without the 山西 prefix, plus extras."""
