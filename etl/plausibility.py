@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import catalogue
+from etl import catalogue, storage
 from etl.errors import InputError
 from etl.paths import CATALOGUE_DIR
 
@@ -101,7 +101,7 @@ def find_outliers(frames: dict[str, pd.DataFrame], con: duckdb.DuckDBPyConnectio
         registered["plaus_projects"] = _project_candidates(projects[needed].assign(_src=range(len(projects))),
                                                            limits)
     for name, frame in registered.items():
-        con.register(name, frame)
+        con.register(name, storage.for_scan(frame))
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE plaus_facts AS SELECT row_number() OVER () AS fid, * FROM"
                     f" ({_facts_sql(registered)})")
@@ -213,20 +213,19 @@ smallest AS (
     SELECT zone_id, series, count(*) AS low_n, min(value) AS low_ref, arg_min(year, value) AS low_year,
            arg_min(project_name, value) AS low_name
     FROM stored GROUP BY zone_id, series),
-picked AS (  -- the zone's largest figure that is not this one (nor a copy of it), and another zone's largest
-    SELECT f.*, z.* EXCLUDE (zone_id, series), p.zones_besides, p.top AS ptop,
+numbers AS (  -- every figure against the zone's largest figure that is not this one (nor a copy of it) and
+              -- another zone's largest: numbers only, so a million facts carry no texts or structs through the joins
+    SELECT f.fid, f.zone_id, f.series, f.value,
            CASE WHEN z.k1 IS DISTINCT FROM f.key THEN 1 WHEN z.n = 2 AND z.k2 IS DISTINCT FROM f.key THEN 2 END AS own,
-           CASE WHEN p.top[1].zone <> f.zone_id THEN 1 WHEN p.top[2].zone <> f.zone_id THEN 2 END AS other
+           CASE WHEN p.top[1].zone <> f.zone_id THEN 1 WHEN p.top[2].zone <> f.zone_id THEN 2 END AS other,
+           z.v1, z.v2, p.top[1].value AS pv1, p.top[2].value AS pv2, p.zones_besides
     FROM plaus_facts f LEFT JOIN zone_pair z ON z.zone_id = f.zone_id AND z.series = f.series
     LEFT JOIN province_pair p ON p.series = f.series),
 referred AS (
-    SELECT fid, measure, zone_id, series, value, year, project_name, key, file_name, sheet, row_number, col, src,
-           CASE own WHEN 1 THEN v1 WHEN 2 THEN v2 END AS own_ref, CASE own WHEN 1 THEN y1 WHEN 2 THEN y2 END AS own_year,
-           CASE own WHEN 1 THEN n1 WHEN 2 THEN n2 END AS own_name, CASE own WHEN 1 THEN p1 WHEN 2 THEN p2 END AS own_place,
-           ptop[other].value AS other_ref, ptop[other].zone AS other_zone, ptop[other].year AS other_year,
-           ptop[other].name AS other_name, ptop[other].place AS other_place,
+    SELECT fid, zone_id, series, value, own, other, CASE own WHEN 1 THEN v1 WHEN 2 THEN v2 END AS own_ref,
+           CASE other WHEN 1 THEN pv1 WHEN 2 THEN pv2 END AS other_ref,
            CASE WHEN other IS NOT NULL THEN zones_besides END AS other_zones
-    FROM picked),
+    FROM numbers),
 judged AS (
     SELECT f.*, s.low_n, s.low_ref, s.low_year, s.low_name,
            l.ratio, l.floor, l.ceiling, l.shrink_ratio,
@@ -237,10 +236,23 @@ judged AS (
            l.shrink_ratio IS NOT NULL AND f.value > 0 AND s.low_n >= l.shrink_history
                AND f.value * l.shrink_ratio < s.low_ref AS below_own
     FROM referred f JOIN plaus_limits l USING (series)
-    LEFT JOIN smallest s ON s.zone_id = f.zone_id AND s.series = f.series)
-SELECT * FROM judged j WHERE (above_own OR above_others OR above_ceiling OR below_own)
-    AND NOT EXISTS (SELECT 1 FROM stored s WHERE s.zone_id = j.zone_id AND s.series = j.series AND s.key = j.key
-                    AND s.value = j.value)
+    LEFT JOIN smallest s ON s.zone_id = f.zone_id AND s.series = f.series),
+flagged AS (SELECT * FROM judged WHERE above_own OR above_others OR above_ceiling OR below_own)
+-- only now, for the few figures flagged, where each one and its references came from
+SELECT f.fid, f.measure, f.zone_id, f.series, f.value, f.year, f.project_name, f.key, f.file_name, f.sheet,
+       f.row_number, f.col, f.src,
+       j.own_ref, CASE j.own WHEN 1 THEN z.y1 WHEN 2 THEN z.y2 END AS own_year,
+       CASE j.own WHEN 1 THEN z.n1 WHEN 2 THEN z.n2 END AS own_name,
+       CASE j.own WHEN 1 THEN z.p1 WHEN 2 THEN z.p2 END AS own_place,
+       j.other_ref, p.top[j.other].zone AS other_zone, p.top[j.other].year AS other_year,
+       p.top[j.other].name AS other_name, p.top[j.other].place AS other_place, j.other_zones,
+       j.low_n, j.low_ref, j.low_year, j.low_name, j.ratio, j.floor, j.ceiling, j.shrink_ratio,
+       j.above_own, j.above_others, j.above_ceiling, j.below_own
+FROM flagged j JOIN plaus_facts f ON f.fid = j.fid
+LEFT JOIN zone_pair z ON z.zone_id = f.zone_id AND z.series = f.series
+LEFT JOIN province_pair p ON p.series = f.series
+WHERE NOT EXISTS (SELECT 1 FROM stored s WHERE s.zone_id = f.zone_id AND s.series = f.series AND s.key = f.key
+                  AND s.value = f.value)
 ORDER BY file_name, sheet NULLS FIRST, row_number, col, series
 """
 

@@ -462,7 +462,7 @@ def _compare(batch: Batch, base: Path | None, *, detailed: bool = True
                     diffs[kind] = diff_frame(kind, new.assign(**{f"old_{f}": None for f in fields},
                                                               diff_status="added", changed_fields=""))
                 continue
-            con.register("incoming", new)
+            con.register("incoming", storage.for_scan(new))
             if kind == "projects" and not detailed:  # a real load: the counts are all it reports
                 changes[kind] = _project_counts(con, stored, len(new))
                 con.unregister("incoming")
@@ -827,7 +827,7 @@ def _apply(con: duckdb.DuckDBPyConnection, kind: str, frame: pd.DataFrame, load_
         return
     keys, fields, table = _KEYS[kind], _FIELDS[kind], _TABLES[kind]
     incoming = _stored_frame(kind, frame).assign(load_id=load_id, loaded_at=loaded_at)
-    con.register("incoming", incoming)
+    con.register("incoming", storage.for_scan(incoming))
     columns = keys + fields + _PROVENANCE
     changed_or_new = f"""
         SELECT i.* FROM incoming i LEFT JOIN {table} s USING ({', '.join(keys)})

@@ -71,3 +71,27 @@ def test_an_unusable_storage_version_is_refused_clearly(tmp_path, monkeypatch):
         with pytest.raises(StorageVersionError, match=storage.STORAGE_VERSION_ENV):
             load_files([_values_csv(tmp_path, 36)], db)
         assert not db.exists()
+
+
+def test_frames_reach_duckdb_as_arrow_with_the_same_values(tmp_path):
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    frame = pd.DataFrame({"zone_id": pd.Categorical(["X1", "X2", "X1"]), "value": [1.5, np.nan, 3.0],
+                          "sheet": [None, "表1", None], "flag": [True, False, True]})
+    scanned = storage.for_scan(frame)
+    assert isinstance(scanned, pa.Table)
+    con = duckdb.connect()
+    con.register("as_frame", frame)
+    con.register("as_arrow", scanned)
+    rows = "SELECT zone_id::VARCHAR, value, sheet, flag FROM {}"
+    assert con.execute(rows.format("as_arrow")).fetchall() == con.execute(rows.format("as_frame")).fetchall() == [
+        ("X1", 1.5, None, True), ("X2", None, "表1", False), ("X1", 3.0, None, True)]
+
+
+def test_a_column_arrow_refuses_is_handed_over_as_the_frame_itself():
+    import pandas as pd
+
+    mixed = pd.DataFrame({"note": pd.Series(["见附件", 12, 3.5], dtype=object)})  # a 备注 column of text and numbers
+    assert storage.for_scan(mixed) is mixed
