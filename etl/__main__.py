@@ -81,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m etl", description="开发区经济指标数据导入")
     commands = parser.add_subparsers(dest="command", required=True)
     load = commands.add_parser("load", help="导入 .xlsx/.csv 文件（全部成功才写入）")
-    load.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    load.add_argument("paths", nargs="+", metavar="PATH")  # text: Path("") would be the current folder
     load.add_argument("--db", type=Path, default=None, help="数据库文件（默认 $DEVZONE_DB 或 data/devzone.duckdb）")
     load.add_argument("--dry-run", action="store_true", help="只检查并显示将发生的变化，不写入")
     load.add_argument("--by", default=None, help="记录在导入历史中的操作人（默认当前系统用户）")
@@ -179,6 +179,17 @@ def _export(db: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+def _unusable_paths(paths: list[str]) -> str | None:
+    """Why the files named on the command line cannot be loaded, or None."""
+    if any(not p.strip() for p in paths):
+        return "文件名为空 — 请给出要导入的 .xlsx / .xls / .et / .csv 文件"
+    folders = [p for p in paths if Path(p).is_dir()]
+    if folders:
+        return f"这是文件夹，不是文件：{'、'.join(folders)} — 请给出文件夹中要导入的文件"
+    missing = [p for p in paths if not Path(p).exists()]
+    return f"找不到文件：{'、'.join(missing)}" if missing else None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     db = args.db if getattr(args, "db", None) else default_db_path()
@@ -231,10 +242,11 @@ def main(argv: list[str] | None = None) -> int:
 
             result = build_demo(db)
         else:
-            missing = [str(p) for p in args.paths if not p.exists()]
-            if missing:
-                print(f"找不到文件：{'、'.join(missing)}", file=sys.stderr)
+            problem = _unusable_paths(args.paths)
+            if problem:
+                print(problem, file=sys.stderr)
                 return 2
+            args.paths = [Path(p) for p in args.paths]
             from etl.publish import load_files
 
             result = load_files(args.paths, db, dry_run=args.dry_run, loaded_by=args.by or _user(),

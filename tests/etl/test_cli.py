@@ -30,6 +30,17 @@ def test_usage_errors_exit_2(tmp_path):
     assert run("load", str(tmp_path / "missing.csv"), "--db", str(tmp_path / "d.duckdb")).returncode == 2
 
 
+def test_an_empty_name_or_a_folder_is_refused_as_such(tmp_path):
+    db = tmp_path / "d.duckdb"
+    empty = run("load", "", "--db", str(db))
+    assert empty.returncode == 2
+    assert empty.stderr.strip() == "文件名为空 — 请给出要导入的 .xlsx / .xls / .et / .csv 文件"
+    folder = run("load", str(tmp_path), "--db", str(db))
+    assert folder.returncode == 2
+    assert folder.stderr.strip() == f"这是文件夹，不是文件：{tmp_path} — 请给出文件夹中要导入的文件"
+    assert not db.exists()
+
+
 def test_devzone_db_environment_variable(tmp_path):
     import os
 
