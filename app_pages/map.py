@@ -28,11 +28,12 @@ if st.session_state[KEY_INDICATOR] not in names:
 indicator = st.selectbox(t("map.indicator", lang), codes, format_func=names.get, key=KEY_INDICATOR)
 ui.mirror_to_url(PARAM_INDICATOR, indicator, codes[0])
 
-values = ui.load(queries.zone_values_for_map, int(year), indicator)
+province = state.province_of(ui.load(queries.zones), filters.zone_id)  # the chosen zone's: totals never mix two
+values = ui.load(queries.zone_values_for_map, int(year), indicator, province)
 if bool(values["is_synthetic"].any()):
     ui.synthetic_banner(lang)
 directory = ui.zone_directory()
-tiles = map_view.tiles(values, units[indicator], lang, url_value=directory.url_value)
+tiles = map_view.tiles(values, units[indicator], lang, url_value=directory.url_value, grid=map_view.grid_for(province))
 st.subheader(t("map.heading", lang, indicator=names[indicator], year=year))
 boundaries = geo.setting()
 if boundaries is not None:  # the administrator's own standard map, above the tiles (which carry the links)

@@ -45,7 +45,7 @@ def screen(snapshot, zone_id, as_of, year, quarter, lang):
 
     Shared between sessions: nothing may modify the result.
     """
-    province = ui.load(queries.zones).set_index("zone_id").at[zone_id, "province"]
+    province = state.province_of(ui.load(queries.zones), zone_id)
     alerts = ui.load(queries.zone_alerts, zone_id, as_of)
     dispatch = ui.load(queries.weekly_dispatch, zone_id, as_of, periods.week_before(as_of))
     previous = ui.load(queries.zone_alert_levels, zone_id, periods.previous_xun(as_of).end)

@@ -22,24 +22,25 @@ KEY_TABLE_IDS = "projects_ledger_table_ids"
 
 @st.cache_resource(max_entries=200, show_spinner=False)
 def screen(snapshot, zone_id, province, year, measure, lang):
-    """What the screen shows above the ledger, built once per snapshot and selection (figures are slow to build).
+    """What the screen shows above the ledger, built once per snapshot and selection (figures are slow to build):
+    of the zone, or with `province` (the zone's own) of every zone of that province.
 
     The result is shared between sessions: nothing may modify it.
     """
     zone_arg = None if province else zone_id
     ranks = None if province else ui.load(queries.projects_zone_ranks, zone_id, year, pv.PROJECT_INDICATORS)
-    place = t("pv.scope.province_name", lang) if province else ui.zone_label(zone_id)
+    place = pv.province_place(province, lang) if province else ui.zone_label(zone_id)
     return pv.projects_screen(
-        ui.load(queries.projects_ledger, zone_arg), ui.load(queries.projects_year_totals, zone_arg,
-                                                            pv.PROJECT_INDICATORS),
-        ranks, place=place, year=year, measure=measure, lang=lang, province=province,
+        ui.load(queries.projects_ledger, zone_arg, province),
+        ui.load(queries.projects_year_totals, zone_arg, pv.PROJECT_INDICATORS, province),
+        ranks, place=place, year=year, measure=measure, lang=lang, province=province is not None,
     )
 
 
 @st.cache_resource(max_entries=200, show_spinner=False)
-def ledger_view(snapshot, zone_arg, query, period, year, lang):
-    return pv.ledger_view(ui.load(queries.projects_ledger, zone_arg), query=query, period=period, year=year,
-                          lang=lang, province=zone_arg is None)
+def ledger_view(snapshot, zone_arg, province, query, period, year, lang):
+    return pv.ledger_view(ui.load(queries.projects_ledger, zone_arg, province), query=query, period=period,
+                          year=year, lang=lang, province=zone_arg is None)
 
 
 def on_row_selected():
@@ -81,7 +82,7 @@ scope = st.segmented_control(
     help=t("pv.scope_help", lang),
 ) or pv.SCOPE_ZONE
 ui.mirror_to_url("scope", scope, pv.SCOPE_ZONE)
-province = scope == pv.SCOPE_PROVINCE
+province = state.province_of(ui.load(queries.zones), filters.zone_id) if scope == pv.SCOPE_PROVINCE else None
 zone_arg = None if province else filters.zone_id
 measure = st.session_state[KEY_MEASURE] or "projects"  # the control itself is drawn further down
 snapshot = ui.run_snapshot()
@@ -169,7 +170,7 @@ period = period_column.segmented_control(
 ui.mirror_to_url("q", query, "")
 ui.mirror_to_url("ledger", period, common.PERIOD_YEAR)
 
-ledger = ledger_view(snapshot, zone_arg, query, period, year, lang)
+ledger = ledger_view(snapshot, zone_arg, province, query, period, year, lang)
 detail_id = st.session_state.get(KEY_DETAIL)
 if KEY_DETAIL not in st.session_state:  # first drawn: the URL decides
     detail_id = state.resolve_project(st.query_params.get("project"), list(ledger.labels))
@@ -210,7 +211,7 @@ detail_id = st.selectbox(
 ui.mirror_to_url("project", detail_id, None)
 
 if detail_id is not None:
-    detail = pv.project_detail(ui.load(queries.projects_ledger, zone_arg).set_index("project_id", drop=False)
+    detail = pv.project_detail(ui.load(queries.projects_ledger, zone_arg, province).set_index("project_id", drop=False)
                                .loc[detail_id].to_dict(), lang)
     with st.container(border=True, key="project_detail"):
         st.markdown(pv.detail_heading(detail))

@@ -49,8 +49,10 @@ else:
     directory = ui.zone_directory()
     codes = catalogue["indicator"].tolist()
     names = dict(zip(codes, catalogue["name_en" if lang == "en" else "name_zh"], strict=True))
-    level_options = rv.ordered_options(zones["level"], rv.LEVEL_ORDER)
-    type_options = rv.ordered_options(zones["zone_type"], rv.TYPE_ORDER)
+    province = state.province_of(zones, chosen)  # ranks are within a province: never several shown together
+    in_province = zones[zones["province"] == province]
+    level_options = rv.ordered_options(in_province["level"], rv.LEVEL_ORDER)
+    type_options = rv.ordered_options(in_province["zone_type"], rv.TYPE_ORDER)
     categories = scorecard.ordered_categories(catalogue)
 
     seed(KEY_INDICATOR, rv.parse_indicator(params.get(rv.PARAM_INDICATOR), codes), lambda v: v in codes)
@@ -68,8 +70,8 @@ else:
                                    format_func=lambda v: rv.type_label(v, lang), help=t("rk.filter_help", lang),
                                    wrap=True)
 
-    rankings = ui.load(queries.filtered_rankings, years[0], years[-1], tuple(levels), tuple(zone_types))
-    token = (ui.run_snapshot(), years[0], years[-1], tuple(levels), tuple(zone_types))  # what `rankings` is made of
+    rankings = ui.load(queries.filtered_rankings, years[0], years[-1], tuple(levels), tuple(zone_types), province)
+    token = (ui.run_snapshot(), years[0], years[-1], tuple(levels), tuple(zone_types), province)  # makes `rankings`
     label = names[indicator]
     current = build("scope", token, (rankings,), (year, indicator))
     in_set = list(current.zone_ids)
@@ -77,7 +79,7 @@ else:
     chosen_label = ui.zone_label(chosen)
 
     st.caption(t("rk.caption", lang, zone=fmt.plain(chosen_label), year=rv.year_label(year, lang),
-                 scope=rv.filter_caption(levels, zone_types, len(in_set), lang)))
+                 scope=rv.filter_caption(levels, zone_types, len(in_set), lang, province)))
     if current.synthetic_any:
         ui.synthetic_banner(lang)
 
@@ -121,6 +123,8 @@ else:
                 if bar.unranked:
                     st.caption(bar.unranked)
             with chart_column:
+                if bar.trimmed:
+                    st.caption(bar.trimmed)
                 ui.chart_panel(bar.figure, bar.table, key="rankings_bar", source=t("rk.source_values", lang),
                                lang=lang, synthetic=bar.synthetic, title=bar_title)
 
@@ -168,6 +172,8 @@ else:
             with table_column:
                 ui.fitting_table(composite.table, name="rankings-composite", height="content")
             with chart_column:
+                if composite.trimmed:
+                    st.caption(composite.trimmed)
                 ui.chart_panel(composite.figure, composite.table, key="rankings_composite",
                                source=t("rk.source_composite", lang), lang=lang, synthetic=composite.synthetic,
                                title=t("rk.section.composite", lang))

@@ -6,7 +6,8 @@ Measures, each against a baseline taken in the same run, and writes benchmarks/r
   etl_floor_vs_duckdb_read_csv             the least a loader does (import, read, join the catalogue, write) vs the same
   page_rerun_ms                            median warm AppTest rerun per page, demo and national scale
   first_numbers_ratio                      navigation → the headline figures visible, per page, vs a bare page
-  browser_ready_ratio                      navigation → every chart on the first screen drawn, per page, vs the same
+  browser_ready_ratio                      navigation → every chart on the first screen drawn, per page, vs the same;
+                                           also at national scale for the pages that grow with the zones
   sessions_50_rss_mb                       server RSS with N concurrent browser sessions open (50 in a full run)
   replicas_first_numbers_p50_s, _p95_s,    national scale: N sessions (100 in a full run) open the overview at once
   replicas_errors, replicas_rss_mb_max     through nginx onto two replicas; time to the first metric, failed
@@ -170,12 +171,29 @@ def _median_times(page, url: str, repeat: int) -> tuple[float, float]:
     return statistics.median(f for f, _ in samples), statistics.median(r for _, r in samples)
 
 
-def bench_browser(db: Path, repeat: int, work: Path) -> dict:
-    from playwright.sync_api import sync_playwright
+# Pages whose screens grow with the number of zones (a province of 84 in the national data): measured there too.
+NATIONAL_BROWSER_PAGES = ("overview.py", "projects.py", "rankings.py", "map.py")
 
-    env = {"DEVZONE_DB": str(db)}
+
+def _page_times(browser, db: Path, log: Path, names, query: str, repeat: int) -> tuple[dict, dict]:
+    """(first numbers, ready) median seconds per page of `names`, served from `db`."""
     first: dict[str, float] = {}
     ready: dict[str, float] = {}
+    with streamlit_server("dashboard.py", log, {"DEVZONE_DB": str(db)}) as (app_url, _):
+        page = browser.new_page(viewport={"width": 1600, "height": 900})
+        for name in names:
+            url = f"{app_url}/{url_path(name)}{query}"
+            _time_until(page, url)
+            key = name.removesuffix(".py")
+            first[key], ready[key] = _median_times(page, url, repeat)
+        page.close()
+    return first, ready
+
+
+def bench_browser(db: Path, repeat: int, work: Path, national_db: Path | None = None) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    national: tuple[dict, dict] = ({}, {})
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
@@ -184,22 +202,23 @@ def bench_browser(db: Path, repeat: int, work: Path) -> dict:
                 _time_until(page, bare_url)  # warm the server
                 base_first, base_ready = _median_times(page, bare_url, repeat)
                 page.close()
-            with streamlit_server("dashboard.py", work / "app.log", env) as (app_url, _):
-                page = browser.new_page(viewport={"width": 1600, "height": 900})
-                for name in page_files():
-                    url = f"{app_url}/{url_path(name)}?zone=X140802&year=2021"
-                    _time_until(page, url)
-                    key = name.removesuffix(".py")
-                    first[key], ready[key] = _median_times(page, url, repeat)
-                page.close()
+            first, ready = _page_times(browser, db, work / "app.log", page_files(), "?zone=X140802&year=2021", repeat)
+            if national_db is not None:  # the default zone (the first in display order) and the latest year
+                national = _page_times(browser, national_db, work / "national.log", NATIONAL_BROWSER_PAGES, "",
+                                       repeat)
         finally:
             browser.close()
     first_ratios = {name: round(seconds / base_first, 2) for name, seconds in first.items()}
     ratios = {name: round(seconds / base_ready, 2) for name, seconds in ready.items()}
-    return {"baseline_s": round(base_ready, 3), "per_page": ratios, "max": max(ratios.values()),
-            "median": round(statistics.median(ratios.values()), 2),
-            "first_numbers": {"baseline_s": round(base_first, 3), "per_page": first_ratios,
-                              "max": max(first_ratios.values())}}
+    result = {"baseline_s": round(base_ready, 3), "per_page": ratios, "max": max(ratios.values()),
+              "median": round(statistics.median(ratios.values()), 2),
+              "first_numbers": {"baseline_s": round(base_first, 3), "per_page": first_ratios,
+                                "max": max(first_ratios.values())}}
+    if national[0]:
+        result["national"] = {"first_numbers": {n: round(s / base_first, 2) for n, s in national[0].items()},
+                              "ready": {n: round(s / base_ready, 2) for n, s in national[1].items()},
+                              "ready_s": {n: round(s, 2) for n, s in national[1].items()}}
+    return result
 
 
 def bench_sessions(db: Path, sessions: int, work: Path) -> dict:
@@ -276,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
             if national_db:
                 results["page_rerun_ms"]["national"] = bench_pages(national_db, reruns)
         if "browser" not in skip:
-            browser = bench_browser(demo_db, args.repeat, work)
+            browser = bench_browser(demo_db, args.repeat, work, national_db)
             results["browser_ready_ratio"] = browser["max"]
             results["browser_ready_median"] = browser["median"]
             results["first_numbers_ratio"] = browser["first_numbers"]["max"]
@@ -338,6 +357,10 @@ def print_table(results: dict) -> None:
     add("browser_ready_ratio (worst page)", results.get("browser_ready_ratio"), TARGETS["browser_ready_ratio"])
     for page, ratio in results.get("browser_ready", {}).get("per_page", {}).items():
         add(f"browser_ready_ratio[{page}]", ratio, TARGETS["browser_ready_ratio"])
+    national = results.get("browser_ready", {}).get("national", {})
+    for page, ratio in national.get("ready", {}).items():
+        add(f"browser_ready_ratio[national][{page}] ({national['ready_s'][page]} s)", ratio,
+            TARGETS["browser_ready_ratio"])
     sessions = results.get("sessions", {})
     add(f"sessions_{sessions.get('sessions', 50)}_rss_mb (all rendered: {sessions.get('all_rendered')})",
         results.get("sessions_50_rss_mb"), TARGETS["sessions_50_rss_mb"])

@@ -229,12 +229,15 @@ def _label_headroom(texts: pd.Series, plot_px: float = 480.0) -> float:
 
 
 def ranking_bar(frame: pd.DataFrame, *, label: str, value: str, text: str, chosen: object, key: str,
-                axis_title: str, title: str | None = None, value_max: float | None = None) -> go.Figure:
+                axis_title: str, title: str | None = None, value_max: float | None = None,
+                best_first: bool = False) -> go.Figure:
     """Every zone ranked, best on top, chosen zone highlighted. `text` holds the shown value (with 并列).
 
+    `best_first`: `frame` is already in rank order (best first; a lower-is-better measure, rows without a bar) and
+    is drawn in that order, top down; otherwise the largest value is drawn on top.
     `value_max`: the measure's own top (100 for a 0–100 score): the axis ends there, the labels of the longest
     bars sit in the right margin instead of stretching the axis past what the measure can reach."""
-    ordered = frame.sort_values(value, ascending=True)
+    ordered = frame.iloc[::-1] if best_first else frame.sort_values(value, ascending=True)
     fig = go.Figure(go.Bar(
         x=ordered[value], y=ordered[label], orientation="h", text=ordered[text], textposition="outside",
         cliponaxis=False, marker_color=highlight_colors(ordered[key].tolist(), chosen),

@@ -34,6 +34,15 @@ CITY_EN = {"太原": "Taiyuan", "大同": "Datong", "朔州": "Shuozhou", "忻�
 _LIGHT, _DARK, _NONE = (0xE8, 0xF0, 0xFA), (0x1F, 0x4E, 0x8C), "#F3F4F6"
 
 
+GRID_PROVINCE = "山西"  # the province CITY_TILES draws
+
+
+def grid_for(province: object) -> dict[str, tuple[int, int]]:
+    """The tile positions for a province: CITY_TILES for Shanxi; none for another (its cities then fill the grid
+    from the top, in the order they come)."""
+    return CITY_TILES if str(province or "").startswith(GRID_PROVINCE) else {}
+
+
 def city_key(city: object) -> str:
     """`太原市` -> `太原` (the tile's name); blank -> ''."""
     text = "" if fmt.is_missing(city) else str(city).strip()
@@ -76,11 +85,12 @@ class Tile:
     zones: tuple[ZoneEntry, ...]
 
 
-def tiles(values: pd.DataFrame, unit: str, lang: str, url_value=lambda zone_id: zone_id) -> list[Tile]:
-    """One tile per city of `values` (zone_id, short_name, city, value — every zone, value missing where the
-    zone has none), plus every city of CITY_TILES without zones. Totals add the zones' values; a city whose
-    zones have no value has no total (not zero). `url_value(zone_id)` is what the zone's link says."""
-    by_city: dict[str, list] = {key: [] for key in CITY_TILES}
+def tiles(values: pd.DataFrame, unit: str, lang: str, url_value=lambda zone_id: zone_id,
+          grid: dict[str, tuple[int, int]] = CITY_TILES) -> list[Tile]:
+    """One tile per city of `values` (zone_id, short_name, city, value — every zone of one province, value
+    missing where the zone has none), plus every city of `grid` without zones. Totals add the zones' values; a
+    city whose zones have no value has no total (not zero). `url_value(zone_id)` is what the zone's link says."""
+    by_city: dict[str, list] = {key: [] for key in grid}
     for row in values.itertuples(index=False):
         by_city.setdefault(city_key(row.city), []).append(row)
     totals = {city: (None if all(fmt.is_missing(r.value) for r in rows) or not rows
@@ -88,11 +98,11 @@ def tiles(values: pd.DataFrame, unit: str, lang: str, url_value=lambda zone_id: 
               for city, rows in by_city.items()}
     mixed = _has_synthetic(values)
     largest = max((v for v in totals.values() if v is not None), default=None)
-    extra_row = max(row for row, _ in CITY_TILES.values()) + 1
+    extra_row = max((row for row, _ in grid.values()), default=0) + 1
     result, spare = [], 0
     for city, rows in by_city.items():
-        if city in CITY_TILES:
-            grid_row, grid_column = CITY_TILES[city]
+        if city in grid:
+            grid_row, grid_column = grid[city]
         else:
             grid_row, grid_column = extra_row + spare // GRID_COLUMNS, spare % GRID_COLUMNS + 1
             spare += 1

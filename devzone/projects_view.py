@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from devzone import charts, fmt, tables
-from devzone.i18n import t
+from devzone.i18n import province_name, t
 from devzone.projects_common import (
     BREAKDOWN_COLUMNS,
     PERIOD_ALL,
@@ -70,6 +70,11 @@ _QUARTERS_ZH = ("一季度", "二季度", "三季度", "四季度")
 
 def scope_label(scope: str, lang: str) -> str:
     return t(f"pv.scope.{scope}", lang)
+
+
+def province_place(province: str, lang: str) -> str:
+    """What the province scope is about, named: `山西省开发区` (a database may hold several provinces)."""
+    return t("pv.scope.province_name", lang, province=province_name(province, lang))
 
 
 def period_label(period: str, year: int | None, lang: str) -> str:

@@ -183,11 +183,12 @@ def zone_targets(db: QuerySource, zone_id: str, year: int) -> pd.DataFrame:
     )
 
 
-def filtered_rankings(db: QuerySource, first_year: int, last_year: int,
-                      levels: tuple[str, ...] = (), zone_types: tuple[str, ...] = ()) -> pd.DataFrame:
+def filtered_rankings(db: QuerySource, first_year: int, last_year: int, levels: tuple[str, ...] = (),
+                      zone_types: tuple[str, ...] = (), province: str | None = None) -> pd.DataFrame:
     """Ranks recomputed within a filtered set of zones, for every indicator and year in a range.
 
-    `levels` (国家级/省级) and `zone_types` (高新区/经开区/…) keep only those zones; empty = no filter.
+    `province` keeps that province's zones (None: every province, each ranked within itself); `levels`
+    (国家级/省级) and `zone_types` (高新区/经开区/…) keep only those zones; empty = no filter.
     One row per zone of the set × year (with any value) × indicator, missing values included
     (value, rank NULL). Rank 1 is best in the indicator's direction; ties share the best rank
     (1, 2, 2, 4); missing values are not ranked and not counted in n_ranked.
@@ -199,7 +200,8 @@ def filtered_rankings(db: QuerySource, first_year: int, last_year: int,
         WITH chosen AS (
             SELECT zone_id, zone_name, short_name, province, level, zone_type FROM zones
             WHERE (len($levels) = 0 OR list_contains($levels, level))
-              AND (len($types) = 0 OR list_contains($types, zone_type))),
+              AND (len($types) = 0 OR list_contains($types, zone_type))
+              AND ($province IS NULL OR province = $province)),
         years AS (
             SELECT DISTINCT year::INTEGER AS year FROM indicator_values
             WHERE value IS NOT NULL AND year BETWEEN $first AND $last),
@@ -226,7 +228,8 @@ def filtered_rankings(db: QuerySource, first_year: int, last_year: int,
         FROM ranked
         ORDER BY year, indicator, rank NULLS LAST, zone_id
         """,
-        {"levels": list(levels), "types": list(zone_types), "first": int(first_year), "last": int(last_year)},
+        {"levels": list(levels), "types": list(zone_types), "first": int(first_year), "last": int(last_year),
+         "province": province},
     )
 
 
@@ -360,30 +363,41 @@ def synthetic_rows_by_table(db: QuerySource) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- 招商引资 / 产值税收 (app_pages/projects.py, output_tax.py)
 
-def projects_ledger(db: QuerySource, zone_id: str | None) -> pd.DataFrame:
-    """The project ledger of one zone (`zone_id=None`: every zone), newest signing first, 在谈 last.
+def projects_ledger(db: QuerySource, zone_id: str | None, province: str | None = None) -> pd.DataFrame:
+    """The project ledger of one zone (`zone_id=None`: every zone of `province`, or of every province when that
+    is None too), newest signing first, 在谈 last.
 
     Columns of the `projects` view (money in 亿元, dates as datetimes) plus zone_name, short_name.
     """
-    where, params = ("WHERE p.zone_id = ?", [zone_id]) if zone_id is not None else ("", [])
+    where, params = _place_filter("p.zone_id", zone_id, province)
     return db.query(
         "SELECT p.project_id, p.project_name, p.zone_id, p.investor, p.investor_origin, p.chain, "
         "p.total_investment, p.signed_date, p.started_date, p.production_date, p.status, "
         "p.projected_output, p.projected_tax, p.chain_leader, p.lead_official, p.is_synthetic, "
-        f"z.zone_name, z.short_name FROM projects p LEFT JOIN zones z USING (zone_id) {where} "
+        f"z.zone_name, z.short_name FROM projects p LEFT JOIN zones z USING (zone_id) WHERE {where} "
         "ORDER BY p.signed_date DESC NULLS LAST, p.project_id",
         params,
     )
 
 
-def projects_year_totals(db: QuerySource, zone_id: str | None, indicators: tuple[str, ...]) -> pd.DataFrame:
+def _place_filter(column: str, zone_id: str | None, province: str | None) -> tuple[str, list[object]]:
+    """A WHERE condition (and its parameters) keeping one zone, else one province's zones, else everything."""
+    if zone_id is not None:
+        return f"{column} = ?", [zone_id]
+    if province is not None:
+        return f"{column} IN (SELECT zone_id FROM zones WHERE province = ?)", [province]
+    return "true", []
+
+
+def projects_year_totals(db: QuerySource, zone_id: str | None, indicators: tuple[str, ...],
+                         province: str | None = None) -> pd.DataFrame:
     """Reported zone-year figures (indicator_values) of `indicators` for every year.
 
-    One zone: year, indicator, value, source, is_synthetic, n_zones (1). `zone_id=None` adds up all
-    zones per year; source is then the single source when all agree, else NULL.
+    One zone: year, indicator, value, source, is_synthetic, n_zones (1). `zone_id=None` adds up the zones of
+    `province` (of every province when that is None too) per year; source is then the single source when all
+    agree, else NULL.
     """
-    zone_filter = "AND zone_id = ?" if zone_id is not None else ""
-    params: list[object] = [list(indicators)] + ([zone_id] if zone_id is not None else [])
+    where, params = _place_filter("zone_id", zone_id, province)
     return db.query(
         f"""
         SELECT year::INTEGER AS year, indicator, sum(value) AS value,
@@ -391,11 +405,11 @@ def projects_year_totals(db: QuerySource, zone_id: str | None, indicators: tuple
                bool_or(coalesce(is_synthetic, false)) AS is_synthetic,
                count(DISTINCT zone_id) AS n_zones
         FROM indicator_values
-        WHERE value IS NOT NULL AND list_contains(?, indicator) {zone_filter}
+        WHERE value IS NOT NULL AND list_contains(?, indicator) AND {where}
         GROUP BY year, indicator
         ORDER BY year, indicator
         """,
-        params,
+        [list(indicators), *params],
     )
 
 
@@ -844,15 +858,16 @@ def public_view(db: QuerySource, view: str, year: int | None = None, zone_id: st
     return db.query(f"SELECT v.*{synthetic} FROM {view} v{join}{filtered}{order}", params)
 
 
-def zone_values_for_map(db: QuerySource, year: int, indicator: str) -> pd.DataFrame:
-    """Every zone with its city and its value of `indicator` in `year` (value NULL where it has none):
-    zone_id, short_name, city, province, value, is_synthetic — for the tile map of the cities."""
+def zone_values_for_map(db: QuerySource, year: int, indicator: str, province: str | None = None) -> pd.DataFrame:
+    """Every zone of `province` (None: of every province) with its city and its value of `indicator` in `year`
+    (value NULL where it has none): zone_id, short_name, city, province, value, is_synthetic — for the tile map."""
     return db.query(
         f"""
         SELECT z.zone_id, z.short_name, z.city, z.province, v.value, coalesce(v.is_synthetic, false) AS is_synthetic
         FROM zones z
         LEFT JOIN indicator_values v ON v.zone_id = z.zone_id AND v.year = ? AND v.indicator = ?
+        WHERE ? IS NULL OR z.province = ?
         ORDER BY z.city, {_ZONE_ORDER.replace('level', 'z.level').replace('zone_id', 'z.zone_id')}
         """,
-        [int(year), indicator],
+        [int(year), indicator, province, province],
     )

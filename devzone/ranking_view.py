@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from devzone import charts, fmt, state
-from devzone.i18n import t, t_or
+from devzone.i18n import province_name, t, t_or
 from devzone.scorecard import category_label, ordered_categories
 
 DEFAULT_INDICATOR = "signed_projects"
@@ -33,6 +33,12 @@ DEFAULT_WEIGHTS: dict[str, float] = {"projects": 0.5, "enterprises": 0.3, "outpu
 LEVEL_ORDER = ("国家级", "省级")
 TYPE_ORDER = ("高新区", "经开区", "工业园区", "综合保税区")
 TOP_N = 3
+# A province with more zones than BAR_LIMIT: its bar charts draw the BAR_LEADERS best and the chosen zone with
+# BAR_NEIGHBOURS either side (a chart of 130 bars is 3,500 px tall and puts the chosen zone off screen); the
+# table behind the chart keeps every zone.
+BAR_LIMIT = 40
+BAR_LEADERS = 20
+BAR_NEIGHBOURS = 3
 COMPARE_DEFAULT_COUNT = 3
 SCORE_DECIMALS = 6
 
@@ -157,11 +163,16 @@ def type_label(zone_type: object, lang: str) -> str:
     return t_or(f"zone.type.{zone_type}", str(zone_type), lang)
 
 
-def filter_caption(levels: Sequence[str], zone_types: Sequence[str], n_zones: int, lang: str) -> str:
-    """`全省28个开发区参与排名` or `筛选后：国家级 · 高新区，共2个开发区，名次在其中重新计算`."""
+def filter_caption(levels: Sequence[str], zone_types: Sequence[str], n_zones: int, lang: str,
+                   province: str | None = None) -> str:
+    """`山西省28个开发区参与排名` or `筛选：国家级 · 高新区，共2个开发区，名次在其中重新计算`."""
     if not levels and not zone_types:
-        return t("rk.scope_all", lang, n=n_zones)
-    parts = [" / ".join(level_label(v, lang) for v in levels)] if levels else []
+        if province is None:
+            return t("rk.scope_all", lang, n=n_zones)
+        return t("rk.scope_province", lang, province=province_name(province, lang), n=n_zones)
+    parts = [province_name(province, lang)] if province is not None else []
+    if levels:
+        parts.append(" / ".join(level_label(v, lang) for v in levels))
     if zone_types:
         parts.append(" / ".join(type_label(v, lang) for v in zone_types))
     return t("rk.scope_filtered", lang, scope=" · ".join(parts), n=n_zones)
@@ -199,16 +210,44 @@ def _marks(part: pd.DataFrame) -> list[object]:
 
 
 def bar_frame(part: pd.DataFrame, unit: str, lang: str) -> pd.DataFrame:
-    """Ranked zones only: zone_id, label, value, text (`36个 · 第3名`, `33个 · 并列第4名`)."""
+    """Ranked zones only, best first: zone_id, rank, label, value, text (`36个 · 第3名`, `33个 · 并列第4名`)."""
     ranked = part[part["rank"].notna()]
     return pd.DataFrame({
         "zone_id": ranked["zone_id"].tolist(),
+        "rank": ranked["rank"].astype(int).tolist(),
         "label": ranked["short_name"].tolist(),
         "value": ranked["value"].astype(float).tolist(),
         "text": [t("rk.bar_text", lang, value=fmt.indicator_value(v, unit, lang), rank=_rank_short(r, tied, lang, m))
                  for v, r, tied, m in zip(ranked["value"], ranked["rank"], ranked["tied"], _marks(ranked),
                                           strict=True)],
     })
+
+
+def trimmed_bars(bars: pd.DataFrame, chosen: str | None, chosen_label: str, lang: str) -> tuple[pd.DataFrame, str]:
+    """`bars` (zone_id, rank, label, value, text; best first) as drawn: every zone up to BAR_LIMIT, else the leaders
+    and the chosen zone's neighbours with a row `⋯ 另39个（第21—59名）` for each run left out (no bar, no zone).
+    Returns (frame, note): the note says what the chart leaves out ('' when nothing)."""
+    n = len(bars)
+    if n <= BAR_LIMIT:
+        return bars, ""
+    keep = set(range(BAR_LEADERS))
+    ids = bars["zone_id"].tolist()
+    if chosen in ids:
+        at = ids.index(chosen)
+        keep |= set(range(max(0, at - BAR_NEIGHBOURS), min(n, at + BAR_NEIGHBOURS + 1)))
+    pieces, start = [], 0
+    for position in [*sorted(keep), n]:
+        if position > start:  # positions start … position-1 are left out
+            ranks = bars["rank"].iloc[start:position]
+            pieces.append(pd.DataFrame({"zone_id": [None], "value": [math.nan], "text": [""], "label": [
+                t("rk.bar_gap", lang, n=position - start, first=int(ranks.min()), last=int(ranks.max()))]}))
+        if position < n:
+            pieces.append(bars.iloc[[position]])
+        start = position + 1
+    neighbours = chosen in ids and ids.index(chosen) >= BAR_LEADERS
+    note = t("rk.bar_trimmed_zone" if neighbours else "rk.bar_trimmed", lang, n=n, top=BAR_LEADERS,
+             zone=chosen_label, k=BAR_NEIGHBOURS)
+    return pd.concat(pieces, ignore_index=True), note
 
 
 def unranked_labels(part: pd.DataFrame) -> list[str]:
@@ -542,6 +581,7 @@ def composite_table(scores: pd.DataFrame, labels: Mapping[str, str], catalogue: 
 def composite_bar_frame(scores: pd.DataFrame, labels: Mapping[str, str], lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         "zone_id": scores["zone_id"].tolist(),
+        "rank": scores["rank"].astype(int).tolist(),
         "label": [labels.get(z, z) for z in scores["zone_id"]],
         "value": scores["score"].astype(float).tolist(),
         "text": [t("rk.score_text", lang, score=fmt.number(s, 1, keep_zeros=True)) for s in scores["score"]],
@@ -592,6 +632,7 @@ class BarSection:
     gap_lines: tuple[str, ...]
     unranked: str  # '' or the sentence naming the unranked zones
     synthetic: bool
+    trimmed: str = ""  # '' or what the chart leaves out of a long list (trimmed_bars)
 
 
 def bar_section(rankings: pd.DataFrame, catalogue: pd.DataFrame, indicator: str, year: int, chosen: str | None,
@@ -599,10 +640,10 @@ def bar_section(rankings: pd.DataFrame, catalogue: pd.DataFrame, indicator: str,
     current = scope(rankings, year, indicator)
     unit, direction = indicator_info(catalogue, indicator)
     label = indicator_label(catalogue, indicator, lang)
-    bars = bar_frame(current.part, unit, lang)
+    bars, trimmed = trimmed_bars(bar_frame(current.part, unit, lang), chosen, chosen_label, lang)
     figure = None if bars.empty else charts.ranking_bar(
         bars, label="label", value="value", text="text", chosen=chosen, key="zone_id",
-        axis_title=axis_title(label, unit, lang))
+        axis_title=axis_title(label, unit, lang), best_first=True)
     gap = gap_analysis(current.part.set_index("zone_id")["value"], chosen or "", direction)
     unranked = unranked_labels(current.part)
     return BarSection(
@@ -612,6 +653,7 @@ def bar_section(rankings: pd.DataFrame, catalogue: pd.DataFrame, indicator: str,
         gap_lines=tuple(gap_lines(gap, current.labels, unit, lang)),
         unranked=t("rk.unranked_note", lang, zones=t("rk.list_sep", lang).join(unranked)) if unranked else "",
         synthetic=is_synthetic(current.part),
+        trimmed=trimmed,
     )
 
 
@@ -652,6 +694,7 @@ class CompositeSection:
     table: pd.DataFrame
     weights_caption: str
     synthetic: bool
+    trimmed: str = ""  # '' or what the chart leaves out of a long list (trimmed_bars)
 
 
 def composite_section(rankings: pd.DataFrame, catalogue: pd.DataFrame, year: int,
@@ -664,10 +707,11 @@ def composite_section(rankings: pd.DataFrame, catalogue: pd.DataFrame, year: int
     if scores.empty:
         return CompositeSection(None, pd.DataFrame(), caption, synthetic)
     labels = zone_labels(rankings)
-    figure = charts.ranking_bar(composite_bar_frame(scores, labels, lang), label="label", value="value", text="text",
-                                chosen=chosen, key="zone_id", axis_title=t("rk.composite_axis", lang),
+    bars, trimmed = trimmed_bars(composite_bar_frame(scores, labels, lang), chosen, labels.get(chosen, ""), lang)
+    figure = charts.ranking_bar(bars, label="label", value="value", text="text", chosen=chosen, key="zone_id",
+                                axis_title=t("rk.composite_axis", lang), best_first=True,
                                 value_max=100)  # a 0–100 score: the axis ends at 100
-    return CompositeSection(figure, composite_table(scores, labels, catalogue, lang), caption, synthetic)
+    return CompositeSection(figure, composite_table(scores, labels, catalogue, lang), caption, synthetic, trimmed)
 
 
 def zone_rank_list(heat_table: pd.DataFrame, zone_label: str, lang: str) -> pd.DataFrame:

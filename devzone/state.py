@@ -85,6 +85,17 @@ class ZoneDirectory:
         return self.zone_ids[0] if self.zone_ids else None
 
 
+def province_of(zones: pd.DataFrame, zone_id: str | None) -> str | None:
+    """The province a page's 全省 figures are about: the chosen zone's, else the first zone's (None: no zones).
+
+    `zones` has the columns of the `zones` view. Ranks and totals are within a province, so a database
+    holding several provinces never shows them mixed together."""
+    if zones.empty:
+        return None
+    rows = zones[zones["zone_id"] == zone_id]
+    return str((rows if not rows.empty else zones)["province"].iloc[0])
+
+
 def last_value(value: object) -> object:
     """Query parameters may repeat (`?year=2020&year=2021`): the last one wins, as in st.query_params."""
     if isinstance(value, list | tuple):

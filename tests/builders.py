@@ -169,3 +169,53 @@ def write_hostile_inputs(folder: Path, reference_zones: Path) -> tuple[Path, lis
         targets += [[zone, year, "签约项目数", 12, "个", "是"], [zone, year, "签约项目总投资", 120, "亿元", "是"]]
     targets_file = write_xlsx(folder / "94_敌意名称_年度目标.xlsx", {"年度目标": targets})
     return zones_file, [values, ledger_file, enterprises, links, targets_file]
+
+
+# A second province beside the demo's Shanxi: three zones of 河北省 whose signed-project counts (90, 60, 45 a
+# year) would top every Shanxi zone if the two provinces were ever ranked together.
+OTHER_PROVINCE = "河北省"
+OTHER_ZONES = (("T130101", "石家庄测试高新技术产业开发区", "石家庄测试高新区", "石家庄市", "国家级", "高新区", 90),
+               ("T130102", "唐山测试经济技术开发区", "唐山测试经开区", "唐山市", "国家级", "经开区", 60),
+               ("T130103", "保定测试工业园区", "保定测试园区", "保定市", "省级", "工业园区", 45))
+
+
+def many_other_zones(n: int) -> tuple[tuple, ...]:
+    """`n` zones of OTHER_PROVINCE shaped like OTHER_ZONES, T2xxxxx, the first with the most signed projects."""
+    return tuple((f"T2{i:05d}", f"河北第{i}测试高新技术产业开发区", f"河北第{i}高新区", "沧州市", "省级", "高新区", n + 10 - i)
+                 for i in range(1, n + 1))
+
+
+def write_other_province_inputs(folder: Path, reference_zones: Path,
+                                zones: tuple[tuple, ...] = OTHER_ZONES) -> tuple[Path, list[Path]]:
+    """A zones file (the register plus `zones`) and a long table of their indicators, 2019–2025, and a ledger."""
+    import csv
+
+    folder.mkdir(parents=True, exist_ok=True)
+    zones_file = folder / "zones.csv"
+    with open(reference_zones, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    fields = list(rows[0])
+    for zone_id, name, short, city, level, zone_type, _ in zones:
+        rows.append({**{f: "" for f in fields}, "zone_id": zone_id, "zone_name": name, "short_name": short,
+                     "city": city, "province": OTHER_PROVINCE, "level": level, "zone_type": zone_type,
+                     "source": "测试"})
+    with open(zones_file, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    long_rows = [["开发区", "年份", "指标", "数值", "单位", "来源", "是否模拟"]]
+    for _, _, short, _, _, _, signed in zones:
+        for year in range(2019, 2026):
+            step = year - 2019
+            long_rows += [[short, year, "签约项目数", signed + step, "个", "统计局", "是"],
+                          [short, year, "签约项目总投资", 8.0 * signed + step, "亿元", "统计局", "是"],
+                          [short, year, "当年签约并开工项目数", signed - 5, "个", "统计局", "是"],
+                          [short, year, "高新技术企业数", signed * 2, "家", "统计局", "是"]]
+    values = write_xlsx(folder / "80_河北测试_指标.xlsx", {"指标": [["河北省测试开发区主要指标"], *long_rows]})
+    ledger = [["河北省测试开发区项目台账（截至2025年12月）"], [*LEDGER_HEADER, "是否模拟"]]
+    for index, (zone_id, _, short, *_) in enumerate(zones[:3]):
+        ledger.append([*ledger_row(f"{zone_id}-0001", f"{short}测试项目", zone=short, investment=300000 + index,
+                                   signed=dt.date(2021, 3 + index, 8), started=dt.date(2021, 6 + index, 1),
+                                   status="在建", origin="河北石家庄"), "是"])
+    projects = write_xlsx(folder / "81_河北测试_项目台账.xlsx", {"项目台账": ledger})
+    return zones_file, [values, projects]

@@ -80,27 +80,58 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (`<script>`, `<img onerror>`, markdown, `<b>`, `javascript:` links, 300 characters: tests/builders.py),
     built through the real ETL. The zone register comes from `DEVZONE_ZONES_FILE` (zones.csv plus that zone),
     set only while building; the environment is left as it was. The zones file stays beside the database."""
-    from etl.demo import DISPATCH_MARK, demo_sources
     from etl.paths import REFERENCE_DIR
-    from etl.publish import load_files
     from tests.builders import write_hostile_inputs
 
     home = tmp_path_factory.mktemp("hostile_db")
     zones_file, inputs = write_hostile_inputs(home / "inputs", REFERENCE_DIR / "zones.csv")
-    path = home / "devzone.duckdb"
+    return _demo_plus(home / "devzone.duckdb", zones_file, inputs, "hostile-names")
+
+
+def _demo_plus(path: Path, zones_file: Path, inputs: list[Path], loaded_by: str) -> Path:
+    """The demo's files plus `inputs` loaded through the real ETL into `path`, with `zones_file` as the register
+    (set only while loading)."""
+    from etl.demo import DISPATCH_MARK, demo_sources
+    from etl.publish import load_files
+
     sources = demo_sources()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DEVZONE_ZONES_FILE", str(zones_file))
         _clear_catalogue_caches()
         try:
             load_files([p for p in sources if DISPATCH_MARK not in p.name] + inputs, path, fresh=True,
-                       loaded_by="hostile-names", kind="demo")
+                       loaded_by=loaded_by, kind="demo")
             for weekly in (p for p in sources if DISPATCH_MARK in p.name):
-                load_files([weekly], path, loaded_by="hostile-names", kind="demo")
+                load_files([weekly], path, loaded_by=loaded_by, kind="demo")
         finally:
             _clear_catalogue_caches()
     assert path.is_file()
     return path
+
+
+@pytest.fixture(scope="session")
+def two_province_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database plus three zones of another province (tests/builders.py's OTHER_ZONES, 河北省) whose
+    figures would top Shanxi's, built through the real ETL: pages that rank or total 全省 must keep to the
+    chosen zone's province. The zone register comes from `DEVZONE_ZONES_FILE` only while building."""
+    from etl.paths import REFERENCE_DIR
+    from tests.builders import write_other_province_inputs
+
+    home = tmp_path_factory.mktemp("two_province_db")
+    zones_file, inputs = write_other_province_inputs(home / "inputs", REFERENCE_DIR / "zones.csv")
+    return _demo_plus(home / "devzone.duckdb", zones_file, inputs, "two-provinces")
+
+
+@pytest.fixture(scope="session")
+def big_province_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database plus a province of 60 zones (tests/builders.py's many_other_zones), more than a ranking
+    chart draws in full."""
+    from etl.paths import REFERENCE_DIR
+    from tests.builders import many_other_zones, write_other_province_inputs
+
+    home = tmp_path_factory.mktemp("big_province_db")
+    zones_file, inputs = write_other_province_inputs(home / "inputs", REFERENCE_DIR / "zones.csv", many_other_zones(60))
+    return _demo_plus(home / "devzone.duckdb", zones_file, inputs, "big-province")
 
 
 # ---------------------------------------------------------------- browser

@@ -124,3 +124,28 @@ def test_the_map_page_says_what_the_marks_mean(demo_db, load, latest_year):
     values = load(queries.zone_values_for_map, latest_year, INDICATOR)
     assert map_view.provenance_note(values, "zh")  # the demo has real seed figures beside synthetic ones
     assert fmt.legend("zh") in [c.value for c in app.caption]
+
+
+def test_the_map_shows_the_chosen_zones_province_only(two_province_db, monkeypatch):
+    from tests.builders import OTHER_ZONES
+
+    monkeypatch.setenv("DEVZONE_DB", str(two_province_db))
+    hebei = [short for _, _, short, *_ in OTHER_ZONES]
+    for zone, shown, hidden in (("X140802", ["盐湖高新区", "运城市"], hebei + ["石家庄"]),
+                                (OTHER_ZONES[0][0], hebei + ["石家庄", "唐山", "保定"], ["盐湖高新区", "运城", "太原"])):
+        app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=90)
+        app.query_params.update({"zone": zone, "year": "2021"})
+        app.switch_page("app_pages/map.py")
+        app.run()
+        assert not app.exception, [e.value for e in app.exception]
+        tile_map = next(h.proto.body for h in app.get("html") if "tile-map" in h.proto.body)
+        assert all(name in tile_map for name in shown), zone
+        assert not any(name in tile_map for name in hidden), zone
+
+
+def test_another_provinces_cities_fill_the_grid_from_the_top():
+    values = pd.DataFrame({"zone_id": ["x", "y"], "short_name": ["甲", "乙"], "city": ["石家庄市", "唐山市"],
+                           "value": [1.0, 2.0]})
+    tiles = map_view.tiles(values, "个", "zh", grid=map_view.grid_for("河北省"))
+    assert [(tile.city, tile.row, tile.column) for tile in tiles] == [("石家庄", 1, 1), ("唐山", 1, 2)]
+    assert map_view.grid_for("山西省") == map_view.CITY_TILES

@@ -197,3 +197,13 @@ def test_the_headline_rank_fits_and_is_marked_when_ranked_among_synthetic_figure
     (note,) = [m.value for m in app.main.markdown if "按签约项目总投资" in m.value]
     assert f"共{n}个" in note
     assert "较上年" in note and note.rstrip().endswith("※")  # the change is from the synthetic 2020 rank
+
+
+@pytest.mark.parametrize(("zone", "lang", "subtitle"), [
+    ("盐湖高新区", "zh", "山西省开发区主要经济指标"), ("T130101", "zh", "河北省开发区主要经济指标"),
+    ("T130101", "en", "Key indicators of Hebei development zones")])
+def test_the_sidebar_names_the_chosen_zones_province(two_province_db, monkeypatch, zone, lang, subtitle):
+    monkeypatch.setenv("DEVZONE_DB", str(two_province_db))
+    app = run_overview(zone=zone, year="2021", lang=lang)
+    assert_ran_cleanly(app)
+    assert any(subtitle in m.value for m in app.sidebar.markdown), [m.value for m in app.sidebar.markdown]

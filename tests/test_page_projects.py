@@ -195,7 +195,7 @@ def test_province_scope(demo_db, raw):
     assert "所属开发区" in ledger.columns
     n_signed = raw.execute(f"SELECT count(*) FROM projects WHERE {SIGNED} AND year(signed_date) = 2021").fetchone()[0]
     assert len(ledger) == n_signed
-    assert app.caption[0].value.startswith("全省开发区")
+    assert app.caption[0].value.startswith("山西省开发区")
     control(app, "范围").set_value("zone").run()
     assert metrics(app)["签约项目"] == "36个"
     assert "scope" not in app.query_params  # the default leaves the address clean
@@ -291,3 +291,32 @@ def test_a_ledger_that_does_not_add_up_is_flagged(scratch):
 def test_real_headlines_are_tagged_and_a_change_from_synthetic_2020_is_marked(demo_db):
     """盐湖高新区 2021 (the seed's real figures) against synthetic 2020: 真实 on each, ※ on the 同比, the key."""
     check_real_tags(open_page, assert_ran_cleanly)
+
+
+def test_province_scope_keeps_to_the_chosen_zones_province(two_province_db, monkeypatch):
+    from tests.builders import OTHER_PROVINCE, OTHER_ZONES
+
+    monkeypatch.setenv("DEVZONE_DB", str(two_province_db))
+    con = duckdb.connect(str(two_province_db), read_only=True)
+    try:
+        def province_total(province: str, indicator: str) -> float:
+            return con.execute("SELECT sum(value) FROM indicator_values v JOIN zones z USING (zone_id) WHERE "
+                               "z.province = ? AND v.year = 2021 AND v.indicator = ?", [province, indicator]).fetchone()[0]
+
+        def signed_in(province: str) -> int:
+            return con.execute(f"SELECT count(*) FROM projects p JOIN zones z USING (zone_id) WHERE z.province = ? "
+                               f"AND {SIGNED} AND year(signed_date) = 2021", [province]).fetchone()[0]
+
+        for zone, province in (("盐湖高新区", "山西省"), (OTHER_ZONES[0][0], OTHER_PROVINCE)):
+            app = open_page(zone=zone, year="2021", scope="province")
+            assert_ran_cleanly(app)
+            shown = metrics(app)
+            assert shown["签约项目"] == fmt.count(province_total(province, "signed_projects"), "个")
+            assert shown["签约总投资"] == fmt.money(province_total(province, "signed_investment"))
+            ledger = ledger_frame(app)
+            assert len(ledger) == signed_in(province) > 0
+            others = {r[0] for r in con.execute("SELECT short_name FROM zones WHERE province <> ?", [province]).fetchall()}
+            assert not set(ledger["所属开发区"]) & others
+            assert app.caption[0].value.startswith(f"{province}开发区")
+    finally:
+        con.close()

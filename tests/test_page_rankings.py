@@ -237,3 +237,65 @@ def test_a_filter_that_drops_every_compared_zone_starts_the_comparison_afresh(de
     compared = app.multiselect(key="rk_compare").value
     assert compared and not set(compared) & national and "X140802" not in compared
     assert len(plotly_specs(app)[1]["data"]) == len(compared) + 1
+
+
+# ---------------------------------------------------------------- a database holding more than one province
+
+@pytest.fixture
+def two_provinces(two_province_db, monkeypatch):
+    monkeypatch.setenv("DEVZONE_DB", str(two_province_db))
+    con = duckdb.connect(str(two_province_db), read_only=True)
+    yield con
+    con.close()
+
+
+def province_zones(con, province: str) -> dict[str, str]:
+    return dict(con.execute("SELECT zone_id, short_name FROM zones WHERE province = ?", [province]).fetchall())
+
+
+def test_every_section_keeps_to_the_chosen_zones_province(two_provinces):
+    from tests.builders import OTHER_PROVINCE
+
+    shanxi, hebei = province_zones(two_provinces, "山西省"), province_zones(two_provinces, OTHER_PROVINCE)
+    app = run_rankings(zone="盐湖高新区", year="2021")
+    assert_ran_cleanly(app)
+    rank, n = two_provinces.execute("SELECT rank, n_ranked FROM provincial_rankings WHERE zone_id = 'X140802' "
+                                    "AND year = 2021 AND indicator = 'signed_projects'").fetchone()
+    assert metrics(app)[f"盐湖高新区名次（共{n}个）"] == f"第{rank}名※" == "第3名※"
+    bar, bump, heat, composite = plotly_specs(app)
+    assert set(bar["data"][0]["y"]) <= set(shanxi.values()) and len(bar["data"][0]["y"]) == n
+    assert not {trace["name"] for trace in bump["data"]} & set(hebei.values())
+    assert len(heat["data"][0]["y"]) == len(shanxi) and not set(heat["data"][0]["y"]) & set(hebei.values())
+    assert not set(composite["data"][0]["y"]) & set(hebei.values())
+    assert not set(composite_table(app)["开发区"]) & set(hebei.values())
+    assert f"山西省{len(shanxi)}个开发区参与排名" in app.main.caption[0].value
+
+
+def test_a_zone_of_the_other_province_is_ranked_among_its_own(two_provinces):
+    from tests.builders import OTHER_PROVINCE, OTHER_ZONES
+
+    hebei = province_zones(two_provinces, OTHER_PROVINCE)
+    zone_id, _, short = OTHER_ZONES[1][:3]
+    app = run_rankings(zone=zone_id, year="2021")
+    assert_ran_cleanly(app)
+    assert metrics(app)[f"{short}名次（共{len(hebei)}个）"] == "第2名"
+    bar = plotly_specs(app)[0]["data"][0]
+    assert sorted(bar["y"]) == sorted(hebei.values())
+    assert f"河北省{len(hebei)}个开发区参与排名" in app.main.caption[0].value
+    assert app.pills(key="rk_types").options == ["高新区", "经开区", "工业园区"]  # not Shanxi's 综合保税区
+
+
+def test_a_province_of_many_zones_draws_the_leaders_and_the_chosen_zones_neighbours(big_province_db, monkeypatch):
+    from devzone import ranking_view as rv
+
+    monkeypatch.setenv("DEVZONE_DB", str(big_province_db))
+    app = run_rankings(zone="T200050", year="2021")  # 50th of 60
+    assert_ran_cleanly(app)
+    assert metrics(app)["河北第50高新区名次（共60个）"] == "第50名"
+    bar = plotly_specs(app)[0]["data"][0]
+    near = range(50 - rv.BAR_NEIGHBOURS, 50 + rv.BAR_NEIGHBOURS + 1)
+    drawn = [label for label in bar["y"][::-1] if not label.startswith("⋯")]
+    assert drawn == [f"河北第{i}高新区" for i in [*range(1, rv.BAR_LEADERS + 1), *near]]
+    note = f"共60个开发区参与排名，图中显示前{rv.BAR_LEADERS}名和河北第50高新区前后各{rv.BAR_NEIGHBOURS}名；完整排名见“查看数据表”。"
+    assert [c.value for c in app.main.caption].count(note) == 2  # under the ranking and under the composite score
+    assert len(app.main.dataframe[0].value) == 60  # the table behind the chart: every zone

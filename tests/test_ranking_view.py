@@ -292,3 +292,87 @@ def test_sections_build_from_the_demo(demo):
     assert bump.table.shape == (2, 1 + len(years))
     composite = rv.composite_section(rankings, catalogue, 2021, tuple(rv.DEFAULT_WEIGHTS.items()), "X140802", "zh")
     assert len(composite.table) == 28 and composite.figure is not None
+
+
+# ---------------------------------------------------------------- bar charts of a province with many zones
+
+def ranked_frame(values_by_zone: dict[str, float], indicator: str = "a", direction: str = "higher") -> pd.DataFrame:
+    """Rows shaped like queries.filtered_rankings for one year and indicator, ranked as the query ranks them."""
+    series = pd.Series(values_by_zone, dtype="float64")
+    ranks = rv.competition_ranks(series, direction)
+    frame = pd.DataFrame({
+        "year": 2021, "indicator": indicator, "zone_id": series.index, "zone_name": series.index,
+        "short_name": [f"{z}区" for z in series.index], "level": "省级", "zone_type": "高新区",
+        "value": series.values, "source": "统计局", "is_synthetic": True, "rank": ranks.values,
+        "n_ranked": int(series.notna().sum()), "tied": ranks.duplicated(keep=False).values,
+        "rank_from_synthetic": False})
+    return frame.sort_values(["rank", "zone_id"]).reset_index(drop=True)
+
+
+def drawn_top_down(figure) -> list[str]:
+    """The bar chart's rows as a person reads them, top first (plotly draws the first category at the bottom)."""
+    return list(figure.data[0].y)[::-1]
+
+
+def many_zones(n: int) -> dict[str, float]:
+    return {f"Z{i:03d}": float(n + 1 - i) for i in range(1, n + 1)}  # Z001 best
+
+
+def test_a_lower_is_better_indicator_has_its_best_zone_on_top():
+    rankings = ranked_frame({"A": 1.0, "B": 5.0, "C": 3.0}, indicator="d", direction="lower")
+    bar = rv.bar_section(rankings, CATALOGUE, "d", 2021, "B", "B区", "zh")
+    assert drawn_top_down(bar.figure) == ["A区", "C区", "B区"]
+    assert bar.figure.data[0].text[-1].endswith("第1名")
+
+
+def test_up_to_the_limit_every_zone_is_drawn():
+    rankings = ranked_frame(many_zones(rv.BAR_LIMIT))
+    bar = rv.bar_section(rankings, CATALOGUE, "a", 2021, "Z040", "Z040区", "zh")
+    assert drawn_top_down(bar.figure) == [f"Z{i:03d}区" for i in range(1, rv.BAR_LIMIT + 1)]
+    assert bar.trimmed == ""
+
+
+def test_many_zones_draw_the_leaders_and_the_chosen_zones_neighbours():
+    n, chosen = 84, 63
+    rankings = ranked_frame(many_zones(n))
+    bar = rv.bar_section(rankings, CATALOGUE, "a", 2021, f"Z{chosen:03d}", f"Z{chosen:03d}区", "zh")
+    rows = drawn_top_down(bar.figure)
+    near = range(chosen - rv.BAR_NEIGHBOURS, chosen + rv.BAR_NEIGHBOURS + 1)
+    leaders = [f"Z{i:03d}区" for i in range(1, rv.BAR_LEADERS + 1)]
+    hidden_before = chosen - rv.BAR_NEIGHBOURS - rv.BAR_LEADERS - 1
+    hidden_after = n - chosen - rv.BAR_NEIGHBOURS
+    assert rows == [*leaders, f"⋯ 另{hidden_before}个（第{rv.BAR_LEADERS + 1}—{near[0] - 1}名）",
+                    *[f"Z{i:03d}区" for i in near], f"⋯ 另{hidden_after}个（第{near[-1] + 1}—{n}名）"]
+    assert len(bar.table) == n  # the table behind the chart keeps every zone
+    assert bar.trimmed == (f"共{n}个开发区参与排名，图中显示前{rv.BAR_LEADERS}名和Z{chosen:03d}区前后各"
+                           f"{rv.BAR_NEIGHBOURS}名；完整排名见“查看数据表”。")
+    colours = list(bar.figure.data[0].marker.color)[::-1]
+    assert colours[rows.index(f"Z{chosen:03d}区")] == rv.charts.HIGHLIGHT
+
+
+@pytest.mark.parametrize("chosen", ["Z005", "Z022", None])
+def test_a_chosen_zone_among_or_next_to_the_leaders_needs_no_second_gap(chosen):
+    rankings = ranked_frame(many_zones(60))
+    bar = rv.bar_section(rankings, CATALOGUE, "a", 2021, chosen, "", "zh")
+    rows = drawn_top_down(bar.figure)
+    last = {"Z005": rv.BAR_LEADERS, "Z022": 22 + rv.BAR_NEIGHBOURS, None: rv.BAR_LEADERS}[chosen]
+    assert rows == [*[f"Z{i:03d}区" for i in range(1, last + 1)], f"⋯ 另{60 - last}个（第{last + 1}—60名）"]
+
+
+def test_the_composite_chart_of_many_zones_is_trimmed_the_same_way():
+    n = 84
+    rankings = pd.concat([ranked_frame(many_zones(n), indicator=code) for code in ("a", "b", "c")])
+    composite = rv.composite_section(rankings, CATALOGUE, 2021, tuple(rv.DEFAULT_WEIGHTS.items()), "Z070", "zh")
+    rows = drawn_top_down(composite.figure)
+    assert rows[:rv.BAR_LEADERS] == [f"Z{i:03d}区" for i in range(1, rv.BAR_LEADERS + 1)]
+    assert "Z070区" in rows and len(rows) == rv.BAR_LEADERS + 2 * rv.BAR_NEIGHBOURS + 1 + 2
+    assert len(composite.table) == n and composite.trimmed.startswith(f"共{n}个开发区")
+
+
+def test_a_gap_row_names_the_ranks_it_leaves_out_even_across_a_tie():
+    scores = many_zones(50)
+    scores["Z020"] = scores["Z021"] = scores["Z022"] = 30.0  # 并列第20名 straddles the leaders' edge
+    bar = rv.bar_section(ranked_frame(scores), CATALOGUE, "a", 2021, None, "", "zh")
+    rows = drawn_top_down(bar.figure)
+    assert rows[rv.BAR_LEADERS - 1] == "Z020区" and bar.figure.data[0].text[::-1][rv.BAR_LEADERS - 1].endswith("并列第20名")
+    assert rows[rv.BAR_LEADERS] == f"⋯ 另{50 - rv.BAR_LEADERS}个（第20—50名）"

@@ -163,3 +163,10 @@ def test_a_list_keeps_known_values_in_option_order():
     assert state.resolve_choices("省级、国家级；", options) == ["国家级", "省级"]
     assert state.resolve_choices(None, options) == [] and state.resolve_choices("", options) == []
     assert state.split_list(["国家级", "省级 ，国家级"]) == ["省级", "国家级"]
+
+
+def test_province_of_is_the_chosen_zones_else_the_first_zones():
+    zones = pd.DataFrame({"zone_id": ["A", "B"], "province": ["山西省", "河北省"]})
+    assert state.province_of(zones, "B") == "河北省"
+    assert state.province_of(zones, "nowhere") == state.province_of(zones, None) == "山西省"
+    assert state.province_of(zones.iloc[:0], "A") is None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from devzone import fmt, state
-from devzone.i18n import LANGUAGES, t
+from devzone import fmt, queries, state
+from devzone.i18n import LANGUAGES, province_name, t
+from devzone.ui.cache import load
 from devzone.ui.filters import (
     KEY_FILTERS,
     KEY_LANG,
@@ -58,7 +59,7 @@ def sidebar_filters() -> state.FilterState:
     _initial_filters(zones, years)
     with st.sidebar:
         lang = st.session_state.get(KEY_LANG, "zh")
-        st.markdown(f"**{t('app.title', lang)}**  \n{t('app.subtitle', lang)}")
+        st.markdown(f"**{t('app.title', lang)}**  \n{_subtitle(st.session_state.get(KEY_ZONE), lang)}")
         zone_id = st.selectbox(
             t("sidebar.zone", lang), zones.zone_ids, format_func=zones.label, key=KEY_ZONE,
             help=t("sidebar.zone_help", lang), placeholder=t("sidebar.zone_none", lang),
@@ -84,6 +85,14 @@ def sidebar_filters() -> state.FilterState:
     _write_url(filters, zones)
     st.session_state[KEY_FILTERS] = filters
     return filters
+
+
+def _subtitle(zone_id: str | None, lang: str) -> str:
+    """`山西省开发区主要经济指标`: the province of the zone chosen (a database may hold several)."""
+    province = state.province_of(load(queries.zones), zone_id)
+    if province is None:
+        return t("app.subtitle_plain", lang)
+    return t("app.subtitle", lang, province=province_name(province, lang))
 
 
 KEY_CLOSE_SIDEBAR = "close_sidebar_after_choice"

@@ -62,7 +62,7 @@ def test_projects_seed_numbers_and_the_scope_switch(browser_page: Page, app_serv
     wait_until_idle(page)
     assert page.locator(ERROR_BOX).count() == 0
     page.wait_for_url(lambda url: url_params(url).get("scope") == "province")
-    expect(page.get_by_test_id("stMain")).to_contain_text("全省开发区")
+    expect(page.get_by_test_id("stMain")).to_contain_text("山西省开发区")
 
 
 def test_projects_ticked_ledger_row_opens_the_project(browser_page: Page, app_server: str, facts):
