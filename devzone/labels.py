@@ -1,6 +1,7 @@
 """Words the page tables (devzone.tables), the deck and the workbooks (devzone.export) share: unit labels and
 headers (`签约项目总投资（亿元）`), source lines, the 是/否 of a flag, the ledger's source tag, the ranked
-indicators. Lower than both, so that neither imports the other for them."""
+indicators, which rows of a long ranking a chart draws. Lower than both, so that neither imports the other for
+them."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -11,6 +12,12 @@ from devzone.i18n import t, t_or
 LEDGER_SOURCE = "项目台账汇总"  # indicator_values.source of a figure summed from the project ledger
 RANKING_CODES = ("signed_projects", "signed_investment", "signed_started_projects")
 SOURCES_SHOWN = 3
+# A ranking of more than BAR_LIMIT zones: its bar chart (page, deck) draws the BAR_LEADERS best and the chosen zone
+# with BAR_NEIGHBOURS either side — 130 bars are 3,500 px tall and put the chosen zone off screen; its table keeps
+# every zone.
+BAR_LIMIT = 40
+BAR_LEADERS = 20
+BAR_NEIGHBOURS = 3
 
 
 def unit_label(unit: object, lang: str) -> str:
@@ -61,3 +68,31 @@ def sources_in_full(sources, lang: str) -> str:
             if name not in seen:
                 seen.append(name)
     return t("deck.source_sep", lang).join(seen) or fmt.MISSING
+
+
+def ranking_window(ranks: Sequence[object], at: int | None, lang: str, *, limit: int = BAR_LIMIT,
+                   leaders: int = BAR_LEADERS) -> list[int | str]:
+    """The rows of a ranking (best first; `ranks` their ranks) its bar chart draws: all up to `limit`, else the
+    `leaders` and row `at` (the chosen zone's, None: none) with BAR_NEIGHBOURS either side. In order: a row's
+    position (int), or for each run left out one label (str) `⋯ 另39个（第21—59名）` naming the ranks it holds."""
+    n = len(ranks)
+    if n <= limit:
+        return list(range(n))
+    keep = set(range(leaders))
+    if at is not None and 0 <= at < n:
+        keep |= set(range(max(0, at - BAR_NEIGHBOURS), min(n, at + BAR_NEIGHBOURS + 1)))
+    rows: list[int | str] = []
+    start = 0
+    for position in [*sorted(keep), n]:
+        if position > start:
+            left_out = [int(r) for r in ranks[start:position]]  # type: ignore[call-overload]
+            rows.append(t("rk.bar_gap", lang, n=position - start, first=min(left_out), last=max(left_out)))
+        if position < n:
+            rows.append(position)
+        start = position + 1
+    return rows
+
+
+def shows_neighbours(n: int, at: int | None, *, limit: int = BAR_LIMIT, leaders: int = BAR_LEADERS) -> bool:
+    """Whether ranking_window draws the chosen zone apart from the leaders (it is past them in a long ranking)."""
+    return n > limit and at is not None and at >= leaders

@@ -26,6 +26,7 @@ import pandas as pd
 
 from devzone import charts, fmt, state
 from devzone.i18n import province_name, t, t_or
+from devzone.labels import BAR_LEADERS, BAR_NEIGHBOURS, ranking_window, shows_neighbours
 from devzone.scorecard import category_label, ordered_categories
 
 DEFAULT_INDICATOR = "signed_projects"
@@ -33,12 +34,6 @@ DEFAULT_WEIGHTS: dict[str, float] = {"projects": 0.5, "enterprises": 0.3, "outpu
 LEVEL_ORDER = ("国家级", "省级")
 TYPE_ORDER = ("高新区", "经开区", "工业园区", "综合保税区")
 TOP_N = 3
-# A province with more zones than BAR_LIMIT: its bar charts draw the BAR_LEADERS best and the chosen zone with
-# BAR_NEIGHBOURS either side (a chart of 130 bars is 3,500 px tall and puts the chosen zone off screen); the
-# table behind the chart keeps every zone.
-BAR_LIMIT = 40
-BAR_LEADERS = 20
-BAR_NEIGHBOURS = 3
 COMPARE_DEFAULT_COUNT = 3
 SCORE_DECIMALS = 6
 
@@ -224,29 +219,19 @@ def bar_frame(part: pd.DataFrame, unit: str, lang: str) -> pd.DataFrame:
 
 
 def trimmed_bars(bars: pd.DataFrame, chosen: str | None, chosen_label: str, lang: str) -> tuple[pd.DataFrame, str]:
-    """`bars` (zone_id, rank, label, value, text; best first) as drawn: every zone up to BAR_LIMIT, else the leaders
-    and the chosen zone's neighbours with a row `⋯ 另39个（第21—59名）` for each run left out (no bar, no zone).
-    Returns (frame, note): the note says what the chart leaves out ('' when nothing)."""
-    n = len(bars)
-    if n <= BAR_LIMIT:
-        return bars, ""
-    keep = set(range(BAR_LEADERS))
+    """`bars` (zone_id, rank, label, value, text; best first) as drawn (labels.ranking_window): a run left out is
+    a row with its label and no bar, no zone. Returns (frame, note): the note says what the chart leaves out ('' when
+    nothing)."""
     ids = bars["zone_id"].tolist()
-    if chosen in ids:
-        at = ids.index(chosen)
-        keep |= set(range(max(0, at - BAR_NEIGHBOURS), min(n, at + BAR_NEIGHBOURS + 1)))
-    pieces, start = [], 0
-    for position in [*sorted(keep), n]:
-        if position > start:  # positions start … position-1 are left out
-            ranks = bars["rank"].iloc[start:position]
-            pieces.append(pd.DataFrame({"zone_id": [None], "value": [math.nan], "text": [""], "label": [
-                t("rk.bar_gap", lang, n=position - start, first=int(ranks.min()), last=int(ranks.max()))]}))
-        if position < n:
-            pieces.append(bars.iloc[[position]])
-        start = position + 1
-    neighbours = chosen in ids and ids.index(chosen) >= BAR_LEADERS
-    note = t("rk.bar_trimmed_zone" if neighbours else "rk.bar_trimmed", lang, n=n, top=BAR_LEADERS,
-             zone=chosen_label, k=BAR_NEIGHBOURS)
+    at = ids.index(chosen) if chosen in ids else None
+    rows = ranking_window(bars["rank"].tolist(), at, lang)
+    if len(rows) == len(bars):
+        return bars, ""
+    pieces = [bars.iloc[[row]] if isinstance(row, int) else
+              pd.DataFrame({"zone_id": [None], "rank": [None], "label": [row], "value": [math.nan], "text": [""]})
+              for row in rows]
+    key = "rk.bar_trimmed_zone" if shows_neighbours(len(bars), at) else "rk.bar_trimmed"
+    note = t(key, lang, n=len(bars), top=BAR_LEADERS, zone=chosen_label, k=BAR_NEIGHBOURS)
     return pd.concat(pieces, ignore_index=True), note
 
 

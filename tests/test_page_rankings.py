@@ -286,16 +286,16 @@ def test_a_zone_of_the_other_province_is_ranked_among_its_own(two_provinces):
 
 
 def test_a_province_of_many_zones_draws_the_leaders_and_the_chosen_zones_neighbours(big_province_db, monkeypatch):
-    from devzone import ranking_view as rv
+    from devzone import labels
 
     monkeypatch.setenv("DEVZONE_DB", str(big_province_db))
     app = run_rankings(zone="T200050", year="2021")  # 50th of 60
     assert_ran_cleanly(app)
     assert metrics(app)["河北第50高新区名次（共60个）"] == "第50名"
     bar = plotly_specs(app)[0]["data"][0]
-    near = range(50 - rv.BAR_NEIGHBOURS, 50 + rv.BAR_NEIGHBOURS + 1)
+    near = range(50 - labels.BAR_NEIGHBOURS, 50 + labels.BAR_NEIGHBOURS + 1)
     drawn = [label for label in bar["y"][::-1] if not label.startswith("⋯")]
-    assert drawn == [f"河北第{i}高新区" for i in [*range(1, rv.BAR_LEADERS + 1), *near]]
-    note = f"共60个开发区参与排名，图中显示前{rv.BAR_LEADERS}名和河北第50高新区前后各{rv.BAR_NEIGHBOURS}名；完整排名见“查看数据表”。"
+    assert drawn == [f"河北第{i}高新区" for i in [*range(1, labels.BAR_LEADERS + 1), *near]]
+    note = f"共60个开发区参与排名，图中显示前{labels.BAR_LEADERS}名和河北第50高新区前后各{labels.BAR_NEIGHBOURS}名；完整排名见“查看数据表”。"
     assert [c.value for c in app.main.caption].count(note) == 2  # under the ranking and under the composite score
     assert len(app.main.dataframe[0].value) == 60  # the table behind the chart: every zone

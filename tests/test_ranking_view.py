@@ -5,7 +5,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from devzone import db, queries, state
+from devzone import db, labels, queries, state
 from devzone import ranking_view as rv
 
 CATALOGUE = pd.DataFrame({
@@ -326,9 +326,9 @@ def test_a_lower_is_better_indicator_has_its_best_zone_on_top():
 
 
 def test_up_to_the_limit_every_zone_is_drawn():
-    rankings = ranked_frame(many_zones(rv.BAR_LIMIT))
+    rankings = ranked_frame(many_zones(labels.BAR_LIMIT))
     bar = rv.bar_section(rankings, CATALOGUE, "a", 2021, "Z040", "Z040区", "zh")
-    assert drawn_top_down(bar.figure) == [f"Z{i:03d}区" for i in range(1, rv.BAR_LIMIT + 1)]
+    assert drawn_top_down(bar.figure) == [f"Z{i:03d}区" for i in range(1, labels.BAR_LIMIT + 1)]
     assert bar.trimmed == ""
 
 
@@ -337,15 +337,15 @@ def test_many_zones_draw_the_leaders_and_the_chosen_zones_neighbours():
     rankings = ranked_frame(many_zones(n))
     bar = rv.bar_section(rankings, CATALOGUE, "a", 2021, f"Z{chosen:03d}", f"Z{chosen:03d}区", "zh")
     rows = drawn_top_down(bar.figure)
-    near = range(chosen - rv.BAR_NEIGHBOURS, chosen + rv.BAR_NEIGHBOURS + 1)
-    leaders = [f"Z{i:03d}区" for i in range(1, rv.BAR_LEADERS + 1)]
-    hidden_before = chosen - rv.BAR_NEIGHBOURS - rv.BAR_LEADERS - 1
-    hidden_after = n - chosen - rv.BAR_NEIGHBOURS
-    assert rows == [*leaders, f"⋯ 另{hidden_before}个（第{rv.BAR_LEADERS + 1}—{near[0] - 1}名）",
+    near = range(chosen - labels.BAR_NEIGHBOURS, chosen + labels.BAR_NEIGHBOURS + 1)
+    leaders = [f"Z{i:03d}区" for i in range(1, labels.BAR_LEADERS + 1)]
+    hidden_before = chosen - labels.BAR_NEIGHBOURS - labels.BAR_LEADERS - 1
+    hidden_after = n - chosen - labels.BAR_NEIGHBOURS
+    assert rows == [*leaders, f"⋯ 另{hidden_before}个（第{labels.BAR_LEADERS + 1}—{near[0] - 1}名）",
                     *[f"Z{i:03d}区" for i in near], f"⋯ 另{hidden_after}个（第{near[-1] + 1}—{n}名）"]
     assert len(bar.table) == n  # the table behind the chart keeps every zone
-    assert bar.trimmed == (f"共{n}个开发区参与排名，图中显示前{rv.BAR_LEADERS}名和Z{chosen:03d}区前后各"
-                           f"{rv.BAR_NEIGHBOURS}名；完整排名见“查看数据表”。")
+    assert bar.trimmed == (f"共{n}个开发区参与排名，图中显示前{labels.BAR_LEADERS}名和Z{chosen:03d}区前后各"
+                           f"{labels.BAR_NEIGHBOURS}名；完整排名见“查看数据表”。")
     colours = list(bar.figure.data[0].marker.color)[::-1]
     assert colours[rows.index(f"Z{chosen:03d}区")] == rv.charts.HIGHLIGHT
 
@@ -355,7 +355,7 @@ def test_a_chosen_zone_among_or_next_to_the_leaders_needs_no_second_gap(chosen):
     rankings = ranked_frame(many_zones(60))
     bar = rv.bar_section(rankings, CATALOGUE, "a", 2021, chosen, "", "zh")
     rows = drawn_top_down(bar.figure)
-    last = {"Z005": rv.BAR_LEADERS, "Z022": 22 + rv.BAR_NEIGHBOURS, None: rv.BAR_LEADERS}[chosen]
+    last = {"Z005": labels.BAR_LEADERS, "Z022": 22 + labels.BAR_NEIGHBOURS, None: labels.BAR_LEADERS}[chosen]
     assert rows == [*[f"Z{i:03d}区" for i in range(1, last + 1)], f"⋯ 另{60 - last}个（第{last + 1}—60名）"]
 
 
@@ -364,8 +364,8 @@ def test_the_composite_chart_of_many_zones_is_trimmed_the_same_way():
     rankings = pd.concat([ranked_frame(many_zones(n), indicator=code) for code in ("a", "b", "c")])
     composite = rv.composite_section(rankings, CATALOGUE, 2021, tuple(rv.DEFAULT_WEIGHTS.items()), "Z070", "zh")
     rows = drawn_top_down(composite.figure)
-    assert rows[:rv.BAR_LEADERS] == [f"Z{i:03d}区" for i in range(1, rv.BAR_LEADERS + 1)]
-    assert "Z070区" in rows and len(rows) == rv.BAR_LEADERS + 2 * rv.BAR_NEIGHBOURS + 1 + 2
+    assert rows[:labels.BAR_LEADERS] == [f"Z{i:03d}区" for i in range(1, labels.BAR_LEADERS + 1)]
+    assert "Z070区" in rows and len(rows) == labels.BAR_LEADERS + 2 * labels.BAR_NEIGHBOURS + 1 + 2
     assert len(composite.table) == n and composite.trimmed.startswith(f"共{n}个开发区")
 
 
@@ -374,5 +374,5 @@ def test_a_gap_row_names_the_ranks_it_leaves_out_even_across_a_tie():
     scores["Z020"] = scores["Z021"] = scores["Z022"] = 30.0  # 并列第20名 straddles the leaders' edge
     bar = rv.bar_section(ranked_frame(scores), CATALOGUE, "a", 2021, None, "", "zh")
     rows = drawn_top_down(bar.figure)
-    assert rows[rv.BAR_LEADERS - 1] == "Z020区" and bar.figure.data[0].text[::-1][rv.BAR_LEADERS - 1].endswith("并列第20名")
-    assert rows[rv.BAR_LEADERS] == f"⋯ 另{50 - rv.BAR_LEADERS}个（第20—50名）"
+    assert rows[labels.BAR_LEADERS - 1] == "Z020区" and bar.figure.data[0].text[::-1][labels.BAR_LEADERS - 1].endswith("并列第20名")
+    assert rows[labels.BAR_LEADERS] == f"⋯ 另{50 - labels.BAR_LEADERS}个（第20—50名）"

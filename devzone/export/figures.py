@@ -30,11 +30,11 @@ def figure(chart: Chart, *, height: int | None = None, font_size: int = PRESENT_
     above the chart (the page passes it when the chart is not the slide's only subject)."""
     frame = _long(chart)
     if chart.kind == "bar":
-        fig = charts.ranking_bar(frame.iloc[::-1], label="category", value="value", text="text",
+        fig = charts.ranking_bar(frame, label="category", value="value", text="text",
                                  chosen=chart.highlight[0] if len(chart.highlight) == 1 else None,
-                                 key="category", axis_title=chart.axis_title)
+                                 key="category", axis_title=chart.axis_title, best_first=True)  # as the deck
         if len(chart.highlight) > 1:  # several flagged bars (targets not met)
-            # ranking_bar re-sorts the bars by value: colour each bar by its own label, in the order drawn
+            # colour each bar by its own label, in the order drawn
             flagged = {charts.plain(c) for c in chart.highlight}
             drawn = list(fig.data[0].y)
             fig.update_traces(marker_color=[charts.HIGHLIGHT if c in flagged else charts.PALETTE[0] for c in drawn])

@@ -20,7 +20,16 @@ from devzone.export import summary as summary_mod
 from devzone.export import wording
 from devzone.export.data import ZoneYear
 from devzone.i18n import t
-from devzone.labels import LEDGER_SOURCE, RANKING_CODES, source_line, unit_header, yes_no
+from devzone.labels import (
+    BAR_NEIGHBOURS,
+    LEDGER_SOURCE,
+    RANKING_CODES,
+    ranking_window,
+    shows_neighbours,
+    source_line,
+    unit_header,
+    yes_no,
+)
 
 KPI_CODES = ("signed_projects", "signed_investment", "signed_started_projects",
              "new_four_above_enterprises", "srdi_enterprises", "projected_output")
@@ -35,6 +44,12 @@ COUNT_FORMAT = "#,##0"
 MONEY_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.0%"
 LONG_RANKING = 16  # more bars than this are drawn as two charts side by side
+# A slide names 28 zones at most (two halves of 14: every name legible); a longer ranking shows 24 rows (its note
+# takes a second line): its leaders and the zone with its neighbours (labels.ranking_window), a row for each run
+# left out.
+SLIDE_RANKING_LIMIT = 28
+SLIDE_RANKING_ROWS = 24
+SLIDE_RANKING_LEADERS = SLIDE_RANKING_ROWS - (2 * BAR_NEIGHBOURS + 1) - 2
 
 
 # ---------------------------------------------------------------- the model
@@ -300,12 +315,19 @@ def _ranking_slide(zy: ZoneYear, lang: str) -> Slide | None:
     })
     labels = ranked_labels(ranked["rank"], names, lang)
     own_label = labels[names.index(zy.short_name)] if zy.short_name in names else zy.short_name
-    chart = Chart(key="ranking", kind="bar", title=title, categories=labels,
-                  series=(Series(indicator.name(lang), values, texts),),
+    at = ranked["zone_id"].tolist().index(zy.zone_id)
+    window = {"limit": SLIDE_RANKING_LIMIT, "leaders": SLIDE_RANKING_LEADERS}
+    rows = ranking_window(ranked["rank"].tolist(), at, lang, **window)  # the leaders and the zone's neighbours
+    drawn = [(labels[r], values[r], texts[r]) if isinstance(r, int) else (r, None, "") for r in rows]
+    chart = Chart(key="ranking", kind="bar", title=title, categories=tuple(c for c, _, _ in drawn),
+                  series=(Series(indicator.name(lang), tuple(v for _, v, _ in drawn), tuple(x for *_, x in drawn)),),
                   number_format=_value_format(indicator.unit), axis_title=header,
                   highlight=(own_label,), table=table)
     own = ranked[ranked["zone_id"] == zy.zone_id].iloc[0]
     note = t("deck.ranking_note", lang, zone=zy.short_name, rank=_rank_text(own, lang), n=int(own["n_ranked"]))
+    if len(rows) != len(ranked):
+        note += t("deck.ranking_trimmed_zone" if shows_neighbours(len(ranked), at, **window) else
+                  "deck.ranking_trimmed", lang, top=SLIDE_RANKING_LEADERS, k=BAR_NEIGHBOURS)
     return Slide(
         key="ranking", title=title, charts=(chart,), note=note, notes=note,
         source=source_line(ranked["source"], lang, extra=[t("deck.source_rankings", lang, n=len(ranked))]),
