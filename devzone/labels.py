@@ -86,7 +86,9 @@ def ranking_window(ranks: Sequence[object], at: int | None, lang: str, *, limit:
     for position in [*sorted(keep), n]:
         if position > start:
             left_out = [int(r) for r in ranks[start:position]]  # type: ignore[call-overload]
-            rows.append(t("rk.bar_gap", lang, n=position - start, first=min(left_out), last=max(left_out)))
+            first, last = min(left_out), max(left_out)
+            rows.append(t("rk.bar_gap", lang, n=position - start, first=first, last=last) if first < last else
+                        t("rk.bar_gap_tied", lang, n=position - start, rank=fmt.rank(first, None, lang, tied=True)))
         if position < n:
             rows.append(position)
         start = position + 1

@@ -376,3 +376,9 @@ def test_a_gap_row_names_the_ranks_it_leaves_out_even_across_a_tie():
     rows = drawn_top_down(bar.figure)
     assert rows[labels.BAR_LEADERS - 1] == "Z020区" and bar.figure.data[0].text[::-1][labels.BAR_LEADERS - 1].endswith("并列第20名")
     assert rows[labels.BAR_LEADERS] == f"⋯ 另{50 - labels.BAR_LEADERS}个（第20—50名）"
+
+
+def test_a_gap_row_of_one_shared_rank_says_so():
+    scores = {**many_zones(20), **{f"Y{i:03d}": 0.5 for i in range(30)}}  # 30 zones share 第21名
+    bar = rv.bar_section(ranked_frame(scores), CATALOGUE, "a", 2021, None, "", "zh")
+    assert drawn_top_down(bar.figure)[-1] == "⋯ 另30个（并列第21名）"

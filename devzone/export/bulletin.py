@@ -10,6 +10,7 @@ month earlier, and its total against the same months of the year before.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -27,6 +28,7 @@ from devzone.export.story import (
     rank_movement,
     ranked_highlight,
     ranked_labels,
+    slide_ranking,
 )
 from devzone.export.summary import change
 from devzone.i18n import t
@@ -133,11 +135,14 @@ def _ytd_ranking_slide(mb: Month, moves: pd.DataFrame, lang: str, highlight: str
     table = pd.DataFrame({t("bulletin.col.rank", lang): moves["rank"].tolist(), t("deck.col.zone", lang): list(names),
                           header: list(values)})
     labels = ranked_labels(moves["rank"], names, lang)
-    chart = Chart(key="ytd_ranking", kind="bar", title=title, categories=labels,
-                  series=(Series(header, values, tuple(fmt.number(v, 0) for v in values)),),
+    categories, shown, texts, trimmed = slide_ranking(moves["rank"].tolist(), labels, values,
+                                                      tuple(fmt.number(v, 0) for v in values), _at(highlight, names),
+                                                      lang)
+    chart = Chart(key="ytd_ranking", kind="bar", title=title, categories=categories,
+                  series=(Series(header, shown, texts),),
                   number_format=COUNT_FORMAT, axis_title=header,
                   highlight=ranked_highlight(highlight, names, labels), table=table)
-    return Slide(key="ytd_ranking", title=title, charts=(chart,), note=t("bulletin.note", lang),
+    return Slide(key="ytd_ranking", title=title, charts=(chart,), note=t("bulletin.note", lang) + trimmed,
                  notes="\n".join(f"{r}. {n} {int(v)}" for r, n, v in zip(moves["rank"], names, values, strict=True)),
                  source=source_line([LEDGER_SOURCE], lang, extra=[t("bulletin.source", lang, n=len(names))]),
                  synthetic=bool(moves["is_synthetic"].any()))
@@ -197,14 +202,21 @@ def _yearly_slide(mb: Month, lang: str, highlight: str | None) -> Slide | None:
     table = pd.DataFrame({t("deck.col.rank", lang): ranked["rank"].tolist(), t("deck.col.zone", lang): list(names),
                           header: list(values)})
     labels = ranked_labels(ranked["rank"], names, lang)
-    chart = Chart(key="yearly_ranking", kind="bar", title=title, categories=labels,
-                  series=(Series(name, values, tuple(fmt.number(v) for v in values)),),
+    categories, shown, texts, trimmed = slide_ranking(ranked["rank"].tolist(), labels, values,
+                                                      tuple(fmt.number(v) for v in values), _at(highlight, names), lang)
+    chart = Chart(key="yearly_ranking", kind="bar", title=title, categories=categories,
+                  series=(Series(name, shown, texts),),
                   number_format=MONEY_FORMAT, axis_title=header,
                   highlight=ranked_highlight(highlight, names, labels), table=table)
-    return Slide(key="yearly_ranking", title=title, charts=(chart,), note=t("bulletin.note", lang),
+    return Slide(key="yearly_ranking", title=title, charts=(chart,), note=t("bulletin.note", lang) + trimmed,
                  notes="\n".join(f"{r}. {n} {fmt.number(v)}" for r, n, v in zip(ranked["rank"], names, values, strict=True)),
                  source=source_line(ranked["source"], lang, extra=[t("deck.source_rankings", lang, n=len(ranked))]),
                  synthetic=bool(ranked["is_synthetic"].any()))
+
+
+def _at(highlight: str | None, names: Sequence[str]) -> int | None:
+    """The highlighted zone's row (by short name) in a ranking, or None."""
+    return list(names).index(highlight) if highlight in names else None
 
 
 def _names(names: list[str], lang: str) -> str:

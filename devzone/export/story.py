@@ -138,6 +138,21 @@ def halves(spec: Chart) -> list[Chart]:
     return parts
 
 
+def slide_ranking(ranks: Sequence[object], labels: Sequence[str], values: Sequence[float | None],
+                  texts: Sequence[str], at: int | None, lang: str) -> tuple[tuple, tuple, tuple, str]:
+    """A ranking (best first) as a slide draws it: every zone up to SLIDE_RANKING_LIMIT, else the leaders and row
+    `at` (the highlighted zone's; None: none) with its neighbours, a row without a bar for each run left out
+    (labels.ranking_window). Returns (categories, values, texts, sentence for the note: '' when nothing is left out)."""
+    window = {"limit": SLIDE_RANKING_LIMIT, "leaders": SLIDE_RANKING_LEADERS}
+    rows = ranking_window(ranks, at, lang, **window)
+    drawn = [(labels[r], values[r], texts[r]) if isinstance(r, int) else (r, None, "") for r in rows]
+    if len(rows) == len(labels):
+        return tuple(labels), tuple(values), tuple(texts), ""
+    key = "deck.ranking_trimmed_zone" if shows_neighbours(len(labels), at, **window) else "deck.ranking_trimmed"
+    return (tuple(c for c, _, _ in drawn), tuple(v for _, v, _ in drawn), tuple(x for *_, x in drawn),
+            t(key, lang, top=SLIDE_RANKING_LEADERS, k=BAR_NEIGHBOURS))
+
+
 def axis_max(spec: Chart) -> float | None:
     values = [v for s in spec.series for v in s.values if v is not None]
     if not values or max(values) <= 0:
@@ -315,19 +330,15 @@ def _ranking_slide(zy: ZoneYear, lang: str) -> Slide | None:
     })
     labels = ranked_labels(ranked["rank"], names, lang)
     own_label = labels[names.index(zy.short_name)] if zy.short_name in names else zy.short_name
-    at = ranked["zone_id"].tolist().index(zy.zone_id)
-    window = {"limit": SLIDE_RANKING_LIMIT, "leaders": SLIDE_RANKING_LEADERS}
-    rows = ranking_window(ranked["rank"].tolist(), at, lang, **window)  # the leaders and the zone's neighbours
-    drawn = [(labels[r], values[r], texts[r]) if isinstance(r, int) else (r, None, "") for r in rows]
-    chart = Chart(key="ranking", kind="bar", title=title, categories=tuple(c for c, _, _ in drawn),
-                  series=(Series(indicator.name(lang), tuple(v for _, v, _ in drawn), tuple(x for *_, x in drawn)),),
+    categories, shown, shown_texts, trimmed = slide_ranking(ranked["rank"].tolist(), labels, values, texts,
+                                                            ranked["zone_id"].tolist().index(zy.zone_id), lang)
+    chart = Chart(key="ranking", kind="bar", title=title, categories=categories,
+                  series=(Series(indicator.name(lang), shown, shown_texts),),
                   number_format=_value_format(indicator.unit), axis_title=header,
                   highlight=(own_label,), table=table)
     own = ranked[ranked["zone_id"] == zy.zone_id].iloc[0]
     note = t("deck.ranking_note", lang, zone=zy.short_name, rank=_rank_text(own, lang), n=int(own["n_ranked"]))
-    if len(rows) != len(ranked):
-        note += t("deck.ranking_trimmed_zone" if shows_neighbours(len(ranked), at, **window) else
-                  "deck.ranking_trimmed", lang, top=SLIDE_RANKING_LEADERS, k=BAR_NEIGHBOURS)
+    note += trimmed
     return Slide(
         key="ranking", title=title, charts=(chart,), note=note, notes=note,
         source=source_line(ranked["source"], lang, extra=[t("deck.source_rankings", lang, n=len(ranked))]),

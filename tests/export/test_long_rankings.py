@@ -51,3 +51,23 @@ def test_the_deck_and_the_screen_figure_draw_the_same_rows(big_province_db):
     assert drawn == expected_rows()  # in two halves, top down
     figure = figures.figure(slide.charts[0])
     assert list(figure.data[0].y)[::-1] == [c for c in expected_rows()]  # the PNG / presentation page: top down
+
+
+def test_the_monthly_bulletins_rankings_of_a_big_province_stay_legible(big_province_db):
+    from devzone.export import bulletin
+
+    month = bulletin.gather(report_data.direct_loader(big_province_db), "河北省", YEAR, 11)
+    the_story = bulletin.bulletin_story(month, "zh", highlight="河北第50高新区")
+    ytd = next(s for s in the_story.slides if s.key == "ytd_ranking")
+    rows = list(ytd.charts[0].categories)
+    assert len(rows) == story.SLIDE_RANKING_ROWS
+    assert rows[:3] == ["1. 河北第1高新区", "1. 河北第2高新区", "1. 河北第3高新区"]  # one signing each, the rest none
+    assert "4. 河北第50高新区" in rows and ytd.charts[0].highlight == ("4. 河北第50高新区",)  # tied with 56 others
+    k = labels.BAR_NEIGHBOURS
+    assert [r for r in rows if r.startswith("⋯")] == [f"⋯ 另{49 - k - LEADERS}个（并列第4名）",
+                                                      f"⋯ 另{N - 50 - k}个（并列第4名）"]
+    assert len(ytd.charts[0].table) == N and "其余从略" in ytd.note
+    yearly = next(s for s in the_story.slides if s.key == "yearly_ranking")
+    assert len(yearly.charts[0].categories) == story.SLIDE_RANKING_ROWS and len(yearly.charts[0].table) == N
+    movement_rows = sum(len(s.table) for s in the_story.slides if s.key.startswith("movement_"))
+    assert movement_rows == N  # every zone is still in the tables that follow
