@@ -18,7 +18,7 @@ from typing import Protocol
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from devzone import audit, fmt
+from devzone import audit, fmt, periods
 from devzone.i18n import t, t_or
 from etl.account import group_rows
 
@@ -396,7 +396,7 @@ def history_table(loads: pd.DataFrame, lang: str) -> pd.DataFrame:
     rows = [row for _, row in loads.iterrows()]
     return pd.DataFrame({
         t("admin.history.col.id", lang): [int(r["load_id"]) for r in rows],
-        t("admin.history.col.when", lang): [fmt.date_time(r["loaded_at"], lang) for r in rows],
+        t("admin.history.col.when", lang): [periods.china_date_time(r["loaded_at"], lang) for r in rows],
         t("admin.history.col.who", lang): [fmt.MISSING if fmt.is_missing(r["loaded_by"]) else str(r["loaded_by"])
                                            for r in rows],
         t("admin.history.col.kind", lang): [kind(r) for r in rows],
@@ -423,7 +423,7 @@ def rollback_pick_key(loads: pd.DataFrame) -> str:
 def rollback_label(loads: pd.DataFrame, load_id: int, lang: str) -> str:
     row = loads.set_index("load_id").loc[load_id]
     who = fmt.MISSING if fmt.is_missing(row["loaded_by"]) else str(row["loaded_by"])
-    return t("admin.history.option", lang, load_id=load_id, when=fmt.date_time(row["loaded_at"], lang), who=who)
+    return t("admin.history.option", lang, load_id=load_id, when=periods.china_date_time(row["loaded_at"], lang), who=who)
 
 
 # ---------------------------------------------------------------- small pieces of the page

@@ -59,7 +59,7 @@ def snapshot_caption(summary: pd.DataFrame, db_path: object, lang: str) -> str:
     parts = [t("home.caption", lang, path=db_path) if db_path else t("home.caption_plain", lang)]
     when = _summary_row(summary)["last_loaded_at"]
     if not fmt.is_missing(when):
-        parts.append(t("home.updated", lang, when=fmt.date_time(periods.china_time(when).replace(tzinfo=None), lang)))
+        parts.append(t("home.updated", lang, when=periods.china_date_time(when, lang)))
     return " · ".join(parts)
 
 

@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from devzone import fmt
+
 XUN_NAMES = ("上旬", "中旬", "下旬")
 _ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _QUARTER = re.compile(r"^\s*(\d{4})\s*[-_ ]?\s*[Qq]\s*([1-4])\s*$")
@@ -46,6 +48,13 @@ def china_time(stamp: object) -> dt.datetime | None:
     if hasattr(moment, "to_pydatetime"):  # a pandas Timestamp (DuckDB TIMESTAMP): astimezone refuses it naive
         moment = moment.to_pydatetime()
     return moment.astimezone(CHINA)  # a naive moment: astimezone reads it as local time
+
+
+def china_date_time(stamp: object, lang: str = "zh") -> str:
+    """`2026年11月30日 18:12`: a stored moment (china_time) as China wall-clock time, the way every screen and
+    export shows when data was loaded or published; `—` when there is none."""
+    moment = china_time(stamp)
+    return fmt.MISSING if moment is None else fmt.date_time(moment.replace(tzinfo=None), lang)
 
 
 def china_date(stamp: object) -> dt.date | None:

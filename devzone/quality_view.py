@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from devzone import charts, fmt
+from devzone import charts, fmt, periods
 from devzone.i18n import t, t_or
 from devzone.labels import LEDGER_SOURCE
 
@@ -205,7 +205,7 @@ def provenance(provenance_frame: pd.DataFrame, indicator: str, zone_label: str, 
         (t("dq.fact.sheet", lang), fmt.MISSING if fmt.is_missing(row["sheet"]) else str(row["sheet"])),
         (t("dq.fact.row", lang), fmt.MISSING if fmt.is_missing(row["row_number"]) else fmt.number(row["row_number"], 0)),
         (t("dq.fact.sha256", lang), sha),
-        (t("dq.fact.loaded_at", lang), fmt.date_time(row["loaded_at"], lang)),
+        (t("dq.fact.loaded_at", lang), periods.china_date_time(row["loaded_at"], lang)),
         (t("dq.fact.load_id", lang), fmt.MISSING if fmt.is_missing(row["load_id"]) else fmt.number(row["load_id"], 0)),
         (t("dq.fact.nature", lang), nature),
     ]

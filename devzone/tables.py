@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 
-from devzone import fmt
+from devzone import fmt, periods
 from devzone.i18n import t, t_or
 from devzone.labels import unit_label
 
@@ -42,7 +42,7 @@ def load_history(loads: pd.DataFrame, lang: str) -> pd.DataFrame:
     """From `queries.recent_loads`: when, which file and sheet, how many rows, outcome, file fingerprint."""
     return pd.DataFrame(
         {
-            t("col.loaded_at", lang): [fmt.date_time(when, lang) for when in loads["loaded_at"]],
+            t("col.loaded_at", lang): [periods.china_date_time(when, lang) for when in loads["loaded_at"]],
             t("col.file", lang): loads["file_name"].fillna(fmt.MISSING),
             t("col.sheet", lang): loads["sheet"].fillna(fmt.MISSING),
             t("col.rows", lang): [fmt.number(n, 0) for n in loads["rows"]],

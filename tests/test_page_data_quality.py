@@ -328,3 +328,18 @@ def test_selection_survives_a_page_move(demo_db, tmp_path):
     assert app.markdown[0].value == "G141004|2020|en"
     assert sidebar_selection(app) == ("G141004", 2020)
     assert app.query_params == {"zone": "太原经开区", "year": "2020", "lang": "en"}
+
+
+def test_load_times_are_china_time_like_the_overviews_update_time(demo_db):
+    """The server's clock may run in any zone (this one: UTC): 载入时间 reads as China time, as 数据更新于 does."""
+    import datetime as dt
+
+    from devzone import periods
+
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        stored = con.execute("SELECT loaded_at FROM load_history ORDER BY loaded_at DESC NULLS LAST, load_id DESC "
+                             "LIMIT 1").fetchone()[0]
+    local = stored.replace(tzinfo=dt.datetime.now().astimezone().tzinfo)  # stored as the server's wall clock
+    expected = fmt.date_time(local.astimezone(periods.CHINA).replace(tzinfo=None), "zh")
+    loads = table_with(run_app(), "载入时间")
+    assert loads["载入时间"].iloc[0] == expected

@@ -7,7 +7,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from devzone import db, fmt, queries
+from devzone import db, fmt, periods, queries
 from devzone import quality_view as view
 from etl.demo_sources import PLANTED_DISCREPANCIES
 
@@ -101,7 +101,8 @@ def test_a_seed_value_names_its_file_row_and_fingerprint(demo, raw):
     assert origin.headline.startswith("盐湖高新区 2021年 签约项目数 = **36个**")
     facts = dict(origin.facts)
     assert facts["文件"] == SEED_FILE and facts["行号（与 Excel 中一致）"] == str(row_number)
-    assert facts["文件指纹 SHA-256"] == sha and facts["载入时间"] == fmt.date_time(loaded_at)
+    china = loaded_at.astimezone(periods.CHINA).replace(tzinfo=None)  # stored as the server's clock, shown in China time
+    assert facts["文件指纹 SHA-256"] == sha and facts["载入时间"] == fmt.date_time(china)
     assert facts["数据性质"] == "真实" and "运城日报" in facts["来源"]
     ledger = raw.execute("SELECT value FROM ledger_indicator_values WHERE zone_id = ? AND year = 2021 "
                          "AND indicator = 'signed_projects'", [YANHU]).fetchone()[0]

@@ -108,8 +108,7 @@ def workbook(exported: ViewExport, lang: str = "zh") -> bytes:
 
 def published_text(published_at: str | None, lang: str) -> str:
     """`2026年11月30日 18:12` in China time, as the overview prints the update time (the stamp is stored in UTC)."""
-    moment = periods.china_time(published_at)
-    return fmt.MISSING if moment is None else fmt.date_time(moment.replace(tzinfo=None), lang)
+    return periods.china_date_time(published_at, lang)
 
 
 def filters_text(exported: ViewExport, lang: str) -> str:

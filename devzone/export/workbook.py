@@ -23,7 +23,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from devzone import fmt
+from devzone import fmt, periods
 from devzone.i18n import t
 from devzone.labels import LEDGER_SOURCE, RANKING_CODES, sources_in_full, unit_header, yes_no
 
@@ -158,7 +158,8 @@ def write_frame(sheet, frame: pd.DataFrame, formats: dict[str, str] | None = Non
 
 
 def notes_frame(notes: Sequence[tuple[str, str]], lang: str) -> pd.DataFrame:
-    rows = [(t("xlsx.exported_at", lang), fmt.date_time(dt.datetime.now(), lang)), *notes,
+    exported = dt.datetime.now(periods.CHINA).replace(tzinfo=None)  # China time, as 发布时间 and the documents' dates
+    rows = [(t("xlsx.exported_at", lang), fmt.date_time(exported, lang)), *notes,
             (t("xlsx.units", lang), t("xlsx.units_text", lang)),
             (t("xlsx.formulas", lang), t("xlsx.formulas_text", lang))]
     return pd.DataFrame(rows, columns=[t("xlsx.notes_item", lang), t("xlsx.notes_value", lang)])

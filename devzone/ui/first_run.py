@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from devzone import auth, db, fmt, recovery, state
+from devzone import auth, db, fmt, periods, recovery, state
 from devzone.i18n import LANGUAGES, Lang, t
 from devzone.ui.account import sidebar_account
 from devzone.ui.filters import KEY_LANG
@@ -37,7 +37,7 @@ def _build_demo_on_first_run(path: Path, lang: Lang) -> None:
 def _last_load_text(last: recovery.LastLoad | None, lang: Lang) -> str:
     if last is None:
         return t("db.lost_unknown", lang)
-    when = fmt.plain(f"{last.loaded_at:%Y-%m-%d %H:%M}" if last.loaded_at else "—")
+    when = fmt.plain(periods.china_date_time(last.loaded_at, lang))
     return t("db.lost_load", lang, load_id=last.load_id, kind=t(f"db.kind.{last.kind}", lang), when=when,
              by=fmt.plain(last.loaded_by or "—"), values=fmt.count(last.values, "个", lang))
 

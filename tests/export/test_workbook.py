@@ -144,3 +144,18 @@ def test_a_yoy_from_a_synthetic_previous_year_is_flagged_in_the_workbook(seed):
     assert table.loc["签约项目数", "是否模拟数据"] == "否"
     assert table.loc["签约项目数", "同比含模拟数值"] == "是"  # real 2021 against synthetic 2020
     assert table.loc["预计年产值", "同比含模拟数值"] == "是"  # synthetic on both sides
+
+
+def test_the_export_time_is_china_time_like_the_publication_time():
+    import datetime as dt
+
+    from devzone import fmt, periods
+    from devzone.export import workbook as wb
+    from devzone.i18n import t
+
+    before = dt.datetime.now(periods.CHINA).replace(tzinfo=None, second=0, microsecond=0)
+    notes = wb.notes_frame([], "zh").set_index(t("xlsx.notes_item", "zh"))[t("xlsx.notes_value", "zh")]
+    after = dt.datetime.now(periods.CHINA).replace(tzinfo=None)
+    shown = notes[t("xlsx.exported_at", "zh")]
+    candidates = {fmt.date_time(before, "zh"), fmt.date_time(after, "zh")}  # the minute may turn meanwhile
+    assert shown in candidates, (shown, candidates)
