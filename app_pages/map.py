@@ -4,7 +4,7 @@ map (devzone.geo). Everything shown is prepared by devzone.map_view, devzone.geo
 import streamlit as st
 
 from devzone import charts, geo, map_view, queries, state, ui
-from devzone.i18n import t
+from devzone.i18n import province_name, t
 
 KEY_INDICATOR = "map_indicator"
 PARAM_INDICATOR = "indicator"
@@ -34,7 +34,7 @@ if bool(values["is_synthetic"].any()):
     ui.synthetic_banner(lang)
 directory = ui.zone_directory()
 tiles = map_view.tiles(values, units[indicator], lang, url_value=directory.url_value, grid=map_view.grid_for(province))
-st.subheader(t("map.heading", lang, indicator=names[indicator], year=year))
+st.subheader(t("map.heading", lang, province=province_name(province or "", lang), indicator=names[indicator], year=year))
 boundaries = geo.setting()
 if boundaries is not None:  # the administrator's own standard map, above the tiles (which carry the links)
     try:

@@ -140,6 +140,8 @@ def test_the_map_shows_the_chosen_zones_province_only(two_province_db, monkeypat
         assert not app.exception, [e.value for e in app.exception]
         tile_map = next(h.proto.body for h in app.get("html") if "tile-map" in h.proto.body)
         assert all(name in tile_map for name in shown), zone
+        province = "山西省" if zone == "X140802" else "河北省"
+        assert app.subheader[0].value.startswith(f"{province}　"), app.subheader[0].value  # which province it is
         assert not any(name in tile_map for name in hidden), zone
 
 
