@@ -861,13 +861,14 @@ def public_view(db: QuerySource, view: str, year: int | None = None, zone_id: st
 def zone_values_for_map(db: QuerySource, year: int, indicator: str, province: str | None = None) -> pd.DataFrame:
     """Every zone of `province` (None: of every province) with its city and its value of `indicator` in `year`
     (value NULL where it has none): zone_id, short_name, city, province, value, is_synthetic — for the tile map."""
+    where, params = _place_filter("z.zone_id", None, province)
     return db.query(
         f"""
         SELECT z.zone_id, z.short_name, z.city, z.province, v.value, coalesce(v.is_synthetic, false) AS is_synthetic
         FROM zones z
         LEFT JOIN indicator_values v ON v.zone_id = z.zone_id AND v.year = ? AND v.indicator = ?
-        WHERE ? IS NULL OR z.province = ?
+        WHERE {where}
         ORDER BY z.city, {_ZONE_ORDER.replace('level', 'z.level').replace('zone_id', 'z.zone_id')}
         """,
-        [int(year), indicator, province, province],
+        [int(year), indicator, *params],
     )

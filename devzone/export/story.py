@@ -145,9 +145,9 @@ def slide_ranking(ranks: Sequence[object], labels: Sequence[str], values: Sequen
     (labels.ranking_window). Returns (categories, values, texts, sentence for the note: '' when nothing is left out)."""
     window = {"limit": SLIDE_RANKING_LIMIT, "leaders": SLIDE_RANKING_LEADERS}
     rows = ranking_window(ranks, at, lang, **window)
-    drawn = [(labels[r], values[r], texts[r]) if isinstance(r, int) else (r, None, "") for r in rows]
     if len(rows) == len(labels):
         return tuple(labels), tuple(values), tuple(texts), ""
+    drawn = [(labels[r], values[r], texts[r]) if isinstance(r, int) else (r, None, "") for r in rows]
     key = "deck.ranking_trimmed_zone" if shows_neighbours(len(labels), at, **window) else "deck.ranking_trimmed"
     return (tuple(c for c, _, _ in drawn), tuple(v for _, v, _ in drawn), tuple(x for *_, x in drawn),
             t(key, lang, top=SLIDE_RANKING_LEADERS, k=BAR_NEIGHBOURS))
