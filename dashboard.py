@@ -24,7 +24,6 @@ ui.begin_run()
 filters = ui.sidebar_filters()
 identity = ui.sidebar_account(filters.lang)
 uploads.permit(identity.is_admin)  # only an admin's session may hold uploaded files (devzone/uploads.py)
-ui.screen_styles(filters)
 
 pages = [
     st.Page(PAGES_DIR / file_name, title=t(title_key, filters.lang), icon=icon, default=(i == 0),
@@ -36,6 +35,9 @@ if missing is not None:  # served at the address asked for, so Streamlit shows n
     pages.append(st.Page(lambda: ui.render_not_found(missing, pages[0], filters.lang),
                          title=t("nav.not_found", filters.lang), url_path=missing, visibility="hidden"))
 router = st.navigation(pages)
+# After st.navigation: the probe's report reruns the session, and a rerun sent before the browser has heard which
+# page this is would carry the entrypoint's hash, and Streamlit would answer with the landing page.
+ui.screen_styles(filters)
 if ui.leaving_for_home():
     st.switch_page(pages[0])
 router.run()
