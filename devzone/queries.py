@@ -22,10 +22,12 @@ def zones(db: QuerySource) -> pd.DataFrame:
     )
 
 
-def years_available(db: QuerySource) -> pd.DataFrame:
-    """year — every year with at least one indicator value, ascending."""
+def years_available(db: QuerySource, province: str | None = None) -> pd.DataFrame:
+    """year — every year with at least one indicator value (of a zone in `province`, when given), ascending."""
+    where, params = _place_filter("zone_id", None, province)
     return db.query(
-        "SELECT DISTINCT year::INTEGER AS year FROM indicator_values WHERE value IS NOT NULL ORDER BY year"
+        f"SELECT DISTINCT year::INTEGER AS year FROM indicator_values WHERE value IS NOT NULL AND {where} "
+        "ORDER BY year", params,
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -129,14 +129,27 @@ def resolve_lang(raw: object) -> Lang | None:
     return code if code in LANGUAGES else None  # type: ignore[return-value]
 
 
+LatestYear = Callable[[str | None], int | None]  # zone -> the latest year with data in its province
+
+
+def zone_default_year(zone_id: str | None, years: Iterable[int], latest_year: LatestYear | None) -> int | None:
+    """The year a view of `zone_id` opens on: the latest with data in the zone's province (`latest_year`), else
+    the latest in the snapshot. A database holding several provinces may have one a year ahead of the others;
+    a zone of the other must not open on a year with nothing of its own to show."""
+    years = [int(y) for y in years]
+    own = latest_year(zone_id) if latest_year is not None else None
+    return own if own in years else default_year(years)
+
+
 def from_query_params(
-    params: Mapping[str, object], zones: ZoneDirectory, years: Iterable[int]
+    params: Mapping[str, object], zones: ZoneDirectory, years: Iterable[int], latest_year: LatestYear | None = None
 ) -> FilterState:
     """The view a URL asks for; unknown or missing values become the defaults."""
     years = list(years)
+    zone_id = zones.resolve(last_value(params.get(PARAM_ZONE))) or zones.default()
     return FilterState(
-        zone_id=zones.resolve(last_value(params.get(PARAM_ZONE))) or zones.default(),
-        year=resolve_year(params.get(PARAM_YEAR), years) or default_year(years),
+        zone_id=zone_id,
+        year=resolve_year(params.get(PARAM_YEAR), years) or zone_default_year(zone_id, years, latest_year),
         lang=resolve_lang(params.get(PARAM_LANG)) or DEFAULT_LANG,
     )
 
@@ -174,11 +187,12 @@ def to_query_params(filters: FilterState, zones: ZoneDirectory) -> dict[str, str
     return params
 
 
-def sanitise(filters: FilterState, zones: ZoneDirectory, years: Iterable[int]) -> FilterState:
+def sanitise(filters: FilterState, zones: ZoneDirectory, years: Iterable[int],
+             latest_year: LatestYear | None = None) -> FilterState:
     """Replace values the current snapshot no longer has (a zone or year gone after a reload)."""
     years = [int(y) for y in years]
     zone_id = filters.zone_id if filters.zone_id in zones.zone_ids else zones.default()
-    year = filters.year if filters.year in years else default_year(years)
+    year = filters.year if filters.year in years else zone_default_year(zone_id, years, latest_year)
     lang = filters.lang if filters.lang in LANGUAGES else DEFAULT_LANG
     return replace(filters, zone_id=zone_id, year=year, lang=lang)
 

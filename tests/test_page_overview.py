@@ -207,3 +207,43 @@ def test_the_sidebar_names_the_chosen_zones_province(two_province_db, monkeypatc
     app = run_overview(zone=zone, year="2021", lang=lang)
     assert_ran_cleanly(app)
     assert any(subtitle in m.value for m in app.sidebar.markdown), [m.value for m in app.sidebar.markdown]
+
+
+@pytest.mark.parametrize("zone", ["盐湖高新区", "T130101"])
+def test_a_zone_opens_on_the_latest_year_of_its_own_province(two_province_db, monkeypatch, zone):
+    """河北省's figures run a year further than 山西省's: a Shanxi zone must not open on a year it has nothing for."""
+    import duckdb
+
+    monkeypatch.setenv("DEVZONE_DB", str(two_province_db))
+    with duckdb.connect(str(two_province_db), read_only=True) as check:
+        latest = check.execute(
+            "SELECT max(year) FROM indicator_values v JOIN zones z USING (zone_id) WHERE value IS NOT NULL "
+            "AND z.province = (SELECT province FROM zones WHERE short_name = ? OR zone_id = ?)", [zone, zone]).fetchone()[0]
+        newest = check.execute("SELECT max(year) FROM indicator_values WHERE value IS NOT NULL").fetchone()[0]
+    app = run_overview(zone=zone, lang="zh")
+    assert_ran_cleanly(app)
+    assert app.query_params["year"] == str(latest)
+    assert any(m.value != "—" for m in app.main.metric), metrics(app)
+    if zone == "盐湖高新区":
+        assert latest < newest  # the case this guards
+
+
+@pytest.mark.parametrize("key", ["filter_zone", "top_zone"])  # the sidebar's picker, and the phone's at the top
+def test_choosing_a_zone_whose_province_ends_earlier_moves_the_year_to_its_latest(two_province_db, monkeypatch, key):
+    import duckdb
+
+    monkeypatch.setenv("DEVZONE_DB", str(two_province_db))
+    with duckdb.connect(str(two_province_db), read_only=True) as check:
+        shanxi_latest = check.execute(
+            "SELECT max(year) FROM indicator_values JOIN zones USING (zone_id) WHERE value IS NOT NULL "
+            "AND province = '山西省'").fetchone()[0]
+    app = run_overview(zone="T130101", year="2025", lang="zh")
+    assert app.query_params["year"] == "2025"
+    app.selectbox(key=key).set_value("X140802").run()
+    assert_ran_cleanly(app)
+    assert app.query_params["year"] == str(shanxi_latest)
+    assert app.selectbox(key="filter_year").value == shanxi_latest
+    # a year the new zone's province has stays as chosen
+    app.selectbox(key="filter_year").set_value(2020).run()
+    app.selectbox(key=key).set_value("G141004").run()
+    assert app.query_params["year"] == "2020"

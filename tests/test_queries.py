@@ -54,6 +54,19 @@ def test_years_are_those_with_values(demo, raw):
     assert 2021 in years
 
 
+def test_years_of_one_province(two_province_db):
+    reader, check = db.SnapshotReader(two_province_db), duckdb.connect(str(two_province_db), read_only=True)
+    for province in ("山西省", "河北省"):
+        expected = [r[0] for r in check.execute(
+            "SELECT DISTINCT year FROM indicator_values WHERE value IS NOT NULL "
+            "AND zone_id IN (SELECT zone_id FROM zones WHERE province = ?) ORDER BY 1", [province]).fetchall()]
+        assert queries.years_available(reader, province)["year"].tolist() == expected
+    assert queries.years_available(reader, "河北省")["year"].max() > queries.years_available(reader, "山西省")["year"].max()
+    assert queries.years_available(reader, "无此省")["year"].tolist() == []
+    reader.close()
+    check.close()
+
+
 def test_seed_facts_for_yanhu_2021(demo):
     values = queries.zone_year_values(demo, "X140802", 2021).set_index("indicator")
     for indicator, expected in SEED_2021.items():

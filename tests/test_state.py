@@ -107,6 +107,23 @@ def test_sanitise_replaces_what_a_new_snapshot_no_longer_has(zones):
     assert state.sanitise(kept, zones, YEARS) == kept
 
 
+def test_a_zone_opens_on_the_latest_year_of_its_own_province(zones):
+    latest = {"G141004": 2020, "S147018": 2022}.get  # another province, a year behind
+    assert state.from_query_params({"zone": "太原经开区"}, zones, YEARS, latest) == FilterState("G141004", 2020, "zh")
+    assert state.from_query_params({"zone": "运城经开区"}, zones, YEARS, latest) == FilterState("S147018", 2022, "zh")
+    # the link's own year wins; a province with no year of its own (None), or one the list lacks, takes the latest
+    assert state.from_query_params({"zone": "太原经开区", "year": "2022"}, zones, YEARS, latest).year == 2022
+    assert state.from_query_params({"zone": "盐湖高新区"}, zones, YEARS, latest).year == 2022
+    assert state.zone_default_year("G141004", YEARS, lambda _zone: 1990) == 2022
+    assert state.zone_default_year("G141004", [], latest) is None
+
+
+def test_sanitise_gives_a_zone_the_latest_year_of_its_province(zones):
+    latest = {"G141004": 2020}.get
+    assert state.sanitise(FilterState("G141004", 1990, "zh"), zones, YEARS, latest) == FilterState("G141004", 2020, "zh")
+    assert state.sanitise(FilterState("G141004", 2022, "zh"), zones, YEARS, latest).year == 2022
+
+
 def test_a_link_with_an_unknown_zone_or_year_is_reported(zones):
     """A shared link whose zone or year the snapshot does not have says so (the page then shows the default)."""
     params = {"zone": "不存在开发区", "year": "2030", "lang": "en"}

@@ -73,7 +73,7 @@ class ZoneYear:
     enterprises: pd.DataFrame  # queries.report_enterprise_names (recognised in `year`)
     meta: pd.DataFrame         # queries.snapshot_meta
     ledger_day: dt.date | None = None  # queries.ledger_as_of: the day the project ledger describes
-    latest_year: int | None = None     # the latest year with reported values (queries.years_available)
+    latest_year: int | None = None     # the latest year with reported values in the zone's province
 
     @property
     def short_name(self) -> str:
@@ -179,7 +179,7 @@ def gather(load: Loader, zone_id: str, year: int) -> ZoneYear:
         meta=load(queries.snapshot_meta),
         ledger_day=None if not load(queries.missing_relations, ("project_versions",)).empty  # an older snapshot
         else _day(load(queries.ledger_as_of)),
-        latest_year=_latest_year(load(queries.years_available)),
+        latest_year=_latest_year(load(queries.years_available, province)),
     )
 
 

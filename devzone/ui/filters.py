@@ -33,6 +33,23 @@ def years_available() -> list[int]:
     return [int(y) for y in load(queries.years_available)["year"]]
 
 
+def _province_years(zone_id: str | None) -> list[int]:
+    province = state.province_of(load(queries.zones), zone_id)
+    return [] if province is None else [int(y) for y in load(queries.years_available, province)["year"]]
+
+
+def latest_year_of(zone_id: str | None) -> int | None:
+    """The latest year with data in the province of `zone_id` (state.zone_default_year)."""
+    return state.default_year(_province_years(zone_id))
+
+
+def year_for_zone(zone_id: str | None, year: int | None) -> int | None:
+    """`year`, unless the province of a zone just chosen has no data for it: then its latest year (a database may
+    hold a province whose figures end a year earlier than another's)."""
+    own = _province_years(zone_id)
+    return year if not own or year in own else max(own)
+
+
 def zone_caption(zone_id: str, lang: str) -> str:
     zone = load(queries.zones).set_index("zone_id").loc[zone_id]
     return t(
@@ -48,7 +65,7 @@ def current_filters() -> state.FilterState:
     filters = st.session_state.get(KEY_FILTERS)
     if isinstance(filters, state.FilterState):
         return filters
-    return state.from_query_params(st.query_params.to_dict(), zone_directory(), years_available())
+    return state.from_query_params(st.query_params.to_dict(), zone_directory(), years_available(), latest_year_of)
 
 
 def zone_label(zone_id: str | None) -> str:

@@ -14,6 +14,8 @@ from devzone.ui.filters import (
     KEY_URL_MISSES,
     KEY_YEAR,
     KEY_ZONE,
+    latest_year_of,
+    year_for_zone,
     years_available,
     zone_caption,
     zone_directory,
@@ -31,14 +33,14 @@ def _initial_filters(zones: state.ZoneDirectory, years: list[int]) -> None:
     """First run of a session: the URL decides. Later runs: the widgets decide, within what exists."""
     if not st.session_state.get(KEY_SEEDED):
         params = st.query_params.to_dict()
-        _seed_widgets(state.from_query_params(params, zones, years))
+        _seed_widgets(state.from_query_params(params, zones, years, latest_year_of))
         st.session_state[KEY_URL_MISSES] = state.unknown_in_url(params, zones, years)
         st.session_state[KEY_SEEDED] = True
         return
     remembered = state.FilterState(
         st.session_state.get(KEY_ZONE), st.session_state.get(KEY_YEAR), st.session_state.get(KEY_LANG, "zh")
     )
-    usable = state.sanitise(remembered, zones, years)  # a reload may have removed a zone or a year
+    usable = state.sanitise(remembered, zones, years, latest_year_of)  # a reload may have removed a zone or a year
     if usable != remembered:
         _seed_widgets(usable)
 
@@ -63,7 +65,7 @@ def sidebar_filters() -> state.FilterState:
         zone_id = st.selectbox(
             t("sidebar.zone", lang), zones.zone_ids, format_func=zones.label, key=KEY_ZONE,
             help=t("sidebar.zone_help", lang), placeholder=t("sidebar.zone_none", lang),
-            filter_mode="contains", on_change=_chose_in_sidebar,
+            filter_mode="contains", on_change=_chose_zone_in_sidebar,
         )
         if zone_id is not None:
             st.caption(zone_caption(zone_id, lang))
@@ -114,14 +116,21 @@ def _chose_in_sidebar() -> None:
     st.session_state[KEY_CLOSE_SIDEBAR] = True
 
 
+def _chose_zone_in_sidebar() -> None:
+    _chose_in_sidebar()
+    st.session_state[KEY_YEAR] = year_for_zone(st.session_state.get(KEY_ZONE), st.session_state.get(KEY_YEAR))
+
+
 def _close_sidebar_on_a_phone() -> None:
     if st.session_state.pop(KEY_CLOSE_SIDEBAR, False):
         st.html(_CLOSE_SIDEBAR_JS, unsafe_allow_javascript=True)
 
 
 def _from_top_pickers() -> None:
-    st.session_state[KEY_ZONE] = st.session_state.get(KEY_TOP_ZONE)
-    st.session_state[KEY_YEAR] = st.session_state.get(KEY_TOP_YEAR)
+    zone, year = st.session_state.get(KEY_TOP_ZONE), st.session_state.get(KEY_TOP_YEAR)
+    if zone != st.session_state.get(KEY_ZONE):
+        year = year_for_zone(zone, year)
+    st.session_state[KEY_ZONE], st.session_state[KEY_YEAR] = zone, year
 
 
 def _top_pickers(filters: state.FilterState, zones: state.ZoneDirectory, years: list[int]) -> None:
