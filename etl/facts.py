@@ -88,7 +88,10 @@ class ZoneResolver:
 
 _UNIT_AFTER_NAME = re.compile(r"^(?P<name>.+?)\((?P<unit>[^()]+)\)$")  # (on a normalise_label'd text)
 # The outline number a report writes before an indicator's name: 一、 （一） 1. 1、 (as NFKC leaves them).
-_OUTLINE_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[、.](?!\d))")
+_OUTLINE_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]+\)|\d+[、.](?!\d))")
+# Circled numbers (① ❶ ➀ ㉑ ㊀ …), as Word and WPS number a list: taken off before NFKC, which turns ① into a bare
+# 1 and ㊀ into 一 (a bare digit may belong to a name, so it is not read as a number afterwards).
+_CIRCLED_NUMBER = re.compile("^\\s*[\u2460-\u2473\u24eb-\u24fe\u2776-\u2793\u3251-\u325f\u3280-\u3289\u32b1-\u32bf]")
 
 
 def indicator_and_unit(value: Any) -> tuple[str | None, str | None]:
@@ -100,7 +103,7 @@ def indicator_and_unit(value: Any) -> tuple[str | None, str | None]:
     aliases = catalogue.indicator_aliases()
     if label in aliases:
         return aliases[label], None
-    label = _OUTLINE_NUMBER.sub("", label, count=1)
+    label = _OUTLINE_NUMBER.sub("", normalise_label(_CIRCLED_NUMBER.sub("", cell_text(value), count=1)), count=1)
     if label in aliases:
         return aliases[label], None
     match = _UNIT_AFTER_NAME.match(label)

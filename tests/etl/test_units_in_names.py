@@ -28,9 +28,31 @@ SALT_LAKE_VALUES = ("SELECT indicator, year, value FROM indicator_values WHERE z
     ("（二）签约项目总投资", ("signed_investment", None)),
     ("12.高新技术企业数", ("high_tech_enterprises", None)),
     ("1.5签约项目数", (None, None)),
+    ("①签约项目数", ("signed_projects", None)),  # circled numbers, as Word and WPS number a list
+    ("⑫高新技术企业数（家）", ("high_tech_enterprises", "家")),
+    ("❷签约项目总投资(万元)", ("signed_investment", "万元")),
+    ("➀签约项目数", ("signed_projects", None)),
+    ("㊁签约项目总投资", ("signed_investment", None)),
+    ("㈢签约项目数", ("signed_projects", None)),
+    ("⑴签约项目数", ("signed_projects", None)),
+    ("⒉签约项目数", ("signed_projects", None)),
+    ("1）签约项目数", ("signed_projects", None)),
+    ("二)签约项目总投资", ("signed_investment", None)),
+    ("1签约项目数", (None, None)),  # a bare digit could be part of a name: not taken for a number
 ])
 def test_a_label_gives_its_indicator_and_the_unit_after_it(label, expected):
     assert indicator_and_unit(label) == expected
+
+
+def test_a_zone_report_numbering_its_indicators_with_circled_numbers_loads_each_row(tmp_path):
+    path = write_xlsx(tmp_path / "report.xlsx", {"Sheet1": [
+        [TITLE], ["单位：亿元、个"], ["指标名称", "本年累计", "上年同期"],
+        ["①签约项目数（个）", 36, 30], ["②签约项目总投资（万元）", 1797800, 1505000], ["③高新技术企业数", 52, 48]]})
+    load_files([path], tmp_path / "d.duckdb")
+    assert query(tmp_path / "d.duckdb", SALT_LAKE_VALUES) == [
+        ("high_tech_enterprises", 2020, 48.0), ("high_tech_enterprises", 2021, 52.0),
+        ("signed_investment", 2020, 150.5), ("signed_investment", 2021, 179.78),
+        ("signed_projects", 2020, 30.0), ("signed_projects", 2021, 36.0)]
 
 
 def test_a_zone_report_with_units_in_its_indicator_names_converts_each_row(tmp_path):
