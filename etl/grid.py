@@ -313,11 +313,13 @@ def keep_rows(grid: Grid, header_row: int, zone_column: int | None,
               dropped: Callable[[list[Any]], Any], first_may_drop: Callable[[Any], bool],
               zone_may_drop: Callable[[Any], bool], *, also: Sequence[int] = (),
               settle: Callable[[list[tuple[int, list[Any]]]], list] | None = None,
-              last_row: int | None = None) -> Body:
+              last_row: int | None = None, name_column: int | None = None,
+              name_may_drop: Callable[[Any], bool] | None = None) -> Body:
     """Rows below the header (up to last_row) minus those `dropped` (the row-by-row rule) rejects. That rule is
     applied only to rows that could fail it: blank rows, rows whose first non-blank cell is a distinct value
     `first_may_drop` accepts (a footnote or units line), rows whose zone cell is blank or one `zone_may_drop`
-    accepts (合计 …), and the rows listed in `also` (hidden rows).
+    accepts (合计 …), rows whose `name_column` cell (a ledger's 项目名称) is one `name_may_drop` accepts, and the rows
+    listed in `also` (hidden rows).
 
     With `settle`, the doubtful rows go to it together, in sheet order, as (row number, cells); it returns the rows
     to leave out, as objects with a `.row` (a rule that looks at the rows around, like a footer's continuation)."""
@@ -336,14 +338,21 @@ def keep_rows(grid: Grid, header_row: int, zone_column: int | None,
     if zone_column and settle is not None:  # a blank zone cell: a footer's continuation, or a total in 序号
         totals += [v for v in zones if v is not None and not str(grid.decode(v)).strip()]
     blank_zone = zone_column is not None and settle is not None and None in zones
+    names = []
+    if name_column and name_may_drop is not None and name_column != zone_column:
+        names = [r[0] for r in _sql(grid.con, f"SELECT DISTINCT {grid.col(name_column)} {below}").fetchall()
+                 if r[0] is not None and name_may_drop(grid.decode(r[0]))]
     drop: list[int] = []
     skipped: list = []
-    if None in firsts or suspects or totals or also or blank_zone:
+    if None in firsts or suspects or totals or also or blank_zone or names:
         _sql(grid.con, "CREATE OR REPLACE TEMP TABLE suspects AS SELECT unnest(?::VARCHAR[]) AS v, unnest(?::VARCHAR[]) AS z",
              [suspects + [None] * max(0, len(totals) - len(suspects)), totals + [None] * max(0, len(suspects) - len(totals))])
+        if names:
+            _sql(grid.con, "CREATE OR REPLACE TEMP TABLE total_names AS SELECT unnest(?::VARCHAR[]) AS v", [names])
         doubtful = (f"row_number IN (SELECT row_number {below} AND ({first} IS NULL"
                     f" OR {first} IN (SELECT v FROM suspects) OR {zone} IN (SELECT z FROM suspects)"
                     + (f" OR {zone} IS NULL" if blank_zone else "")
+                    + (f" OR {grid.col(name_column)} IN (SELECT v FROM total_names)" if names else "")
                     + (f" OR row_number IN ({', '.join(str(int(n)) for n in also)})" if also else "") + "))")
         if settle is None:
             drop = [number for number, cells in grid.rows(doubtful) if dropped(cells)]

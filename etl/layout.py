@@ -340,7 +340,9 @@ def understand(raw: RawSheet, errors: ErrorCollector) -> Table | None:
         return None
     zone_cell = columns.get("zone")
     zone_column = zone_cell.column if zone_cell else None
-    second = _pick_rows(table, zone_column, table.layout in _BULK_LAYOUTS)  # table.body/row_list, table.skipped
+    name_cell = columns.get("project_name") or columns.get("enterprise_name")
+    second = _pick_rows(table, zone_column, table.layout in _BULK_LAYOUTS,  # table.body/row_list, table.skipped
+                        name_cell.column if name_cell else None)
     if second is not None:
         _read_second(table, *second, errors)  # table.more
     missing = [key for key in REQUIRED_COLUMNS[table.layout] if key not in columns]

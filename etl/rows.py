@@ -115,8 +115,15 @@ def _footer_start(value: Any) -> str | None:
     return None
 
 
-def row_reason(row: list[Any], zone_column: int | None) -> str | None:
-    """Why the row is not data (BLANK, FOOTER, NOTE, UNITS, TOTAL, HEADER, GROUP or MAYBE_FOOTER), or None when it is."""
+def names_a_total(value: Any) -> bool:
+    """合计 / 太原市小计 (not 其中: a part may be a zone's own row, 其中：盐湖高新区 | 36)."""
+    return total_kind(value) in (GRAND, SUB)
+
+
+def row_reason(row: list[Any], zone_column: int | None, name_column: int | None = None) -> str | None:
+    """Why the row is not data (BLANK, FOOTER, NOTE, UNITS, TOTAL, HEADER, GROUP or MAYBE_FOOTER), or None when it is.
+    `name_column`: a ledger's 项目名称 (or a list's 企业名称), where a 小计 row may be named while its zone cell
+    holds the zone (typed on every row, or filled from a cell merged over the zone's block)."""
     texts = [cell_text(v) for v in row]
     filled = [index for index, text in enumerate(texts) if text]
     if not filled:
@@ -132,6 +139,9 @@ def row_reason(row: list[Any], zone_column: int | None) -> str | None:
         return start
     if total_kind(zone) or (not zone and total_kind(first)):
         return TOTAL
+    name = texts[name_column - 1] if name_column and name_column <= len(texts) else ""
+    if (filled[0] != zone_index and names_a_total(first)) or names_a_total(name):
+        return TOTAL  # "小计" in 序号 or 项目名称 beside the zone it totals
     if (is_header_word(zone) if zone else is_header_word(first)) and _is_header_row(texts):
         return HEADER
     if not zone or _CONTINUATION.match(fold(zone)):
@@ -164,9 +174,9 @@ def _is_value_of_label(texts: list[str], filled: list[int], zone_index: int | No
     return position > 0 and is_bare_footer_label(texts[filled[position - 1]])
 
 
-def dropped(row: list[Any], zone_column: int | None) -> bool:
+def dropped(row: list[Any], zone_column: int | None, name_column: int | None = None) -> bool:
     """The row on its own is not data (a MAYBE_FOOTER row is kept unless settle finds a footer above it)."""
-    return row_reason(row, zone_column) not in (None, MAYBE_FOOTER)
+    return row_reason(row, zone_column, name_column) not in (None, MAYBE_FOOTER)
 
 
 def first_may_drop(value: Any) -> bool:
@@ -215,15 +225,15 @@ def settle(judged: list[tuple[int, str | None, list[Any]]]) -> list[SkippedRow]:
     return out
 
 
-def pick(table, zone_column: int | None, in_bulk: bool) -> tuple[int, str] | None:
+def pick(table, zone_column: int | None, in_bulk: bool, name_column: int | None = None) -> tuple[int, str] | None:
     """Keep the data rows of an etl.layout.Table (`in_bulk`: in table.body, else in table.row_list), put the skipped
     ones in table.skipped and the sheet's account, and return where a second table further down the sheet begins
     (a new title above the same header again) and its title, for etl.layout to read."""
-    skipped = _keep(table, zone_column, None, in_bulk)
+    skipped = _keep(table, zone_column, None, in_bulk, name_column)
     second = _second_table(table, skipped)
     if second is not None:
         start, title = second
-        skipped = _keep(table, zone_column, start - 1, in_bulk)
+        skipped = _keep(table, zone_column, start - 1, in_bulk, name_column)
     table.skipped = skipped
     account = table.raw.account
     for row in skipped:
@@ -232,17 +242,21 @@ def pick(table, zone_column: int | None, in_bulk: bool) -> tuple[int, str] | Non
     return second
 
 
-def _keep(table, zone_column: int | None, last_row: int | None, in_bulk: bool) -> list[SkippedRow]:
+def _keep(table, zone_column: int | None, last_row: int | None, in_bulk: bool,
+          name_column: int | None) -> list[SkippedRow]:
     raw = table.raw
     hidden = raw.hidden_rows
 
     def judge(rows: list[tuple[int, list[Any]]]) -> list[SkippedRow]:
-        return settle([(n, HIDDEN if n in hidden else row_reason(cells, zone_column), cells) for n, cells in rows])
+        return settle([(n, HIDDEN if n in hidden else row_reason(cells, zone_column, name_column), cells)
+                       for n, cells in rows])
 
     if in_bulk:  # big sheets: see etl/bulk.py, etl/ledger.py
         also = sorted(n for n in hidden if n > table.header_row and (last_row is None or n <= last_row))
-        table.body = keep_rows(raw.grid(), table.header_row, zone_column, lambda row: dropped(row, zone_column),
-                                    first_may_drop, is_total, also=also, settle=judge, last_row=last_row)
+        table.body = keep_rows(raw.grid(), table.header_row, zone_column,
+                               lambda row: dropped(row, zone_column, name_column), first_may_drop, is_total,
+                               also=also, settle=judge, last_row=last_row, name_column=name_column,
+                               name_may_drop=names_a_total)
         return table.body.skipped
     end = len(raw.cells) if last_row is None else min(last_row, len(raw.cells))
     rows = [(index + 1, raw.cells[index]) for index in range(table.header_row, end)]

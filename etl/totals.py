@@ -45,7 +45,7 @@ class _Figure:
     shown: str  # as the clerk sees it
     number: float  # in the sheet's unit
     decimals: int
-    typed: bool  # a number cell (.xlsx): its display format is unknown, so the rows' own decimals count too
+    typed: bool  # a number cell (.xlsx): its display format is unknown, so a whole number's decimals are the rows'
     factor: float  # sheet unit -> canonical
     select: Callable[[pd.DataFrame], pd.Series]  # the frame rows (already range-filtered) it covers
     hidden: Callable[[list[Any]], float | None]  # the same figure read from a hidden row's cells
@@ -100,10 +100,13 @@ def _kind(cells: list[Any], zone_column: int | None) -> str | None:
 
 
 def _label(cells: list[Any], zone_column: int | None) -> str:
-    """The text that makes the row a total: its zone cell, or its first filled cell when the zone cell is empty."""
-    if zone_column and zone_column <= len(cells) and cell_text(cells[zone_column - 1]):
-        return cell_text(cells[zone_column - 1])
-    return next((cell_text(v) for v in cells if cell_text(v)), "")
+    """The text that makes the row a total: its zone cell when it names one, else the first cell that does (序号 or
+    a ledger's 项目名称 beside the zone it totals), else its zone cell or first filled cell."""
+    texts = [cell_text(v) for v in cells]
+    zone = texts[zone_column - 1] if zone_column and zone_column <= len(texts) else ""
+    if total_kind(zone):
+        return zone
+    return next((text for text in texts if text and total_kind(text)), zone or next((t for t in texts if t), ""))
 
 
 def _year(table: Table, cells: list[Any], part: pd.DataFrame) -> tuple[int | None, str | None]:
@@ -173,7 +176,7 @@ def _compare(figure: _Figure, part: pd.DataFrame, hidden: list[list[Any]], error
              account) -> bool:
     values = pd.to_numeric(figure.select(part), errors="coerce").dropna()
     total = float(values.sum()) / figure.factor
-    if figure.typed:
+    if figure.typed and figure.decimals == 0:  # a typed 232.04 shows its rounding; a typed 232 says nothing of it
         figure.decimals = max([figure.decimals, *(_decimals(round(v / figure.factor, 8)) for v in values.unique()[:1000])])
     if _agrees(figure, total):
         return True

@@ -114,3 +114,62 @@ def test_a_total_over_rows_with_errors_is_not_checked(tmp_path):
     path = write_csv(tmp_path / "t.csv", ["2021年", "开发区,签约项目数", "盐湖高兴区,1", "太原高新区,2", "合计,3"])
     _, errors = parse_files([path])
     assert [(e.row, e.column) for e in errors] == [(3, 1)]  # only the unknown zone, no total mismatch on top
+
+
+LEDGER_SHORT = ["序号", "所属开发区", "项目名称", "总投资（亿元）", "签约日期", "项目状态"]
+
+
+def _merged_xlsx(path, rows, merges):
+    """An .xlsx of `rows` with `merges` ("A2:A4") merged, as Excel leaves them (the value in the top-left cell)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "台账"
+    for row in rows:
+        sheet.append(row)
+    for merge in merges:
+        sheet.merge_cells(merge)
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("merged", [False, True], ids=["zone-on-every-row", "zone-merged-over-its-block"])
+def test_a_ledger_subtotal_named_in_the_project_name_column_is_not_a_project(tmp_path, db, merged):
+    rows = [LEDGER_SHORT,
+            [1, "盐湖高新区", "宏明空调全产业链生产基地", 15, "2021-11-15", "签约"],
+            [2, None if merged else "盐湖高新区", "凯丰节能换热器项目", 3.2, "2021-03-08", "签约"],
+            [None, None if merged else "盐湖高新区", "小  计", 18.2, None, None],
+            [3, "运城经开区", "新能源电池壳体项目", 5.5, "2021-06-30", "签约"],
+            [None, None if merged else "运城经开区", "小计", 5.5, None, None],
+            [None, None, "合计", 23.7, None, None]]
+    path = _merged_xlsx(tmp_path / "台账.xlsx", rows, ["B2:B4", "B5:B6"] if merged else [])
+    load_files([path], db)
+    assert sorted(query(db, "SELECT project_name, total_investment FROM projects")) == sorted([
+        ("宏明空调全产业链生产基地", 15.0), ("凯丰节能换热器项目", 3.2), ("新能源电池壳体项目", 5.5)])
+    rows[3][3] = 19.2  # a subtotal that does not add up is caught, as a 合计 is
+    wrong = _merged_xlsx(tmp_path / "错.xlsx", rows, ["B2:B4", "B5:B6"] if merged else [])
+    assert refused([wrong], db) == ["错.xlsx:台账:4:D: 小计行第 4 行 D 列为 19.2，第 2–3 行合计 18.2 — 请核对合计或各行数据"]
+
+
+def test_a_ledger_subtotal_named_in_the_number_column_of_a_merged_block_is_not_a_nameless_project(tmp_path, db):
+    rows = [LEDGER_SHORT,
+            [1, "盐湖高新区", "久特电机组装总成分厂", 2.5, "2021-12-01", "签约"],
+            [2, None, "长实流体设备项目", 0.8, "2021-10-20", "签约"],
+            ["小计", None, None, 3.3, None, None]]
+    load_files([_merged_xlsx(tmp_path / "台账.xlsx", rows, ["B2:B4"])], db)
+    assert sorted(query(db, "SELECT project_name, total_investment FROM projects")) == [
+        ("久特电机组装总成分厂", 2.5), ("长实流体设备项目", 0.8)]
+
+
+def test_a_typed_total_rounded_to_fewer_decimals_than_its_rows_agrees(tmp_path, db):
+    rows = [["开发区", "年份", "签约项目总投资（亿元）"], ["盐湖高新区", 2021, 100.021], ["太原高新区", 2021, 132.021],
+            ["合计", 2021, 232.04]]
+    load_files([write_xlsx(tmp_path / "w.xlsx", {"Sheet1": rows})], db)
+    assert query(db, "SELECT count(*) FROM indicator_values WHERE year = 2021") == [(2,)]
+    rows[-1][2] = 232.05  # more than half a unit of its last decimal off
+    assert refused([write_xlsx(tmp_path / "x.xlsx", {"Sheet1": rows})], db) == [
+        "x.xlsx:Sheet1:4:C: 合计行第 4 行 C 列为 232.05，上方各行合计 232.04 — 请核对合计或各行数据"]
+    rows[-1][2] = 232  # a whole number says nothing of the decimals it is shown with: the rows' count
+    assert refused([write_xlsx(tmp_path / "y.xlsx", {"Sheet1": rows})], db) == [
+        "y.xlsx:Sheet1:4:C: 合计行第 4 行 C 列为 232，上方各行合计 232.042 — 请核对合计或各行数据"]
