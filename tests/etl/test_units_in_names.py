@@ -39,6 +39,14 @@ SALT_LAKE_VALUES = ("SELECT indicator, year, value FROM indicator_values WHERE z
     ("1）签约项目数", ("signed_projects", None)),
     ("二)签约项目总投资", ("signed_investment", None)),
     ("1签约项目数", (None, None)),  # a bare digit could be part of a name: not taken for a number
+    # the names clerks write for the catalogue's indicators
+    ("专精特新中小企业数", ("srdi_enterprises", None)),
+    ("新增“四上”企业数（家）", ("new_four_above_enterprises", "家")),
+    ("两化融合贯标企业数", ("ii_integration_pilots", None)),
+    ("国家级孵化器数", ("national_incubators", None)),
+    ("预计利税总额（亿元）", ("projected_tax", "亿元")),
+    ("四上企业总数", (None, None)),  # all of them, not the newly cultivated
+    ("专精特新“小巨人”企业", (None, None)),
 ])
 def test_a_label_gives_its_indicator_and_the_unit_after_it(label, expected):
     assert indicator_and_unit(label) == expected
@@ -110,3 +118,53 @@ def test_a_file_whose_every_row_is_skipped_is_refused_not_reported_unchanged(tmp
     skipped = {(n.row, n.reason) for n in caught.value.accounts[0].skipped_rows}
     assert skipped == {(3, "目录外指标"), (4, "目录外指标")}
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+def _wide_with_format(path, header: str, number_format: str | None):
+    """A wide sheet of two zones' 签约项目总投资 typed as 3000 and 800, shown with `number_format`."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in (["2021年开发区签约情况"], ["开发区", "签约项目数", header], ["盐湖高新区", 4, 3000], ["太原高新区", 2, 800]):
+        sheet.append(row)
+    if number_format:
+        for row in (3, 4):
+            sheet.cell(row=row, column=3).number_format = number_format
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("number_format", ['#,##0"万元"', '0.00\\万\\元'])
+def test_money_shown_in_wan_by_its_number_format_but_stated_nowhere_is_refused(tmp_path, number_format):
+    """Excel shows "3,000万元" while the cell holds 3000: read as 亿元 it would be 10,000 times too large."""
+    path = _wide_with_format(tmp_path / "签约.xlsx", "签约项目总投资", number_format)
+    with pytest.raises(InputRejected) as caught:
+        load_files([path], tmp_path / "d.duckdb")
+    messages = [str(e) for e in caught.value.errors]
+    assert messages and all("显示格式带有“万元”" in m and "签约项目总投资（万元）" in m for m in messages), messages
+    assert messages[0].startswith("签约.xlsx:Sheet:3:C: ")
+    assert not (tmp_path / "d.duckdb").exists()
+
+
+def test_money_with_its_unit_in_the_header_loads_whatever_its_number_format(tmp_path):
+    path = _wide_with_format(tmp_path / "签约.xlsx", "签约项目总投资（万元）", '#,##0"万元"')
+    load_files([path], tmp_path / "d.duckdb")
+    assert query(tmp_path / "d.duckdb", "SELECT value FROM indicator_values WHERE indicator = 'signed_investment'"
+                                        " ORDER BY value") == [(0.08,), (0.3,)]
+
+
+def test_money_stated_nowhere_is_read_in_yi_and_the_reading_notes_says_so(tmp_path):
+    from etl.publish import parse_files
+
+    path = _wide_with_format(tmp_path / "签约.xlsx", "签约项目总投资", None)
+    batch, errors = parse_files([path])
+    assert not errors
+    notes = [note for account in batch.accounts for note in account.notes]
+    assert any("“签约项目总投资”未注明单位：按亿元读取" in note for note in notes), notes
+    ledger = write_xlsx(tmp_path / "台账.xlsx", {"台账": [["项目名称", "所属开发区", "总投资", "签约日期"],
+                                                         ["甲项目", "盐湖高新区", 12.5, "2021-03-08"]]})
+    batch, errors = parse_files([ledger])
+    assert not errors
+    notes = [note for account in batch.accounts for note in account.notes]
+    assert any("“总投资”未注明单位：按亿元读取" in note for note in notes), notes
