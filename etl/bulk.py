@@ -97,7 +97,9 @@ def extract_values(table, errors: ErrorCollector, zones) -> pd.DataFrame:
             unit, problem = n.agreed_unit(name_unit or None, unit_text, header.unit)
             factor = 1.0
             if problem is None:
-                factor, problem = n.resolve_unit(code, unit, table.units_line)
+                factor, problem = n.resolve_unit(code, unit, table.units_line, table.raw.format_units)
+            if problem is None and n.unit_unstated(code, unit, table.units_line):
+                n.note_assumed_unit(table.raw.account, catalogue.indicators()[code].name_zh, code)
             blame = unit_column if unit_text else column("indicator") if name_unit else header.column
             units.append((header.column, code, unit_raw, name_unit, factor, problem, blame))
             labels[(header.column, code)] = catalogue.indicators()[code].name_zh
@@ -108,7 +110,9 @@ def extract_values(table, errors: ErrorCollector, zones) -> pd.DataFrame:
             selects.append(f"SELECT {facts}, {header.column} AS col, '{role}' AS role,"
                            f" {-1 if role == 'prior' else 0} AS yoff, coalesce({grid.col(header.column)}, '') AS raw,"
                            f" '' AS unit_raw, '{code}' AS code, '' AS name_unit FROM {view}")
-            factor, problem = n.resolve_unit(code, header.unit, table.units_line)
+            factor, problem = n.resolve_unit(code, header.unit, table.units_line, table.raw.format_units)
+            if problem is None and n.unit_unstated(code, header.unit, table.units_line):
+                n.note_assumed_unit(table.raw.account, header.text, code)
             units.append((header.column, code, "", "", factor, problem, header.column))
             labels[(header.column, code)] = header.text
         cells_sql = " UNION ALL ".join(selects)

@@ -137,8 +137,11 @@ def amount_problem(label: str, indicator_code: str, raw: Any, problem: str) -> s
     return f"“{label}”：{problem} — 应为数值，如 1,234.56；缺失请填“—”"
 
 
-def resolve_unit(indicator_code: str, explicit: str | None, units_line: list[str]) -> tuple[float, str | None]:
-    """Factor to the canonical unit, or a problem. Header/unit-column unit first, then the 单位： line."""
+def resolve_unit(indicator_code: str, explicit: str | None, units_line: list[str],
+                 format_units: frozenset[str] = frozenset()) -> tuple[float, str | None]:
+    """Factor to the canonical unit, or a problem. Header/unit-column unit first, then the 单位： line; a unit
+    written nowhere is the catalogue's, unless the workbook's number formats show one (`format_units`, 万元):
+    the cells then hold 3000 and show "3,000万元", and the figure is refused rather than read as 3000 亿元."""
     indicator = catalogue.indicators()[indicator_code]
     known = catalogue.units()
     if explicit:
@@ -152,7 +155,27 @@ def resolve_unit(indicator_code: str, explicit: str | None, units_line: list[str
         unit = known.get(normalise_label(name))
         if unit and unit.kind == indicator.kind:
             return unit.factor, None
+    shown = sorted(u for u in format_units if (known.get(u) and known[u].kind == indicator.kind))
+    if shown:
+        return 1.0, (f"“{indicator.name_zh}”没有注明单位，而单元格的显示格式带有“{'、'.join(shown)}” — 导入读取的是单元格中"
+                     f"存的数，不含显示格式里的单位；请在表头注明单位（如“{indicator.name_zh}（{shown[0]}）”）或在表上方加一行"
+                     f"“单位：{shown[0]}”后重新导入")
     return 1.0, None
+
+
+def unit_unstated(indicator_code: str, explicit: str | None, units_line: list[str]) -> bool:
+    """A money figure whose unit is written nowhere (name, header, 单位 cell, units line): read in the catalogue's."""
+    if explicit or catalogue.indicators()[indicator_code].kind != "money":
+        return False
+    known = catalogue.units()
+    return not any(known.get(normalise_label(name)) and known[normalise_label(name)].kind == "money"
+                   for name in units_line)
+
+
+def note_assumed_unit(account, label: str, indicator_code: str) -> None:
+    """Say in the sheet's 读取说明 that `label`'s figures were read in the catalogue's unit, none being written."""
+    unit = catalogue.indicators()[indicator_code].unit
+    account.note(f"“{label}”未注明单位：按{unit}读取（指标目录的单位）— 如为万元或元，请在表头注明，如“{label}（万元）”")
 
 
 def agreed_unit(name_unit: str | None, column_unit: str | None, header_unit: str | None

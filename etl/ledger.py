@@ -114,7 +114,9 @@ def extract_projects(table: Table, errors: ErrorCollector, zones) -> pd.DataFram
             selects.append(f"NULL::DOUBLE AS {key}")
             continue
         value, needs_python, number = _money(grid, view, key, header, unit_of, table.units_line, errors, refused,
-                                             joins)
+                                             joins, table.raw.format_units)
+        if n.unit_unstated(unit_of, header.unit, table.units_line):
+            n.note_assumed_unit(table.raw.account, header.text, unit_of)
         selects.append(f"{value} AS {key}")
         if needs_python:
             selects.append(f"{needs_python} AS redo_{key}, {number} AS number_{key}")
@@ -226,7 +228,7 @@ def _factor(header, unit_of: str, units_line: list[str]) -> float:
 
 
 def _money(grid: Grid, view: str, key: str, header, unit_of: str, units_line: list[str], errors: ErrorCollector,
-           refused: list[str], joins: list[str]) -> tuple[str, str | None, str]:
+           refused: list[str], joins: list[str], format_units: frozenset[str] = frozenset()) -> tuple[str, str | None, str]:
     """(value SQL, needs-Python SQL or None, number SQL) for one money column; refused cells are reported and
     noted. Text that reads as a plain number and the workbook's own numbers are read in SQL, the rest by
     parse_number once per distinct value."""
@@ -253,7 +255,7 @@ def _money(grid: Grid, view: str, key: str, header, unit_of: str, units_line: li
                                           " IN (SELECT unnest(?::VARCHAR[]))", [failing]).fetchall():
             message = n.amount_problem(header.text, unit_of, grid.decode(text), numbers[text][1])
             errors.add(message, row=row_number, column=header.column)
-    factor, unit_problem = n.resolve_unit(unit_of, header.unit, units_line)
+    factor, unit_problem = n.resolve_unit(unit_of, header.unit, units_line, format_units)
     if unit_problem:  # the unit is the column's: every cell that read as a number (or as missing) is refused
         for (row_number,) in _sql(con, f"SELECT row_number FROM {view} b{numbers_join} LEFT JOIN {m_num} {alias}"
                                        f" ON {alias}.k = {cell} WHERE {problem} IS NULL").fetchall():

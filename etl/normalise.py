@@ -23,10 +23,12 @@ from etl.facts import (
     amount_problem,
     indicator_and_unit,
     indicator_named,
+    note_assumed_unit,
     parse_flag,
     parse_year,
     resolve_unit,
     to_canonical,
+    unit_unstated,
 )
 from etl.layout import (
     LAYOUT_CHAIN_LINKS,
@@ -111,10 +113,13 @@ class Extractor:
         if problem:
             self.fail(row_number, column, amount_problem(label, indicator_code, raw, problem))
             return None, False
-        factor, unit_problem = resolve_unit(indicator_code, explicit_unit, self.table.units_line)
+        factor, unit_problem = resolve_unit(indicator_code, explicit_unit, self.table.units_line,
+                                            self.table.raw.format_units)
         if unit_problem:
             self.fail(row_number, unit_column or column, unit_problem)
             return None, False
+        if number is not None and unit_unstated(indicator_code, explicit_unit, self.table.units_line):
+            note_assumed_unit(self.table.raw.account, catalogue.indicators()[indicator_code].name_zh, indicator_code)
         return (None if number is None else to_canonical(number, factor)), True
 
 

@@ -46,6 +46,7 @@ class RawSheet:
         self.merged_ranges: list[tuple[int, int, int, int]] = []  # 1-based (top, left, bottom, right), filled
         self.hidden_rows: frozenset[int] = frozenset()  # 1-based Excel rows the clerk hid: not data
         self.hidden_columns: frozenset[int] = frozenset()  # 1-based (A = 1) columns the clerk hid
+        self.format_units: frozenset[str] = frozenset()  # money units in the workbook's number formats (万元)
         self.account = SheetAccount(file_name, sheet)
 
     @property

@@ -184,6 +184,7 @@ def _read_calamine(data: bytes, name: str, digest: str, suffix: str, *, archive:
         return _fail(name, not_valid(suffix))
     result = ReadResult()
     limit = xlsx_parts.limits()
+    format_units = xlsx_parts.number_format_units(archive, limit) if archive is not None and parts else frozenset()
     for sheet_meta in metadata:
         sheet = sheet_meta.name
         if sheet_meta.visible != calamine.SheetVisibleEnum.Visible:
@@ -238,6 +239,7 @@ def _read_calamine(data: bytes, name: str, digest: str, suffix: str, *, archive:
             continue
         if raw.merged_ranges:
             raw.account.note(f"合并单元格 {len(raw.merged_ranges)} 处，已按左上角的值填满")
+        raw.format_units = format_units
         result.sheets.append(raw)
     workbook.close()  # calamine's hold on the file and its strings
     if not result.sheets and not result.errors:

@@ -137,6 +137,30 @@ def _check_size(info: zipfile.ZipInfo, size: int, limit: Limits) -> None:
                      " — 请用 Excel/WPS 打开、删除多余的空行空列后重新保存")
 
 
+# -- units in number formats -----------------------------------------------------------------------------------
+
+_NUMFMT_TAG = re.compile(rb"<(?:\w+:)?numFmt\b[^>]*>")
+_STYLES_LIMIT = 8 << 20  # a styles part is a few KB; more is not a stylesheet worth reading for this
+_MONEY_IN_FORMAT = re.compile(r"亿元|万元|元")
+
+
+def number_format_units(archive: zipfile.ZipFile, limit: Limits) -> frozenset[str]:
+    """The money units written into the workbook's own number formats (#,##0"万元"): a cell then shows "3,000万元"
+    while it holds 3000. Empty when the styles part is missing, damaged or oversized."""
+    try:
+        info = archive.getinfo("xl/styles.xml")
+        if info.file_size > _STYLES_LIMIT:
+            return frozenset()
+        data = b"".join(_inflate(archive, info, limit))
+    except (KeyError, TooBig, zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return frozenset()
+    found = set()
+    for tag in _NUMFMT_TAG.findall(data):
+        code = _attrs(tag).get("formatCode", "")
+        found.update(_MONEY_IN_FORMAT.findall(code.replace("\\", "").replace('"', "")))
+    return frozenset(found)
+
+
 # -- which part holds which sheet -------------------------------------------------------------------------
 
 _SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
