@@ -193,6 +193,9 @@ def _layout_of(read: HeaderRead) -> str | None:
         return LAYOUT_LEDGER
     if "enterprise_name" in columns:
         return LAYOUT_ENTERPRISES
+    if ("target" in columns and "indicator" in columns and "zone" not in columns
+            and ("value" in columns or read.role_columns)):
+        return LAYOUT_ZONE_REPORT  # a zone's own report: 年度目标 beside 本年完成, the zone in the title
     if "target" in columns and "indicator" in columns:
         return LAYOUT_TARGETS
     if "indicator" in columns and "value" in columns and "zone" in columns:
@@ -431,10 +434,15 @@ def _decide_kind(table: Table, read: HeaderRead, context: str, errors: ErrorColl
         if table.zone_in_title is None:
             errors.add(f"本表每行一个指标、没有开发区列，但{table.said_where()}中找不到开发区名称 — 请在标题中写明开发区"
                        "（如“盐湖高新区2025年主要指标完成情况”），或加一列“开发区”", row=table.header_row)
-        if "value" in table.columns and not table.role_columns:
-            cell = table.columns["value"]
-            cell.role = TARGET if says_target and not says_actual else VALUE
-            table.role_columns = [cell]
+        alone = not table.role_columns and "target" not in table.columns
+        value, target = table.columns.get("value"), table.columns.get("target")
+        if value is not None and value not in table.role_columns:  # 本年完成 beside 上年同期 or 年度目标
+            value.role = TARGET if alone and says_target and not says_actual else VALUE
+            table.role_columns.append(value)
+        if target is not None and target not in table.role_columns:
+            target.role = TARGET
+            table.role_columns.append(target)
+        table.role_columns.sort(key=lambda cell: cell.column)
     return table.layout
 
 

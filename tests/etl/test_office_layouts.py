@@ -143,6 +143,29 @@ def test_zone_report_with_indicators_as_rows(live_db):
     assert "开发区取自标题：运城盐湖高新技术产业开发区；年份：2021 年" in result.accounts[0].notes
 
 
+@pytest.mark.parametrize("with_target", [True, False], ids=["target-actual-prior", "actual-prior"])
+def test_a_zone_report_with_its_annual_target_beside_the_actual_figure(live_db, tmp_path, with_target):
+    """太原经开区's own report: 年度目标 | 本年完成 | 完成率 | 上年同期, the zone in the title: the actual figures, last
+    year's and the targets each go where they belong (it was refused as a target table without a zone column)."""
+    head = ["指标名称", "单位", *(["年度目标"] if with_target else []), "本年完成", "完成率（%）", "上年同期"]
+    rows = [["签约项目数", "个", 25, 20, 80.0, 18], ["签约项目总投资", "亿元", 70, 65.0, 92.9, 60.0],
+            ["高新技术企业数", "家", 320, 300, 93.8, 280]]
+    if not with_target:
+        rows = [[r[0], r[1], *r[3:]] for r in rows]
+    path = write_xlsx(tmp_path / "report.xlsx", {"Sheet1": [["太原经开区2021年主要指标完成情况"], head, *rows]})
+    load_files([path], live_db)
+    stored = values(live_db)
+    zone = "G141004"
+    for code, now, before in (("signed_projects", 20, 18), ("signed_investment", 65.0, 60.0),
+                              ("high_tech_enterprises", 300, 280)):
+        assert stored[(zone, 2021, code)] == now
+        assert stored[(zone, 2020, code)] == before
+    if with_target:
+        assert {k: v for k, v in targets(live_db).items() if k[0] == zone} == {
+            (zone, 2021, "signed_projects"): 25, (zone, 2021, "signed_investment"): 70,
+            (zone, 2021, "high_tech_enterprises"): 320}
+
+
 def test_zone_report_of_eleven_months_is_refused_with_why(live_db):
     (message,) = refused("zone_report_eleven_months.xlsx", live_db)
     assert message.startswith("zone_report_eleven_months.xlsx:主要指标:1: 标题/工作表名“2025年1—11月”表明本表是部分月份的累计数")
