@@ -76,7 +76,7 @@ def test_a_name_stored_twice_in_a_zone_is_refused_naming_both_ids(tmp_path):
 @pytest.mark.parametrize(("written", "status"), [
     ("已签约未开工", "签约"), ("竣工投产", "投产"), ("已投产", "投产"), ("建成投产", "投产"), ("前期", "在谈"),
     ("前期工作", "在谈"), ("洽谈中", "在谈"), ("在谈", "在谈"), ("在建", "开工"), ("续建", "开工"), ("新开工", "开工"),
-    ("已终止", "终止"), ("终止", "终止"), ("停建", "终止")])
+    ("已终止", "终止"), ("终止", "终止"), ("停建", "终止"), ("已竣工投产", "投产"), ("试生产", "投产"), ("拟开工", "签约")])
 def test_status_synonyms(tmp_path, written, status):
     db = tmp_path / "d.duckdb"
     result = load_files([write_xlsx(tmp_path / "l.xlsx", {"台账": [LEDGER_HEADER, ledger_row("A", "甲项目", status=written)]})],
