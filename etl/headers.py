@@ -79,6 +79,31 @@ def sub_role(text: str) -> str | None:
     return None
 
 
+_ROLE_AFTER_UNIT = re.compile(r"^(?P<name>.+?)\((?P<unit>[^()]+)\)(?P<role>[^()]+)$")
+
+
+def role_split(text: str) -> tuple[str, str | None, str] | None:
+    """(indicator name, unit, role) of a one-cell header naming an indicator and which figure of it: 签约项目数（上年同期）,
+    签约项目数去年同期, 本年签约项目数, 签约总投资（亿元）去年; None for any other header."""
+    aliases = catalogue.indicator_aliases()
+    base, unit = split_header(text)
+    if base in aliases:
+        role = sub_role(unit) if unit else None
+        return (base, None, role) if role in (VALUE, PRIOR, TARGET) else None
+    match = _ROLE_AFTER_UNIT.match(normalise_label(text))
+    if match and match.group("name") in aliases and sub_role(match.group("role")) in (VALUE, PRIOR, TARGET):
+        return match.group("name"), match.group("unit"), sub_role(match.group("role"))
+    w = words()
+    for word in sorted({*w["current"], *w["prior"], *w["target"]}, key=len, reverse=True):
+        role = sub_role(word)
+        for rest in (base.removesuffix(word) if base.endswith(word) else "",
+                     base.removeprefix(word) if base.startswith(word) else ""):
+            rest = rest.strip(":·-—_")
+            if rest in aliases and role in (VALUE, PRIOR, TARGET):
+                return rest, unit, role
+    return None
+
+
 def is_companion(base: str) -> bool:
     """同比 / 增长率 / 完成率 / 占比 / 排名 / 序号 / 备注 columns: not figures to store."""
     return any(word in base for word in words()["companion"])
@@ -121,6 +146,33 @@ def combine_two_rows(top: list[Any], sub: list[Any]) -> list[tuple[str, str | No
             above = last
         out.append((above, below or None))
     return out
+
+
+def group_pairs(top: list[Any], sub: list[Any]) -> list[tuple[str, str | None]] | None:
+    """A heading merged across the columns it groups, their names below it — 签约项目 over 个数 | 总投资（亿元）|
+    其中：亿元以上 — read as one name per column: 签约项目个数, 签约项目总投资（亿元）, 签约项目·其中：亿元以上 (a part:
+    skipped). None when no grouped column then names a catalogue indicator (two rows that are not such a header).
+    A cell merged down over both rows (开发区) keeps its name."""
+    aliases = catalogue.indicator_aliases()
+    width = max(len(top), len(sub))
+    above = [cell_text(top[j]) if j < len(top) else "" for j in range(width)]
+    out: list[tuple[str, str | None]] = []
+    named = False
+    for j in range(width):
+        below = cell_text(sub[j]) if j < len(sub) else ""
+        grouped = bool(above[j] and below and below != above[j] and not isinstance(sub[j], (int, float)) and (
+            (j > 0 and above[j - 1] == above[j]) or (j + 1 < width and above[j + 1] == above[j])))
+        if not grouped:
+            out.append((above[j] or below, None))
+            continue
+        (group, group_unit), (name, unit) = split_header(above[j]), split_header(below)
+        if is_companion(name) or normalise_label(below).startswith("其中"):
+            out.append((f"{above[j]}·{below}", None))
+            continue
+        named = named or group + name in aliases
+        unit = unit or group_unit
+        out.append((f"{group}{name}（{unit}）" if unit else group + name, None))
+    return out if named else None
 
 
 def context_says(context: str, key: str) -> bool:

@@ -137,6 +137,9 @@ def _read_header(head: list[list[Any]], index: int) -> HeaderRead:
         pairs = headers.combine_two_rows(row, sub)
         if any(split_header(top)[0] in aliases for top, below in pairs if below):
             read.two_rows, read.last_index = True, index + 1
+    grouped = headers.group_pairs(row, sub) if sub and not read.two_rows else None
+    if grouped is not None:  # 签约项目 merged over 个数 | 总投资
+        pairs, read.two_rows, read.last_index = grouped, True, index + 1
     if not read.two_rows:
         pairs = [(cell_text(v), None) for v in row]
     for j, (top, below) in enumerate(pairs):
@@ -144,6 +147,13 @@ def _read_header(head: list[list[Any]], index: int) -> HeaderRead:
             continue
         if below == top:  # one header cell merged down over both rows
             below = None
+        named = headers.role_split(top) if top and not below else None
+        if named is not None:  # 签约项目数（上年同期）, 签约项目数去年同期: the indicator and which of its figures
+            name, unit, role = named
+            cell = HeaderCell(j + 1, top, name, unit)
+            cell.role = role
+            read.indicators.append((cell, aliases[name]))
+            continue
         base, unit = split_header(top) if top else ("", None)
         role = headers.sub_role(below) if below else None
         if read.two_rows and below and role is None and base in aliases:  # 本月 / 其中… under an indicator
@@ -240,17 +250,36 @@ def _years_as_columns(head: list[list[Any]]) -> list[str]:
     return []
 
 
+def _zones_across(head: list[list[Any]]) -> list[str]:
+    """The zone names of a row that holds two or more zones, in a sheet whose rows start with indicator names: a
+    table with zones as columns (transposed)."""
+    zones, aliases = catalogue.zone_aliases(), catalogue.indicator_aliases()
+    starts = [next((cell_text(v) for v in row if cell_text(v)), "") for row in head]
+    if sum(normalise_label(split_header(text)[0]) in aliases for text in starts) < 2:
+        return []
+    for row in head:
+        named = [cell_text(v) for v in row if cell_text(v) and normalise_label(cell_text(v)) in zones]
+        if len(named) >= 2:
+            return named
+    return []
+
+
 def _no_header_message(head: list[list[Any]]) -> str:
     """What was seen (the row with most text cells) and, per cell, the nearest names we know."""
     from rapidfuzz import process
 
-    rows = [[cell_text(v) for v in row if cell_text(v) and not isinstance(v, (int, float))] for row in head]
+    rows = [list(dict.fromkeys(cell_text(v) for v in row if cell_text(v) and not isinstance(v, (int, float))))
+            for row in head]  # a title merged across the row is one text, not one per cell
     seen = max(rows, key=len, default=[])
     expected = "；".join(
         f"{name}需含“{'、'.join(COLUMN_LABELS.get(c, c) for c in REQUIRED_COLUMNS[key])}”"
         + ("及指标列" if key == LAYOUT_WIDE else "")
         for key, name in LAYOUT_NAMES.items() if key not in (LAYOUT_CHAIN_LINKS, LAYOUT_ZONE_REPORT))
     message = f"找不到可识别的表头（前 {HEADER_SCAN_ROWS} 行内）— 应为以下格式之一：{expected}"
+    across = _zones_across(head)
+    if across:
+        return (f"本表每列一个开发区（{'、'.join(across[:3])}…）、每行一个指标，这种行列互换的格式不能直接导入 — 请在 Excel "
+                "中复制后“选择性粘贴 → 转置”，改成每行一个开发区、每列一个指标，表头第一列写“开发区”")
     by_year = _years_as_columns(head)
     if by_year:
         return (f"本表每个年份一列（{'、'.join(by_year[:4])}），这种格式不能直接导入 — 请每个年份单独一张工作表（工作表名写"
@@ -264,6 +293,10 @@ def _no_header_message(head: list[list[Any]]) -> str:
                 m for m, score, _ in process.extract(base, known, limit=2) if score >= 50]
             hints.append(f"“{text[:20]}”" + (f"（最接近：{'、'.join(nearest)}）" if nearest else ""))
         message += "。看到的表头：" + "、".join(hints)
+        roles = [text for text in seen if headers.sub_role(text) in (VALUE, PRIOR, TARGET)]
+        if roles and not any(split_header(text)[0] in catalogue.indicator_aliases() for text in seen):
+            message += (f"。表头有“{'”“'.join(roles[:3])}”而没有指标名称 — 请在表头写明是哪个指标，如“签约项目数（目标）”"
+                        "“签约项目数（完成）”")
     return message
 
 

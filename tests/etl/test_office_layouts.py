@@ -166,6 +166,65 @@ def test_a_zone_report_with_its_annual_target_beside_the_actual_figure(live_db, 
             (zone, 2021, "high_tech_enterprises"): 320}
 
 
+def test_a_heading_merged_over_its_columns_names_each_with_the_word_below(live_db, tmp_path):
+    """签约项目 merged over 个数 | 总投资 | 其中：亿元以上, 新开工项目 over 个数: each column is the group's name plus its
+    own (签约项目个数, 签约项目总投资); the 其中 part is skipped. It was read as three 签约项目数 columns."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in (["2021年开发区招商引资和项目建设情况表"], [None, None, None, None, None, None, "单位：个、亿元"],
+                ["开发区", "签约项目", None, None, "新开工项目", "高新技术企业数"],
+                [None, "个数", "总投资", "其中：亿元以上项目个数", "个数", None],
+                ["盐湖高新区", 36, 179.78, 21, 30, 25], ["运城经开区", 22, 88.8, 9, 18, 30]):
+        sheet.append(row)
+    for merge in ("A1:F1", "A3:A4", "B3:D3", "F3:F4"):
+        sheet.merge_cells(merge)
+    book.save(tmp_path / "grouped.xlsx")
+    result = load_files([tmp_path / "grouped.xlsx"], live_db)
+    stored = values(live_db)
+    for zone, signed, invested, started, high_tech in ((SALT_LAKE, 36, 179.78, 30, 25), ("S147018", 22, 88.8, 18, 30)):
+        assert [stored[(zone, 2021, code)] for code in ("signed_projects", "signed_investment", "started_projects",
+                                                         "high_tech_enterprises")] == [signed, invested, started, high_tech]
+    assert not [k for k in stored if k[1] == 2021 and k[0] in (SALT_LAKE, "S147018") and k[2] not in (
+        "signed_projects", "signed_investment", "started_projects", "high_tech_enterprises")]
+    outcomes = {note.header: note.outcome for note in result.accounts[0].columns}
+    assert outcomes["签约项目·其中：亿元以上项目个数"].startswith("跳过"), outcomes
+
+
+def test_a_table_with_zones_as_columns_is_refused_with_how_to_transpose_it(live_db, tmp_path):
+    path = write_xlsx(tmp_path / "t.xlsx", {"Sheet1": [
+        ["2021年运城市开发区主要指标", "2021年运城市开发区主要指标", "2021年运城市开发区主要指标"],
+        ["指标", "盐湖高新区", "运城经开区"], ["签约项目数", 36, 22], ["签约项目总投资", 179.78, 88.8]]})
+    with pytest.raises(InputRejected) as caught:
+        load_files([path], live_db)
+    message = str(caught.value.errors[0])
+    assert "每列一个开发区（盐湖高新区、运城经开区…）" in message and "转置" in message, message
+
+
+def test_a_header_of_targets_and_actuals_without_the_indicator_asks_for_it(live_db, tmp_path):
+    path = write_xlsx(tmp_path / "t.xlsx", {"Sheet1": [
+        ["2021年各开发区签约项目目标任务完成情况"], ["开发区", "年度目标（个）", "1-12月完成（个）", "完成率（%）", "排名"],
+        ["盐湖高新区", 30, 36, 120.0, 1]]})
+    with pytest.raises(InputRejected) as caught:
+        load_files([path], live_db)
+    message = str(caught.value.errors[0])
+    assert "看到的表头：“开发区”、“年度目标（个）”" in message, message  # the row as written, once
+    assert "而没有指标名称 — 请在表头写明是哪个指标，如“签约项目数（目标）”" in message, message
+
+
+def test_a_header_naming_the_indicator_and_which_year_of_it_in_one_cell(live_db, tmp_path):
+    """签约项目数（上年同期）was read as this year's figure in a unit called 上年同期 (and refused)."""
+    path = write_xlsx(tmp_path / "t.xlsx", {"Sheet1": [
+        ["2021年开发区签约项目情况"],
+        ["开发区", "签约项目数（本年）", "签约项目数（上年同期）", "签约总投资（亿元）去年", "本年签约项目总投资（万元）"],
+        ["盐湖高新区", 36, 30, 150.2, 1797800]]})
+    load_files([path], live_db)
+    stored = values(live_db)
+    assert [stored[(SALT_LAKE, 2021, "signed_projects")], stored[(SALT_LAKE, 2021, "signed_investment")]] == [36, 179.78]
+    assert [stored[(SALT_LAKE, 2020, "signed_projects")], stored[(SALT_LAKE, 2020, "signed_investment")]] == [30, 150.2]
+
+
 def test_zone_report_of_eleven_months_is_refused_with_why(live_db):
     (message,) = refused("zone_report_eleven_months.xlsx", live_db)
     assert message.startswith("zone_report_eleven_months.xlsx:主要指标:1: 标题/工作表名“2025年1—11月”表明本表是部分月份的累计数")
