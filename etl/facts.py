@@ -82,7 +82,10 @@ class ZoneResolver:
             return zone_id, None
         from rapidfuzz import process
 
-        closest = [match for match, _score, _ in process.extract(text, self.display, limit=3)]
+        # Names that share its place name (盐湖开发区 -> 盐湖高新区) before those that only look alike.
+        place = label[:2]
+        sharing = [name for name in self.display if place and place in normalise_label(name)]
+        closest = [match for match, _score, _ in process.extract(text, sharing or self.display, limit=3)]
         return None, f"未知的开发区“{text[:40]}” — 最接近的已知名称：{'、'.join(closest)}"
 
 

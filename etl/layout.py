@@ -230,8 +230,17 @@ def _wide_extras(columns: dict[str, HeaderCell]) -> list[tuple[HeaderCell, str]]
             if key not in _WIDE_KEYS and cell.base in aliases]
 
 
+_CN_DIGITS = str.maketrans("〇○零ＯO一二三四五六七八九", "00000123456789")
+_CN_YEAR = re.compile(r"([一二][〇○零ＯO一二三四五六七八九]{3})\s*年")  # 二〇二一年, as 公文 date their titles
+
+
+def digit_years(text: str) -> str:
+    """二〇二一年 -> 2021年, so that a title's year and any part of a year it names read as if typed in digits."""
+    return _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", text) if text else text
+
+
 def _year_in(text: str) -> int | None:
-    match = _YEAR.search(text or "")
+    match = _YEAR.search(digit_years(text or ""))
     return int(match.group(1)) if match else None
 
 
@@ -302,7 +311,7 @@ def _no_header_message(head: list[list[Any]]) -> str:
 
 def _context(head: list[list[Any]], header_index: int, sheet: str | None) -> str:
     texts = [cell_text(v) for row in head[:header_index] for v in row if cell_text(v)]
-    return normalise_label(" ".join(dict.fromkeys(texts)) + " " + (sheet or ""))
+    return normalise_label(digit_years(" ".join(dict.fromkeys(texts)) + " " + (sheet or "")))
 
 
 def _part_year(context: str) -> str | None:
@@ -411,6 +420,8 @@ def _read_second(table: Table, start: int, title: str, errors: ErrorCollector) -
         errors.add(f"{where}，与上方的{LAYOUT_NAMES[table.layout]}格式不同"
                    " — 请把第二张表移到单独的工作表", row=start)
         return
+    if "year" not in second.columns and sheet_year(second) is None and sheet_year(table) is not None:
+        second.title_year = sheet_year(table)  # "二、企业培育" under the sheet's "2021年…" heads a section of it
     year = sheet_year(second)
     if "year" not in second.columns and second.title_year is not None and year != second.title_year:
         errors.add(f"{where}，标题年份 {second.title_year} 与工作表名“{table.raw.sheet}”的年份 {year} 不符"

@@ -225,6 +225,30 @@ def test_a_header_naming_the_indicator_and_which_year_of_it_in_one_cell(live_db,
     assert [stored[(SALT_LAKE, 2020, "signed_projects")], stored[(SALT_LAKE, 2020, "signed_investment")]] == [30, 150.2]
 
 
+def test_a_second_table_under_a_section_heading_takes_the_sheets_year(live_db, tmp_path):
+    path = write_xlsx(tmp_path / "t.xlsx", {"Sheet1": [
+        ["2021年全市开发区主要指标完成情况"], ["一、招商引资"], ["开发区", "签约项目数（个）", "签约项目总投资（亿元）"],
+        ["盐湖高新区", 36, 179.78], ["运城经开区", 22, 88.8], [None],
+        ["二、企业培育"], ["开发区", "高新技术企业数（家）", "专精特新企业数（家）"], ["盐湖高新区", 25, 4], ["运城经开区", 30, 6]]})
+    load_files([path], live_db)
+    stored = values(live_db)
+    assert [stored[(SALT_LAKE, 2021, c)] for c in ("signed_projects", "signed_investment", "high_tech_enterprises",
+                                                   "srdi_enterprises")] == [36, 179.78, 25, 4]
+    assert stored[("S147018", 2021, "high_tech_enterprises")] == 30
+
+
+def test_a_title_dating_its_year_in_chinese_numerals(live_db, tmp_path):
+    path = write_xlsx(tmp_path / "t.xlsx", {"Sheet1": [["二〇二一年全市开发区主要指标完成情况"], ["开发区", "签约项目数（个）"],
+                                                       ["盐湖高新区", 36]]})
+    load_files([path], live_db)
+    assert values(live_db)[(SALT_LAKE, 2021, "signed_projects")] == 36
+    part = write_xlsx(tmp_path / "p.xlsx", {"Sheet1": [["二〇二一年1—11月全市开发区主要指标"], ["开发区", "签约项目数（个）"],
+                                                      ["盐湖高新区", 33]]})
+    with pytest.raises(InputRejected) as caught:  # still a part of the year, however the year is written
+        load_files([part], live_db)
+    assert "部分月份的累计数" in str(caught.value.errors[0])
+
+
 def test_zone_report_of_eleven_months_is_refused_with_why(live_db):
     (message,) = refused("zone_report_eleven_months.xlsx", live_db)
     assert message.startswith("zone_report_eleven_months.xlsx:主要指标:1: 标题/工作表名“2025年1—11月”表明本表是部分月份的累计数")

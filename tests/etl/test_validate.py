@@ -97,3 +97,12 @@ def test_every_error_is_reported_up_to_a_cap(tmp_path):
         load_files([long_csv(tmp_path, *rows)], tmp_path / "d.duckdb")
     report = info.value.report()
     assert len(info.value.errors) == 400 and len(report) == 301 and "另有 100 处错误" in report[-1]
+
+
+def test_an_unknown_zone_is_offered_the_zones_of_its_place_first():
+    from etl.facts import ZoneResolver
+
+    zone_id, problem = ZoneResolver().resolve("盐湖开发区")  # 盐湖 names two zones: which one is for the clerk to say
+    assert zone_id is None
+    offered = problem.split("最接近的已知名称：")[1].split("、")
+    assert "盐湖高新区" in offered and all("盐湖" in name for name in offered), offered
