@@ -19,7 +19,7 @@ import duckdb
 WHITESPACE = ("\\t\\n\\x{0b}\\x{0c}\\r\\x{1c}-\\x{1f} \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}"
               "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}")
 # Numbers DuckDB's CAST reads exactly as parse_number does once commas and outer spaces are gone.
-FAST_NUMBER = " *[+-]?[0-9][0-9,]*(\\.[0-9]*)? *"
+FAST_NUMBER = " *[+-]?([0-9]+|[0-9]{1,3}(,[0-9]{3})+)(\\.[0-9]*)? *"  # commas only between groups of three
 _EXOTIC = "\x00"  # prefix of a cell that is not text (dates, booleans, numbers from .xlsx): see Grid.decode
 
 

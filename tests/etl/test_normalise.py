@@ -20,6 +20,18 @@ def test_missing_is_not_zero(raw):
     assert parse_number(raw) == (None, None)
 
 
+@pytest.mark.parametrize("raw", ["12,5", "0,5", "1,2345.6", "1234,567", "12,34"])
+def test_a_comma_that_is_not_a_thousands_separator_is_refused_not_dropped(raw):
+    """12,5 (a decimal comma) was read as 125: ten times the figure."""
+    number, problem = parse_number(raw)
+    assert number is None and "逗号不在千分位上" in problem, (raw, number, problem)
+
+
+@pytest.mark.parametrize("raw, expected", [("'12", 12.0), ("'23.40", 23.4), ("‘1,234", 1234.0)])
+def test_the_text_prefix_pasted_with_a_number_is_not_part_of_it(raw, expected):
+    assert parse_number(raw) == (expected, None)
+
+
 def test_percent_and_junk_are_flagged():
     assert parse_number("12.5%") == (12.5, "percent")
     assert parse_number("abc")[1] and parse_number(dt.date(2021, 1, 1))[1]
@@ -43,6 +55,22 @@ def test_years():
     assert parse_year(2021.0) == (2021, None)
     assert parse_year("二〇二一")[1]
     assert parse_year("年度")[1]
+
+
+@pytest.mark.parametrize("written", ["2021-09", "2021.12", "2021年9月", "2021/9/1", "2021年9月1日", "2021.5.20"])
+def test_a_recognition_dated_by_month_or_day_is_of_its_year(written):
+    assert parse_year(written, dated=True) == (2021, None)
+    assert parse_year(written)[1]  # a 年份 column of figures says a year, not a day
+    assert parse_year("2021-13", dated=True)[1] and parse_year("2021年13月", dated=True)[1]
+
+
+def test_an_enterprise_list_dated_by_month_loads_each_firm_in_its_year(tmp_path):
+    db = tmp_path / "d.duckdb"
+    path = write_csv(tmp_path / "名录.csv", ["企业名称,所属开发区,认定类别,认定年份", "甲科技有限公司,盐湖高新区,高新技术企业,2021-09",
+                                          "乙制冷有限公司,盐湖高新区,专精特新中小企业,2022年3月"])
+    load_files([path], db)
+    assert query(db, "SELECT enterprise_name, recognised_year FROM enterprises ORDER BY 1") == [
+        ("乙制冷有限公司", 2022), ("甲科技有限公司", 2021)]
 
 
 @pytest.mark.parametrize("name", ["运城盐湖高新技术产业开发区", "盐湖高新区", "山西运城盐湖高新技术产业开发区", " 盐湖 高新区 ", "X140802"])
