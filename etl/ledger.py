@@ -311,6 +311,35 @@ def _body(table: Table) -> tuple[Grid, str]:
     return grid, "ledger_rows"
 
 
+def ids_now_given(projects: pd.DataFrame, con, stored: str, accounts: list[SheetAccount]) -> dict[str, str]:
+    """{stored id: 编号} for projects stored without 项目编号 (under the id made from their zone and name) that a
+    ledger now sends with one: the same project, not a new one. A 编号 already stored, or one stored project
+    claimed by two 编号, renames nothing."""
+    given = projects.loc[projects["id_given"].to_numpy(dtype=bool), ["zone_id", "project_name", "project_id",
+                                                                      "file_name", "sheet"]]
+    if given.empty:
+        return {}
+    known = con.execute(f"SELECT zone_id, project_name, project_id FROM {stored} WHERE zone_id IN"
+                        " (SELECT unnest(?::VARCHAR[]))", [given["zone_id"].unique().tolist()]).df()
+    taken = set(known["project_id"])
+    known["name_key"] = normalise_labels(known["project_name"].fillna("").tolist())
+    made = known[[pid == _hashed_id(z, key) for z, key, pid in
+                  zip(known["zone_id"], known["name_key"], known["project_id"], strict=True)]]
+    fresh = given[~given["project_id"].isin(taken)]
+    if fresh.empty or made.empty:
+        return {}
+    fresh = fresh.assign(name_key=normalise_labels(fresh["project_name"].tolist()))
+    pairs = fresh.merge(made.drop(columns="project_name"), on=["zone_id", "name_key"], suffixes=("", "_stored"))
+    pairs = pairs[~pairs.duplicated("project_id_stored", keep=False) & ~pairs.duplicated("project_id", keep=False)]
+    for account in accounts:
+        mine = pairs[(pairs["file_name"] == account.file_name) & (pairs["sheet"].fillna("") == (account.sheet or ""))]
+        if len(mine):
+            first = mine.iloc[0]
+            account.note(f"{len(mine)} 个项目首次填写“项目编号”：库中按开发区和项目名称识别的同名项目改用所填编号"
+                         f"（如 {first['project_id_stored']} → {first['project_id']}），不重复计入")
+    return dict(zip(pairs["project_id_stored"], pairs["project_id"], strict=True))
+
+
 def match_stored(projects: pd.DataFrame, con, stored: str,
                  accounts: list[SheetAccount]) -> tuple[pd.DataFrame, list[InputError]]:
     """Projects sent without 项目编号 take the id of the stored project with the same zone and name (names

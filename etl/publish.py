@@ -88,6 +88,7 @@ class Batch:
     sheets: list[SheetRecord]
     accounts: list[SheetAccount] = field(default_factory=list)
     priors: pd.DataFrame | None = None  # 上年同期 figures, taken where nothing else gives that year (_take_priors)
+    renames: dict[str, str] = field(default_factory=dict)  # stored project_id -> the 编号 a ledger now gives it
 
 
 @dataclass
@@ -335,20 +336,53 @@ def _match_projects(batch: Batch, base: Path) -> None:
     """Projects without 项目编号 take the ids they are stored under (etl.ledger.match_stored); raises
     InputRejected, before anything is written, when a name is ambiguous or the matching makes two rows one."""
     projects = batch.frames["projects"]
-    if projects.empty or projects["id_given"].all():
+    if projects.empty:
         return
     con = open_read_only(base)
     try:
         stored = _stored_relation(con, _TABLES["projects"], ["project_id", "zone_id", "project_name"])
         if stored is None:
             return
-        matched, errors = ledger.match_stored(projects, con, stored, batch.accounts)
+        batch.renames = ledger.ids_now_given(projects, con, stored, batch.accounts)
+        matched, errors = projects, []
+        if not projects["id_given"].all():
+            matched, errors = ledger.match_stored(projects, con, stored, batch.accounts)
+        errors += _older_than_stored(matched, con, batch.renames)
     finally:
         con.close()
     errors += project_conflicts(matched)
     if errors:
         raise InputRejected(errors, batch.accounts)
     batch.frames["projects"] = matched
+
+
+def _older_than_stored(projects: pd.DataFrame, con: duckdb.DuckDBPyConnection, renames: dict[str, str]
+                       ) -> list[InputError]:
+    """A ledger as of an earlier day than the one its projects are stored from (last month's sent again after this
+    week's): loading it would set their status and dates back. Refused, one error per sheet, naming both days."""
+    if "updated_date" not in projects or projects["updated_date"].isna().all():
+        return []
+    stored = _stored_relation(con, _TABLES["projects"], ["project_id", "updated_date"])
+    incoming = projects.loc[projects["updated_date"].notna(), ["project_id", "updated_date", "project_name",
+                                                              "file_name", "sheet", "row_number"]]
+    back = {new: old for old, new in renames.items()}
+    incoming = incoming.assign(stored_id=[back.get(i, i) for i in incoming["project_id"]])
+    known = con.execute(f"SELECT project_id AS stored_id, updated_date AS stored_date FROM {stored}"
+                        " WHERE updated_date IS NOT NULL AND project_id IN (SELECT unnest(?::VARCHAR[]))",
+                        [incoming["stored_id"].unique().tolist()]).df()
+    if known.empty:
+        return []
+    both = incoming.merge(known, on="stored_id")
+    older = both[pd.to_datetime(both["updated_date"]) < pd.to_datetime(both["stored_date"])]
+    errors = []
+    for (file_name, sheet), rows in older.groupby(["file_name", "sheet"], dropna=False, sort=False):
+        first = rows.sort_values("row_number").iloc[0]
+        errors.append(InputError(file_name, None if pd.isna(sheet) else sheet, int(first["row_number"]), None,
+                                 f"本台账的项目截至 {pd.Timestamp(first['updated_date']).date()}，早于库中的"
+                                 f" {pd.Timestamp(first['stored_date']).date()}（“{str(first['project_name'])[:30]}”等"
+                                 f" {len(rows)} 个项目）— 导入会把它们的状态和日期退回旧值；如这是新台账，请改正标题或"
+                                 "“更新日期”列中的日期，如确要恢复旧数据，请在数据管理中回滚到当时的导入"))
+    return errors
 
 
 def file_record(path: Path | str) -> FileRecord:
@@ -456,6 +490,13 @@ def _compare(batch: Batch, base: Path | None, *, detailed: bool = True
             new = _stored_frame(kind, batch.frames[kind])
             keys, fields = _KEYS[kind], _FIELDS[kind]
             stored = None if con is None or new.empty else _stored_relation(con, _TABLES[kind], keys + fields)
+            renamed = ""
+            if stored is not None and kind == "projects" and batch.renames:  # compared under the ids they now take
+                con.register("project_renames", pd.DataFrame(list(batch.renames.items()), columns=["old_id", "new_id"]))
+                stored = (f"(SELECT coalesce(r.new_id, s.project_id) AS project_id, s.* EXCLUDE (project_id),"
+                          f" r.new_id IS NOT NULL AS renamed FROM {stored} s"
+                          " LEFT JOIN project_renames r ON r.old_id = s.project_id)")
+                renamed = " OR s.renamed"
             if stored is None:  # no snapshot yet, nothing incoming, or a snapshot from before this kind existed
                 changes[kind] = Change(added=len(new), detail=new.assign(change="added"))
                 if detailed:
@@ -464,15 +505,16 @@ def _compare(batch: Batch, base: Path | None, *, detailed: bool = True
                 continue
             con.register("incoming", storage.for_scan(new))
             if kind == "projects" and not detailed:  # a real load: the counts are all it reports
-                changes[kind] = _project_counts(con, stored, len(new))
+                changes[kind] = _project_counts(con, stored, len(new), renamed)
                 con.unregister("incoming")
                 continue
             joined = con.execute(
                 f"""SELECT * FROM (
                         SELECT i.*, {', '.join(f's.{f} AS old_{f}' for f in fields)},
                                s.{keys[0]} IS NULL AS is_new,
-                               s.{keys[0]} IS NOT NULL AND ({_any_distinct(fields)}) AS is_changed,
-                               CASE WHEN s.{keys[0]} IS NULL THEN '' ELSE {_changed_list(fields)} END
+                               s.{keys[0]} IS NOT NULL AND ({_any_distinct(fields)}{renamed}) AS is_changed,
+                               CASE WHEN s.{keys[0]} IS NULL THEN ''
+                                    ELSE {f"concat_ws(', ', nullif({_changed_list(fields)}, ''), CASE WHEN s.renamed THEN 'project_id' END)" if renamed else _changed_list(fields)} END
                                    AS changed_fields
                         FROM incoming i LEFT JOIN {stored} s USING ({', '.join(keys)}))
                     {'' if detailed else 'WHERE is_new OR is_changed'}"""
@@ -496,13 +538,13 @@ def _compare(batch: Batch, base: Path | None, *, detailed: bool = True
     return changes, diffs
 
 
-def _project_counts(con: duckdb.DuckDBPyConnection, stored: str, incoming: int) -> Change:
+def _project_counts(con: duckdb.DuckDBPyConnection, stored: str, incoming: int, renamed: str = "") -> Change:
     """Added and changed projects counted in DuckDB: a 200,000-row weekly ledger whose every row changed need
     not come back to Python (Change.detail stays None)."""
     keys, fields = _KEYS["projects"], _FIELDS["projects"]
     added, changed = con.execute(
         f"""SELECT count(*) FILTER (WHERE s.{keys[0]} IS NULL),
-                   count(*) FILTER (WHERE s.{keys[0]} IS NOT NULL AND ({_any_distinct(fields)}))
+                   count(*) FILTER (WHERE s.{keys[0]} IS NOT NULL AND ({_any_distinct(fields)}{renamed}))
             FROM incoming i LEFT JOIN {stored} s USING ({', '.join(keys)})""").fetchall()[0]
     return Change(added, changed, incoming - added - changed)
 
@@ -527,6 +569,7 @@ FIELD_LABELS = {
     "projected_tax": "预计利税（亿元）", "chain_leader": "链主企业", "lead_official": "包联领导", "note": "备注",
     "planned_production_date": "计划投产日期", "updated_date": "更新日期", "relation": "关系",
     "introduced_by": "引荐企业", "mode": "招商方式", "segment": "产业链环节", "project_ref": "项目编号",
+    "project_id": "项目编号",
 }
 DIFF_COLUMNS = {
     "values": ["zone_code", "zone_name", "year", "indicator_code", "indicator_name", "unit", "old_value",
@@ -698,6 +741,8 @@ def _publish(batch: Batch, base: Path | None, db_path: Path, loaded_by: str | No
             for sheet in batch.sheets:
                 con.execute("INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, 'loaded', ?)",
                             [load_id, loaded_at, sheet.file_name, sheet.sheet, sheet.sha256, sheet.rows, loaded_by])
+            if batch.renames:  # before the ledger's rows meet the store: they match the projects by their new ids
+                _rename_projects(con, batch.renames)
             for kind in KINDS:
                 _apply(con, kind, batch.frames[kind], load_id, loaded_at)
             snapshot_id = uuid.uuid4().hex
@@ -819,6 +864,15 @@ def backfill_loads(con: duckdb.DuckDBPyConnection) -> None:
                     [load_id, "demo" if loaded_by == "build-demo" else "load", loaded_at, loaded_by,
                      json.dumps(list(files.values()), ensure_ascii=False), None, None, None, None, None, None,
                      "rolled_back" if rolled_back else "active", None, None])
+
+
+def _rename_projects(con: duckdb.DuckDBPyConnection, renames: dict[str, str]) -> None:
+    """Projects stored without 编号 take the 编号 the ledger now gives them, their history with them."""
+    con.register("project_renames", pd.DataFrame(list(renames.items()), columns=["old_id", "new_id"]))
+    for table in ("project_store", "project_history"):
+        con.execute(f"UPDATE {table} SET project_id = r.new_id FROM project_renames r"
+                    f" WHERE {table}.project_id = r.old_id")
+    con.unregister("project_renames")
 
 
 def _apply(con: duckdb.DuckDBPyConnection, kind: str, frame: pd.DataFrame, load_id: int,

@@ -41,6 +41,57 @@ def test_resent_without_ids_updates_the_projects_stored_under_their_ids(tmp_path
         ("TY-001", "G142005", "签约"), ("YH-001", "X140802", "签约"), ("YH-002", "X140802", "开工")]
 
 
+def test_a_ledger_that_starts_giving_ids_keeps_its_projects_under_the_new_ids(tmp_path):
+    """Weeks sent without 项目编号, then the office adds the column: the same projects under their new 编号, not a
+    second copy of each (that doubled every figure the ledger gives)."""
+    db = tmp_path / "d.duckdb"
+    rows = [ledger_row("YH-001", "甲项目", signed="2024-01-05", investment=50000),
+            ledger_row("YH-002", "乙项目", signed="2024-02-01", investment=20000),
+            ledger_row("TY-001", "甲项目", zone="太原高新区", signed="2024-03-01", investment=10000)]
+    load_files([write_xlsx(tmp_path / "w1.xlsx", {"台账": [LEDGER_HEADER[1:], *[without_id(r) for r in rows]]})], db)
+    before = query(db, "SELECT zone_id, year, indicator, value FROM ledger_indicator_values ORDER BY ALL")
+    old_ids = dict(query(db, "SELECT project_name || zone_id, project_id FROM projects"))
+    rows[1] = ledger_row("YH-002", "乙项目", signed="2024-02-01", started="2024-04-01", status="开工", investment=20000)
+    week2 = write_xlsx(tmp_path / "w2.xlsx", {"台账": [LEDGER_HEADER, *rows]})
+
+    dry = load_files([week2], db, dry_run=True)
+    assert "项目：新增 0，更新 3，未变 0" in dry.summary_lines(), dry.summary_lines()
+    result = load_files([week2], db)
+    assert (result.changes["projects"].added, result.changes["projects"].changed) == (0, 3)
+    assert query(db, "SELECT project_id, zone_id, status FROM projects ORDER BY project_id") == [
+        ("TY-001", "G142005", "签约"), ("YH-001", "X140802", "签约"), ("YH-002", "X140802", "开工")]
+    after = query(db, "SELECT zone_id, year, indicator, value FROM ledger_indicator_values ORDER BY ALL")
+    assert [r for r in after if r[2] != "started_projects" and r[2] != "signed_started_projects"] == [
+        r for r in before if r[2] != "started_projects" and r[2] != "signed_started_projects"]
+    notes = "\n".join(result.summary_lines())
+    assert f"{old_ids['甲项目X140802']} → YH-001" in notes and "3 个项目首次填写“项目编号”" in notes, notes
+    # the history of each project runs on under its new id
+    assert query(db, "SELECT count(*) FROM project_history WHERE project_id = 'YH-002'") == [(2,)]
+    assert query(db, "SELECT count(*) FROM project_history WHERE project_id LIKE 'P%'") == [(0,)]
+    # and a later send without the column still finds them
+    load_files([write_xlsx(tmp_path / "w3.xlsx", {"台账": [LEDGER_HEADER[1:], *[without_id(r) for r in rows]]})], db)
+    assert query(db, "SELECT count(*) FROM projects") == [(3,)]
+
+
+def test_an_older_ledger_sent_after_a_newer_one_is_refused_rather_than_set_projects_back(tmp_path):
+    db = tmp_path / "d.duckdb"
+    week = {day: write_xlsx(tmp_path / f"{day}.xlsx", {"台账": [[f"项目台账（截至2024年6月{day}日）"], LEDGER_HEADER,
+                                                             ledger_row("A", "甲项目", signed="2024-01-05", status=status),
+                                                             ledger_row("B", "乙项目", signed="2024-02-05")]})
+            for day, status in ((10, "签约"), (20, "开工"))}
+    load_files([week[10]], db)
+    load_files([week[20]], db)
+    before = digest(db)
+    with pytest.raises(InputRejected) as caught:
+        load_files([week[10]], db)
+    assert digest(db) == before
+    assert [str(e) for e in caught.value.errors] == [
+        "10.xlsx:台账:3: 本台账的项目截至 2024-06-10，早于库中的 2024-06-20（“甲项目”等 2 个项目）— 导入会把它们的状态和日期退回"
+        "旧值；如这是新台账，请改正标题或“更新日期”列中的日期，如确要恢复旧数据，请在数据管理中回滚到当时的导入"]
+    assert query(db, "SELECT status FROM projects WHERE project_id = 'A'") == [("开工",)]
+    load_files([week[20]], db)  # the same day again is no step back
+
+
 def test_resent_names_differing_in_spaces_and_width_match_the_stored_project(tmp_path):
     db = tmp_path / "d.duckdb"
     header = LEDGER_HEADER[1:]
