@@ -60,11 +60,16 @@ def _figure_errors(frame: pd.DataFrame, value_column: str) -> list[InputError]:
     years = frame["year"].astype("int64")
     values = frame[value_column].astype(float)
     errors = []
+    indicators = catalogue.indicators()
     for mask, field, message in ((~years.between(FIRST_YEAR, last_year()), "year", _year_error()),
                                  (values < 0, value_column, _NON_NEGATIVE)):
         for _, row in frame[mask].iterrows():
+            said = f"“{show(row[field])}”"
+            indicator = indicators.get(row.get("indicator")) if field == value_column else None
+            if indicator is not None and indicator.kind == "money":  # as stored, in 亿元: not what the cell says
+                said = f"“{show(row[field])}{indicator.unit}”（折算成{indicator.unit}后）"
             errors.append(InputError(row["file_name"], row["sheet"], int(row["row_number"]), _value_cell(row, field),
-                                     f"“{show(row[field])}”{message}"))
+                                     f"{said}{message}"))
     return errors
 
 
@@ -188,7 +193,8 @@ def _negative_money(projects: pd.DataFrame) -> list[InputError]:
         negative = pd.to_numeric(projects[field], errors="coerce") < 0
         for row in projects[negative.to_numpy(dtype=bool)].to_dict("records"):
             errors.append(InputError(row["file_name"], row["sheet"], int(row["row_number"]),
-                                     (row["cell_columns"] or {}).get(field), f"“{show(row[field])}”{_NON_NEGATIVE}"))
+                                     (row["cell_columns"] or {}).get(field),
+                                     f"“{show(row[field])}亿元”（折算成亿元后）{_NON_NEGATIVE}"))
     return errors
 
 

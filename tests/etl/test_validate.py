@@ -29,8 +29,10 @@ def test_fractional_count(tmp_path):
 
 
 def test_negative_money(tmp_path):
-    lines = rejected_lines([long_csv(tmp_path, "盐湖高新区,2021,签约项目总投资,-1,亿元")], tmp_path / "d.duckdb")
-    assert lines == ["long.csv:2:D: “-1”不能为负数 — 应为 0 或正数"]
+    lines = rejected_lines([long_csv(tmp_path, "盐湖高新区,2021,签约项目总投资,-1,亿元",
+                                     "盐湖高新区,2020,签约项目总投资,-3500,万元")], tmp_path / "d.duckdb")
+    assert lines == ["long.csv:2:D: “-1亿元”（折算成亿元后）不能为负数 — 应为 0 或正数",  # the unit it is shown in
+                     "long.csv:3:D: “-0.35亿元”（折算成亿元后）不能为负数 — 应为 0 或正数"]
 
 
 @pytest.mark.parametrize("year", ["1999", "2090"])
