@@ -44,11 +44,20 @@ def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
         return None, f"日期“{text}”不存在"
 
 
-def parse_year(value: Any) -> tuple[int | None, str | None]:
+# A day or month after the year (2021-09, 2021.12, 2021年9月, 2021/9/1): a recognition's date, of which the year counts.
+_DATED_YEAR = re.compile(r"^((?:19|20)\d{2})[-./年](?:0?[1-9]|1[0-2])(?:月(?:\d{1,2}日)?|[-./]\d{1,2})?$")
+
+
+def parse_year(value: Any, dated: bool = False) -> tuple[int | None, str | None]:
+    """The year a cell names (2021, "2021年", "2021年度", a date); with `dated`, also the year of a month or day."""
     if is_missing(value):
         return None, None
     if isinstance(value, (dt.date, dt.datetime)):
         return value.year, None
+    if dated and isinstance(value, str):
+        match = _DATED_YEAR.match("".join(unicodedata.normalize("NFKC", value).split()))
+        if match:
+            return int(match.group(1)), None
     text = str(value).strip().removesuffix("年度").removesuffix("年") if isinstance(value, str) else value
     number, problem = parse_number(text)
     if problem or number is None or number != int(number):

@@ -81,7 +81,7 @@ class Extractor:
 
     def year(self, row_number: int, row: list[Any], key: str = "year", fallback: int | None = None) -> int | None:
         if key in self.table.columns:
-            year, problem = parse_year(self.cell(row, key))
+            year, problem = parse_year(self.cell(row, key), dated=key == "recognised_year")
             if problem:
                 self.fail(row_number, key, f"{problem} — 应为四位年份，如 2021")
                 return None
