@@ -44,7 +44,9 @@ def _fractional_counts(frame: pd.DataFrame, value_column: str) -> list[InputErro
 
 
 def show(value) -> str:
-    """A number as a person wrote it: 36 rather than 36.0."""
+    """A number as a person wrote it: 36 rather than 36.0; an empty cell as 空 (never Python's None)."""
+    if _scalar_na(value):
+        return "空"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -131,7 +133,7 @@ def _where(row: pd.Series) -> str:
     return f"{row['file_name']}{sheet}:{int(row['row_number'])}"
 
 
-def _conflicts(frame: pd.DataFrame, keys: list[str], compare: list[str], what: str,
+def _conflicts(frame: pd.DataFrame, keys: list[str], compare: list[str], what: str | Callable[[pd.Series], str],
                column_of: Callable[[pd.Series], int | None]) -> list[InputError]:
     """Rows with the same key but different content inside one load: both places are reported."""
     if frame.empty:
@@ -147,9 +149,12 @@ def _conflicts(frame: pd.DataFrame, keys: list[str], compare: list[str], what: s
                 continue
             shown = "、".join(show(row[c]) for c in compare if not _same(row[c], first[c]))
             earlier = "、".join(show(first[c]) for c in compare if not _same(row[c], first[c]))
+            named = what(row) if callable(what) else what
+            advice = ("；如两个文件是不同日期的台账，请按日期先后分次导入" if named.startswith("项目")
+                      and row["file_name"] != first["file_name"] else "")
             errors.append(InputError(row["file_name"], row["sheet"], int(row["row_number"]), column_of(row),
-                                     f"与 {_where(first)} 的{what}重复但数值不同（此处 {shown}，彼处 {earlier}）"
-                                     " — 同一批导入中每项只能有一个值"))
+                                     f"与 {_where(first)} 的{named}重复但数值不同（此处 {shown}，彼处 {earlier}）"
+                                     f" — 同一批导入中每项只能有一个值{advice}"))
     return errors
 
 
@@ -205,7 +210,9 @@ _PROJECT_FIELDS = ["project_name", "zone_id", "total_investment", "signed_date",
 def project_conflicts(projects: pd.DataFrame) -> list[InputError]:
     """Rows of one load with the same 项目编号 but different content (also run again once publish has matched
     projects without 项目编号 to stored ones)."""
-    return _conflicts(projects, ["project_id"], _PROJECT_FIELDS, "项目编号", lambda row: None)
+    return _conflicts(projects, ["project_id"], _PROJECT_FIELDS,
+                      lambda row: "项目编号" if row.get("id_given", True) else "项目（开发区和项目名称相同）",
+                      lambda row: None)
 
 
 def validate(values: pd.DataFrame, targets: pd.DataFrame, enterprises: pd.DataFrame,

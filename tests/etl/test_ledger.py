@@ -271,3 +271,16 @@ def test_a_figure_that_python_rounds_is_kept_whether_written_as_text_or_as_a_num
     factor = resolve_unit("signed_investment", "万元", [])[0]
     assert errors == []
     assert frame["total_investment"].tolist() == [to_canonical(float(str(a).replace(",", "")), factor) for a in amounts]
+
+
+def test_two_weeks_of_a_ledger_in_one_load_are_told_apart_from_a_copied_row(tmp_path):
+    """Two weekly ledgers without 项目编号 loaded together: the message says what the clash is and what to do, in
+    words (空, not Python's None)."""
+    weeks = [write_xlsx(tmp_path / f"w{n}.xlsx", {"台账": [LEDGER_HEADER[1:], without_id(row)]}) for n, row in (
+        (1, ledger_row("", "甲项目", signed="2024-01-05", started=None, status="签约")),
+        (2, ledger_row("", "甲项目", signed="2024-01-05", started="2024-03-01", status="开工")))]
+    with pytest.raises(InputRejected) as caught:
+        load_files(weeks, tmp_path / "d.duckdb")
+    message = str(caught.value.errors[0])
+    assert "的项目（开发区和项目名称相同）重复但数值不同（此处 2024-03-01、开工，彼处 空、签约）" in message, message
+    assert message.endswith("请按日期先后分次导入") and "None" not in message, message
