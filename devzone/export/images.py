@@ -106,10 +106,28 @@ def png_bytes(fig: go.Figure, *, width: int = WIDTH, height: int = HEIGHT, scale
     """The chart as PNG bytes (width × height CSS pixels, times `scale`)."""
     figure = presentation_figure(fig, title=title, caption=caption) if present else fig
     with _lock:  # one browser per process, one image at a time
-        _ensure_server()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "kopts is ignored when using a server"
-            return pio.to_image(figure, format="png", width=width, height=height, scale=scale)
+        for attempt in (1, 2):
+            _ensure_server()
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # "kopts is ignored when using a server"
+                    return pio.to_image(figure, format="png", width=width, height=height, scale=scale)
+            except Exception as exc:  # noqa: BLE001 - kaleido's own error classes
+                # On a busy machine kaleido may call its page's script before the page has loaded it
+                # ("kaleido_scopes is not defined"): a fresh browser draws the image.
+                if attempt == 2 or "is not defined" not in str(exc):
+                    raise
+                _restart_server()
+    raise AssertionError("unreachable")
+
+
+def _restart_server() -> None:
+    import kaleido
+
+    try:
+        kaleido.stop_sync_server(silence_warnings=True)
+    finally:
+        _server["started"] = False
 
 
 def stop() -> None:

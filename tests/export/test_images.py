@@ -90,3 +90,25 @@ def test_caption_is_never_covered_by_the_legend_or_the_axis_title(seed, key):
     assert len(bands) >= 3, bands
     caption_band = bands[-1]
     assert caption_band[0] - bands[-2][1] >= 4 and caption_band[1] < images.HEIGHT
+
+
+def test_a_page_not_yet_loaded_by_kaleido_is_drawn_by_a_fresh_browser(monkeypatch):
+    """Under load kaleido has called its page's script before the page had it (a CI failure): one retry."""
+    import plotly.io as pio
+
+    calls, restarts = [], []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("ReferenceError: kaleido_scopes is not defined")
+        return b"\x89PNG"
+
+    monkeypatch.setattr(pio, "to_image", flaky)
+    monkeypatch.setattr(images, "_ensure_server", lambda: None)
+    monkeypatch.setattr(images, "_restart_server", lambda: restarts.append(1))
+    assert images.png_bytes(go.Figure(go.Bar(x=["a"], y=[1]))) == b"\x89PNG"
+    assert (len(calls), len(restarts)) == (2, 1)
+    monkeypatch.setattr(pio, "to_image", lambda *a, **k: (_ for _ in ()).throw(ValueError("bad figure")))
+    with pytest.raises(ValueError):  # any other failure is not retried
+        images.png_bytes(go.Figure())
