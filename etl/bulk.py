@@ -70,6 +70,9 @@ def extract_values(table, errors: ErrorCollector, zones) -> pd.DataFrame:
         if len(results) == 1:
             single[name] = next(iter(results.values()))
         failing = [k for k, result in results.items() if result[1]]
+        if name == "indicator":
+            n.note_companion_rows(table.raw.account, [grid.decode(k) for k, result in results.items()
+                                                      if k is not None and result[0] is None and not result[1]])
         if failing:  # every row holding a refused value is reported at that cell
             for row_number, k in _sql(con, f"SELECT row_number, {key(name)} FROM {view} WHERE {key(name)}"
                                            " IN (SELECT unnest(?::VARCHAR[])) ORDER BY row_number", [failing]).fetchall():

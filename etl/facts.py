@@ -124,16 +124,37 @@ def indicator_and_unit(value: Any) -> tuple[str | None, str | None]:
     return None, None
 
 
+def companion_of_indicator(value: Any) -> bool:
+    """签约项目数同比增长, 签约项目总投资增速（%）, 签约项目数排名: a rate, rank or part of an indicator, not its figure."""
+    from etl.headers import words
+
+    label = normalise_label(cell_text(value))
+    if not any(word in label for word in words()["companion"]):
+        return False
+    return any(label.startswith(alias) for alias in catalogue.indicator_aliases() if len(alias) >= 2)
+
+
 def indicator_named(value: Any) -> tuple[str | None, str | None, str | None]:
-    """(indicator code, the problem naming the closest names, the unit after the name) for a cell."""
+    """(indicator code, the problem naming the closest names, the unit after the name) for a cell; no code and no
+    problem for a growth rate or rank of an indicator (companion_of_indicator), a row to skip."""
     raw = cell_text(value)
     code, unit = indicator_and_unit(raw)
     if code is not None:
         return code, None, unit
+    if companion_of_indicator(raw):
+        return None, None, None
     from rapidfuzz import process
 
     names = process.extract(raw, [i.name_zh for i in catalogue.indicators().values()], limit=3)
     return None, f"未知的指标“{raw[:40]}” — 应为指标目录中的名称，最接近：{'、'.join(n for n, _s, _ in names)}", None
+
+
+def note_companion_rows(account, labels: list[Any]) -> None:
+    """Say which rows were left out as rates or ranks of an indicator (companion_of_indicator)."""
+    shown = [cell_text(label) for label in labels if cell_text(label)]
+    if shown:
+        more = f"等 {len(shown)} 种" if len(shown) > 3 else ""
+        account.note(f"跳过增速、同比、排名等行（{'、'.join(shown[:3])}{more}）：不是指标本身的数值")
 
 
 def indicator_of(value: Any) -> tuple[str | None, str | None]:

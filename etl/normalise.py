@@ -24,6 +24,7 @@ from etl.facts import (
     indicator_and_unit,
     indicator_named,
     note_assumed_unit,
+    note_companion_rows,
     parse_flag,
     parse_year,
     resolve_unit,
@@ -98,6 +99,8 @@ class Extractor:
         code, problem, unit = indicator_named(self.cell(row, "indicator"))
         if problem:
             self.fail(row_number, "indicator", problem)
+        elif code is None and not is_missing(self.cell(row, "indicator")):
+            note_companion_rows(self.table.raw.account, [self.cell(row, "indicator")])
         return code, unit
 
     def synthetic(self, row_number: int, row: list[Any]) -> bool:
@@ -193,7 +196,7 @@ def extract_enterprises(table: Table, errors: ErrorCollector, zones: ZoneResolve
     for row_number, row in table.rows:
         name = cell_text(ex.cell(row, "enterprise_name"))
         zone_id = ex.zone(row_number, row)
-        year = ex.year(row_number, row, key="recognised_year")
+        year = ex.year(row_number, row, key="recognised_year", fallback=sheet_year(table))
         synthetic = ex.synthetic(row_number, row)
         raw_category = cell_text(ex.cell(row, "category"))
         category = categories.get(normalise_label(raw_category))

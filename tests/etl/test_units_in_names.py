@@ -168,3 +168,20 @@ def test_money_stated_nowhere_is_read_in_yi_and_the_reading_notes_says_so(tmp_pa
     assert not errors
     notes = [note for account in batch.accounts for note in account.notes]
     assert any("“总投资”未注明单位：按亿元读取" in note for note in notes), notes
+
+
+def test_growth_and_rank_rows_of_a_long_table_are_skipped_and_said(tmp_path):
+    """签约项目数同比增长 -14.3% in a long table is a rate of the indicator, like a 同比 column of a wide one."""
+    from etl.publish import parse_files
+
+    path = write_csv(tmp_path / "long.csv", ["开发区,年份,指标,数值,单位", "盐湖高新区,2021,签约项目数,36,个",
+                                             "盐湖高新区,2021,签约项目数同比增长,-14.3%,", "盐湖高新区,2021,签约项目总投资增速,-12.5,%",
+                                             "盐湖高新区,2021,签约项目总投资,179.78,亿元", "盐湖高新区,2021,签约项目数全省排名,3,"])
+    batch, errors = parse_files([path])
+    assert not errors, [str(e) for e in errors]
+    assert sorted(zip(batch.frames["values"]["indicator"], batch.frames["values"]["value"], strict=True)) == [
+        ("signed_investment", 179.78), ("signed_projects", 36.0)]
+    notes = [note for account in batch.accounts for note in account.notes]
+    assert any(note.startswith("跳过增速、同比、排名等行（") and "签约项目数同比增长" in note for note in notes), notes
+    unknown = write_csv(tmp_path / "u.csv", ["开发区,年份,指标,数值", "盐湖高新区,2021,营业收入,12"])
+    assert parse_files([unknown])[1]  # an indicator the catalogue lacks is still refused
