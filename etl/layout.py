@@ -391,6 +391,9 @@ def understand(raw: RawSheet, errors: ErrorCollector) -> Table | None:
     if second is not None:
         _read_second(table, *second, errors)  # table.more
     missing = [key for key in REQUIRED_COLUMNS[table.layout] if key not in columns]
+    if table.layout == LAYOUT_ENTERPRISES and "recognised_year" in missing and sheet_year(table) is not None:
+        missing.remove("recognised_year")  # "2021年新认定高新技术企业名单": every firm of the list was recognised then
+        account.note(f"认定年份取自{table.said_where()}：{sheet_year(table)} 年")
     for key in missing:
         errors.add(
             f"缺少必需列“{COLUMN_LABELS.get(key, key)}” — {LAYOUT_NAMES[table.layout]}应包含"

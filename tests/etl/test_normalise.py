@@ -113,3 +113,14 @@ def test_enterprise_categories_as_lists_write_them(tmp_path, written, stored):
     db = tmp_path / "d.duckdb"
     load_files([write_csv(tmp_path / "名录.csv", ["企业名称,所属开发区,认定类别,认定年份", f"某某公司,盐湖高新区,{written},2022"])], db)
     assert query(db, "SELECT category FROM enterprises") == [(stored,)]
+
+
+def test_an_enterprise_list_with_its_year_only_in_the_title(tmp_path):
+    from tests.builders import write_xlsx
+
+    db = tmp_path / "d.duckdb"
+    path = write_xlsx(tmp_path / "名单.xlsx", {"2021年新认定": [["2021年新认定高新技术企业名单"], ["序号", "企业名称", "所属开发区", "认定类别"],
+                                                              [1, "太原甲半导体有限公司", "太原高新区", "高新技术企业"]]})
+    result = load_files([path], db)
+    assert query(db, "SELECT enterprise_name, recognised_year FROM enterprises") == [("太原甲半导体有限公司", 2021)]
+    assert any(note.startswith("认定年份取自") for account in result.accounts for note in account.notes)
