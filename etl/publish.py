@@ -348,12 +348,42 @@ def _match_projects(batch: Batch, base: Path) -> None:
         if not projects["id_given"].all():
             matched, errors = ledger.match_stored(projects, con, stored, batch.accounts)
         errors += _older_than_stored(matched, con, batch.renames)
+        _note_possible_renames(matched, con, batch.accounts)
     finally:
         con.close()
     errors += project_conflicts(matched)
     if errors:
         raise InputRejected(errors, batch.accounts)
     batch.frames["projects"] = matched
+
+
+def _note_possible_renames(projects: pd.DataFrame, con: duckdb.DuckDBPyConnection,
+                           accounts: list[SheetAccount]) -> None:
+    """A project new to the store, sent without 编号, whose investor and signing day are those of a stored project of
+    the zone that this send leaves out: most likely the same project renamed. Said, not guessed (a name is how
+    a ledger without 编号 tells its projects apart)."""
+    fresh = projects[~projects["id_given"].to_numpy(dtype=bool)] if "id_given" in projects else projects.iloc[0:0]
+    fresh = fresh[fresh["investor"].notna() & fresh["signed_date"].notna()]
+    if fresh.empty:
+        return
+    stored = _stored_relation(con, _TABLES["projects"], ["project_id", "zone_id", "project_name", "investor",
+                                                         "signed_date"])
+    known = con.execute(f"SELECT project_id AS old_id, zone_id, project_name AS old_name, investor, signed_date"
+                        f" FROM {stored} WHERE zone_id IN (SELECT unnest(?::VARCHAR[])) AND investor IS NOT NULL",
+                        [fresh["zone_id"].unique().tolist()]).df()
+    fresh = fresh[~fresh["project_id"].isin(known["old_id"])]
+    known = known[~known["old_id"].isin(projects["project_id"])]  # left out of this send
+    if fresh.empty or known.empty:
+        return
+    fresh = fresh.assign(day=pd.to_datetime(fresh["signed_date"]).dt.date)
+    known = known.assign(day=pd.to_datetime(known["signed_date"]).dt.date).drop(columns="signed_date")
+    pairs = fresh.merge(known, on=["zone_id", "investor", "day"])
+    for account in accounts:
+        mine = pairs[(pairs["file_name"] == account.file_name) & (pairs["sheet"].fillna("") == (account.sheet or ""))]
+        for row in mine.head(5).itertuples(index=False):
+            account.note(f"新项目“{str(row.project_name)[:30]}”与库中未在本次台账出现的“{str(row.old_name)[:30]}”"
+                         f"（{row.old_id}）投资方、签约日期相同 — 如为同一项目改名，请在“项目编号”列填写 {row.old_id}，"
+                         "否则两者都计入")
 
 
 def _older_than_stored(projects: pd.DataFrame, con: duckdb.DuckDBPyConnection, renames: dict[str, str]

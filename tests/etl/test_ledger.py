@@ -284,3 +284,20 @@ def test_two_weeks_of_a_ledger_in_one_load_are_told_apart_from_a_copied_row(tmp_
     message = str(caught.value.errors[0])
     assert "的项目（开发区和项目名称相同）重复但数值不同（此处 2024-03-01、开工，彼处 空、签约）" in message, message
     assert message.endswith("请按日期先后分次导入") and "None" not in message, message
+
+
+def test_a_project_renamed_in_a_ledger_without_ids_is_pointed_out(tmp_path):
+    """Without 编号 a new name is a new project (the contract's rule); when its investor and signing day are those
+    of a stored project this send leaves out, the reading notes say it may be the same one renamed."""
+    db = tmp_path / "d.duckdb"
+    first = [without_id(ledger_row("", "凯丰换热器二期项目", signed="2024-02-01", investor="凯丰节能科技有限公司")),
+             without_id(ledger_row("", "甲项目", signed="2024-01-05"))]
+    load_files([write_xlsx(tmp_path / "w1.xlsx", {"台账": [LEDGER_HEADER[1:], *first]})], db)
+    old_id = dict(query(db, "SELECT project_name, project_id FROM projects"))["凯丰换热器二期项目"]
+    renamed = [without_id(ledger_row("", "凯丰节能换热器二期工程", signed="2024-02-01", investor="凯丰节能科技有限公司")),
+               first[1]]
+    result = load_files([write_xlsx(tmp_path / "w2.xlsx", {"台账": [LEDGER_HEADER[1:], *renamed]})], db)
+    notes = [note for account in result.accounts for note in account.notes]
+    assert any(note.startswith("新项目“凯丰节能换热器二期工程”与库中未在本次台账出现的“凯丰换热器二期项目”") and old_id in note
+               for note in notes), notes
+    assert query(db, "SELECT count(*) FROM projects") == [(3,)]  # stored as sent: the clerk decides
