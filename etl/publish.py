@@ -375,8 +375,12 @@ def _note_possible_renames(projects: pd.DataFrame, con: duckdb.DuckDBPyConnectio
     known = known[~known["old_id"].isin(projects["project_id"])]  # left out of this send
     if fresh.empty or known.empty:
         return
-    fresh = fresh.assign(day=pd.to_datetime(fresh["signed_date"]).dt.date)
-    known = known.assign(day=pd.to_datetime(known["signed_date"]).dt.date).drop(columns="signed_date")
+    def day(dates: pd.Series) -> pd.Series:  # one type on both sides, whatever each side's date type
+        return pd.to_datetime(dates, errors="coerce").dt.strftime("%Y-%m-%d")
+
+    fresh = fresh.assign(day=day(fresh["signed_date"]), investor=fresh["investor"].astype(str))
+    known = known.assign(day=day(known["signed_date"]), investor=known["investor"].astype(str)).drop(
+        columns="signed_date")
     pairs = fresh.merge(known, on=["zone_id", "investor", "day"])
     for account in accounts:
         mine = pairs[(pairs["file_name"] == account.file_name) & (pairs["sheet"].fillna("") == (account.sheet or ""))]

@@ -286,18 +286,30 @@ def test_two_weeks_of_a_ledger_in_one_load_are_told_apart_from_a_copied_row(tmp_
     assert message.endswith("请按日期先后分次导入") and "None" not in message, message
 
 
-def test_a_project_renamed_in_a_ledger_without_ids_is_pointed_out(tmp_path):
+@pytest.mark.parametrize("signed", ["2024-02-01", dt.date(2024, 2, 1)], ids=["text", "date-cell"])
+def test_a_project_renamed_in_a_ledger_without_ids_is_pointed_out(tmp_path, signed):
     """Without 编号 a new name is a new project (the contract's rule); when its investor and signing day are those
     of a stored project this send leaves out, the reading notes say it may be the same one renamed."""
     db = tmp_path / "d.duckdb"
-    first = [without_id(ledger_row("", "凯丰换热器二期项目", signed="2024-02-01", investor="凯丰节能科技有限公司")),
+    first = [without_id(ledger_row("", "凯丰换热器二期项目", signed=signed, investor="凯丰节能科技有限公司")),
              without_id(ledger_row("", "甲项目", signed="2024-01-05"))]
     load_files([write_xlsx(tmp_path / "w1.xlsx", {"台账": [LEDGER_HEADER[1:], *first]})], db)
     old_id = dict(query(db, "SELECT project_name, project_id FROM projects"))["凯丰换热器二期项目"]
-    renamed = [without_id(ledger_row("", "凯丰节能换热器二期工程", signed="2024-02-01", investor="凯丰节能科技有限公司")),
+    renamed = [without_id(ledger_row("", "凯丰节能换热器二期工程", signed=signed, investor="凯丰节能科技有限公司")),
                first[1]]
     result = load_files([write_xlsx(tmp_path / "w2.xlsx", {"台账": [LEDGER_HEADER[1:], *renamed]})], db)
     notes = [note for account in result.accounts for note in account.notes]
     assert any(note.startswith("新项目“凯丰节能换热器二期工程”与库中未在本次台账出现的“凯丰换热器二期项目”") and old_id in note
                for note in notes), notes
     assert query(db, "SELECT count(*) FROM projects") == [(3,)]  # stored as sent: the clerk decides
+
+
+def test_a_stored_project_in_talks_without_a_signing_day_is_no_rename_candidate(tmp_path):
+    """(Its missing day once crashed the check: a traceback in place of the load.)"""
+    db = tmp_path / "d.duckdb"
+    talks = without_id(ledger_row("", "乙项目", signed=None, status="在谈", investor="某某科技有限公司"))
+    load_files([write_xlsx(tmp_path / "w1.xlsx", {"台账": [LEDGER_HEADER[1:], talks]})], db)
+    week2 = [without_id(ledger_row("", "丙项目", signed="2024-02-01", investor="某某科技有限公司"))]
+    result = load_files([write_xlsx(tmp_path / "w2.xlsx", {"台账": [LEDGER_HEADER[1:], *week2]})], db)
+    assert (result.changes["projects"].added, result.changes["projects"].changed) == (1, 0)
+    assert not [note for account in result.accounts for note in account.notes if note.startswith("新项目")]
