@@ -104,7 +104,8 @@ def _member(archive: zipfile.ZipFile, member: str) -> bytes:
 def read_ole2(data: bytes, name: str, digest: str, suffix: str) -> ReadResult:
     if _ENCRYPTED_PACKAGE in data or _biff_encrypted(data):
         return _fail(name, PASSWORD)
-    return _read_calamine(data, name, digest, suffix, ods_hidden=_biff_hidden(data))
+    hidden, format_units = _biff_hidden(data)
+    return _read_calamine(data, name, digest, suffix, ods_hidden=hidden, format_units=format_units)
 
 
 def _biff_encrypted(data: bytes) -> bool:
@@ -126,15 +127,17 @@ def _biff_encrypted(data: bytes) -> bool:
     return False
 
 
-def _biff_hidden(data: bytes) -> dict[str, tuple[set[int], set[int]]]:
-    """Hidden rows and columns of an .xls/.et, per sheet (1-based). calamine does not report them; xlrd reads
-    the BIFF row and column records (formatting_info). A file xlrd cannot parse gives none: calamine decides."""
+def _biff_hidden(data: bytes) -> tuple[dict[str, tuple[set[int], set[int]]], frozenset[str]]:
+    """Hidden rows and columns of an .xls/.et, per sheet (1-based), and the money units of its number formats
+    (xlsx_parts.number_format_units). calamine reports neither; xlrd reads the BIFF row, column and FORMAT records
+    (formatting_info). A file xlrd cannot parse gives none: calamine decides."""
     import xlrd
 
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO())
     except Exception:  # noqa: BLE001 (xlrd raises assorted errors on what calamine may still read)
-        return {}
+        return {}, frozenset()
+    units = xlsx_parts.money_in_formats(getattr(f, "format_str", "") for f in book.format_map.values())
     hidden: dict[str, tuple[set[int], set[int]]] = {}
     try:
         for index in range(book.nsheets):
@@ -145,8 +148,8 @@ def _biff_hidden(data: bytes) -> dict[str, tuple[set[int], set[int]]]:
                 hidden[sheet.name] = (rows, columns)
             book.unload_sheet(index)
     except Exception:  # noqa: BLE001
-        return hidden
-    return hidden
+        return hidden, units
+    return hidden, units
 
 
 # -- calamine -----------------------------------------------------------------------------------------------
@@ -170,7 +173,8 @@ def is_instruction_sheet(sheet: str) -> bool:
 
 
 def _read_calamine(data: bytes, name: str, digest: str, suffix: str, *, archive: zipfile.ZipFile | None = None,
-                   parts: dict[str, str] | None = None, ods_hidden: dict | None = None) -> ReadResult:
+                   parts: dict[str, str] | None = None, ods_hidden: dict | None = None,
+                   format_units: frozenset[str] = frozenset()) -> ReadResult:
     import python_calamine as calamine
 
     try:
@@ -184,7 +188,8 @@ def _read_calamine(data: bytes, name: str, digest: str, suffix: str, *, archive:
         return _fail(name, not_valid(suffix))
     result = ReadResult()
     limit = xlsx_parts.limits()
-    format_units = xlsx_parts.number_format_units(archive, limit) if archive is not None and parts else frozenset()
+    if archive is not None and parts:
+        format_units = xlsx_parts.number_format_units(archive, limit)
     for sheet_meta in metadata:
         sheet = sheet_meta.name
         if sheet_meta.visible != calamine.SheetVisibleEnum.Visible:

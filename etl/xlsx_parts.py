@@ -154,10 +154,14 @@ def number_format_units(archive: zipfile.ZipFile, limit: Limits) -> frozenset[st
         data = b"".join(_inflate(archive, info, limit))
     except (KeyError, TooBig, zipfile.BadZipFile, OSError, EOFError, ValueError):
         return frozenset()
-    found = set()
-    for tag in _NUMFMT_TAG.findall(data):
-        code = _attrs(tag).get("formatCode", "")
-        found.update(_MONEY_IN_FORMAT.findall(code.replace("\\", "").replace('"', "")))
+    return money_in_formats(_attrs(tag).get("formatCode", "") for tag in _NUMFMT_TAG.findall(data))
+
+
+def money_in_formats(codes) -> frozenset[str]:
+    """The money units (亿元, 万元, 元) written into number format codes: #,##0"万元", 0.00\\万\\元."""
+    found: set[str] = set()
+    for code in codes:
+        found.update(_MONEY_IN_FORMAT.findall(str(code).replace("\\", "").replace('"', "")))
     return frozenset(found)
 
 

@@ -185,3 +185,17 @@ def test_growth_and_rank_rows_of_a_long_table_are_skipped_and_said(tmp_path):
     assert any(note.startswith("跳过增速、同比、排名等行（") and "签约项目数同比增长" in note for note in notes), notes
     unknown = write_csv(tmp_path / "u.csv", ["开发区,年份,指标,数值", "盐湖高新区,2021,营业收入,12"])
     assert parse_files([unknown])[1]  # an indicator the catalogue lacks is still refused
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".et"])
+def test_an_xls_showing_its_money_in_wan_by_number_format_is_refused_too(tmp_path, suffix):
+    """The same trap in an Excel 97–2003 / WPS file (tests/fixtures/make_office_formats.py, saved by LibreOffice)."""
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parents[1] / "fixtures" / "office" / "formats" / "wan_format.xls"
+    path = tmp_path / f"签约{suffix}"
+    path.write_bytes(source.read_bytes())
+    with pytest.raises(InputRejected) as caught:
+        load_files([path], tmp_path / "d.duckdb")
+    messages = [str(e) for e in caught.value.errors]
+    assert messages and all("显示格式带有“万元”" in m for m in messages), messages
