@@ -349,6 +349,7 @@ def _match_projects(batch: Batch, base: Path) -> None:
             matched, errors = ledger.match_stored(projects, con, stored, batch.accounts)
         errors += _older_than_stored(matched, con, batch.renames)
         _note_possible_renames(matched, con, batch.accounts)
+        _note_left_out(matched, con, batch.renames, batch.accounts)
     finally:
         con.close()
     errors += project_conflicts(matched)
@@ -388,6 +389,24 @@ def _note_possible_renames(projects: pd.DataFrame, con: duckdb.DuckDBPyConnectio
             account.note(f"新项目“{str(row.project_name)[:30]}”与库中未在本次台账出现的“{str(row.old_name)[:30]}”"
                          f"（{row.old_id}）投资方、签约日期相同 — 如为同一项目改名，请在“项目编号”列填写 {row.old_id}，"
                          "否则两者都计入")
+
+
+def _note_left_out(projects: pd.DataFrame, con: duckdb.DuckDBPyConnection, renames: dict[str, str],
+                   accounts: list[SheetAccount]) -> None:
+    """Stored projects of the ledger's zones that this send does not list: they keep counting as they stand, which
+    a clerk who dropped a withdrawn project from the sheet may not expect."""
+    stored = _stored_relation(con, _TABLES["projects"], ["project_id", "zone_id", "project_name", "status"])
+    sent = set(projects["project_id"]) | set(renames)
+    left = con.execute(f"SELECT project_id, project_name FROM {stored} WHERE zone_id IN (SELECT unnest(?::VARCHAR[]))"
+                       " AND coalesce(status, '') <> '终止' ORDER BY project_id",
+                       [projects["zone_id"].dropna().unique().tolist()]).df()
+    left = left[~left["project_id"].isin(sent)]
+    ledger_accounts = [a for a in accounts if a.file_name in set(projects["file_name"])]
+    if left.empty or not ledger_accounts:
+        return
+    examples = "、".join(f"“{str(name)[:20]}”" for name in left["project_name"].head(2))
+    ledger_accounts[0].note(f"库中这些开发区另有 {len(left)} 个项目本次台账未列出（如{examples}）：仍按库中的状态计入；"
+                            "已终止或转出的项目请留在台账中，把项目状态写为“终止”")
 
 
 def _older_than_stored(projects: pd.DataFrame, con: duckdb.DuckDBPyConnection, renames: dict[str, str]

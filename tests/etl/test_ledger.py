@@ -313,3 +313,15 @@ def test_a_stored_project_in_talks_without_a_signing_day_is_no_rename_candidate(
     result = load_files([write_xlsx(tmp_path / "w2.xlsx", {"台账": [LEDGER_HEADER[1:], *week2]})], db)
     assert (result.changes["projects"].added, result.changes["projects"].changed) == (1, 0)
     assert not [note for account in result.accounts for note in account.notes if note.startswith("新项目")]
+
+
+def test_stored_projects_a_resent_ledger_leaves_out_are_said_to_count_still(tmp_path):
+    db = tmp_path / "d.duckdb"
+    rows = [ledger_row("A", "甲项目", signed="2024-01-05"), ledger_row("B", "乙项目", signed="2024-02-05"),
+            ledger_row("C", "丙项目", signed="2024-03-05", status="终止")]
+    load_files([write_xlsx(tmp_path / "w1.xlsx", {"台账": [LEDGER_HEADER, *rows]})], db)
+    result = load_files([write_xlsx(tmp_path / "w2.xlsx", {"台账": [LEDGER_HEADER, rows[0]]})], db)
+    notes = [note for account in result.accounts for note in account.notes]
+    assert "库中这些开发区另有 1 个项目本次台账未列出（如“乙项目”）：仍按库中的状态计入；已终止或转出的项目请留在台账中，" \
+           "把项目状态写为“终止”" in notes, notes  # 丙项目 is 终止: not counted, not mentioned
+    assert query(db, "SELECT count(*) FROM projects") == [(3,)]
