@@ -158,7 +158,7 @@ class LoadResult:
         elif self.published:
             lines.append(f"已发布为第 {self.load_id} 次导入：{self.db_path}")
         else:
-            lines.append("与库中数据完全相同，未作任何改动")
+            lines.append("文件中的数值与库中相同，未作任何改动（留空或填“—”的单元格不改变库中已有的数值）")
         return lines
 
     def to_dict(self) -> dict:

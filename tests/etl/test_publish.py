@@ -237,3 +237,14 @@ def test_dry_run_without_a_database_shows_everything_added(tmp_path):
     result = load_files([gbk_wide(tmp_path)], tmp_path / "d.duckdb", dry_run=True)
     assert set(result.value_diff["status"]) == {"added"} and len(result.value_diff) == 3
     assert result.value_diff["old_value"].isna().all()
+
+
+def test_a_resent_report_with_a_dash_where_a_figure_is_stored_says_the_figure_stays(tmp_path):
+    """"—" is missing, not zero: the stored figure stays, and the summary says so rather than "identical"."""
+    from tests.builders import write_csv as csv_file
+
+    db = tmp_path / "d.duckdb"
+    load_files([csv_file(tmp_path / "a.csv", ["开发区,年份,签约项目数,专精特新企业数", "盐湖高新区,2021,36,4"])], db)
+    result = load_files([csv_file(tmp_path / "b.csv", ["开发区,年份,签约项目数,专精特新企业数", "盐湖高新区,2021,36,—"])], db)
+    assert not result.published
+    assert result.summary_lines()[-1] == "文件中的数值与库中相同，未作任何改动（留空或填“—”的单元格不改变库中已有的数值）"
