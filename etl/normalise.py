@@ -209,7 +209,20 @@ def extract_enterprises(table: Table, errors: ErrorCollector, zones: ZoneResolve
             records.append({"zone_id": zone_id, "enterprise_name": name, "category": category,
                             "recognised_year": year, "is_synthetic": synthetic,
                             "year_column": ex.column_of("recognised_year"), **ex.provenance(row_number)})
-    return pd.DataFrame.from_records(records, columns=ENTERPRISE_COLUMNS)
+    frame = pd.DataFrame.from_records(records, columns=ENTERPRISE_COLUMNS)
+    _note_firms_in_two_zones(table, frame)
+    return frame
+
+
+def _note_firms_in_two_zones(table: Table, frame: pd.DataFrame) -> None:
+    """A firm listed under two zones counts in both: said, as it is more often a slip than a firm with two homes."""
+    names = frame.assign(key=[normalise_label(n) for n in frame["enterprise_name"]])
+    spread = names.groupby("key")["zone_id"].nunique()
+    for key in spread[spread > 1].index[:5]:
+        rows = names[names["key"] == key]
+        where = "、".join(catalogue.zone_names().get(z, z) for z in dict.fromkeys(rows["zone_id"]))
+        table.raw.account.note(f"企业“{rows['enterprise_name'].iloc[0][:30]}”同时列在{where}：两处都计入；"
+                               "如为同一企业，请只保留其所在的开发区")
 
 
 def extract_chain_links(table: Table, errors: ErrorCollector, zones: ZoneResolver) -> pd.DataFrame:

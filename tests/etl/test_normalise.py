@@ -124,3 +124,13 @@ def test_an_enterprise_list_with_its_year_only_in_the_title(tmp_path):
     result = load_files([path], db)
     assert query(db, "SELECT enterprise_name, recognised_year FROM enterprises") == [("太原甲半导体有限公司", 2021)]
     assert any(note.startswith("认定年份取自") for account in result.accounts for note in account.notes)
+
+
+def test_a_firm_listed_under_two_zones_is_said(tmp_path):
+    db = tmp_path / "d.duckdb"
+    path = write_csv(tmp_path / "名录.csv", ["企业名称,所属开发区,认定类别,认定年份", "运城丙机械有限公司,盐湖高新区,四上企业,2021",
+                                          "运城丙机械有限公司,运城经开区,四上企业,2021", "甲科技有限公司,盐湖高新区,高新技术企业,2021"])
+    result = load_files([path], db)
+    notes = [note for account in result.accounts for note in account.notes]
+    assert any(note.startswith("企业“运城丙机械有限公司”同时列在") and "两处都计入" in note for note in notes), notes
+    assert not any("甲科技" in note for note in notes)
