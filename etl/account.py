@@ -59,6 +59,10 @@ class SheetAccount:
     def skip_row(self, row: int, reason: str, text: str = "") -> None:
         self.skipped_rows.append(RowNote(row, reason, text[:60]))
 
+    def rows_in(self, frame):
+        """The rows of a frame with file_name and sheet columns that were read from this sheet."""
+        return frame[(frame["file_name"] == self.file_name) & (frame["sheet"].fillna("") == (self.sheet or ""))]
+
     def note(self, text: str) -> None:
         if text not in self.notes:
             self.notes.append(text)

@@ -12,6 +12,7 @@ from typing import Any
 from etl import catalogue
 from etl.catalogue import normalise_label
 from etl.cells import cell_text, is_missing, parse_number
+from etl.headers import words
 
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
@@ -126,8 +127,6 @@ def indicator_and_unit(value: Any) -> tuple[str | None, str | None]:
 
 def companion_of_indicator(value: Any) -> bool:
     """签约项目数同比增长, 签约项目总投资增速（%）, 签约项目数排名: a rate, rank or part of an indicator, not its figure."""
-    from etl.headers import words
-
     label = normalise_label(cell_text(value))
     if not any(word in label for word in words()["companion"]):
         return False

@@ -332,7 +332,7 @@ def ids_now_given(projects: pd.DataFrame, con, stored: str, accounts: list[Sheet
     pairs = fresh.merge(made.drop(columns="project_name"), on=["zone_id", "name_key"], suffixes=("", "_stored"))
     pairs = pairs[~pairs.duplicated("project_id_stored", keep=False) & ~pairs.duplicated("project_id", keep=False)]
     for account in accounts:
-        mine = pairs[(pairs["file_name"] == account.file_name) & (pairs["sheet"].fillna("") == (account.sheet or ""))]
+        mine = account.rows_in(pairs)
         if len(mine):
             first = mine.iloc[0]
             account.note(f"{len(mine)} 个项目首次填写“项目编号”：库中按开发区和项目名称识别的同名项目改用所填编号"
@@ -371,9 +371,9 @@ def match_stored(projects: pd.DataFrame, con, stored: str,
     if len(moved) and not errors:
         projects = projects.copy()
         projects.loc[moved["at"].to_numpy(), "project_id"] = moved["project_id_stored"].to_numpy()
-        places = projects.loc[moved["at"].to_numpy(), ["file_name", "sheet"]].fillna("")
+        places = projects.loc[moved["at"].to_numpy(), ["file_name", "sheet"]]
         for account in accounts:
-            count = int(((places["file_name"] == account.file_name) & (places["sheet"] == (account.sheet or ""))).sum())
+            count = len(account.rows_in(places))
             if count:
                 account.note(f"{count} 个未填“项目编号”的项目按开发区和项目名称对应到库中已有项目，沿用其编号")
     return projects, errors

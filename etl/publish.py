@@ -384,8 +384,7 @@ def _note_possible_renames(projects: pd.DataFrame, con: duckdb.DuckDBPyConnectio
         columns="signed_date")
     pairs = fresh.merge(known, on=["zone_id", "investor", "day"])
     for account in accounts:
-        mine = pairs[(pairs["file_name"] == account.file_name) & (pairs["sheet"].fillna("") == (account.sheet or ""))]
-        for row in mine.head(5).itertuples(index=False):
+        for row in account.rows_in(pairs).head(5).itertuples(index=False):
             account.note(f"新项目“{str(row.project_name)[:30]}”与库中未在本次台账出现的“{str(row.old_name)[:30]}”"
                          f"（{row.old_id}）投资方、签约日期相同 — 如为同一项目改名，请在“项目编号”列填写 {row.old_id}，"
                          "否则两者都计入")
@@ -545,7 +544,7 @@ def _compare(batch: Batch, base: Path | None, *, detailed: bool = True
             stored = None if con is None or new.empty else _stored_relation(con, _TABLES[kind], keys + fields)
             renamed = ""
             if stored is not None and kind == "projects" and batch.renames:  # compared under the ids they now take
-                con.register("project_renames", pd.DataFrame(list(batch.renames.items()), columns=["old_id", "new_id"]))
+                con.register("project_renames", _renames_frame(batch.renames))
                 stored = (f"(SELECT coalesce(r.new_id, s.project_id) AS project_id, s.* EXCLUDE (project_id),"
                           f" r.new_id IS NOT NULL AS renamed FROM {stored} s"
                           " LEFT JOIN project_renames r ON r.old_id = s.project_id)")
@@ -567,7 +566,7 @@ def _compare(batch: Batch, base: Path | None, *, detailed: bool = True
                                s.{keys[0]} IS NULL AS is_new,
                                s.{keys[0]} IS NOT NULL AND ({_any_distinct(fields)}{renamed}) AS is_changed,
                                CASE WHEN s.{keys[0]} IS NULL THEN ''
-                                    ELSE {f"concat_ws(', ', nullif({_changed_list(fields)}, ''), CASE WHEN s.renamed THEN 'project_id' END)" if renamed else _changed_list(fields)} END
+                                    ELSE {_changed_list(fields, renamed=bool(renamed))} END
                                    AS changed_fields
                         FROM incoming i LEFT JOIN {stored} s USING ({', '.join(keys)}))
                     {'' if detailed else 'WHERE is_new OR is_changed'}"""
@@ -606,9 +605,11 @@ def _any_distinct(fields: list[str], new: str = "i", old: str = "s") -> str:
     return " OR ".join(f"{new}.{f} IS DISTINCT FROM {old}.{f}" for f in fields)
 
 
-def _changed_list(fields: list[str], new: str = "i", old: str = "s") -> str:
-    parts = ", ".join(f"CASE WHEN {new}.{f} IS DISTINCT FROM {old}.{f} THEN '{f}' END" for f in fields)
-    return f"concat_ws(', ', {parts})"
+def _changed_list(fields: list[str], new: str = "i", old: str = "s", renamed: bool = False) -> str:
+    parts = [f"CASE WHEN {new}.{f} IS DISTINCT FROM {old}.{f} THEN '{f}' END" for f in fields]
+    if renamed:  # a project that takes the 编号 a ledger now gives it (_compare)
+        parts.append(f"CASE WHEN {old}.renamed THEN 'project_id' END")
+    return f"concat_ws(', ', {', '.join(parts)})"
 
 
 # ---- diffs: what a load (or a rollback) does to each fact, in the words of the people who check it
@@ -919,9 +920,13 @@ def backfill_loads(con: duckdb.DuckDBPyConnection) -> None:
                      "rolled_back" if rolled_back else "active", None, None])
 
 
+def _renames_frame(renames: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame(list(renames.items()), columns=["old_id", "new_id"])
+
+
 def _rename_projects(con: duckdb.DuckDBPyConnection, renames: dict[str, str]) -> None:
     """Projects stored without 编号 take the 编号 the ledger now gives them, their history with them."""
-    con.register("project_renames", pd.DataFrame(list(renames.items()), columns=["old_id", "new_id"]))
+    con.register("project_renames", _renames_frame(renames))
     for table in ("project_store", "project_history"):
         con.execute(f"UPDATE {table} SET project_id = r.new_id FROM project_renames r"
                     f" WHERE {table}.project_id = r.old_id")
