@@ -137,13 +137,14 @@ def extract_values(table, errors: ErrorCollector, zones) -> pd.DataFrame:
                                      AND u.name_unit = c.name_unit"""
     if any(result[1] for result in numbers.values()):
         for row_number, col, code, raw, problem_text in _sql(
-                con, f"SELECT row_number, col, code, raw, problem FROM ({parsed}) WHERE problem IS NOT NULL").fetchall():
+                con, f"SELECT row_number, col, code, raw, problem FROM ({parsed}) WHERE problem IS NOT NULL"
+                     " ORDER BY row_number, col").fetchall():
             errors.add(n.amount_problem(labels[(col, code)], code, grid.decode(raw), problem_text),
                        row=row_number, column=col)
     if any(unit[5] for unit in units):
         for row_number, unit_col, message in _sql(
                 con, f"SELECT row_number, unit_col, unit_msg FROM ({parsed}) WHERE problem IS NULL"
-                     " AND unit_msg IS NOT NULL").fetchall():
+                     " AND unit_msg IS NOT NULL ORDER BY row_number, col").fetchall():
             errors.add(message, row=row_number, column=unit_col)
     value, needs_python = canonical_sql("p.number", "p.factor")
     # Zone ids, codes and sources come back as categoricals (DuckDB ENUMs): a million short strings cost far
